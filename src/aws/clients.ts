@@ -1,0 +1,60 @@
+// Builds the AWS SDK v3 clients of one environment: its region, an assumed role when configured, endpoints as the SDK reads them.
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface AwsClients {
+  ecs: ECSClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  route53: Route53Client;
+  codedeploy: CodeDeployClient;
+  sfn: SFNClient;
+}
+
+export interface ClientOptions {
+  /**
+   * An explicit endpoint for every service (tests pointing at an in-process sandbox). When absent the SDK
+   * itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (client ≥ 3.428.0), as documented in
+   * the AWS SDKs and Tools reference guide, "Service-specific endpoints".
+   */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per call, first included (SDK default 3). Writes are "set to X", so a retry cannot double-apply. */
+  maxAttempts?: number;
+  /** A fixed backoff between attempts, in ms: tests use a small one so injected throttling does not cost seconds. */
+  retryDelayMs?: number;
+}
+
+export function createClients(env: { region: string; roleArn?: string | undefined }, opts: ClientOptions = {}): AwsClients {
+  const credentials =
+    opts.credentials ??
+    (env.roleArn
+      ? // Temporary credentials from STS, refreshed by the provider before they expire.
+        fromTemporaryCredentials({ params: { RoleArn: env.roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 }, clientConfig: { region: env.region } })
+      : undefined);
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const common = {
+    region: env.region,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(opts.retryDelayMs !== undefined
+      ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, opts.retryDelayMs) }
+      : { maxAttempts, retryMode: 'adaptive' }),
+  };
+  return {
+    ecs: new ECSClient(common),
+    elbv2: new ElasticLoadBalancingV2Client(common),
+    route53: new Route53Client(common),
+    codedeploy: new CodeDeployClient(common),
+    sfn: new SFNClient(common),
+  };
+}
+
+export function destroyClients(c: AwsClients): void {
+  for (const client of Object.values(c)) client.destroy();
+}

@@ -1,0 +1,251 @@
+// The shape of ops.yml, defined once in zod: validation at start, types for the code, and the JSON Schema for editors.
+import { z } from 'zod';
+import { findCycle } from './dag.js';
+
+const slackId = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…/W…) or user-group id (S…), e.g. U012ABCDEF');
+const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD (not a #name)');
+const arn = (service: string, example: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN, e.g. ${example}`);
+const listenerArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef');
+const ruleArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/web/…');
+const targetGroupArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-blue/0123456789abcdef');
+const loadBalancerArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/web/0123456789abcdef');
+const roleArn = arn('iam', 'arn:aws:iam::111111111111:role/ecs-chatops');
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'use letters, digits, "-", "_" or "." (at most 63)');
+const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
+const dnsName = z
+  .string()
+  .regex(/^([A-Za-z0-9_*]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)+$/, 'must be a fully qualified name ending in ".", e.g. www.example.com.');
+
+/** A standard five-field cron expression, read in the configured time zone. */
+export const cronExpr = z
+  .string()
+  .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'must be a 5-field cron expression such as "0 8 * * 1-5" (minute hour day month weekday)');
+
+export const PermissionsSchema = z
+  .object({
+    operate: z.array(slackId).default([]).describe('Slack users or user groups who may start operations; empty = everyone in the channel'),
+    approve: z.array(slackId).default([]).describe('Slack users or user groups who may approve; empty = anyone who may operate'),
+    requireApproval: z.boolean().default(false).describe('a second person (not the requester) must press Approve before traffic moves'),
+    confirm: z.boolean().default(false).describe('ask for a confirmation modal before a mutating command runs (prod)'),
+  })
+  .strict();
+
+export const ServiceSchema = z
+  .object({
+    serviceName: z.string().min(1).optional().describe('the ECS service name when it differs from the key'),
+    desiredCount: z.number().int().min(0).max(5000).optional().describe('tasks to start; when absent, the count found at the last shutdown'),
+    dependsOn: z.array(name).default([]).describe('services that must be ready before this one starts'),
+    timeoutSeconds: z.number().int().min(10).max(7200).default(600),
+    failedTasksThreshold: z.number().int().min(1).max(1000).default(3),
+  })
+  .strict();
+
+export const StartupSchema = z
+  .object({
+    engine: z.enum(['inline', 'stepfunctions']).default('inline'),
+    stateMachineRoleArn: roleArn.optional().describe('role Step Functions assumes; required with engine stepfunctions'),
+    pollSeconds: z.number().min(1).max(60).default(3),
+    schedule: z
+      .object({ start: cronExpr.optional(), stop: cronExpr.optional(), remindMinutesBefore: z.number().int().min(0).max(1440).default(15) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((s) => s.engine !== 'stepfunctions' || s.stateMachineRoleArn !== undefined, {
+    message: 'engine "stepfunctions" needs stateMachineRoleArn (the role the state machine runs as)',
+    path: ['stateMachineRoleArn'],
+  });
+
+const FixedResponseSchema = z
+  .object({
+    status: z.number().int().min(200).max(599).default(503),
+    contentType: z.enum(['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json']).default('application/json'),
+    // ALB limit: a fixed-response body is at most 1,024 characters.
+    body: z.string().max(1024, 'ALB fixed-response bodies are at most 1024 characters').default('{"message":"Service Unavailable"}'),
+  })
+  .strict();
+const RedirectSchema = z
+  .object({
+    url: z.string().url('must be an absolute URL such as https://example.com/maintenance'),
+    status: z.union([z.literal(301), z.literal(302)], { error: 'ALB redirects are 301 or 302 only' }).default(302),
+  })
+  .strict();
+
+export const ListenerSchema = z
+  .object({
+    name,
+    listenerArn,
+    ruleArn: ruleArn.optional().describe('a prepared maintenance rule: raised to the top at start and put back at the end'),
+    response: z
+      .object({ fixed: FixedResponseSchema.optional(), redirect: RedirectSchema.optional() })
+      .strict()
+      .refine((r) => (r.fixed === undefined) !== (r.redirect === undefined), 'give exactly one of fixed or redirect')
+      .optional()
+      .describe('a managed rule created at the top with this action and deleted at the end'),
+    bypass: z
+      .object({ sourceIps: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR such as 203.0.113.0/24')).min(1).max(4) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((l) => (l.ruleArn === undefined) !== (l.response === undefined), {
+    message: 'give exactly one of ruleArn (a prepared rule) or response (fixed or redirect)',
+  });
+
+export const MaintenanceSchema = z.object({ listeners: z.array(ListenerSchema).min(1) }).strict();
+
+const steps = z
+  .array(z.number().int().min(1).max(100))
+  .min(1)
+  .refine((s) => s.every((v, i) => i === 0 || v > (s[i - 1] ?? 0)), 'steps must rise, e.g. [10, 50, 100]')
+  .refine((s) => s[s.length - 1] === 100, 'the last step must be 100 (all traffic on green)');
+
+export const CanarySchema = z
+  .object({
+    route53: z
+      .object({
+        hostedZoneId,
+        recordName: dnsName,
+        type: z.enum(['CNAME', 'A', 'AAAA']).default('CNAME'),
+        blue: z.string().min(1).describe('SetIdentifier of the blue record'),
+        green: z.string().min(1).describe('SetIdentifier of the green record'),
+      })
+      .strict()
+      .optional(),
+    alb: z
+      .object({ listenerArn, ruleArn: ruleArn.optional(), blueTargetGroupArn: targetGroupArn, greenTargetGroupArn: targetGroupArn })
+      .strict()
+      .optional(),
+    steps: steps.default([10, 50, 100]),
+    bakeSeconds: z.number().int().min(0).max(86400).default(0),
+    auto: z.boolean().default(false).describe('advance after each bake without waiting for Promote'),
+    alarms: z.array(z.string().min(1)).default([]).describe('CloudWatch alarm names; one in ALARM rolls back'),
+  })
+  .strict()
+  .refine((c) => (c.route53 === undefined) !== (c.alb === undefined), { message: 'give exactly one of route53 or alb' });
+
+const DeployCommon = {
+  service: z.string().min(1).optional().describe('the ECS service, when it differs from the key'),
+  container: z.string().min(1).describe('the container whose image is replaced'),
+  port: z.number().int().min(1).max(65535),
+};
+export const CodeDeploySchema = z
+  .object({
+    strategy: z.literal('codedeploy'),
+    ...DeployCommon,
+    application: z.string().min(1),
+    deploymentGroup: z.string().min(1),
+    config: z.string().min(1).default('CodeDeployDefault.ECSAllAtOnce'),
+    serviceRoleArn: roleArn,
+    targetGroups: z.tuple([z.string().min(1), z.string().min(1)]).describe('blue and green target group names'),
+    prodListenerArn: listenerArn,
+    testListenerArn: listenerArn.optional(),
+    waitForReroute: z.boolean().default(false).describe('hold before traffic moves until someone presses Approve'),
+    rerouteWaitMinutes: z.number().int().min(1).max(2880).default(60),
+    terminationWaitMinutes: z.number().int().min(0).max(2880).default(5),
+    alarms: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export const EcsNativeDeploySchema = z
+  .object({
+    strategy: z.literal('ecs'),
+    ...DeployCommon,
+    type: z.enum(['BLUE_GREEN', 'LINEAR', 'CANARY']).default('BLUE_GREEN'),
+    bakeMinutes: z.number().int().min(0).max(1440).default(0),
+    canaryPercent: z.number().min(0.1).max(100).default(10),
+    canaryBakeMinutes: z.number().int().min(0).max(1440).default(5),
+    linearStepPercent: z.number().min(3).max(100).default(10),
+    linearBakeMinutes: z.number().int().min(0).max(1440).default(1),
+    targetGroupArn,
+    alternateTargetGroupArn: targetGroupArn,
+    productionListenerRuleArn: ruleArn,
+    testListenerRuleArn: ruleArn.optional(),
+    roleArn,
+    pauseAt: z.array(z.enum(['POST_TEST_TRAFFIC_SHIFT', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'])).default([]),
+    pauseTimeoutMinutes: z.number().int().min(1).max(20160).default(1440),
+    alarms: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export const TaskSetDeploySchema = z
+  .object({
+    strategy: z.literal('tasksets'),
+    ...DeployCommon,
+    canary: name.describe('the Route 53 canary target whose weights move traffic'),
+    blueRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-blue'),
+    greenRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-green'),
+  })
+  .strict();
+export const DeploySchema = z.discriminatedUnion('strategy', [CodeDeploySchema, EcsNativeDeploySchema, TaskSetDeploySchema]);
+
+export const CutoverSchema = z
+  .object({
+    hostedZoneId,
+    recordName: dnsName,
+    to: z.object({ loadBalancerArn }).strict(),
+    switchBackDays: z.number().int().min(1).max(365).default(30),
+  })
+  .strict();
+
+export const EnvironmentSchema = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-1'),
+    roleArn: roleArn.optional().describe('assumed through STS for every AWS call of this environment'),
+    channel: channelId,
+    permissions: PermissionsSchema.default({ operate: [], approve: [], requireApproval: false, confirm: false }),
+    cluster: z.string().min(1),
+    services: z.record(name, ServiceSchema).default({}),
+    startup: StartupSchema.optional(),
+    maintenance: MaintenanceSchema.optional(),
+    canary: z.record(name, CanarySchema).default({}),
+    deploy: z.record(name, DeploySchema).default({}),
+    cutover: z.record(name, CutoverSchema).default({}),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const known = Object.keys(env.services);
+    for (const [svc, def] of Object.entries(env.services)) {
+      def.dependsOn.forEach((dep, i) => {
+        if (!known.includes(dep)) {
+          ctx.addIssue({ code: 'custom', path: ['services', svc, 'dependsOn', i], message: `unknown service "${dep}" — known services: ${known.join(', ')}` });
+        }
+      });
+    }
+    const cycle = findCycle(Object.fromEntries(Object.entries(env.services).map(([k, v]) => [k, v.dependsOn.filter((d) => known.includes(d))])));
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['services'], message: `dependency cycle: ${cycle.join(' → ')} — remove one of these dependsOn entries` });
+    for (const [key, d] of Object.entries(env.deploy)) {
+      if (d.strategy === 'tasksets' && !(d.canary in env.canary)) {
+        ctx.addIssue({ code: 'custom', path: ['deploy', key, 'canary'], message: `unknown canary target "${d.canary}" — define it under canary` });
+      }
+    }
+  });
+
+export const OpsConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Tokyo or UTC'),
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'environment names are lower-case letters, digits and "-"'), EnvironmentSchema),
+  })
+  .strict()
+  .refine((c) => Object.keys(c.environments).length > 0, { message: 'define at least one environment', path: ['environments'] });
+
+export type OpsConfig = z.infer<typeof OpsConfigSchema>;
+export type Environment = z.infer<typeof EnvironmentSchema>;
+export type ServiceConfig = z.infer<typeof ServiceSchema>;
+export type ListenerConfig = z.infer<typeof ListenerSchema>;
+export type CanaryConfig = z.infer<typeof CanarySchema>;
+export type DeployConfig = z.infer<typeof DeploySchema>;
+export type CutoverConfig = z.infer<typeof CutoverSchema>;
+export type Permissions = z.infer<typeof PermissionsSchema>;

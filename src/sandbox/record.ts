@@ -1,0 +1,40 @@
+// Every call the sandbox answered, in order: the evidence tests assert on ("exactly one SetRulePriorities").
+
+export interface CallEntry {
+  seq: number;
+  at: number;
+  service: string;
+  op: string;
+  input: unknown;
+  mutating: boolean;
+  /** The error code returned, when the call failed (injected faults included). */
+  error?: string;
+}
+
+const READ_ONLY = /^(Describe|List|Get|BatchGet)/;
+
+export class CallRecord {
+  private readonly entries: CallEntry[] = [];
+
+  add(e: Omit<CallEntry, 'seq' | 'mutating'>): CallEntry {
+    const entry = { ...e, seq: this.entries.length + 1, mutating: !READ_ONLY.test(e.op) };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /** A position to compare against later: `const m = record.mark(); …; record.since(m)`. */
+  mark(): number {
+    return this.entries.length;
+  }
+
+  since(mark = 0): CallEntry[] {
+    return this.entries.slice(mark);
+  }
+
+  /** Successful mutating calls as "service:Op" since a mark. */
+  mutations(mark = 0): string[] {
+    return this.since(mark)
+      .filter((e) => e.mutating && e.error === undefined)
+      .map((e) => `${e.service}:${e.op}`);
+  }
+}

@@ -1,0 +1,62 @@
+// The simulated AWS account: every service's state, one clock, one call record, one fault list.
+import type { OpsConfig } from '../config/schema.js';
+import { SimClock } from './clock.js';
+import { CodeDeploySim } from './codedeploy.js';
+import { EcsSim } from './ecs.js';
+import { Elbv2Sim } from './elbv2.js';
+import { Faults } from './faults.js';
+import { CallRecord } from './record.js';
+import { Route53Sim } from './route53.js';
+import { SfnSim } from './sfn.js';
+
+export const SANDBOX_ACCOUNT = '111111111111';
+
+export interface WorldOptions {
+  clock?: SimClock;
+  /** Seconds a task of a service takes from PENDING to RUNNING (default 5; per service override). */
+  startDelaySeconds?: number;
+  startDelays?: Record<string, number>;
+  /** Seconds a Route 53 change takes to go INSYNC (default 10). */
+  route53SyncSeconds?: number;
+}
+
+export class World {
+  readonly clock: SimClock;
+  readonly record = new CallRecord();
+  readonly faults = new Faults();
+  readonly account = SANDBOX_ACCOUNT;
+  readonly ecs: EcsSim;
+  readonly elbv2: Elbv2Sim;
+  readonly route53: Route53Sim;
+  readonly codedeploy: CodeDeploySim;
+  readonly sfn: SfnSim;
+
+  constructor(readonly options: WorldOptions = {}) {
+    this.clock = options.clock ?? new SimClock();
+    this.ecs = new EcsSim(this);
+    this.elbv2 = new Elbv2Sim(this);
+    this.route53 = new Route53Sim(this);
+    this.codedeploy = new CodeDeploySim(this);
+    this.sfn = new SfnSim(this);
+    this.clock.onAdvance((now) => this.settle(now));
+  }
+
+  /** Lets every time-driven process (task starts, DNS sync, deployments, executions) catch up to `now`. */
+  settle(now = this.clock.now()): void {
+    this.ecs.settle(now);
+    this.route53.settle(now);
+    this.codedeploy.settle(now);
+    this.sfn.settle(now);
+  }
+
+  /** Creates every resource an ops.yml names, in a state that makes sense for a running system. */
+  seed(config: OpsConfig): this {
+    for (const [name, env] of Object.entries(config.environments)) {
+      this.ecs.seed(name, env);
+      this.elbv2.seed(name, env);
+      this.route53.seed(name, env);
+      this.codedeploy.seed(name, env);
+    }
+    return this;
+  }
+}
