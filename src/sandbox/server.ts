@@ -218,6 +218,7 @@ export function snapshot(world: World): Record<string, unknown> {
     elbv2: world.elbv2.snapshot(),
     route53: world.route53.snapshot(),
     codedeploy: world.codedeploy.snapshot(),
+    sfn: world.sfn.snapshot(),
     faults: world.faults.active(),
   };
 }

@@ -56,6 +56,7 @@ export class World {
       this.elbv2.seed(name, env);
       this.route53.seed(name, env);
       this.codedeploy.seed(name, env);
+      this.sfn.seed(name, env);
     }
     return this;
   }

@@ -7,8 +7,9 @@ import { World, type WorldOptions } from '../../src/sandbox/world.js';
 
 export const EXAMPLE_CONFIG = new URL('../../ops.example.yml', import.meta.url).pathname;
 
-/** Obviously fake credentials: the sandbox does not check signatures, the SDK just needs something to sign with. */
-export const SANDBOX_CREDENTIALS = { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' };
+
+export { SANDBOX_CREDENTIALS } from '../../src/sandbox/start.js';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/start.js';
 
 export interface TestSandbox {
   world: World;

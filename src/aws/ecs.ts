@@ -1,0 +1,351 @@
+// The bot's typed door to Amazon ECS for one environment: service status, scaling, task-definition revisions and task sets, as plain values.
+import {
+  CreateTaskSetCommand,
+  DeleteTaskSetCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTaskSetsCommand,
+  paginateListServices,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  UpdateServicePrimaryTaskSetCommand,
+  UpdateTaskSetCommand,
+  type ECSClient,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type TaskSet,
+} from '@aws-sdk/client-ecs';
+import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+
+/** DescribeServices takes at most 10 services per call (API reference, DescribeServices.services). */
+const DESCRIBE_BATCH = 10;
+/** Batches in flight at once: enough to be quick on 50 services, few enough not to trip ECS throttling. */
+const DESCRIBE_CONCURRENCY = 3;
+/** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses or ignores. */
+const READ_ONLY_FIELDS = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt'] as const;
+
+export const RolloutState = { inProgress: 'IN_PROGRESS', completed: 'COMPLETED', failed: 'FAILED' } as const;
+export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
+
+export interface ServiceStatus {
+  name: string;
+  arn: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  /** Failed tasks of the PRIMARY deployment (0 for task-set services, where ECS does not count them). */
+  failedTasks: number;
+  rolloutState: RolloutState | undefined;
+  /** Deployments, or task sets for CODE_DEPLOY / EXTERNAL services: 1 when nothing is moving. */
+  deploymentCount: number;
+  /** When the PRIMARY deployment (or task set) was created, ms epoch. */
+  primaryCreatedAt: number;
+  lastEvent?: { at: number; message: string };
+  taskDefinition: string;
+  targetGroupArns: string[];
+  deploymentController: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  [field: string]: unknown;
+}
+/** A task definition as RegisterTaskDefinition accepts it, plus where it came from. */
+export interface TaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  containerDefinitions: ContainerSpec[];
+  [field: string]: unknown;
+}
+export interface RegisteredImage {
+  arn: string;
+  revision: number;
+  diff: { container: string; from: string; to: string };
+}
+
+export interface TaskSetInfo {
+  id: string;
+  arn: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING' | string;
+  taskDefinition: string;
+  desired: number;
+  running: number;
+  pending: number;
+  scalePercent: number;
+  stable: boolean;
+  externalId?: string;
+}
+export interface NewTaskSet {
+  taskDefinition: string;
+  externalId?: string;
+  scalePercent?: number;
+  /** Cloud Map registries (service discovery), e.g. the green registry of a task-set deploy. */
+  registryArns?: string[];
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
+}
+
+const ms = (d: Date | undefined) => (d ? d.getTime() : 0);
+
+/** Runs `fn` over items with at most `limit` in flight, keeping the input order in the output. */
+async function inPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function toStatus(s: Service): ServiceStatus {
+  const controller = (s.deploymentController?.type ?? 'ECS') as ServiceStatus['deploymentController'];
+  const usesTaskSets = controller !== 'ECS';
+  const primaryDeployment = s.deployments?.find((d) => d.status === 'PRIMARY');
+  const primaryTaskSet = s.taskSets?.find((t) => t.status === 'PRIMARY');
+  const event = s.events?.[0];
+  return {
+    name: s.serviceName ?? '',
+    arn: s.serviceArn ?? '',
+    status: s.status ?? 'UNKNOWN',
+    desired: s.desiredCount ?? 0,
+    running: s.runningCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    failedTasks: primaryDeployment?.failedTasks ?? 0,
+    rolloutState: primaryDeployment?.rolloutState as RolloutState | undefined,
+    deploymentCount: usesTaskSets ? (s.taskSets?.length ?? 0) : (s.deployments?.length ?? 0),
+    primaryCreatedAt: ms(usesTaskSets ? primaryTaskSet?.createdAt : primaryDeployment?.createdAt),
+    ...(event?.message ? { lastEvent: { at: ms(event.createdAt), message: event.message } } : {}),
+    taskDefinition: s.taskDefinition ?? primaryDeployment?.taskDefinition ?? primaryTaskSet?.taskDefinition ?? '',
+    targetGroupArns: (s.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
+    deploymentController: controller,
+  };
+}
+
+function toTaskSet(t: TaskSet): TaskSetInfo {
+  return {
+    id: t.id ?? '',
+    arn: t.taskSetArn ?? '',
+    status: t.status ?? 'UNKNOWN',
+    taskDefinition: t.taskDefinition ?? '',
+    desired: t.computedDesiredCount ?? 0,
+    running: t.runningCount ?? 0,
+    pending: t.pendingCount ?? 0,
+    scalePercent: t.scale?.value ?? 0,
+    stable: t.stabilityStatus === 'STEADY_STATE',
+    ...(t.externalId ? { externalId: t.externalId } : {}),
+  };
+}
+
+export class EcsGateway {
+  constructor(
+    private readonly client: ECSClient,
+    private readonly ctx: { envName: string; region: string; cluster: string },
+  ) {}
+
+  /** Status of the named services, 10 per DescribeServices call, at most 3 calls at a time, in the order asked. */
+  async describeServices(names: string[]): Promise<ServiceStatus[]> {
+    if (names.length === 0) return [];
+    const batches: string[][] = [];
+    for (let i = 0; i < names.length; i += DESCRIBE_BATCH) batches.push(names.slice(i, i + DESCRIBE_BATCH));
+    const results = await inPool(batches, DESCRIBE_CONCURRENCY, async (batch) => {
+      try {
+        return await this.client.send(new DescribeServicesCommand({ cluster: this.ctx.cluster, services: batch }));
+      } catch (err) {
+        throw this.fail(err, `describing services ${batch.join(', ')}`);
+      }
+    });
+    const missing = results.flatMap((r) => (r.failures ?? []).map((f) => f.arn?.split('/').pop() ?? f.arn ?? '?'));
+    if (missing.length > 0) {
+      throw new AwsGatewayError(
+        AwsErrorCode.notFound,
+        `service${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in cluster ${this.ctx.cluster} (${this.ctx.region}) — check environments.${this.ctx.envName}.services`,
+      );
+    }
+    const byName = new Map(results.flatMap((r) => r.services ?? []).map((s) => [s.serviceName ?? '', toStatus(s)]));
+    return names.flatMap((n) => {
+      const s = byName.get(n.split('/').pop() ?? n);
+      return s ? [s] : [];
+    });
+  }
+
+  /** The same as describeServices, under the name the startup operation's port uses. */
+  describe(names: string[]): Promise<ServiceStatus[]> {
+    return this.describeServices(names);
+  }
+
+  /** Every service name of the cluster, all pages. */
+  async listServices(): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const page of paginateListServices({ client: this.client, pageSize: 100 }, { cluster: this.ctx.cluster })) {
+        for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
+      }
+    } catch (err) {
+      throw this.fail(err, 'listing services');
+    }
+    return names;
+  }
+
+  /** Sets a service's task count; `forceNewDeployment` replaces its tasks too (a retry after failed starts). Read back with describeServices. */
+  async setDesiredCount(service: string, count: number, forceNewDeployment = false): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateServiceCommand({ cluster: this.ctx.cluster, service, desiredCount: count, ...(forceNewDeployment ? { forceNewDeployment: true } : {}) }),
+      );
+    } catch (err) {
+      throw this.fail(err, `scaling service ${service} to ${count}`, service);
+    }
+  }
+
+  /** Rolls an ECS-controlled service onto a task definition (a new deployment). Read back with describeServices. */
+  async deployTaskDefinition(service: string, taskDefinitionArn: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateServiceCommand({ cluster: this.ctx.cluster, service, taskDefinition: taskDefinitionArn }));
+    } catch (err) {
+      throw this.fail(err, `deploying ${taskDefinitionArn} to service ${service}`, service);
+    }
+  }
+
+  /** The task definition a service runs now. */
+  async currentTaskDefinition(service: string): Promise<TaskDefinition> {
+    const [status] = await this.describeServices([service]);
+    if (!status?.taskDefinition) {
+      throw new AwsGatewayError(AwsErrorCode.notFound, `service ${service} runs no task definition yet — check environments.${this.ctx.envName}.services`);
+    }
+    return this.describeTaskDefinition(status.taskDefinition);
+  }
+
+  async describeTaskDefinition(ref: string): Promise<TaskDefinition> {
+    try {
+      const out = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }));
+      const td = out.taskDefinition;
+      if (!td?.taskDefinitionArn || !td.family) throw new AwsGatewayError(AwsErrorCode.notFound, `task definition ${ref} not found in ${this.ctx.region}`);
+      return {
+        ...(JSON.parse(JSON.stringify(td)) as Record<string, unknown>),
+        ...(out.tags?.length ? { tags: out.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+        arn: td.taskDefinitionArn,
+        family: td.family,
+        revision: td.revision ?? 0,
+        containerDefinitions: (td.containerDefinitions ?? []).map((c) => ({ ...c, name: c.name ?? '', image: c.image ?? '' })),
+      };
+    } catch (err) {
+      if (err instanceof AwsGatewayError) throw err;
+      // ECS answers an unknown task definition with a ClientException, not a NotFound.
+      if (awsErrorName(err) === 'ClientException') {
+        throw new AwsGatewayError(AwsErrorCode.notFound, `task definition ${ref} not found in ${this.ctx.region} — check the service's task definition`, { cause: err });
+      }
+      throw this.fail(err, `reading task definition ${ref}`);
+    }
+  }
+
+  /**
+   * Registers a new revision of `taskDefArn` with one container's image replaced and everything else as it was.
+   * Read back: the returned ARN, via describeTaskDefinition.
+   */
+  async registerWithImage(taskDefArn: string, containerName: string, image: string): Promise<RegisteredImage> {
+    const current = await this.describeTaskDefinition(taskDefArn);
+    const target = current.containerDefinitions.find((c) => c.name === containerName);
+    if (!target) {
+      throw new AwsGatewayError(
+        AwsErrorCode.invalid,
+        `container "${containerName}" is not in ${current.family}:${current.revision} (containers: ${current.containerDefinitions.map((c) => c.name).join(', ')}) — check environments.${this.ctx.envName}.deploy.<service>.container`,
+      );
+    }
+    const input: Record<string, unknown> = { ...current };
+    for (const f of [...READ_ONLY_FIELDS, 'arn']) delete input[f];
+    input.containerDefinitions = current.containerDefinitions.map((c) => (c.name === containerName ? { ...c, image } : c));
+    try {
+      const out = await this.client.send(new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput));
+      const td = out.taskDefinition;
+      return { arn: td?.taskDefinitionArn ?? '', revision: td?.revision ?? 0, diff: { container: containerName, from: target.image, to: image } };
+    } catch (err) {
+      throw this.fail(err, `registering a new revision of ${current.family} with image ${image}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- task sets (EXTERNAL controller)
+
+  async createTaskSet(service: string, spec: NewTaskSet): Promise<TaskSetInfo> {
+    try {
+      const out = await this.client.send(
+        new CreateTaskSetCommand({
+          cluster: this.ctx.cluster,
+          service,
+          taskDefinition: spec.taskDefinition,
+          ...(spec.externalId ? { externalId: spec.externalId } : {}),
+          scale: { value: spec.scalePercent ?? 100, unit: 'PERCENT' },
+          ...(spec.registryArns ? { serviceRegistries: spec.registryArns.map((registryArn) => ({ registryArn })) } : {}),
+          ...(spec.loadBalancers ? { loadBalancers: spec.loadBalancers } : {}),
+          launchType: 'FARGATE',
+        }),
+      );
+      return toTaskSet(out.taskSet ?? {});
+    } catch (err) {
+      throw this.fail(err, `creating a task set for service ${service}`, service);
+    }
+  }
+
+  async describeTaskSets(service: string, ids?: string[]): Promise<TaskSetInfo[]> {
+    try {
+      const out = await this.client.send(new DescribeTaskSetsCommand({ cluster: this.ctx.cluster, service, ...(ids ? { taskSets: ids } : {}) }));
+      return (out.taskSets ?? []).map(toTaskSet);
+    } catch (err) {
+      throw this.fail(err, `describing task sets of service ${service}`, service);
+    }
+  }
+
+  /** Sets a task set's share of the service's desired count, in percent. */
+  async scaleTaskSet(service: string, taskSet: string, percent: number): Promise<TaskSetInfo> {
+    try {
+      const out = await this.client.send(new UpdateTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, scale: { value: percent, unit: 'PERCENT' } }));
+      return toTaskSet(out.taskSet ?? {});
+    } catch (err) {
+      throw this.fail(err, `scaling task set ${taskSet} of service ${service} to ${percent} %`, service);
+    }
+  }
+
+  async makePrimary(service: string, taskSet: string): Promise<TaskSetInfo> {
+    try {
+      const out = await this.client.send(new UpdateServicePrimaryTaskSetCommand({ cluster: this.ctx.cluster, service, primaryTaskSet: taskSet }));
+      return toTaskSet(out.taskSet ?? {});
+    } catch (err) {
+      throw this.fail(err, `making task set ${taskSet} primary for service ${service}`, service);
+    }
+  }
+
+  async deleteTaskSet(service: string, taskSet: string, force = false): Promise<TaskSetInfo> {
+    try {
+      const out = await this.client.send(new DeleteTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, ...(force ? { force: true } : {}) }));
+      return toTaskSet(out.taskSet ?? {});
+    } catch (err) {
+      throw this.fail(err, `deleting task set ${taskSet} of service ${service}`, service);
+    }
+  }
+
+  /** ECS errors as sentences that say which line of ops.yml to look at. */
+  private fail(err: unknown, what: string, service?: string): AwsGatewayError {
+    const { envName, region, cluster } = this.ctx;
+    const name = awsErrorName(err);
+    if (name === 'ClusterNotFoundException') {
+      return new AwsGatewayError(AwsErrorCode.notFound, `cluster ${cluster} not found in ${region} — check environments.${envName}.cluster`, { cause: err });
+    }
+    if (name === 'ServiceNotFoundException' || name === 'ServiceNotActiveException') {
+      const state = name === 'ServiceNotActiveException' ? 'is not active' : 'not found';
+      return new AwsGatewayError(
+        AwsErrorCode.notFound,
+        `service ${service ?? '?'} ${state} in cluster ${cluster} (${region}) — check environments.${envName}.services`,
+        { cause: err },
+      );
+    }
+    if (name === 'TaskSetNotFoundException') {
+      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: the task set no longer exists — it may have been deleted by another run`, { cause: err });
+    }
+    return translate(err, what, `check environments.${envName}`);
+  }
+}
