@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Build: compile TypeScript with dev dependencies; run: production dependencies only, as a non-root user.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY handlers ./handlers
+COPY blocks ./blocks
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production PORT=3000 OPS_CONFIG=/config/ops.yml DATABASE_URL=file:/data/ecs-chatops.db
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ops.example.yml ops.schema.json ./
+RUN mkdir -p /data /config && chown node:node /data
+USER node
+EXPOSE 3000
+VOLUME ["/data"]
+# HTTP mode only: in Socket Mode there is no port to probe, and the healthcheck reports healthy on any answer.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(process.env.SLACK_APP_TOKEN?0:1))"
+CMD ["node", "dist/src/cli.js"]

@@ -1,0 +1,87 @@
+// Small Block Kit builders and Slack's limits, shared by every view (limits: docs.slack.dev "Block Kit" reference).
+import type { KnownBlock, Button, ContextBlock, SectionBlock } from '@slack/types';
+
+/** Slack's documented limits: 50 blocks a message, 3,000 chars a section text, 10 fields of 2,000, 75 chars a button label, 2,000 a button value. */
+export const SlackLimits = {
+  blocks: 50,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  buttonLabel: 75,
+  buttonValue: 2000,
+  headerText: 150,
+  contextElements: 10,
+  confirmText: 300,
+  messageText: 12_000,
+} as const;
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, SlackLimits.headerText), emoji: true } });
+export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SlackLimits.sectionText) } });
+export const fields = (items: string[]): SectionBlock => ({
+  type: 'section',
+  fields: items.slice(0, SlackLimits.fields).map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.fieldText) })),
+});
+export const context = (items: string[]): ContextBlock => ({
+  type: 'context',
+  elements: items.slice(0, SlackLimits.contextElements).map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.sectionText) })),
+});
+export const divider = (): KnownBlock => ({ type: 'divider' });
+
+export interface ButtonSpec {
+  actionId: string;
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: { title: string; text: string; confirm: string; deny?: string };
+}
+
+export function button(b: ButtonSpec): Button {
+  return {
+    type: 'button',
+    action_id: b.actionId,
+    text: { type: 'plain_text', text: clip(b.label, SlackLimits.buttonLabel), emoji: true },
+    value: clip(b.value, SlackLimits.buttonValue),
+    ...(b.style ? { style: b.style } : {}),
+    ...(b.confirm
+      ? {
+          confirm: {
+            title: { type: 'plain_text', text: clip(b.confirm.title, 100) },
+            text: { type: 'mrkdwn', text: clip(b.confirm.text, SlackLimits.confirmText) },
+            confirm: { type: 'plain_text', text: clip(b.confirm.confirm, 30) },
+            deny: { type: 'plain_text', text: clip(b.confirm.deny ?? 'Not now', 30) },
+            ...(b.style === 'danger' ? { style: 'danger' as const } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+export const actions = (blockId: string, buttons: ButtonSpec[]): KnownBlock => ({ type: 'actions', block_id: blockId, elements: buttons.slice(0, 25).map(button) });
+
+/** Problems with a message against Slack's limits; empty when it fits. Used by tests on every view. */
+export function limitProblems(blocks: readonly KnownBlock[], text = ''): string[] {
+  const problems: string[] = [];
+  if (blocks.length > SlackLimits.blocks) problems.push(`${blocks.length} blocks > ${SlackLimits.blocks}`);
+  let total = text.length;
+  for (const [i, b] of blocks.entries()) {
+    if (b.type === 'section') {
+      if (b.text && b.text.text.length > SlackLimits.sectionText) problems.push(`block ${i}: section text ${b.text.text.length} > ${SlackLimits.sectionText}`);
+      if (b.fields && b.fields.length > SlackLimits.fields) problems.push(`block ${i}: ${b.fields.length} fields`);
+      total += (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((n, f) => n + f.text.length, 0);
+    }
+    if (b.type === 'actions') {
+      for (const e of b.elements) {
+        if (e.type === 'button') {
+          if (e.text.text.length > SlackLimits.buttonLabel) problems.push(`block ${i}: button label too long`);
+          if ((e.value ?? '').length > SlackLimits.buttonValue) problems.push(`block ${i}: button value too long`);
+        }
+      }
+    }
+  }
+  if (total > SlackLimits.messageText) problems.push(`message text ${total} > ${SlackLimits.messageText}`);
+  return problems;
+}

@@ -1,0 +1,36 @@
+// What people read about maintenance: per listener, whether the public sees the maintenance response.
+import type { KnownBlock } from '@slack/types';
+import type { Run } from '../src/runs/run.js';
+import { ActionId } from './actions.js';
+import { actions, fields, section } from './kit.js';
+
+export interface MaintenanceView {
+  action?: 'start' | 'end';
+  listeners?: Record<string, { state: 'pending' | 'working' | 'on' | 'off' | 'failed' | 'unchanged'; detail?: string }>;
+  note?: string;
+}
+
+const ICON = { pending: '⚪', working: '⏳', on: '🚧', off: '🟢', failed: '❌', unchanged: '➖' } as const;
+const WORDS = { pending: 'waiting', working: 'changing', on: 'maintenance ON', off: 'serving normally', failed: 'failed', unchanged: 'unchanged' } as const;
+
+export function maintenanceBody(run: Run): KnownBlock[] {
+  const view = run.view as MaintenanceView;
+  const listeners = Object.entries(view.listeners ?? {});
+  const out: KnownBlock[] = [];
+  if (view.note) out.push(section(view.note));
+  if (listeners.length > 0) {
+    // Fields render as two columns: readable on a phone up to the 10-field limit; more go in extra sections.
+    for (let i = 0; i < listeners.length; i += 10) {
+      out.push(
+        fields(
+          listeners.slice(i, i + 10).map(([name, l]) => `${ICON[l.state]} *${name}*: ${WORDS[l.state]}${l.detail ? `\n${l.detail}` : ''}`),
+        ),
+      );
+    }
+  }
+  // After a start (done or half-done), the way back is one press away.
+  if (view.action === 'start' && (run.state === 'succeeded' || run.state === 'failed') && listeners.some(([, l]) => l.state === 'on' || l.state === 'failed')) {
+    out.push(actions(`maintenance:${run.id}`, [{ actionId: ActionId.endMaintenance, label: 'End maintenance', value: run.env, style: 'primary' }]));
+  }
+  return out;
+}

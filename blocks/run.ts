@@ -1,0 +1,90 @@
+// The status message of a run: one header, the operation's own body, the decision in front of people, a footer.
+import type { KnownBlock } from '@slack/types';
+import { formatDuration, formatTime } from '../src/clock.js';
+import type { Run, RunState } from '../src/runs/run.js';
+import { actions, context, header, section, type ButtonSpec } from './kit.js';
+import { Intent, runActionId, runButtonValue } from './actions.js';
+import { maintenanceBody } from './maintenance.js';
+import { startupBody } from './startup.js';
+
+export const STATE_EMOJI: Record<RunState, string> = {
+  planned: '🗒',
+  awaiting_confirmation: '❔',
+  running: '⏳',
+  awaiting_approval: '⏸',
+  succeeded: '✅',
+  failed: '❌',
+  rolled_back: '↩️',
+  cancelled: '⏹',
+};
+
+export const STATE_WORDS: Record<RunState, string> = {
+  planned: 'Planned',
+  awaiting_confirmation: 'Waiting for confirmation',
+  running: 'Running',
+  awaiting_approval: 'Waiting',
+  succeeded: 'Done',
+  failed: 'Failed',
+  rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
+};
+
+const BUTTON: Record<string, Omit<ButtonSpec, 'actionId' | 'value'>> = {
+  [Intent.approve]: { label: 'Approve', style: 'primary' },
+  [Intent.promote]: { label: 'Promote', style: 'primary' },
+  [Intent.finish]: { label: 'Finish now', style: 'primary' },
+  [Intent.retry]: { label: 'Retry', style: 'primary' },
+  [Intent.pause]: { label: 'Pause' },
+  stop: { label: 'Stop', confirm: { title: 'Stop?', text: 'The services this run started go back to 0 tasks, dependents first.', confirm: 'Stop them' } },
+  [Intent.cancel]: { label: 'Cancel' },
+  [Intent.rollback]: {
+    label: 'Rollback',
+    style: 'danger',
+    confirm: { title: 'Roll back?', text: 'All traffic goes back to the previous version at once.', confirm: 'Roll back' },
+  },
+};
+
+export interface RunViewContext {
+  timezone: string;
+  now: number;
+  title: string;
+  /** Intents accepted at any moment in the run's current state (e.g. rollback while running). */
+  anytime: string[];
+}
+
+type Body = (run: Run, ctx: RunViewContext) => KnownBlock[];
+const BODIES: Record<string, Body> = {
+  maintenance: maintenanceBody,
+  startup: startupBody,
+  shutdown: startupBody,
+};
+
+export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks: KnownBlock[] } {
+  const emoji = STATE_EMOJI[run.state];
+  const blocks: KnownBlock[] = [header(`${emoji} ${ctx.title}`)];
+  blocks.push(...(BODIES[run.kind]?.(run, ctx) ?? []));
+
+  const buttons: ButtonSpec[] = [];
+  if (run.pause) {
+    const deadline = run.pause.deadline ? ` · deadline ${formatTime(run.pause.deadline, ctx.timezone)}` : '';
+    blocks.push(section(`⏸ *${run.pause.reason}* since ${formatTime(run.pause.since, ctx.timezone)}${deadline}`));
+    for (const intent of run.pause.intents) buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, run.pause.nonce) });
+  }
+  for (const intent of ctx.anytime) {
+    if (run.pause?.intents.includes(intent)) continue;
+    buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, 'anytime') });
+  }
+  if (run.state === 'failed') {
+    blocks.push(section(`❌ *${run.error ?? 'failed'}*`));
+    buttons.push({ ...BUTTON[Intent.retry]!, actionId: runActionId(Intent.retry), value: runButtonValue(run.id, `failed-${run.version}`) });
+  }
+  if (buttons.length > 0) blocks.push(actions(`run:${run.id}`, buttons));
+
+  const end = run.endedAt ?? ctx.now;
+  blocks.push(
+    context([
+      `${STATE_WORDS[run.state]} · requested by <@${run.requestedBy}> · started ${formatTime(run.createdAt, ctx.timezone)} · ${formatDuration(end - run.createdAt)} · run \`${run.id}\``,
+    ]),
+  );
+  return { text: `${emoji} ${ctx.title} — ${STATE_WORDS[run.state]}`, blocks };
+}

@@ -1,0 +1,46 @@
+// Startup and shutdown as people read them: one line per service, in the order it will move, phone-sized.
+import type { KnownBlock } from '@slack/types';
+import { formatDuration } from '../src/clock.js';
+import type { StartupView, ServiceRowView } from '../src/ops/startup.js';
+import type { Run } from '../src/runs/run.js';
+import type { RunViewContext } from './run.js';
+import { context, section } from './kit.js';
+
+const ICON: Record<ServiceRowView['phase'], string> = {
+  waiting: '⚪',
+  starting: '⏳',
+  ready: '🟢',
+  failed: '❌',
+  held: '⛔',
+  stopping: '⏳',
+  stopped: '⚫',
+};
+
+function line(name: string, r: ServiceRowView, now: number): string {
+  const counts = `${r.running}/${r.desired}${r.pending > 0 ? ` (+${r.pending} pending)` : ''}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`;
+  const elapsed = r.since !== undefined ? ` · ${formatDuration((r.doneAt ?? now) - r.since)}` : '';
+  const why = r.why ? ` · _${r.why}_` : '';
+  const event = r.phase === 'failed' && r.lastEvent ? `\n      ↳ ${r.lastEvent.slice(0, 200)}` : '';
+  return `${ICON[r.phase]} \`${name}\` ${counts}${elapsed}${why}${event}`;
+}
+
+export function startupBody(run: Run, ctx: RunViewContext): KnownBlock[] {
+  const view = run.view as Partial<StartupView>;
+  const rows = Object.entries(view.services ?? {});
+  if (rows.length === 0) return [];
+  const count = (p: ServiceRowView['phase']) => rows.filter(([, r]) => r.phase === p).length;
+  const goal = view.direction === 'down' ? `${count('stopped')}/${rows.length} stopped` : `${count('ready')}/${rows.length} ready`;
+  const out: KnownBlock[] = [];
+  let chunk: string[] = [];
+  for (const [name, r] of rows) {
+    const l = line(name, r, ctx.now);
+    if ([...chunk, l].join('\n').length > 2800) {
+      out.push(section(chunk.join('\n')));
+      chunk = [];
+    }
+    chunk.push(l);
+  }
+  if (chunk.length) out.push(section(chunk.join('\n')));
+  out.push(context([`${goal}${count('failed') ? ` · ${count('failed')} failed` : ''}${count('held') ? ` · ${count('held')} held back` : ''} · running/desired tasks`]));
+  return out;
+}

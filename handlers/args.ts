@@ -1,0 +1,73 @@
+// Reads a slash command's text into words and flags, and turns a bad one into a message that shows the right form.
+import type { OpsConfig } from '../src/config/schema.js';
+import { helpText, type CommandSpec } from './commands/spec.js';
+
+export interface Args {
+  words: string[];
+  flags: Record<string, string | true>;
+}
+
+const KNOWN_FLAGS = new Set(['dry-run', 'config', 'help']);
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly spec: CommandSpec,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+
+  /** What the person reads: what was wrong, then the right forms. */
+  reply(): string {
+    return `⚠️ ${this.message}\n\n${helpText(this.spec)}`;
+  }
+}
+
+export function tokenize(text: string, spec: CommandSpec): Args {
+  if (text.length > 1000) throw new UsageError('that command is too long (1000 characters at most)', spec);
+  // Slack may send “smart” quotes and non-breaking spaces from mobile keyboards.
+  const clean = text.replace(/[\u00a0\u2000-\u200b]/g, ' ').trim();
+  const words: string[] = [];
+  const flags: Record<string, string | true> = {};
+  const parts = clean === '' ? [] : clean.split(/\s+/);
+  for (let i = 0; i < parts.length; i += 1) {
+    const p = parts[i]!;
+    if (p.startsWith('--') || p.startsWith('—')) {
+      const name = p.replace(/^(--|—)/, '');
+      const [key, value] = name.split('=', 2) as [string, string | undefined];
+      if (!KNOWN_FLAGS.has(key)) throw new UsageError(`unknown option \`${p}\``, spec);
+      if (key === 'config' && value === undefined) {
+        const next = parts[i + 1];
+        if (!next || next.startsWith('--')) throw new UsageError('`--config` needs a deployment config name', spec);
+        flags[key] = next;
+        i += 1;
+      } else flags[key] = value ?? true;
+    } else words.push(p);
+  }
+  return { words, flags };
+}
+
+/** The environment word, checked against ops.yml; the message lists the ones that exist. */
+export function envArg(config: OpsConfig, word: string | undefined, spec: CommandSpec): string {
+  const known = Object.keys(config.environments);
+  if (!word) throw new UsageError(`which environment? One of: ${known.map((k) => `\`${k}\``).join(', ')}`, spec);
+  if (!known.includes(word)) throw new UsageError(`unknown environment \`${clip(word)}\` — one of: ${known.map((k) => `\`${k}\``).join(', ')}`, spec);
+  return word;
+}
+
+export function oneOf<T extends string>(word: string | undefined, allowed: readonly T[], what: string, spec: CommandSpec): T {
+  if (!word) throw new UsageError(`missing ${what}: one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, spec);
+  if (!(allowed as readonly string[]).includes(word)) throw new UsageError(`unknown ${what} \`${clip(word)}\` — one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, spec);
+  return word as T;
+}
+
+export function noMore(words: string[], from: number, spec: CommandSpec): void {
+  if (words.length > from) throw new UsageError(`unexpected \`${clip(words.slice(from).join(' '))}\``, spec);
+}
+
+/** Echoing input back is fine, but never a wall of it, and never something that pings the channel. */
+export function clip(s: string): string {
+  const safe = s.replace(/[<>&`]/g, '');
+  return safe.length > 40 ? `${safe.slice(0, 39)}…` : safe;
+}

@@ -1,0 +1,86 @@
+// /maintenance start|end|status <env> [--dry-run]
+import type { App } from '@slack/bolt';
+import type { Deps } from '../../src/deps.js';
+import { listenerInMaintenance, planMaintenance } from '../../src/ops/maintenance.js';
+import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
+import { formatTime } from '../../src/clock.js';
+import { parseDateTime, parseWindowEnd } from '../../src/runs/when.js';
+import { scheduleList } from '../../blocks/schedule.js';
+import { replyError } from './reply.js';
+import { specOf } from './spec.js';
+import { startRun } from './start-run.js';
+
+const spec = specOf('/maintenance');
+
+export function register(app: App, deps: Deps): void {
+  app.command('/maintenance', async ({ command, ack, respond, client }) => {
+    try {
+      const { words, flags } = tokenize(command.text, spec);
+      if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
+      const sub = oneOf(words[0], ['start', 'end', 'status', 'schedule', 'schedules', 'cancel'] as const, 'subcommand', spec);
+      if (sub === 'cancel') {
+        const id = words[1];
+        if (!id || !/^w-[0-9a-z]+-[0-9a-z]+$/.test(id)) throw new UsageError('which window? give its id, e.g. `w-mi3k2a-8f2k1x` (see `/maintenance schedules <env>`)', spec);
+        noMore(words, 2, spec);
+        const s = (await deps.scheduler.list()).find((x) => x.id.startsWith(`${id}:`));
+        const env = s ? deps.config.environments[s.env] : undefined;
+        if (!s || !env) throw new UsageError(`no pending window \`${id}\``, spec);
+        if (!(await deps.access.canOperate(command.user_id, env.permissions))) throw new UsageError(`you may not change schedules of *${s.env}*`, spec);
+        const n = await deps.scheduler.cancel(id, command.user_id);
+        await ack({ response_type: 'ephemeral', text: `🗑 Cancelled window \`${id}\` (${n} pending fire${n === 1 ? '' : 's'}).` });
+        return;
+      }
+      const envName = envArg(deps.config, words[1], spec);
+      if (sub === 'schedule') {
+        const tz = deps.config.timezone;
+        const start = parseDateTime(`${words[2] ?? ''} ${words[3] ?? ''}`, tz);
+        if (start === undefined) throw new UsageError(`the start is a date and time in ${tz}, like \`2026-12-01 02:00\``, spec);
+        const end = words[4] === undefined ? undefined : parseWindowEnd(words[4], start, tz);
+        if (end === undefined) throw new UsageError('the end is a duration (`2h`, `90m`, `1h30m`) or a time (`04:30`)', spec);
+        noMore(words, 5, spec);
+        const now = deps.clock.now();
+        if (start <= now) throw new UsageError(`the start (${formatTime(start, tz, true)}) is in the past`, spec);
+        if (end - start > 7 * 86_400_000) throw new UsageError('a window is at most 7 days long', spec);
+        if (!deps.config.environments[envName]!.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
+        if (!(await deps.access.canOperate(command.user_id, deps.config.environments[envName]!.permissions))) throw new UsageError(`you may not operate *${envName}*`, spec);
+        const id = await deps.scheduler.addWindow(envName, start, end, command.user_id);
+        const approval = deps.config.environments[envName]!.permissions.requireApproval ? ' When it fires, the run waits for a second person to approve, as a typed one would.' : '';
+        await ack({ response_type: 'in_channel', text: `🗓 Maintenance window \`${id}\` for *${envName}*: ${formatTime(start, tz, true)} → ${formatTime(end, tz, true)}, by <@${command.user_id}>. A reminder with Skip / Cancel comes 15 minutes before.${approval} Cancel with \`/maintenance cancel ${id}\`.` });
+        return;
+      }
+      noMore(words, 2, spec);
+      if (sub === 'schedules') {
+        await ack({ response_type: 'ephemeral', text: scheduleList(envName, await deps.scheduler.list(envName), deps.config.timezone) });
+        return;
+      }
+      const env = deps.config.environments[envName]!;
+      if (!env.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
+      const alb = deps.aws.maintenanceAlb(envName);
+
+      if (sub === 'status') {
+        await ack();
+        const lines = await Promise.all(
+          env.maintenance.listeners.map(async (l, i) => {
+            try {
+              const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, `check environments.${envName}.maintenance.listeners[${i}]`));
+              return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? 'maintenance ON' : 'serving normally'}`;
+            } catch (e) {
+              return `⚠️ *${l.name}*: ${e instanceof Error ? e.message : String(e)}`;
+            }
+          }),
+        );
+        await respond({ response_type: 'ephemeral', text: `*Maintenance · ${envName}* (read from AWS)\n${lines.join('\n')}` });
+        return;
+      }
+      if (flags['dry-run']) {
+        await ack();
+        const plan = await planMaintenance(env, envName, alb, sub, deps.store);
+        await respond({ response_type: 'ephemeral', text: `*Dry run: /maintenance ${sub} ${envName}* — nothing was changed. The calls it would make:\n${plan.join('\n') || 'none'}` });
+        return;
+      }
+      await startRun(deps, { ack, client, command }, { kind: 'maintenance', envName, params: { action: sub }, summary: `/maintenance ${sub} ${envName}` });
+    } catch (err) {
+      await replyError(err, ack, deps.log);
+    }
+  });
+}

@@ -1,0 +1,50 @@
+// /ops: help, live status, recent runs and the audit log.
+import type { App } from '@slack/bolt';
+import { formatTime } from '../../src/clock.js';
+import type { Deps } from '../../src/deps.js';
+import { readEnvironmentStatus } from '../../src/ops/status.js';
+import { toRun } from '../../src/runs/run.js';
+import { environmentStatus } from '../../blocks/status.js';
+import { STATE_EMOJI } from '../../blocks/run.js';
+import { envArg, noMore, oneOf, tokenize } from '../args.js';
+import { COMMANDS, helpText, specOf } from './spec.js';
+import { replyError } from './reply.js';
+
+const spec = specOf('/ops');
+
+export function register(app: App, deps: Deps): void {
+  app.command('/ops', async ({ command, ack, respond }) => {
+    try {
+      const { words } = tokenize(command.text, spec);
+      const sub = words.length === 0 ? 'help' : oneOf(words[0], ['help', 'status', 'runs', 'audit'] as const, 'subcommand', spec);
+      if (sub === 'help') {
+        noMore(words, 1, spec);
+        await ack({ response_type: 'ephemeral', text: ['*ecs-chatops* — every command takes `help`; mutating ones take `--dry-run`.', ...COMMANDS.map(helpText)].join('\n\n') });
+        return;
+      }
+      if (sub === 'status') {
+        const envName = envArg(deps.config, words[1], spec);
+        noMore(words, 2, spec);
+        await ack();
+        const env = deps.config.environments[envName]!;
+        const st = await readEnvironmentStatus(envName, env, deps.aws.status(envName));
+        const blocks = environmentStatus(envName, st, formatTime(deps.clock.now(), deps.config.timezone));
+        await respond({ response_type: 'ephemeral', text: `${envName} — live status`, blocks });
+        return;
+      }
+      const envName = words[1] ? envArg(deps.config, words[1], spec) : undefined;
+      noMore(words, 2, spec);
+      if (sub === 'runs') {
+        const rows = await deps.store.listRuns({ ...(envName ? { env: envName } : {}), limit: 15 });
+        const lines = rows.map(toRun).map((r) => `${STATE_EMOJI[r.state]} \`${r.id}\` ${r.kind} ${r.env} ${JSON.stringify(r.params)} · <@${r.requestedBy}> · ${formatTime(r.createdAt, deps.config.timezone, true)}`);
+        await ack({ response_type: 'ephemeral', text: lines.length ? `*Latest runs*\n${lines.join('\n')}` : 'No runs yet.' });
+        return;
+      }
+      const rows = await deps.store.listAudit({ ...(envName ? { env: envName } : {}), limit: 20 });
+      const lines = rows.map((a) => `${formatTime(Number(a.at), deps.config.timezone, true)} · ${a.actor === 'bot' ? 'bot' : `<@${a.actor}>`} · *${a.action}* ${a.env ?? ''} ${a.run_id ? `\`${a.run_id}\`` : ''} ${a.detail}`.slice(0, 300));
+      await ack({ response_type: 'ephemeral', text: lines.length ? `*Audit log*${envName ? ` · ${envName}` : ''}\n${lines.join('\n')}` : 'The audit log is empty.' });
+    } catch (err) {
+      await replyError(err, ack, deps.log);
+    }
+  });
+}

@@ -1,0 +1,78 @@
+// Every slash command the bot answers, with its forms and examples: the one list behind /ops help and manifest.yml.
+
+export interface CommandSpec {
+  command: string;
+  description: string;
+  usageHint: string;
+  forms: string[];
+  examples: string[];
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    command: '/ops',
+    description: 'Help, live status, recent runs and the audit log',
+    usageHint: 'help | status <env> | runs [env] | audit [env]',
+    forms: ['/ops help', '/ops status <env>', '/ops runs [env]', '/ops audit [env]'],
+    examples: ['/ops status prod', '/ops runs', '/ops audit prod'],
+  },
+  {
+    command: '/maintenance',
+    description: 'Put ALB listeners into maintenance and back',
+    usageHint: 'start|end|status <env> [--dry-run] | schedule <env> <YYYY-MM-DD HH:MM> <2h|HH:MM> | schedules <env> | cancel <id>',
+    forms: [
+      '/maintenance start <env> [--dry-run]',
+      '/maintenance end <env> [--dry-run]',
+      '/maintenance status <env>',
+      '/maintenance schedule <env> <YYYY-MM-DD HH:MM> <duration like 2h or 90m | end time HH:MM>',
+      '/maintenance schedules <env>',
+      '/maintenance cancel <window id>',
+    ],
+    examples: ['/maintenance start prod', '/maintenance end prod --dry-run', '/maintenance schedule prod 2026-12-01 02:00 2h', '/maintenance schedules prod'],
+  },
+  {
+    command: '/canary',
+    description: 'Shift traffic between blue and green step by step',
+    usageHint: '<env> <target> start [steps] | promote | pause | rollback | set <pct> | status',
+    forms: ['/canary <env> <target> start [10,50,100] [--dry-run]', '/canary <env> <target> promote|pause|rollback|status', '/canary <env> <target> set <0-100>'],
+    examples: ['/canary prod web start', '/canary prod api-internal start 5,25,100', '/canary prod web rollback'],
+  },
+  {
+    command: '/startup',
+    description: 'Start ECS services in dependency order',
+    usageHint: '<env> [service …] [--dry-run]',
+    forms: ['/startup <env> [service …] [--dry-run]'],
+    examples: ['/startup dev', '/startup dev service-b'],
+  },
+  {
+    command: '/shutdown',
+    description: 'Stop ECS services in reverse dependency order',
+    usageHint: '<env> [service …] [--dry-run]',
+    forms: ['/shutdown <env> [service …] [--dry-run]'],
+    examples: ['/shutdown dev'],
+  },
+  {
+    command: '/deploy',
+    description: 'Blue/green deploy a new image with Approve / Rollback',
+    usageHint: '<env> <service> <image | taskdef=family:rev> [--config NAME] [--dry-run]',
+    forms: ['/deploy <env> <service> <image> [--config NAME] [--dry-run]', '/deploy <env> <service> taskdef=<family:revision>'],
+    examples: ['/deploy prod payment 111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2'],
+  },
+  {
+    command: '/cutover',
+    description: 'Switch a Route 53 alias to a new load balancer, with a way back',
+    usageHint: '<env> <name> [--dry-run]',
+    forms: ['/cutover <env> <name> [--dry-run]'],
+    examples: ['/cutover prod www'],
+  },
+];
+
+export function helpText(spec: CommandSpec): string {
+  return [`*${spec.command}* — ${spec.description}`, ...spec.forms.map((f) => `• \`${f}\``), `_e.g._ ${spec.examples.map((e) => `\`${e}\``).join(', ')}`].join('\n');
+}
+
+export function specOf(command: string): CommandSpec {
+  const spec = COMMANDS.find((c) => c.command === command);
+  if (!spec) throw new Error(`no spec for ${command}`);
+  return spec;
+}

@@ -1,0 +1,38 @@
+// The shared path from a validated command to a run: confirmation modal when the environment wants one, else request → ack → drive.
+import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../../src/deps.js';
+import { confirmModal } from '../../blocks/confirm.js';
+
+export interface RunAsk {
+  kind: string;
+  envName: string;
+  params: Record<string, unknown>;
+  /** The command as typed, for the modal and the ack. */
+  summary: string;
+}
+
+export async function startRun(
+  deps: Deps,
+  slack: { ack: AckFn<string | RespondArguments>; client: WebClient; command: SlashCommand },
+  ask: RunAsk,
+): Promise<void> {
+  const env = deps.config.environments[ask.envName]!;
+  if (env.permissions.confirm) {
+    // A trigger_id lives 3 s: open the modal first, ack right after.
+    await slack.client.views.open({ trigger_id: slack.command.trigger_id, view: confirmModal(ask, slack.command.channel_id) });
+    await slack.ack();
+    return;
+  }
+  const answer = await deps.engine.request({ kind: ask.kind, envName: ask.envName, params: ask.params, by: slack.command.user_id });
+  if (!answer.accepted) {
+    await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}${answer.holder ? holderLink(answer.holder.channel, answer.holder.ts) : ''}` });
+    return;
+  }
+  await slack.ack({ response_type: 'ephemeral', text: `▶️ \`${ask.summary}\` accepted as run \`${answer.run.id}\` — its status message is in <#${answer.run.channel}>.` });
+  deps.engine.start(answer.run.id);
+}
+
+export function holderLink(channel: string | null, ts: string | null): string {
+  return channel && ts ? ` — see <https://slack.com/archives/${channel}/p${ts.replace('.', '')}|its message>` : '';
+}

@@ -1,0 +1,112 @@
+// Connects the operations' ports to the gateways: one set of SDK clients and gateways per environment, built lazily.
+import type { OpsConfig } from '../config/schema.js';
+import type { AwsPorts } from '../deps.js';
+import type { ListenerRule, MaintenanceAlb, RuleAction, RuleCondition } from '../ops/maintenance.js';
+import type { StartupEcs } from '../ops/startup.js';
+import type { StatusReader } from '../ops/status.js';
+import { createClients, type AwsClients, type ClientOptions } from './clients.js';
+import { EcsGateway } from './ecs.js';
+import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
+import { Route53Gateway } from './route53.js';
+
+export interface EnvironmentGateways {
+  clients: AwsClients;
+  ecs: EcsGateway;
+  elbv2: Elbv2Gateway;
+  route53: Route53Gateway;
+}
+
+function toRuleAction(a: Action | undefined): RuleAction | undefined {
+  if (!a) return undefined;
+  if (a.type === 'redirect') {
+    const p = a.parts;
+    const url = a.url ?? (p ? `${p.protocol.toLowerCase()}://${p.host}${p.port && !['443', '80'].includes(p.port) ? `:${p.port}` : ''}${p.path}${p.query ? `?${p.query}` : ''}` : '');
+    return { type: 'redirect', url, status: a.status };
+  }
+  return a;
+}
+
+function toListenerRule(r: Rule): ListenerRule {
+  return {
+    arn: r.arn,
+    priority: r.priority === 'default' ? undefined : r.priority,
+    conditions: r.conditions.flatMap((c): RuleCondition[] => (c.field === 'path-pattern' || c.field === 'source-ip' ? [{ field: c.field, values: c.values }] : [])),
+    action: toRuleAction(r.action),
+  };
+}
+
+export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts & { gateways(envName: string): EnvironmentGateways } {
+  const cache = new Map<string, EnvironmentGateways>();
+  const gateways = (envName: string): EnvironmentGateways => {
+    let g = cache.get(envName);
+    if (!g) {
+      const env = config.environments[envName];
+      if (!env) throw new Error(`unknown environment ${envName}`);
+      const clients = createClients(env, opts);
+      const ctx = { envName, region: env.region };
+      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }) };
+      cache.set(envName, g);
+    }
+    return g;
+  };
+
+  const maintenanceAlb = (envName: string): MaintenanceAlb => {
+    const { elbv2 } = gateways(envName);
+    return {
+      rules: async (listenerArn, hint) => (await elbv2.rules(listenerArn, hint)).map(toListenerRule),
+      createRule: (listenerArn, priority, conditions, action) => elbv2.createRule(listenerArn, priority, conditions, action),
+      deleteRule: (arn) => elbv2.deleteRule(arn),
+      setRulePriority: (arn, priority) => elbv2.setRulePriority(arn, priority),
+    };
+  };
+
+  const startupEcs = (envName: string): StartupEcs => {
+    const { ecs, elbv2 } = gateways(envName);
+    return {
+      describe: (names) => ecs.describeServices(names),
+      setDesiredCount: (name, count, force) => ecs.setDesiredCount(name, count, force),
+      healthyTargets: async (name) => {
+        const [svc] = await ecs.describeServices([name]);
+        if (!svc || svc.targetGroupArns.length === 0) return undefined;
+        const all = await Promise.all(svc.targetGroupArns.map((tg) => elbv2.targetHealth(tg)));
+        return { healthy: Math.min(...all.map((h) => h.healthy)), total: Math.min(...all.map((h) => h.total)) };
+      },
+    };
+  };
+
+  const status = (envName: string): StatusReader => {
+    const env = config.environments[envName]!;
+    const { ecs, elbv2, route53 } = gateways(envName);
+    return {
+      alb: maintenanceAlb(envName),
+      services: async (names) =>
+        (await ecs.describeServices(names)).map((s) => ({
+          name: s.name,
+          desired: s.desired,
+          running: s.running,
+          pending: s.pending,
+          ...(s.rolloutState ? { rolloutState: s.rolloutState } : {}),
+          ...(s.primaryCreatedAt ? { deploymentAgeMs: Math.max(0, Date.now() - s.primaryCreatedAt) } : {}),
+        })),
+      canaryWeights: async (name) => {
+        const c = env.canary[name];
+        if (!c) return undefined;
+        if (c.route53) {
+          const pair = await route53.weightedPair(c.route53.hostedZoneId, c.route53.recordName, c.route53.type, c.route53.blue, c.route53.green);
+          const b = pair.blue.weight ?? 0;
+          const g = pair.green.weight ?? 0;
+          return b + g === 0 ? { blue: 50, green: 50 } : { blue: Math.round((100 * b) / (b + g)), green: Math.round((100 * g) / (b + g)) };
+        }
+        if (c.alb) {
+          const w = await elbv2.forwardWeights(c.alb.listenerArn, c.alb.ruleArn);
+          const b = w[c.alb.blueTargetGroupArn] ?? 0;
+          const g = w[c.alb.greenTargetGroupArn] ?? 0;
+          return b + g === 0 ? undefined : { blue: Math.round((100 * b) / (b + g)), green: Math.round((100 * g) / (b + g)) };
+        }
+        return undefined;
+      },
+    };
+  };
+
+  return { gateways, maintenanceAlb, startupEcs, status };
+}

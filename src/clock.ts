@@ -1,0 +1,58 @@
+// Time for the product: one interface so runs, schedules and tests agree on "now" (never Date.now() elsewhere).
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const t = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(t);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/** Abbreviations people use where Intl only knows "GMT+9" (en-US names the American and UTC ones itself). */
+const ZONE_ABBR: Record<string, string> = {
+  'Asia/Tokyo': 'JST',
+  'Asia/Seoul': 'KST',
+  'Asia/Kolkata': 'IST',
+  'Asia/Singapore': 'SGT',
+  'Asia/Shanghai': 'CST',
+  'Asia/Hong_Kong': 'HKT',
+};
+
+/** "14:05 JST"-style formatting in the configured zone, for people. */
+export function formatTime(ms: number, timeZone: string, withDate = false): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
+    timeZoneName: 'short',
+    hourCycle: 'h23',
+  }).formatToParts(ms);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  const date = withDate ? `${get('year')}-${get('month')}-${get('day')} ` : '';
+  const zone = ZONE_ABBR[timeZone] ?? get('timeZoneName');
+  // en-US writes midnight as 24 with hourCycle h23 unset on some ICU versions; normalise.
+  const hour = get('hour') === '24' ? '00' : get('hour');
+  return `${date}${hour}:${get('minute')} ${zone}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}

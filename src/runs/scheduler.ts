@@ -1,0 +1,178 @@
+// Scheduled runs: maintenance windows typed in Slack and cron schedules from ops.yml, each fire claimed once by key.
+import type { KnownBlock } from '@slack/types';
+import type { OpsConfig } from '../config/schema.js';
+import type { Clock } from '../clock.js';
+import type { Log } from '../log.js';
+import type { Store } from '../store/store.js';
+import type { RunEngine } from './engine.js';
+import { newRunId } from './run.js';
+import { nextCron } from './when.js';
+
+export interface Schedule {
+  id: string;
+  env: string;
+  kind: string;
+  type: 'once' | 'cron';
+  spec: string;
+  params: Record<string, unknown>;
+  createdBy: string;
+  nextAt: number | null;
+  skipAt: number | null;
+}
+
+export interface SchedulerDeps {
+  store: Store;
+  engine: RunEngine;
+  clock: Clock;
+  config: OpsConfig;
+  log: Log;
+  /** Posts a message (reminders, "skipped", "missed") to a channel. */
+  post(channel: string, message: { text: string; blocks?: KnownBlock[] }): Promise<void>;
+  /** Renders the reminder before a fire, with Skip once and Cancel. */
+  reminder(s: Schedule, at: number): { text: string; blocks: KnownBlock[] };
+}
+
+/** A fire later than this (the bot was down) is reported as missed instead of run hours late. */
+const MISFIRE_GRACE_MS = 60 * 60_000;
+const DEFAULT_REMIND_MS = 15 * 60_000;
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  private toSchedule(row: { id: string; env: string; kind: string; type: string; spec: string; params: string; created_by: string; next_at: number | null; skip_at: number | null }): Schedule {
+    return {
+      id: row.id,
+      env: row.env,
+      kind: row.kind,
+      type: row.type === 'cron' ? 'cron' : 'once',
+      spec: row.spec,
+      params: JSON.parse(row.params) as Record<string, unknown>,
+      createdBy: row.created_by,
+      nextAt: row.next_at === null ? null : Number(row.next_at),
+      skipAt: row.skip_at === null ? null : Number(row.skip_at),
+    };
+  }
+
+  /** Writes the cron schedules of ops.yml (startup.schedule.start / stop) for the operations that exist. */
+  async syncConfig(kinds: readonly string[]): Promise<void> {
+    const { store, config, clock } = this.deps;
+    const now = clock.now();
+    for (const [envName, env] of Object.entries(config.environments)) {
+      const sched = env.startup?.schedule;
+      const wanted: [string, string | undefined][] = [
+        ['startup', sched?.start],
+        ['shutdown', sched?.stop],
+      ];
+      for (const [kind, expr] of wanted) {
+        const id = `cfg:${envName}:${kind}`;
+        const existing = await store.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!expr || !kinds.includes(kind)) {
+          if (existing && existing.cancelled_at === null) await store.db.updateTable('schedules').set({ cancelled_at: now }).where('id', '=', id).execute();
+          continue;
+        }
+        const next = nextCron(expr, config.timezone, now) ?? null;
+        if (existing && existing.spec === expr && existing.cancelled_at === null) continue;
+        await store.db
+          .insertInto('schedules')
+          .values({ id, env: envName, kind, type: 'cron', spec: expr, params: '{}', created_by: 'ops.yml', created_at: now, cancelled_at: null, next_at: next, skip_at: null })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ spec: expr, next_at: next, cancelled_at: null, skip_at: null }))
+          .execute();
+      }
+    }
+  }
+
+  /** A maintenance window: a start and an end, each fired once. */
+  async addWindow(env: string, start: number, end: number, by: string): Promise<string> {
+    const { store, clock } = this.deps;
+    const id = newRunId(clock.now()).replace(/^r-/, 'w-');
+    const now = clock.now();
+    for (const [suffix, action, at] of [['start', 'start', start], ['end', 'end', end]] as const) {
+      await store.db
+        .insertInto('schedules')
+        .values({ id: `${id}:${suffix}`, env, kind: 'maintenance', type: 'once', spec: String(at), params: JSON.stringify({ action }), created_by: by, created_at: now, cancelled_at: null, next_at: at, skip_at: null })
+        .execute();
+    }
+    await store.audit({ at: now, env, actor: by, action: 'schedule', detail: { window: id, start, end } });
+    return id;
+  }
+
+  async list(env?: string): Promise<Schedule[]> {
+    let q = this.deps.store.db.selectFrom('schedules').selectAll().where('cancelled_at', 'is', null).where('next_at', 'is not', null);
+    if (env) q = q.where('env', '=', env);
+    return (await q.orderBy('next_at').execute()).map((r) => this.toSchedule(r));
+  }
+
+  /** Cancels a schedule, or a whole window by its id (`w-…`). */
+  async cancel(id: string, by: string): Promise<number> {
+    const { store, clock } = this.deps;
+    const res = await store.db
+      .updateTable('schedules')
+      .set({ cancelled_at: clock.now() })
+      .where((eb) => eb.or([eb('id', '=', id), eb('id', 'like', `${id}:%`)]))
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    const n = Number(res.numUpdatedRows);
+    if (n > 0) await store.audit({ at: clock.now(), actor: by, action: 'schedule-cancel', detail: { id } });
+    return n;
+  }
+
+  /** Skips one fire of a recurring schedule (the one at `at`). */
+  async skipOnce(id: string, at: number, by: string): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const res = await store.db.updateTable('schedules').set({ skip_at: at }).where('id', '=', id).where('next_at', '=', at).executeTakeFirst();
+    const ok = Number(res.numUpdatedRows) === 1;
+    if (ok) await store.audit({ at: clock.now(), actor: by, action: 'schedule-skip', detail: { id, at } });
+    return ok;
+  }
+
+  /** One pass: reminders that are due, fires that are due. Safe to run from several replicas at once. */
+  tick(): Promise<void> {
+    this.ticking ??= this.pass().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async pass(): Promise<void> {
+    const { store, clock, config, engine, log } = this.deps;
+    const now = clock.now();
+    for (const s of await this.list()) {
+      if (s.nextAt === null) continue;
+      const env = config.environments[s.env];
+      if (!env) continue;
+      const remindMs = s.kind === 'maintenance' ? DEFAULT_REMIND_MS : (env.startup?.schedule?.remindMinutesBefore ?? 15) * 60_000;
+      if (now < s.nextAt && now >= s.nextAt - remindMs && s.skipAt !== s.nextAt && remindMs > 0) {
+        if (await store.claimFire(`remind:${s.id}@${s.nextAt}`, now)) await this.deps.post(env.channel, this.deps.reminder(s, s.nextAt)).catch((e: unknown) => log.warn({ err: String(e) }, 'reminder not posted'));
+      }
+      if (now < s.nextAt) continue;
+      const at = s.nextAt;
+      if (await store.claimFire(`${s.id}@${at}`, now)) {
+        if (s.skipAt === at) {
+          await this.deps.post(env.channel, { text: `⏭ Skipped once: scheduled *${s.kind}* of *${s.env}* (${s.id}).` }).catch(() => undefined);
+        } else if (now - at > MISFIRE_GRACE_MS) {
+          await this.deps.post(env.channel, { text: `⚠️ Missed: scheduled *${s.kind}* of *${s.env}* was due ${Math.round((now - at) / 60_000)} min ago while the bot was down; not run late. (${s.id})` }).catch(() => undefined);
+        } else {
+          const answer = await engine.request({ kind: s.kind, envName: s.env, params: s.params, by: s.createdBy === 'ops.yml' ? 'scheduler' : s.createdBy, system: s.createdBy === 'ops.yml' });
+          if (answer.accepted) engine.start(answer.run.id);
+          else await this.deps.post(env.channel, { text: `⛔ Scheduled *${s.kind}* of *${s.env}* did not start: ${answer.reason}` }).catch(() => undefined);
+          await store.audit({ at: now, env: s.env, actor: 'scheduler', action: 'fire', detail: { schedule: s.id, at, accepted: answer.accepted } });
+        }
+        const next = s.type === 'cron' ? (nextCron(s.spec, config.timezone, Math.max(now, at)) ?? null) : null;
+        await store.db.updateTable('schedules').set({ next_at: next, skip_at: null }).where('id', '=', s.id).where('next_at', '=', at).execute();
+      }
+    }
+  }
+
+  start(everyMs = 15_000): void {
+    this.timer ??= setInterval(() => void this.tick().catch((e: unknown) => this.deps.log.warn({ err: String(e) }, 'scheduler pass failed')), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,35 @@
+// Checks Bolt does not make: a request timestamp from the future, and a replayed signature (Bolt keeps no replay record).
+import type { IncomingMessage } from 'node:http';
+
+/** Slack signs `v0:<ts>:<body>`; Bolt refuses stale timestamps (> 5 minutes old) — this refuses the rest. */
+export class RequestGuard {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly windowMs = 5 * 60_000,
+    private readonly futureSkewMs = 60_000,
+  ) {}
+
+  /** undefined when the request may go on to Bolt's own verification; otherwise why it is refused. */
+  check(req: IncomingMessage): string | undefined {
+    if (req.method !== 'POST') return undefined;
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    const sig = req.headers['x-slack-signature'];
+    if (!Number.isFinite(ts) || typeof sig !== 'string') return undefined; // Bolt refuses these itself
+    const now = this.now();
+    if (ts * 1000 > now + this.futureSkewMs) return 'timestamp in the future';
+    this.prune(now);
+    // Slack's own retries of an event carry X-Slack-Retry-Num; handlers are idempotent for those.
+    if (req.headers['x-slack-retry-num'] === undefined) {
+      if (this.seen.has(sig)) return 'replayed request';
+      this.seen.set(sig, now);
+    }
+    return undefined;
+  }
+
+  private prune(now: number): void {
+    if (this.seen.size < 1000) return;
+    for (const [sig, at] of this.seen) if (now - at > this.windowMs + this.futureSkewMs) this.seen.delete(sig);
+  }
+}

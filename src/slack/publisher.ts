@@ -1,0 +1,147 @@
+// Keeps each run's one status message current: post once, then chat.update at most every interval, latest state wins.
+import type { WebClient } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
+import type { Log } from '../log.js';
+import type { RunEngine } from '../runs/engine.js';
+import type { Run } from '../runs/run.js';
+
+export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
+
+interface Slot {
+  chain: Promise<void>;
+  timer?: NodeJS.Timeout;
+  lastSentAt: number;
+  lastKey?: string;
+  pendingNotes: string[];
+}
+
+/**
+ * chat.update is Tier 3 (about 50 a minute per workspace, docs.slack.dev/apis/web-api/rate-limits), shared by
+ * every run: each message is updated at most once per `intervalMs`, and a workspace-wide bucket caps the rest.
+ */
+export class StatusPublisher {
+  private readonly slots = new Map<string, Slot>();
+  private tokens: number;
+  private lastRefill = Date.now();
+
+  constructor(
+    private readonly deps: {
+      client: WebClient;
+      engine: RunEngine;
+      log: Log;
+      render: Render;
+      intervalMs: number;
+      perMinute?: number;
+    },
+  ) {
+    this.tokens = 10;
+    deps.engine.on('changed', (run: Run) => this.changed(run));
+    deps.engine.on('note', ({ run, text }: { run: Run; text: string }) => this.note(run, text));
+  }
+
+  private slot(id: string): Slot {
+    let s = this.slots.get(id);
+    if (!s) {
+      s = { chain: Promise.resolve(), lastSentAt: 0, pendingNotes: [] };
+      this.slots.set(id, s);
+    }
+    return s;
+  }
+
+  private enqueue(id: string, work: () => Promise<void>): Promise<void> {
+    const s = this.slot(id);
+    s.chain = s.chain.then(work).catch((err: unknown) => {
+      this.deps.log.warn({ run: id, err: err instanceof Error ? err.message : String(err) }, 'status message update failed; the next change retries');
+    });
+    return s.chain;
+  }
+
+  private takeToken(): boolean {
+    const perMinute = this.deps.perMinute ?? 50;
+    const now = Date.now();
+    this.tokens = Math.min(10, this.tokens + ((now - this.lastRefill) / 60_000) * perMinute);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  changed(run: Run): void {
+    const s = this.slot(run.id);
+    if (!run.ts) {
+      void this.enqueue(run.id, () => this.post(run.id));
+      return;
+    }
+    if (s.timer) return;
+    const wait = Math.max(0, s.lastSentAt + this.deps.intervalMs - Date.now());
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      void this.enqueue(run.id, () => this.update(run.id));
+    }, wait);
+  }
+
+  /** Posts the run's status message now if it has none yet (before any AWS change of the run). */
+  ensurePosted(id: string): Promise<void> {
+    return this.enqueue(id, () => this.post(id));
+  }
+
+  note(run: Run, text: string): void {
+    const s = this.slot(run.id);
+    s.pendingNotes.push(text);
+    void this.enqueue(run.id, () => this.flushNotes(run.id));
+  }
+
+  private async post(id: string): Promise<void> {
+    const run = await this.deps.engine.getRun(id);
+    if (!run || run.ts || !run.channel) return;
+    const view = this.deps.render(run);
+    const res = await this.deps.client.chat.postMessage({ channel: run.channel, text: view.text, blocks: view.blocks, unfurl_links: false });
+    const s = this.slot(id);
+    s.lastSentAt = Date.now();
+    s.lastKey = JSON.stringify(view);
+    if (res.ts) await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
+    await this.flushNotes(id);
+  }
+
+  private async update(id: string): Promise<void> {
+    const run = await this.deps.engine.getRun(id);
+    if (!run?.ts || !run.channel) return;
+    const view = this.deps.render(run);
+    const key = JSON.stringify(view);
+    const s = this.slot(id);
+    if (key === s.lastKey) return;
+    if (!this.takeToken()) {
+      // Over the workspace budget: try again shortly with whatever the state is then.
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        void this.enqueue(id, () => this.update(id));
+      }, 1500);
+      return;
+    }
+    await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
+    s.lastSentAt = Date.now();
+    s.lastKey = key;
+  }
+
+  private async flushNotes(id: string): Promise<void> {
+    const s = this.slot(id);
+    const run = await this.deps.engine.getRun(id);
+    if (!run?.ts || !run.channel) return;
+    while (s.pendingNotes.length > 0) {
+      const text = s.pendingNotes.shift()!;
+      await this.deps.client.chat.postMessage({ channel: run.channel, thread_ts: run.ts, text });
+    }
+  }
+
+  /** Sends whatever is pending now (tests, shutdown). */
+  async flush(): Promise<void> {
+    for (const [id, s] of this.slots) {
+      if (s.timer) {
+        clearTimeout(s.timer);
+        s.timer = undefined;
+        void this.enqueue(id, () => this.update(id));
+      }
+    }
+    await Promise.all([...this.slots.values()].map((s) => s.chain));
+  }
+}

@@ -1,0 +1,200 @@
+// The run engine on its own: locks, durable steps, approvals, interrupts and resume, against a real SQLite store.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config/load.js';
+import { createLog } from '../src/log.js';
+import { RunEngine } from '../src/runs/engine.js';
+import type { Operation } from '../src/runs/operation.js';
+import { Access } from '../src/runs/permissions.js';
+import type { Run } from '../src/runs/run.js';
+import { Store } from '../src/store/store.js';
+
+const config = parseConfig(`
+environments:
+  prod:
+    region: ap-northeast-1
+    channel: C0PROD001
+    cluster: c
+    permissions: { operate: [U0OPS0001, U0OPS0002, S0LEADS01], approve: [S0LEADS01], requireApproval: true }
+`);
+
+const calls: string[] = [];
+let verifyAnswer: 'done' | 'not-done' = 'not-done';
+
+const testOp: Operation<{ steps: number; approve?: boolean; sleepMs?: number }> = {
+  kind: 'test',
+  params: z.object({ steps: z.number().int(), approve: z.boolean().optional(), sleepMs: z.number().optional() }),
+  lockTarget: (env) => `${env}:test`,
+  title: (env) => `Test · ${env}`,
+  interrupts: ['rollback'],
+  anytime: { rollback: ['running', 'awaiting_approval'] },
+  async run(ctx) {
+    if (ctx.params.approve) {
+      const a = await ctx.pause('go', { reason: 'approval', intents: ['approve'] });
+      if (a === 'timeout') return 'cancelled';
+    }
+    for (let i = 0; i < ctx.params.steps; i += 1) {
+      await ctx.step(`do-thing:${i}`, async () => {
+        calls.push(`do-thing:${i}`);
+        return i * 10;
+      }, { verify: async () => (verifyAnswer === 'done' ? { done: true, result: i * 10 } : { done: false }) });
+    }
+    if (ctx.params.sleepMs) await ctx.sleep(ctx.params.sleepMs);
+    return 'succeeded';
+  },
+  async onInterrupt(ctx) {
+    await ctx.step('undo', async () => {
+      calls.push('undo');
+    });
+    return 'rolled_back';
+  },
+};
+
+async function waitForRun(engine: RunEngine, id: string, pred: (r: Run) => boolean, ms = 5000): Promise<Run> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const run = await engine.getRun(id);
+    if (run && pred(run)) return run;
+    if (Date.now() > until) throw new Error(`run ${id} never reached the condition; now ${run?.state}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('run engine', () => {
+  let store: Store;
+  let engine: RunEngine;
+  const make = (owner = 'a') =>
+    new RunEngine({
+      store,
+      clock: systemClock,
+      log: createLog({ level: 'silent' }),
+      config,
+      access: new Access(async (g) => (g === 'S0LEADS01' ? ['U0LEAD001'] : []), () => Date.now()),
+      ops: { test: testOp },
+      owner,
+      leaseMs: 2000,
+    });
+
+  beforeEach(async () => {
+    calls.length = 0;
+    verifyAnswer = 'not-done';
+    store = await Store.open(':memory:');
+    engine = make();
+  });
+  afterEach(async () => {
+    await engine.stop();
+    await store.close();
+  });
+
+  it('holds one active run per target and says who holds it', async () => {
+    const first = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, approve: true }, by: 'U0OPS0001' });
+    expect(first.accepted).toBe(true);
+    const second = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1 }, by: 'U0OPS0002' });
+    expect(second.accepted).toBe(false);
+    if (!second.accepted && first.accepted) {
+      expect(second.reason).toContain(first.run.id);
+      expect(second.reason).toContain('<@U0OPS0001>');
+    }
+  });
+
+  it('refuses people who may not operate, and records the refusal', async () => {
+    const answer = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1 }, by: 'U0STRANGER' });
+    expect(answer).toMatchObject({ accepted: false });
+    expect((await store.listAudit({ env: 'prod' }))[0]).toMatchObject({ actor: 'U0STRANGER', action: 'refused' });
+  });
+
+  it('runs durable steps once and audits command, mutations and decision', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 3 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    const run = await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
+    expect(calls).toEqual(['do-thing:0', 'do-thing:1', 'do-thing:2']);
+    expect((await store.listSteps(run.id)).map((s) => [s.step_id, s.status])).toEqual([
+      ['do-thing:0', 'done'],
+      ['do-thing:1', 'done'],
+      ['do-thing:2', 'done'],
+    ]);
+    const actions = (await store.listAudit({ runId: run.id, limit: 50 })).map((e) => e.action).reverse();
+    expect(actions).toEqual(['command', 'aws', 'aws', 'aws', 'decision']);
+    // The lock is free again.
+    expect((await engine.request({ kind: 'test', envName: 'prod', params: { steps: 0 }, by: 'U0OPS0001' })).accepted).toBe(true);
+  });
+
+  it('needs a second person to approve; two presses are one intent', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, approve: true }, by: 'U0LEAD001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    const paused = await waitForRun(engine, a.run.id, (r) => r.state === 'awaiting_approval');
+    const nonce = paused.pause!.nonce;
+    const own = await engine.press({ runId: a.run.id, intent: 'approve', nonce, by: 'U0LEAD001' });
+    expect(own).toMatchObject({ accepted: false });
+    if (!own.accepted) expect(own.reason).toMatch(/someone other than the requester/);
+    const notApprover = await engine.press({ runId: a.run.id, intent: 'approve', nonce, by: 'U0OPS0002' });
+    expect(notApprover).toMatchObject({ accepted: false });
+    expect(calls).toEqual([]);
+
+    const [p1, p2] = await Promise.all([
+      engine.press({ runId: a.run.id, intent: 'approve', nonce, by: 'U0OPS0001' }),
+      engine.press({ runId: a.run.id, intent: 'approve', nonce, by: 'U0OPS0001' }),
+    ]);
+    // U0OPS0001 is an operator but not an approver: both refused, nothing moves.
+    expect([p1.accepted, p2.accepted]).toEqual([false, false]);
+  });
+
+  it('an approver other than the requester releases the pause, once', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, approve: true }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    const paused = await waitForRun(engine, a.run.id, (r) => r.state === 'awaiting_approval');
+    const [p1, p2] = await Promise.all([
+      engine.press({ runId: a.run.id, intent: 'approve', nonce: paused.pause!.nonce, by: 'U0LEAD001' }),
+      engine.press({ runId: a.run.id, intent: 'approve', nonce: paused.pause!.nonce, by: 'U0LEAD001' }),
+    ]);
+    expect([p1.accepted, p2.accepted]).toEqual([true, true]);
+    expect([p1, p2].filter((p) => p.accepted && p.duplicate)).toHaveLength(1);
+    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
+    expect(calls).toEqual(['do-thing:0']);
+    // A press on the finished run is stale and changes nothing.
+    const late = await engine.press({ runId: a.run.id, intent: 'approve', nonce: paused.pause!.nonce, by: 'U0LEAD001' });
+    expect(late.accepted === false || late.duplicate).toBe(true);
+  });
+
+  it('a rollback interrupts a sleeping run at once', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, sleepMs: 60_000 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    await waitForRun(engine, a.run.id, () => calls.length === 1);
+    const pressedAt = Date.now();
+    const p = await engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime', by: 'U0OPS0002' });
+    expect(p.accepted).toBe(true);
+    const run = await waitForRun(engine, a.run.id, (r) => r.state === 'rolled_back');
+    expect(Date.now() - pressedAt).toBeLessThan(1000);
+    expect(calls).toEqual(['do-thing:0', 'undo']);
+    expect(run.endedAt).not.toBeNull();
+  });
+
+  it('resumes an unfinished run without repeating a step that took effect', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 2 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    // As if a crash hit between the AWS call of step 0 and its record: started, never ended.
+    await store.startStep(a.run.id, 'do-thing:0', Date.now());
+    verifyAnswer = 'done';
+    expect(await engine.resumeAll()).toBe(1);
+    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
+    expect(calls).toEqual(['do-thing:1']);
+  });
+
+  it('a run owned by a live replica is not taken over; an expired lease is', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    expect(await store.claimRun(a.run.id, 'other', Date.now(), 60_000)).toBe(true);
+    await engine.resumeAll();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toEqual([]);
+    expect(await store.claimRun(a.run.id, 'other', Date.now() - 120_000, 1)).toBe(true); // lease now in the past
+    await engine.resumeAll();
+    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
+    expect(calls).toEqual(['do-thing:0']);
+  });
+});

@@ -1,0 +1,57 @@
+// The whole bot in-process for end-to-end tests: the AWS sandbox, a fake Slack, and the real Bolt receiver between them.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { OpsConfig } from '../../src/config/schema.js';
+import { readEnv } from '../../src/env.js';
+import { createLog } from '../../src/log.js';
+import { createBot, type Bot } from '../../src/main.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { startSandbox, type TestSandbox } from './sandbox.js';
+import { slackClient } from './slack-client.js';
+
+export interface TestBot {
+  bot: Bot;
+  slack: FakeSlack;
+  client: ReturnType<typeof slackClient>;
+  aws: TestSandbox;
+  /** Every log line the bot wrote, to scan for secrets. */
+  logs: string[];
+  secrets: { botToken: string; signingSecret: string };
+  close(): Promise<void>;
+}
+
+export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<string, string[]>; world?: Parameters<typeof startSandbox>[0] } = {}): Promise<TestBot> {
+  const aws = await startSandbox({ ...(opts.world ?? {}), ...(opts.config ? { config: opts.config } : {}) });
+  const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const slack = await startFakeSlack({ botToken, ...(opts.userGroups ? { userGroups: opts.userGroups } : {}) });
+  const env = readEnv({
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'debug',
+    STATUS_UPDATE_INTERVAL_MS: '20',
+    RUN_LEASE_MS: '2000',
+  });
+  const logs: string[] = [];
+  const log = createLog({ level: 'debug', secrets: [botToken, signingSecret], destination: new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }) });
+  const bot = await createBot({ env, config: aws.config, log, aws: undefined, awsClientOptions: { endpoint: aws.server.url, credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' }, retryDelayMs: 5, maxAttempts: 4 }, schedulerEveryMs: 50 });
+  const { url } = await bot.start();
+  const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack });
+  return {
+    bot,
+    slack,
+    client,
+    aws,
+    logs,
+    secrets: { botToken, signingSecret },
+    close: async () => {
+      await bot.stop();
+      await slack.close();
+      await aws.close();
+    },
+  };
+}
