@@ -10,8 +10,11 @@ import type { Store } from './store/store.js';
 import type { MaintenanceAlb } from './ops/maintenance.js';
 import type { StatusReader } from './ops/status.js';
 import type { StartupEcs } from './ops/startup.js';
+import type { EnvironmentGateways } from './aws/ports.js';
 
 export interface AwsPorts {
+  /** The typed gateways of one environment (src/aws), for operations whose ports they satisfy directly. */
+  gateways(envName: string): EnvironmentGateways;
   /** The ALB as maintenance needs it, for one environment. */
   maintenanceAlb(envName: string): MaintenanceAlb;
   /** ECS as ordered startup and shutdown need it. */

@@ -11,10 +11,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { AwsPorts, Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
 import { createLog, forSlack, type Log } from './log.js';
-import { maintenanceOperation } from './ops/maintenance.js';
-import { startupOperations } from './ops/startup.js';
+import { buildOperations } from './ops/index.js';
 import { RunEngine } from './runs/engine.js';
-import type { Operation } from './runs/operation.js';
 import { Access } from './runs/permissions.js';
 import { Scheduler } from './runs/scheduler.js';
 import { StatusPublisher } from './slack/publisher.js';
@@ -72,8 +70,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
   const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
-  const ops: Record<string, Operation<any>> = { maintenance: maintenanceOperation({ alb: (e) => aws.maintenanceAlb(e), store }), ...startupOperations({ ecs: (e) => aws.startupEcs(e), store }) };
+  const ops = buildOperations({ aws, store, clock });
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;
   const engine = new RunEngine({

@@ -184,6 +184,7 @@ describe('ELBv2 sandbox through the gateway', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid' });
     expect((err as Error).message).toContain('100 rules');
+    expect(((err as Error).cause as Error).name).toBe('TooManyRulesException');
     // Another load balancer is not affected.
     const dev = await alb.createRule(DEV_API, 10, [{ field: 'path-pattern', values: ['/ok'] }], { type: 'fixed-response', status: 200, contentType: 'text/plain', body: 'ok' });
     await alb.deleteRule(dev);

@@ -1,5 +1,5 @@
 // The Route 53 gateway against the sandbox over HTTP: real SDK client, REST-XML, all-or-nothing batches, PENDING → INSYNC on the sandbox clock.
-import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, InvalidChangeBatch, ListResourceRecordSetsCommand, NoSuchHostedZone } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, InvalidChangeBatch, ListHostedZonesCommand, ListResourceRecordSetsCommand, NoSuchHostedZone } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsGatewayError } from '../src/aws/errors.js';
 import { Elbv2Gateway } from '../src/aws/elbv2.js';
@@ -137,6 +137,11 @@ describe('Route 53 sandbox through the gateway', () => {
     const next = await s.clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: PUBLIC, StartRecordName: first.NextRecordName, StartRecordType: first.NextRecordType, MaxItems: 2 }));
     expect(next.ResourceRecordSets?.map((r) => r.Type)).toEqual(['A', 'AAAA']);
     expect(next.IsTruncated).toBe(false);
+    const zones = await s.clients.route53.send(new ListHostedZonesCommand({}));
+    expect(zones.HostedZones?.map((z) => [z.Id, z.Name])).toEqual([
+      [`/hostedzone/${PRIVATE}`, 'internal.example.'],
+      [`/hostedzone/${PUBLIC}`, 'example.com.'],
+    ]);
   });
 
   it('retries injected throttling and keeps going', async () => {

@@ -8,12 +8,14 @@ import { createClients, type AwsClients, type ClientOptions } from './clients.js
 import { EcsGateway } from './ecs.js';
 import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
 import { Route53Gateway } from './route53.js';
+import { SfnGateway } from './sfn.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
   ecs: EcsGateway;
   elbv2: Elbv2Gateway;
   route53: Route53Gateway;
+  sfn: SfnGateway;
 }
 
 function toRuleAction(a: Action | undefined): RuleAction | undefined {
@@ -35,7 +37,7 @@ function toListenerRule(r: Rule): ListenerRule {
   };
 }
 
-export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts & { gateways(envName: string): EnvironmentGateways } {
+export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts {
   const cache = new Map<string, EnvironmentGateways>();
   const gateways = (envName: string): EnvironmentGateways => {
     let g = cache.get(envName);
@@ -44,7 +46,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
       if (!env) throw new Error(`unknown environment ${envName}`);
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
-      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }) };
+      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx) };
       cache.set(envName, g);
     }
     return g;

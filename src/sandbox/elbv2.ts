@@ -604,7 +604,8 @@ export class Elbv2Sim {
 
   private twoTargets(seed: string, port: number): SimTarget[] {
     const h = createHash('sha256').update(seed).digest();
-    return [0, 1].map((i) => ({ id: `10.0.${i + 1}.${(h[i] ?? 0) % 250 + 4}`, port, az: i === 0 ? 'ap-northeast-1a' : 'ap-northeast-1c', state: 'healthy' }));
+    const region = parseArn(seed)?.region ?? 'ap-northeast-1';
+    return [0, 1].map((i) => ({ id: `10.0.${i + 1}.${((h[i] ?? 0) % 250) + 4}`, port, az: `${region}${i === 0 ? 'a' : 'c'}`, state: 'healthy' }));
   }
 
   private addRule(listenerArn: string, priority: number, conditions: SimCondition[], actions: SimAction[], arn?: string): SimRule {
