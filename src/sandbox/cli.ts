@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { startSandboxFromConfig } from './start.js';
 
-const path = process.env.OPS_CONFIG ?? new URL('../../ops.example.yml', import.meta.url).pathname;
+const path = process.env.OPS_CONFIG ?? 'ops.example.yml';
 const config = loadConfig(path);
 const sandbox = await startSandboxFromConfig(config, { realTime: true, port: Number(process.env.SANDBOX_PORT ?? 4566) });
 console.log(`AWS sandbox for ${path} on ${sandbox.url}

@@ -11,6 +11,8 @@ import { slackClient } from './slack-client.js';
 
 export interface TestBot {
   bot: Bot;
+  /** The bot's receiver root, http://127.0.0.1:PORT */
+  url: string;
   slack: FakeSlack;
   client: ReturnType<typeof slackClient>;
   aws: TestSandbox;
@@ -43,6 +45,7 @@ export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<s
   const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack });
   return {
     bot,
+    url: url!,
     slack,
     client,
     aws,

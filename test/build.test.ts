@@ -1,0 +1,75 @@
+// The path the Docker image runs: `npm run build`, then `node dist/src/cli.js` — it answers /healthz and a signed /ops help,
+// and bad config or environment stop it with a clear message and no stack trace.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack } from './support/fake-slack.js';
+import { slackClient } from './support/slack-client.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const run = promisify(execFile);
+
+function startBuilt(env: Record<string, string>) {
+  const proc = spawn(process.execPath, ['dist/src/cli.js'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, exited, out: () => out, err: () => err };
+}
+
+describe('the built bot', () => {
+  beforeAll(async () => {
+    await run('npm', ['run', 'build'], { cwd: ROOT });
+  }, 120_000);
+
+  it('answers /healthz and a signed /ops help in HTTP mode', async () => {
+    const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
+    const signingSecret = randomBytes(16).toString('hex');
+    const slack = await startFakeSlack({ botToken });
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-build-'));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const bot = startBuilt({ SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: String(port), HOST: '127.0.0.1', OPS_CONFIG: 'ops.example.yml', DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, AWS_REGION: 'ap-northeast-1' });
+    try {
+      let health: Response | undefined;
+      for (let i = 0; i < 100 && !health; i += 1) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (!health) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(health?.status).toBe(200);
+      const res = await slackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, fakeSlack: slack }).command('/ops help');
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).toContain('/maintenance start <env>');
+      expect(bot.out()).not.toContain(botToken);
+      expect(bot.out()).not.toContain(signingSecret);
+    } finally {
+      bot.proc.kill('SIGTERM');
+      await bot.exited;
+      await slack.close();
+    }
+  }, 30_000);
+
+  it('stops on a bad config with the path and the fix, and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-badcfg-'));
+    const cfg = join(dir, 'ops.yml');
+    writeFileSync(cfg, 'environments:\n  dev:\n    region: ap-northeast-1\n    channel: C0DEV0001\n    cluster: c\n    services:\n      a: { dependsOn: [b] }\n      b: { dependsOn: [a] }\n');
+    const bot = startBuilt({ SLACK_BOT_TOKEN: `xoxb-${randomBytes(8).toString('hex')}`, SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'), OPS_CONFIG: cfg });
+    expect(await bot.exited).toBe(1);
+    expect(bot.err()).toContain('environments.dev.services: dependency cycle: a → b → a');
+    expect(bot.err()).not.toMatch(/\n\s+at /);
+  }, 20_000);
+
+  it('stops on a bad environment naming each variable and how to set it', async () => {
+    const bot = startBuilt({ SLACK_BOT_TOKEN: 'not-a-token', OPS_CONFIG: 'ops.example.yml' });
+    expect(await bot.exited).toBe(1);
+    expect(bot.err()).toContain('SLACK_BOT_TOKEN: must be the bot token (starts with xoxb-)');
+    expect(bot.err()).toContain('SLACK_SIGNING_SECRET: is required in HTTP mode');
+    expect(bot.err()).not.toContain('not-a-token');
+    expect(bot.err()).not.toMatch(/\n\s+at /);
+  }, 20_000);
+});
