@@ -17,7 +17,7 @@ import { Access } from './runs/permissions.js';
 import { Scheduler } from './runs/scheduler.js';
 import { StatusPublisher } from './slack/publisher.js';
 import { scheduleReminder } from '../blocks/schedule.js';
-import { RequestGuard } from './slack/guard.js';
+import { MAX_SLACK_BODY, RequestGuard } from './slack/guard.js';
 import { Store } from './store/store.js';
 
 export interface BotOptions {
@@ -58,7 +58,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   const mode = receiverMode(env);
   const receiver =
     mode === 'http' && !opts.lambdaReceiver
-      ? new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logger: forSlack(log) })
+      ? new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logger: forSlack(log), bodyLimit: MAX_SLACK_BODY })
       : undefined;
   const app = new App({
     token: env.SLACK_BOT_TOKEN,

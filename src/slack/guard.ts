@@ -1,6 +1,9 @@
 // Checks Bolt does not make: a request timestamp from the future, and a replayed signature (Bolt keeps no replay record).
 import type { IncomingMessage } from 'node:http';
 
+/** Slack's largest payloads (a block_actions carrying a 50-block message) are far below this. */
+export const MAX_SLACK_BODY = 1024 * 1024;
+
 /** Slack signs `v0:<ts>:<body>`; Bolt refuses stale timestamps (> 5 minutes old) — this refuses the rest. */
 export class RequestGuard {
   private readonly seen = new Map<string, number>();
@@ -14,6 +17,7 @@ export class RequestGuard {
   /** undefined when the request may go on to Bolt's own verification; otherwise why it is refused. */
   check(req: IncomingMessage): string | undefined {
     if (req.method !== 'POST') return undefined;
+    if (Number(req.headers['content-length'] ?? 0) > MAX_SLACK_BODY) return 'body too large';
     const ts = Number(req.headers['x-slack-request-timestamp']);
     const sig = req.headers['x-slack-signature'];
     if (!Number.isFinite(ts) || typeof sig !== 'string') return undefined; // Bolt refuses these itself

@@ -22,7 +22,7 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<string, string[]>; world?: Parameters<typeof startSandbox>[0] } = {}): Promise<TestBot> {
+export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<string, string[]>; world?: Parameters<typeof startSandbox>[0]; maxAttempts?: number } = {}): Promise<TestBot> {
   const aws = await startSandbox({ ...(opts.world ?? {}), ...(opts.config ? { config: opts.config } : {}) });
   const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
@@ -40,7 +40,7 @@ export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<s
   });
   const logs: string[] = [];
   const log = createLog({ level: 'debug', secrets: [botToken, signingSecret], destination: new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }) });
-  const bot = await createBot({ env, config: aws.config, log, aws: undefined, awsClientOptions: { endpoint: aws.server.url, credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' }, retryDelayMs: 5, maxAttempts: 4 }, schedulerEveryMs: 50 });
+  const bot = await createBot({ env, config: aws.config, log, aws: undefined, awsClientOptions: { endpoint: aws.server.url, credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' }, retryDelayMs: 5, maxAttempts: opts.maxAttempts ?? 4 }, schedulerEveryMs: 50 });
   const { url } = await bot.start();
   const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack });
   return {
