@@ -1,0 +1,73 @@
+// Footprint of the built bot as a separate process: cold start to ready, idle RSS, RSS over 1,000 runs.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeSlack } from '../src/playground/fake-slack.js';
+import { slackClient } from '../src/playground/slack-client.js';
+import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
+export async function run(): Promise<Record<string, unknown>> {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const aws = await startSandbox();
+  const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const slack = await startFakeSlack({ botToken });
+  const port = 30_000 + Math.floor(Math.random() * 10_000);
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-bench-'));
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, ['dist/src/cli.js'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      OPS_CONFIG: 'ops.example.yml',
+      DATABASE_URL: `file:${join(dir, 'db.sqlite')}`,
+      STATUS_UPDATE_INTERVAL_MS: '0',
+      LOG_LEVEL: 'warn',
+      AWS_ENDPOINT_URL: aws.server.url,
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+    },
+  });
+  try {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const coldStartMs = Math.round(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = rssMb(proc.pid!);
+    const client = slackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, fakeSlack: slack });
+    const samples: Record<string, number> = { 0: idle };
+    const runsStarted = performance.now();
+    for (let i = 1; i <= 1000; i += 1) {
+      const before = slack.messages('C0DEV0001').length;
+      await client.command(`/maintenance ${i % 2 === 1 ? 'start' : 'end'} dev`, { user: 'U0DEV0001' });
+      await slack.waitFor(() => slack.messages('C0DEV0001').slice(before).some((m) => m.text.includes('Done') || m.text.includes('Failed')), { timeoutMs: 20_000 });
+      if (i % 200 === 0) samples[i] = rssMb(proc.pid!);
+    }
+    const perRun = (performance.now() - runsStarted) / 1000;
+    return {
+      'cold start to ready (ms)': coldStartMs,
+      'idle RSS (MB)': idle,
+      'RSS after N runs (MB)': samples,
+      'mean run, command to ✅ (ms)': Math.round(perRun),
+    };
+  } finally {
+    proc.kill('SIGTERM');
+    await slack.close();
+    await aws.close();
+  }
+}
