@@ -21,6 +21,8 @@ import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors
 const DESCRIBE_BATCH = 10;
 /** Batches in flight at once: enough to be quick on 50 services, few enough not to trip ECS throttling. */
 const DESCRIBE_CONCURRENCY = 3;
+/** Service events kept per status: ECS returns up to 100; the few newest are what a person (and a failure check) needs. */
+const RECENT_EVENTS = 5;
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses or ignores. */
 const READ_ONLY_FIELDS = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt'] as const;
 
@@ -42,6 +44,8 @@ export interface ServiceStatus {
   /** When the PRIMARY deployment (or task set) was created, ms epoch. */
   primaryCreatedAt: number;
   lastEvent?: { at: number; message: string };
+  /** The newest few service events, newest first: a throttle notice can hide behind a later "has started" one. */
+  recentEvents: { at: number; message: string }[];
   taskDefinition: string;
   targetGroupArns: string[];
   deploymentController: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
@@ -121,6 +125,7 @@ function toStatus(s: Service): ServiceStatus {
     deploymentCount: usesTaskSets ? (s.taskSets?.length ?? 0) : (s.deployments?.length ?? 0),
     primaryCreatedAt: ms(usesTaskSets ? primaryTaskSet?.createdAt : primaryDeployment?.createdAt),
     ...(event?.message ? { lastEvent: { at: ms(event.createdAt), message: event.message } } : {}),
+    recentEvents: (s.events ?? []).slice(0, RECENT_EVENTS).flatMap((e) => (e.message ? [{ at: ms(e.createdAt), message: e.message }] : [])),
     taskDefinition: s.taskDefinition ?? primaryDeployment?.taskDefinition ?? primaryTaskSet?.taskDefinition ?? '',
     targetGroupArns: (s.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
     deploymentController: controller,

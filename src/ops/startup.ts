@@ -15,12 +15,16 @@ export interface ServiceState {
   rolloutState?: string | undefined;
   deploymentCount: number;
   lastEvent?: { at: number; message: string } | undefined;
+  /** The newest few events, newest first (the throttle notice may already sit behind a later one). */
+  recentEvents?: { at: number; message: string }[] | undefined;
+  /** Target groups the service is registered in (none: no load balancer). */
+  targetGroupArns?: string[] | undefined;
 }
 export interface StartupEcs {
   describe(names: string[]): Promise<ServiceState[]>;
   setDesiredCount(name: string, count: number, forceNewDeployment?: boolean): Promise<void>;
-  /** Healthy targets behind the service's target groups, when it has any (undefined: no load balancer). */
-  healthyTargets?(name: string): Promise<{ healthy: number; total: number } | undefined>;
+  /** Healthy targets across these target groups (the least healthy group counts); undefined when there are none. */
+  healthyTargets?(targetGroupArns: string[]): Promise<{ healthy: number; total: number } | undefined>;
 }
 
 export type ServicePhase = 'waiting' | 'starting' | 'ready' | 'failed' | 'held' | 'stopping' | 'stopped';
@@ -50,6 +54,42 @@ export const desiredKey = (envName: string, svc: string) => `desired:${envName}:
 /** Ready = one deployment, its rollout COMPLETED, running ≥ desired (the DESIGN's definition). */
 export function isReady(s: ServiceState, want: number): boolean {
   return s.running >= want && s.desired === want && (s.rolloutState === undefined || s.rolloutState === 'COMPLETED') && s.deploymentCount <= 1;
+}
+
+/**
+ * ECS's own words when it gives up launching a service's tasks for a while. A service scaled up from zero
+ * whose deployment ran before never counts failed tasks (AWS resets the counter once a deployment ran), so
+ * this event is the only sign of a crash loop there.
+ */
+export const THROTTLED_START = /unable to consistently start tasks/i;
+
+/** Why a starting service counts as failed, or undefined while it may still come up. Pure. */
+export function failureOf(
+  st: ServiceState,
+  cfg: { timeoutSeconds: number; failedTasksThreshold: number },
+  since: number,
+  now: number,
+): string | undefined {
+  if (st.rolloutState === 'FAILED') return 'rollout FAILED';
+  if (st.failedTasks >= cfg.failedTasksThreshold) return `${st.failedTasks} failed tasks (threshold ${cfg.failedTasksThreshold})`;
+  const events = st.recentEvents ?? (st.lastEvent ? [st.lastEvent] : []);
+  const throttled = events.find((e) => e.at >= since && THROTTLED_START.test(e.message));
+  if (throttled) return 'ECS is unable to consistently start tasks successfully';
+  if (now - since > cfg.timeoutSeconds * 1000) return `not ready after ${cfg.timeoutSeconds}s`;
+  return undefined;
+}
+
+/**
+ * The next poll's delay: the configured interval while things move; after a minute without any change it
+ * backs off (×1.5, up to 4× the interval) so a slow service does not cost a DescribeServices every few
+ * seconds; and never more calls than CALLS_PER_SECOND allows, so 100 services (10 calls a round) stay far from
+ * ECS's throttling. Pure.
+ */
+export const CALLS_PER_SECOND = 4;
+export function nextPollDelay(p: { baseMs: number; previousMs: number; unchangedForMs: number; calls: number }): number {
+  const floor = Math.max(p.baseMs, Math.ceil((p.calls / CALLS_PER_SECOND) * 1000));
+  if (p.unchangedForMs < 60_000) return floor;
+  return Math.min(Math.max(floor, Math.ceil(p.previousMs * 1.5)), Math.max(floor, p.baseMs * 4));
 }
 
 /** Services that can start now: waiting, with every dependency ready. Pure, for tests and the dry run. */
@@ -93,6 +133,27 @@ function fmtRow(name: string, r: ServiceRowView, now: number): string {
   return `${name} ${r.running}/${r.desired}${secs !== undefined ? ` in ${secs}s` : ''}`;
 }
 
+const stepOf = (direction: 'up' | 'down', key: string, attempt: number) => `${direction === 'up' ? 'start' : 'stop'}-service:${key}:a${attempt}`;
+
+/** Whether this run (in any attempt up to `attempt`) already scaled the service: what Stop must undo, and what is not "already there". */
+async function touchedByRun(ctx: OpContext<StartupParams>, direction: 'up' | 'down', key: string, attempt: number): Promise<boolean> {
+  for (let a = 0; a <= attempt; a += 1) if (await ctx.stepDone(stepOf(direction, key, a))) return true;
+  return false;
+}
+
+/** A poll read that survives a few throttled or failed reads (backing off) before it gives up. */
+async function describeWithBackoff(ctx: OpContext<StartupParams>, ecs: StartupEcs, names: string[], baseMs: number): Promise<ServiceState[]> {
+  for (let failures = 1; ; failures += 1) {
+    try {
+      return await ecs.describe(names);
+    } catch (err) {
+      if (failures >= 5) throw err;
+      ctx.log.warn({ err: err instanceof Error ? err.message : String(err), failures }, 'DescribeServices failed; backing off');
+      await ctx.sleep(baseMs * 2 ** failures);
+    }
+  }
+}
+
 async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction: 'up' | 'down'): Promise<FinalState> {
   const { env, envName, params } = ctx;
   const ecs = deps.ecs(envName);
@@ -103,6 +164,7 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   const chosen = chosenServices(env, params.services, direction);
   const poll = (env.startup?.pollSeconds ?? 3) * 1000;
   const attempt = await ctx.attempt();
+  const keyOf = new Map(chosen.map((k) => [ecsName(env, k), k]));
 
   // What each service must reach: startup restores the count found at the last shutdown unless ops.yml says otherwise.
   const want: Record<string, number> = {};
@@ -113,53 +175,81 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   const rows: Record<string, ServiceRowView> = Object.fromEntries(chosen.map((s) => [s, { phase: 'waiting' as ServicePhase, desired: 0, running: 0, pending: 0, failed: 0 }]));
   const phase = () => Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, r.phase]));
   const show = () => ctx.view({ direction, services: rows } satisfies StartupView);
+  const targetGroups: Record<string, string[]> = {};
 
-  const absorb = (states: ServiceState[]) => {
+  /** Copies what ECS says into the rows; true when anything a person would see changed. */
+  const absorb = (states: ServiceState[]): boolean => {
+    let changed = false;
     for (const st of states) {
-      const key = chosen.find((k) => ecsName(env, k) === st.name);
+      const key = keyOf.get(st.name);
       if (!key) continue;
       const r = rows[key]!;
+      const before = `${r.desired}/${r.running}/${r.pending}/${r.failed}/${r.lastEvent ?? ''}`;
       Object.assign(r, { desired: st.desired, running: st.running, pending: st.pending, failed: st.failedTasks, ...(st.lastEvent ? { lastEvent: st.lastEvent.message } : {}) });
+      if (st.targetGroupArns) targetGroups[key] = st.targetGroupArns;
+      if (before !== `${r.desired}/${r.running}/${r.pending}/${r.failed}/${r.lastEvent ?? ''}`) changed = true;
     }
+    return changed;
   };
+  const healthy = async (key: string): Promise<boolean> => {
+    const tgs = targetGroups[key] ?? [];
+    if (tgs.length === 0 || !ecs.healthyTargets) return true;
+    const h = await ecs.healthyTargets(tgs);
+    return !h || h.healthy >= Math.min(want[key]!, h.total || want[key]!);
+  };
+
   // A first read: what is already where it should be needs no call.
   const first = await ecs.describe(chosen.map((k) => ecsName(env, k)));
   absorb(first);
   for (const st of first) {
-    const key = chosen.find((k) => ecsName(env, k) === st.name)!;
-    const done = direction === 'up' ? isReady(st, want[key]!) : st.running === 0 && st.pending === 0 && st.desired === 0;
-    if (done && !(await ctx.stepDone(`${direction === 'up' ? 'start' : 'stop'}-service:${key}:a${attempt}`))) {
-      rows[key]!.phase = direction === 'up' ? 'ready' : 'stopped';
-      rows[key]!.why = 'already there';
-    }
+    const key = keyOf.get(st.name)!;
+    const there = direction === 'up' ? isReady(st, want[key]!) && (await healthy(key)) : st.running === 0 && st.pending === 0 && st.desired === 0;
+    if (!there) continue;
+    const touched = await touchedByRun(ctx, direction, key, attempt);
+    rows[key]!.phase = direction === 'up' ? 'ready' : 'stopped';
+    if (!touched) rows[key]!.why = 'already there';
   }
   await show();
 
   const next = direction === 'up' ? startable : stoppable;
   const active = direction === 'up' ? 'starting' : 'stopping';
+  const was: Record<string, number> = {};
+  let delay = poll;
+  let lastChange = ctx.now();
   for (;;) {
     for (const key of next(graph, phase())) {
       const name = ecsName(env, key);
       const r = rows[key]!;
       if (direction === 'down') {
         // Remember what ran, so the next startup restores it.
-        await ctx.step(`remember-desired:${key}`, async () => {
+        was[key] = await ctx.step(`remember-desired:${key}`, async () => {
           if (r.desired > 0) await deps.store.setKv(desiredKey(envName, key), r.desired, ctx.now());
           return r.desired;
         });
       }
-      const since = await ctx.step(`${direction === 'up' ? 'start' : 'stop'}-service:${key}:a${attempt}`, async () => {
-        await ecs.setDesiredCount(name, want[key]!, direction === 'up' && attempt > 0);
-        return ctx.now();
-      });
+      // The read-back is the poll below; on resume a started step is verified by reading the service's count.
+      const since = await ctx.step(
+        stepOf(direction, key, attempt),
+        async () => {
+          await ecs.setDesiredCount(name, want[key]!, direction === 'up' && attempt > 0);
+          return ctx.now();
+        },
+        {
+          verify: async () => {
+            const [st] = await ecs.describe([name]);
+            return st && st.desired === want[key] ? { done: true, result: ctx.now() } : { done: false };
+          },
+        },
+      );
       Object.assign(r, { phase: active, since });
+      lastChange = ctx.now();
     }
     const moving = Object.entries(rows).filter(([, r]) => r.phase === active);
     if (moving.length === 0) break;
     await show();
-    await ctx.sleep(poll);
-    const states = await ecs.describe(moving.map(([k]) => ecsName(env, k)));
-    absorb(states);
+    await ctx.sleep(delay);
+    const states = await describeWithBackoff(ctx, ecs, moving.map(([k]) => ecsName(env, k)), poll);
+    if (absorb(states)) lastChange = ctx.now();
     for (const [key, r] of moving) {
       const st = states.find((s) => s.name === ecsName(env, key));
       const cfg = env.services[key]!;
@@ -167,38 +257,37 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
       if (direction === 'down') {
         if (st.running === 0 && st.pending === 0) {
           Object.assign(r, { phase: 'stopped', doneAt: ctx.now() });
-          await ctx.note(`⚫ *${key}* stopped (was ${want[key] === 0 ? (await deps.store.getKv<number>(desiredKey(envName, key))) ?? 0 : 0} tasks)`);
+          lastChange = ctx.now();
+          await ctx.note(`⚫ *${key}* stopped${was[key] ? ` (was ${was[key]} task${was[key] === 1 ? '' : 's'}; startup restores that)` : ''}`);
         }
         continue;
       }
-      let ready = isReady(st, want[key]!);
-      if (ready && ecs.healthyTargets) {
-        const h = await ecs.healthyTargets(ecsName(env, key));
-        if (h && h.healthy < Math.min(want[key]!, h.total || want[key]!)) ready = false;
-      }
-      const timedOut = ctx.now() - (r.since ?? ctx.now()) > cfg.timeoutSeconds * 1000;
-      const why =
-        st.rolloutState === 'FAILED'
-          ? 'rollout FAILED'
-          : st.failedTasks >= cfg.failedTasksThreshold
-            ? `${st.failedTasks} failed tasks (threshold ${cfg.failedTasksThreshold})`
-            : timedOut
-              ? `not ready after ${cfg.timeoutSeconds}s`
-              : undefined;
+      const ready = isReady(st, want[key]!) && (await healthy(key));
+      const why = ready ? undefined : failureOf(st, cfg, r.since ?? ctx.now(), ctx.now());
       if (ready) {
         Object.assign(r, { phase: 'ready', doneAt: ctx.now() });
+        lastChange = ctx.now();
         await ctx.note(`🟢 *${key}* ready: ${fmtRow(key, r, ctx.now())}`);
       } else if (why) {
         Object.assign(r, { phase: 'failed', doneAt: ctx.now(), why });
-        await ctx.note(`❌ *${key}* failed: ${why}${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
+        lastChange = ctx.now();
+        await ctx.note(`❌ *${key}* failed: ${why} (${r.running}/${r.desired} running, ${r.failed} failed tasks)${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
       }
     }
     // Hold back everything downstream of a failure, and say why.
-    for (const [key, r] of Object.entries(rows)) {
-      if (r.phase !== 'waiting') continue;
-      const bad = (graph[key] ?? []).find((d) => rows[d]?.phase === 'failed' || rows[d]?.phase === 'held');
-      if (bad) Object.assign(r, { phase: 'held', why: `needs ${bad}` });
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [key, r] of Object.entries(rows)) {
+        if (r.phase !== 'waiting') continue;
+        const bad = (graph[key] ?? []).find((d) => rows[d]?.phase === 'failed' || rows[d]?.phase === 'held');
+        if (bad) {
+          Object.assign(r, { phase: 'held', why: `needs ${bad}` });
+          changed = true;
+        }
+      }
     }
+    const calls = Math.ceil(Object.values(rows).filter((r) => r.phase === active).length / 10);
+    delay = nextPollDelay({ baseMs: poll, previousMs: delay, unchangedForMs: ctx.now() - lastChange, calls });
   }
   await show();
   const failed = Object.entries(rows).filter(([, r]) => r.phase === 'failed');
@@ -209,17 +298,25 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   return 'succeeded';
 }
 
-/** Stop: the services this run started go back down, dependents first. */
+/** Stop: the services this run scaled up (in any attempt) go back to 0, dependents first. */
 async function stopStarted(ctx: OpContext<StartupParams>, deps: StartupDeps, intent: Intent): Promise<FinalState> {
   const ecs = deps.ecs(ctx.envName);
   const rows = ((ctx.run.view as Partial<StartupView>).services ?? {}) as Record<string, ServiceRowView>;
-  const started = Object.entries(rows).filter(([, r]) => ['starting', 'ready', 'failed'].includes(r.phase) && r.why !== 'already there').map(([k]) => k);
+  const attempt = await ctx.attempt();
+  const started: string[] = [];
+  for (const key of Object.keys(rows)) if (await touchedByRun(ctx, 'up', key, attempt)) started.push(key);
   const graph = depsOf(ctx.env);
-  const order = withDependents(graph, started).filter((s) => started.includes(s)).reverse();
+  const order = planWaves(graph, started, 'down').flat();
   for (const key of order) {
-    await ctx.step(`stop-service:${key}:undo`, () => ecs.setDesiredCount(ecsName(ctx.env, key), 0));
+    await ctx.step(`stop-service:${key}:undo`, () => ecs.setDesiredCount(ecsName(ctx.env, key), 0), {
+      verify: async () => {
+        const [st] = await ecs.describe([ecsName(ctx.env, key)]);
+        return st?.desired === 0 ? { done: true, result: undefined } : { done: false };
+      },
+    });
     rows[key] = { ...rows[key]!, phase: 'stopped', why: `stopped by <@${intent.by}>` };
   }
+  for (const [key, r] of Object.entries(rows)) if (r.phase === 'waiting' || r.phase === 'held') rows[key] = { ...r, phase: 'held', why: 'not started: stopped' };
   await ctx.view({ services: rows });
   await ctx.note(`⏹ Stopped by <@${intent.by}>: ${order.join(', ') || 'nothing had started'} scaled back to 0.`);
   return 'cancelled';
