@@ -4,6 +4,8 @@ import { formatDuration, formatTime } from '../src/clock.js';
 import type { Run, RunState } from '../src/runs/run.js';
 import { actions, context, header, section, type ButtonSpec } from './kit.js';
 import { Intent, runActionId, runButtonValue } from './actions.js';
+import { canaryBody } from './canary.js';
+import { cutoverBody } from './cutover.js';
 import { maintenanceBody } from './maintenance.js';
 import { startupBody } from './startup.js';
 
@@ -57,6 +59,8 @@ const BODIES: Record<string, Body> = {
   maintenance: maintenanceBody,
   startup: startupBody,
   shutdown: startupBody,
+  canary: canaryBody,
+  cutover: cutoverBody,
 };
 
 export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks: KnownBlock[] } {

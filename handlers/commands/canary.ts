@@ -1,35 +1,99 @@
 // /canary <env> <target> start [steps] | promote | pause | rollback | set <pct> | status
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
+import { canaryTraffic } from '../../src/aws/traffic.js';
+import { greenShare, planCanary, type CanaryParams } from '../../src/ops/canary.js';
+import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
-import { notAvailableYet } from './not-yet.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
+import { holderLink, startRun } from './start-run.js';
 
 const spec = specOf('/canary');
 
+/** The canary run holding a target's lock, if one is active. */
+async function activeRun(deps: Deps, envName: string, target: string): Promise<Run | undefined> {
+  const rows = await deps.store.listRuns({ env: envName, kind: 'canary', active: true, limit: 50 });
+  const row = rows.find((r) => r.target === `${envName}:canary:${target}`);
+  return row ? toRun(row) : undefined;
+}
+
 export function register(app: App, deps: Deps): void {
-  app.command('/canary', async ({ command, ack }) => {
+  app.command('/canary', async ({ command, ack, respond, client }) => {
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
       const envName = envArg(deps.config, words[0], spec);
-      const targets = Object.keys(deps.config.environments[envName]!.canary);
+      const env = deps.config.environments[envName]!;
+      const targets = Object.keys(env.canary);
       if (targets.length === 0) throw new UsageError(`*${envName}* has no \`canary\` targets in ops.yml`, spec);
-      oneOf(words[1], targets, 'canary target', spec);
+      const target = oneOf(words[1], targets, 'canary target', spec);
       const sub = oneOf(words[2], ['start', 'promote', 'pause', 'rollback', 'set', 'status'] as const, 'subcommand', spec);
-      if (sub === 'start' && words[3] !== undefined) {
-        const steps = words[3].split(',').map(Number);
-        if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 100) || steps.some((s, i) => i > 0 && s <= steps[i - 1]!) || steps[steps.length - 1] !== 100) {
-          throw new UsageError('steps are rising whole percentages ending at 100, comma-separated, e.g. `10,50,100`', spec);
+      let params: CanaryParams | undefined;
+      if (sub === 'start') {
+        let steps: number[] | undefined;
+        if (words[3] !== undefined) {
+          steps = words[3].split(',').map(Number);
+          if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 100) || steps.some((s, i) => i > 0 && s <= steps![i - 1]!) || steps[steps.length - 1] !== 100) {
+            throw new UsageError('steps are rising whole percentages ending at 100, comma-separated, e.g. `10,50,100`', spec);
+          }
         }
         noMore(words, 4, spec);
+        params = { target, action: 'start', ...(steps ? { steps } : {}) };
       } else if (sub === 'set') {
         const pct = Number(words[3]);
-        if (!Number.isInteger(pct) || pct < 0 || pct > 100) throw new UsageError('`set` takes green\'s share as a whole percentage 0–100, e.g. `set 25`', spec);
+        if (words[3] === undefined || !/^\d{1,3}$/.test(words[3]) || pct > 100) throw new UsageError("`set` takes green's share as a whole percentage 0–100, e.g. `set 25`", spec);
         noMore(words, 4, spec);
+        params = { target, action: 'set', pct };
       } else noMore(words, 3, spec);
-      await notAvailableYet(ack, `/canary ${command.text.trim()}`);
+
+      const cfg = env.canary[target]!;
+      if (sub === 'status') {
+        await ack();
+        let text: string;
+        try {
+          const w = await canaryTraffic(deps.aws.gateways(envName), envName, target, cfg).read();
+          const g = greenShare(w);
+          const run = await activeRun(deps, envName, target);
+          text = `*Canary · ${target} · ${envName}* (read from AWS)\n🔵 blue ${100 - g} % · 🟢 green ${g} % (weights ${w.blue} / ${w.green}${w.ttl !== undefined ? `, TTL ${w.ttl} s` : ''})\n${
+            run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(run.channel, run.ts)}` : 'No canary run is active.'
+          }`;
+        } catch (e) {
+          text = `⚠️ *Canary · ${target} · ${envName}*: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        await respond({ response_type: 'ephemeral', text });
+        return;
+      }
+      if (params) {
+        if (flags['dry-run']) {
+          await ack();
+          const plan = planCanary(cfg, canaryTraffic(deps.aws.gateways(envName), envName, target, cfg), params);
+          await respond({ response_type: 'ephemeral', text: `*Dry run: /canary ${command.text.replace(/\s*--dry-run\b/, '').trim()}* — nothing was changed. The calls it would make:\n${plan.join('\n')}` });
+          return;
+        }
+        await startRun(deps, { ack, client, command }, { kind: 'canary', envName, params, summary: `/canary ${envName} ${target} ${sub}${params.steps ? ` ${params.steps.join(',')}` : ''}${params.pct !== undefined ? ` ${params.pct}` : ''}` });
+        return;
+      }
+
+      // promote | pause | rollback act on the running canary, exactly as its buttons do.
+      const run = await activeRun(deps, envName, target);
+      if (!run) throw new UsageError(`no canary is running on *${target}* in *${envName}* — start one with \`/canary ${envName} ${target} start\``, spec);
+      if (flags['dry-run']) {
+        const call = sub === 'rollback' ? canaryTraffic(deps.aws.gateways(envName), envName, target, cfg).describeShift({ blue: 100, green: 0 }) : 'no AWS call by itself';
+        await ack({ response_type: 'ephemeral', text: `*Dry run: /canary ${envName} ${target} ${sub}* — nothing was changed. ${call}` });
+        return;
+      }
+      let nonce: string;
+      if (sub === 'promote') {
+        if (!run.pause?.intents.includes('promote')) throw new UsageError(`run \`${run.id}\` is not waiting for Promote (it is ${run.state.replace('_', ' ')})`, spec);
+        nonce = run.pause.nonce;
+      } else if (sub === 'pause') {
+        if (run.state !== 'running') throw new UsageError(`run \`${run.id}\` is already waiting${run.pause ? `: ${run.pause.reason}` : ''}`, spec);
+        nonce = 'anytime';
+      } else nonce = 'anytime';
+      const answer = await deps.engine.press({ runId: run.id, intent: sub, nonce, by: command.user_id });
+      if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
+      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(run.channel, run.ts)}.` });
     } catch (err) {
       await replyError(err, ack, deps.log);
     }

@@ -1,24 +1,38 @@
 // /cutover <env> <name> [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
+import { cutoverDns } from '../../src/aws/traffic.js';
+import { planCutover } from '../../src/ops/cutover.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
-import { notAvailableYet } from './not-yet.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
+import { startRun } from './start-run.js';
 
 const spec = specOf('/cutover');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/cutover', async ({ command, ack }) => {
+  app.command('/cutover', async ({ command, ack, respond, client }) => {
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
       const envName = envArg(deps.config, words[0], spec);
       const names = Object.keys(deps.config.environments[envName]!.cutover);
       if (names.length === 0) throw new UsageError(`*${envName}* has no \`cutover\` records in ops.yml`, spec);
-      oneOf(words[1], names, 'cutover name', spec);
+      const name = oneOf(words[1], names, 'cutover name', spec);
       noMore(words, 2, spec);
-      await notAvailableYet(ack, `/cutover ${command.text.trim()}`);
+      if (flags['dry-run']) {
+        await ack();
+        const cfg = deps.config.environments[envName]!.cutover[name]!;
+        let text: string;
+        try {
+          text = (await planCutover(cutoverDns(deps.aws.gateways(envName), envName), cfg, envName)).join('\n');
+        } catch (e) {
+          text = `⚠️ ${e instanceof Error ? e.message : String(e)}`;
+        }
+        await respond({ response_type: 'ephemeral', text: `*Dry run: /cutover ${envName} ${name}* — nothing was changed. Checks and the calls it would make:\n${text}` });
+        return;
+      }
+      await startRun(deps, { ack, client, command }, { kind: 'cutover', envName, params: { name }, summary: `/cutover ${envName} ${name}` });
     } catch (err) {
       await replyError(err, ack, deps.log);
     }

@@ -9,6 +9,7 @@ import { EcsGateway } from './ecs.js';
 import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
 import { Route53Gateway } from './route53.js';
 import { SfnGateway } from './sfn.js';
+import { CodeDeployGateway } from './codedeploy.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -16,6 +17,7 @@ export interface EnvironmentGateways {
   elbv2: Elbv2Gateway;
   route53: Route53Gateway;
   sfn: SfnGateway;
+  codedeploy: CodeDeployGateway;
 }
 
 function toRuleAction(a: Action | undefined): RuleAction | undefined {
@@ -46,7 +48,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
       if (!env) throw new Error(`unknown environment ${envName}`);
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
-      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx) };
+      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx) };
       cache.set(envName, g);
     }
     return g;
@@ -67,10 +69,9 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
     return {
       describe: (names) => ecs.describeServices(names),
       setDesiredCount: (name, count, force) => ecs.setDesiredCount(name, count, force),
-      healthyTargets: async (name) => {
-        const [svc] = await ecs.describeServices([name]);
-        if (!svc || svc.targetGroupArns.length === 0) return undefined;
-        const all = await Promise.all(svc.targetGroupArns.map((tg) => elbv2.targetHealth(tg)));
+      healthyTargets: async (targetGroupArns) => {
+        if (targetGroupArns.length === 0) return undefined;
+        const all = await Promise.all(targetGroupArns.map((tg) => elbv2.targetHealth(tg)));
         return { healthy: Math.min(...all.map((h) => h.healthy)), total: Math.min(...all.map((h) => h.total)) };
       },
     };

@@ -3,6 +3,10 @@ import type { Clock } from '../clock.js';
 import type { AwsPorts } from '../deps.js';
 import type { Operation } from '../runs/operation.js';
 import type { Store } from '../store/store.js';
+import { canaryTraffic, cutoverDns } from '../aws/traffic.js';
+import type { Access } from '../runs/permissions.js';
+import { canaryOperation } from './canary.js';
+import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
 import { startupOperations } from './startup.js';
 
@@ -10,12 +14,16 @@ export interface OperationDeps {
   aws: AwsPorts;
   store: Store;
   clock: Clock;
+  /** Rights checks an operation makes itself (canary Promote follows the approval rules). */
+  access?: Access;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
-export function buildOperations({ aws, store }: OperationDeps): Record<string, Operation<any>> {
+export function buildOperations({ aws, store, access }: OperationDeps): Record<string, Operation<any>> {
   return {
     maintenance: maintenanceOperation({ alb: (env) => aws.maintenanceAlb(env), store }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), store }),
+    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), ...(access ? { access } : {}) }),
+    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),
   };
 }

@@ -1,0 +1,312 @@
+// Walk green's share of traffic through steps on Route 53 or ALB weights, with bake, gates, Promote and a one-call Rollback.
+import { z } from 'zod';
+import type { CanaryConfig, Environment } from '../config/schema.js';
+import type { Access } from '../runs/permissions.js';
+import { Interrupted, type FinalState, type Intent, type OpContext, type Operation } from '../runs/operation.js';
+import { formatTime } from '../clock.js';
+
+// ── traffic as the canary sees it (a port; src/aws/traffic.ts provides it) ───────
+
+/** Raw weights as AWS holds them. The bot writes percentages (0–100) as weights, so raw = % for what it wrote. */
+export interface Weights {
+  blue: number;
+  green: number;
+}
+
+export interface CanaryTraffic {
+  via: 'route53' | 'alb';
+  /** Reads both weights from AWS (and the records' TTL for Route 53). */
+  read(): Promise<Weights & { ttl?: number }>;
+  /** Sets both weights in ONE call; Route 53 returns the change id to wait on. */
+  shift(w: Weights): Promise<{ changeId?: string }>;
+  /** Route 53 only: whether the change went INSYNC. */
+  inSync?(changeId: string): Promise<boolean>;
+  /** ALB only: green's target health (the gate). */
+  greenHealth?(): Promise<{ healthy: number; unhealthy: number; total: number }>;
+  /** The one call a shift makes, for --dry-run. */
+  describeShift(w: Weights): string;
+}
+
+export const CanaryAction = { start: 'start', set: 'set' } as const;
+
+export const CanaryParamsSchema = z
+  .object({
+    target: z.string().min(1).max(63),
+    action: z.enum([CanaryAction.start, CanaryAction.set]),
+    steps: z.array(z.number().int().min(1).max(100)).min(1).max(20).optional(),
+    pct: z.number().int().min(0).max(100).optional(),
+  })
+  .strict()
+  .refine((p) => p.action !== 'set' || p.pct !== undefined, { message: '`set` needs a percentage' });
+export type CanaryParams = z.infer<typeof CanaryParamsSchema>;
+
+export const CanaryPhase = {
+  shifting: 'shifting',
+  syncing: 'syncing',
+  baking: 'baking',
+  gating: 'gating',
+  waiting: 'waiting',
+  held: 'held',
+  done: 'done',
+  rolledBack: 'rolled-back',
+} as const;
+export type CanaryPhase = (typeof CanaryPhase)[keyof typeof CanaryPhase];
+
+/** What the status message shows (blocks/canary.ts). */
+export interface CanaryView {
+  target: string;
+  via: 'route53' | 'alb';
+  action: 'start' | 'set';
+  steps: number[];
+  /** 1-based index of the step in progress (0: before the first). */
+  step: number;
+  phase: CanaryPhase;
+  weights?: Weights;
+  insyncAt?: number;
+  ttl?: number;
+  bakeUntil?: number;
+  gates?: string[];
+  held?: { id: number; by: string; since: number } | null;
+  why?: string;
+  auto?: boolean;
+}
+
+/** Percent of traffic on green from raw weights (blue-only when both are 0, as the canary never writes 0/0). */
+export const greenShare = (w: Weights): number => (w.blue + w.green === 0 ? 0 : Math.round((100 * w.green) / (w.blue + w.green)));
+
+export const weightsFor = (pct: number): Weights => ({ blue: 100 - pct, green: pct });
+
+/** The calls a run would make, for --dry-run. */
+export function planCanary(cfg: CanaryConfig, traffic: CanaryTraffic, params: CanaryParams): string[] {
+  const plan = params.action === 'set' ? [params.pct!] : (params.steps ?? cfg.steps);
+  const lines: string[] = [];
+  for (const [i, pct] of plan.entries()) {
+    lines.push(`Step ${i + 1}/${plan.length} · green ${pct} %: ${traffic.describeShift(weightsFor(pct))}`);
+    if (traffic.via === 'route53') lines.push('    then GetChange until INSYNC');
+    if (params.action === 'start') {
+      if (cfg.bakeSeconds > 0) lines.push(`    bake ${cfg.bakeSeconds} s`);
+      lines.push(`    gates: ${gateNames(cfg, traffic).join(', ')}`);
+      if (i < plan.length - 1) lines.push(cfg.auto ? '    advance by itself' : '    wait for Promote');
+    }
+  }
+  lines.push(`Rollback at any moment: ${traffic.describeShift(weightsFor(0))}`);
+  return lines;
+}
+
+function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
+  const out: string[] = [];
+  if (traffic.greenHealth) out.push('green targets healthy (DescribeTargetHealth)');
+  if (cfg.alarms.length) out.push(`alarms ${cfg.alarms.join(', ')} (not checked: CloudWatch is not connected yet)`);
+  if (out.length === 0) out.push('none configured');
+  return out;
+}
+
+// ── the operation ────────────────────────────────────────────────────────────
+
+export interface CanaryDeps {
+  traffic: (envName: string, target: string, cfg: CanaryConfig) => CanaryTraffic;
+  access?: Access;
+}
+
+const POLL = { everyMs: 2000, timeoutMs: 10 * 60_000, maxEveryMs: 10_000 };
+
+export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams> {
+  return {
+    kind: 'canary',
+    params: CanaryParamsSchema,
+    lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
+    title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
+    interrupts: ['rollback', 'pause'],
+    anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'] },
+    run: (ctx) => drive(ctx, deps, undefined),
+    onInterrupt: (ctx, intent) => drive(ctx, deps, intent),
+  };
+}
+
+function configOf(env: Environment, envName: string, target: string): CanaryConfig {
+  const cfg = env.canary[target];
+  if (!cfg) throw new Error(`no canary target "${target}" in environments.${envName}.canary — add it to ops.yml`);
+  return cfg;
+}
+
+type Ctx = OpContext<CanaryParams>;
+
+/** The canary's one loop: walks, and turns every interruption (Rollback, Pause) into its handling, then walks on. */
+async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Promise<FinalState> {
+  const cfg = configOf(ctx.env, ctx.envName, ctx.params.target);
+  const traffic = deps.traffic(ctx.envName, ctx.params.target, cfg);
+  let pending = first;
+  for (;;) {
+    try {
+      if (pending?.name === 'rollback') return await rollback(ctx, traffic, `by <@${pending.by}>`);
+      const held = (ctx.run.view as Partial<CanaryView>).held;
+      if (pending?.name === 'pause' || held) {
+        const id = pending?.name === 'pause' ? pending.id : held!.id;
+        const by = pending?.name === 'pause' ? pending.by : held!.by;
+        pending = undefined;
+        const answer = await hold(ctx, deps, id, by);
+        if (answer.name === 'rollback') return await rollback(ctx, traffic, `by <@${answer.by}>`);
+      }
+      pending = undefined;
+      return await walk(ctx, deps, cfg, traffic);
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+      pending = err.intent;
+    }
+  }
+}
+
+/** Why this person may not promote here, or undefined when they may (Promote follows the environment's approval rules). */
+async function promoteRefusal(ctx: Ctx, deps: CanaryDeps, by: string): Promise<string | undefined> {
+  const p = ctx.env.permissions;
+  if (deps.access && !(await deps.access.canApprove(by, p))) return `only approvers may promote in *${ctx.envName}*`;
+  if (p.requireApproval && by === ctx.run.requestedBy) return `*${ctx.envName}* needs a second person: someone other than the requester must promote`;
+  return undefined;
+}
+
+/**
+ * Waits at a decision point until an allowed person presses Promote (or anyone allowed to operate presses Rollback).
+ * A refused Promote is told in the thread and the same decision is offered again under a new pause id, so a restart finds it.
+ */
+async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): Promise<Intent> {
+  for (let again = 0; ; again += 1) {
+    const answer = await ctx.pause(again === 0 ? id : `${id}:again-${again}`, { reason, intents: ['promote', 'rollback'] });
+    if (answer === 'timeout') continue;
+    if (answer.name !== 'promote') return answer;
+    const refusal = await promoteRefusal(ctx, deps, answer.by);
+    if (!refusal) return answer;
+    if (!(await ctx.stepDone(`refused:${id}:${again}`))) {
+      await ctx.step(`refused:${id}:${again}`, async () => true);
+      await ctx.note(`⛔ Promote by <@${answer.by}> not taken: ${refusal}. Still waiting.`);
+    }
+  }
+}
+
+async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string): Promise<Intent> {
+  const view = ctx.run.view as Partial<CanaryView>;
+  const since = view.held?.since ?? ctx.now();
+  await ctx.view({ held: { id, by, since }, phase: CanaryPhase.held });
+  if (!view.held) await ctx.note(`⏸ Held at green ${view.weights ? greenShare(view.weights) : '?'} % by <@${by}>.`);
+  const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${view.weights ? greenShare(view.weights) : '?'} % by <@${by}> — Promote to continue`);
+  await ctx.view({ held: null });
+  if (answer.name === 'promote') await ctx.note(`▶️ Promoted by <@${answer.by}>: the canary continues.`);
+  return answer;
+}
+
+/** Shifts to `pct`, reads it back, and for Route 53 waits until INSYNC. */
+async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: number, pct: number): Promise<void> {
+  const target = ctx.params.target;
+  const want = weightsFor(pct);
+  await ctx.view({ step: n, phase: CanaryPhase.shifting, bakeUntil: undefined, gates: undefined, insyncAt: undefined });
+  const shifted = await ctx.step<{ changeId?: string }>(`shift-weights:${target}:${pct}`, () => traffic.shift(want), {
+    verify: async () => {
+      const w = await traffic.read();
+      return w.blue === want.blue && w.green === want.green ? { done: true, result: {} } : { done: false };
+    },
+  });
+  const read = await traffic.read();
+  if (read.blue !== want.blue || read.green !== want.green) {
+    throw new Error(`weights read back blue ${read.blue} · green ${read.green} after setting blue ${want.blue} · green ${want.green} — someone else changed them?`);
+  }
+  await ctx.view({ weights: { blue: read.blue, green: read.green }, ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
+  if (traffic.inSync && shifted.changeId) {
+    const changeId = shifted.changeId;
+    await ctx.view({ phase: CanaryPhase.syncing });
+    const inSync = traffic.inSync.bind(traffic);
+    const at = await ctx.step(`wait-insync:${target}:${pct}`, () => ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await inSync(changeId)) ? ctx.now() : undefined), POLL));
+    await ctx.view({ insyncAt: at });
+    const effective = read.ttl !== undefined ? ` · fully effective by ${formatTime(at + read.ttl * 1000, ctx.timezone)} (old TTL ${read.ttl} s)` : '';
+    await ctx.note(`Step ${n}/${total} · green ${pct} % — Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${effective}.`);
+  } else {
+    await ctx.note(`Step ${n}/${total} · green ${pct} % — ${traffic.via === 'alb' ? 'listener updated' : 'records updated'} and read back.`);
+  }
+}
+
+/** Gate results; the first failing one is returned as `failed`. */
+async function gates(cfg: CanaryConfig, traffic: CanaryTraffic): Promise<{ lines: string[]; failed?: string }> {
+  const lines: string[] = [];
+  let failed: string | undefined;
+  if (traffic.greenHealth) {
+    const h = await traffic.greenHealth();
+    const ok = h.total > 0 && h.unhealthy === 0 && h.healthy > 0;
+    lines.push(`${ok ? '✅' : '❌'} green targets healthy ${h.healthy}/${h.total}`);
+    if (!ok) failed = h.total === 0 ? 'green target group has no targets' : `green targets unhealthy: ${h.healthy}/${h.total} healthy`;
+  }
+  if (cfg.alarms.length) lines.push(`➖ alarms ${cfg.alarms.join(', ')} not checked (CloudWatch is not connected yet)`);
+  if (lines.length === 0) lines.push('➖ no gates configured');
+  return failed ? { lines, failed } : { lines };
+}
+
+async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: CanaryTraffic): Promise<FinalState> {
+  const { params } = ctx;
+  const target = params.target;
+  const plan = params.action === 'set' ? [params.pct!] : (params.steps ?? cfg.steps);
+  const base: Partial<CanaryView> = { target, via: traffic.via, action: params.action, steps: plan, auto: cfg.auto };
+  if ((ctx.run.view as Partial<CanaryView>).weights === undefined) {
+    const w = await traffic.read();
+    await ctx.view({ ...base, step: 0, phase: CanaryPhase.shifting, weights: { blue: w.blue, green: w.green } });
+  } else await ctx.view(base);
+
+  for (const [i, pct] of plan.entries()) {
+    const n = i + 1;
+    await shiftTo(ctx, traffic, n, plan.length, pct);
+    if (params.action === 'set') break;
+
+    // Bake: the start is remembered, so a restart or a hold does not bake from zero again.
+    const bakeStart = await ctx.step(`bake:${target}:${pct}`, async () => ctx.now());
+    const until = bakeStart + cfg.bakeSeconds * 1000;
+    if (until > ctx.now()) {
+      await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
+      await ctx.sleep(until - ctx.now());
+    }
+    await ctx.view({ phase: CanaryPhase.gating });
+    const g = await gates(cfg, traffic);
+    await ctx.view({ gates: g.lines });
+    if (g.failed) return rollback(ctx, traffic, `by itself: gate failed at step ${n}/${plan.length} (green ${pct} %) — ${g.failed}`);
+
+    if (n === plan.length) break;
+    if (cfg.auto) {
+      await ctx.note(`Step ${n}/${plan.length} · green ${pct} % baked, gates passed — advancing by itself.`);
+      continue;
+    }
+    await ctx.view({ phase: CanaryPhase.waiting });
+    const answer = await decide(ctx, deps, `step-${n}`, `Step ${n}/${plan.length} · green ${pct} % — Promote to continue`);
+    if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
+    await ctx.note(`▶️ Promoted by <@${answer.by}> at step ${n}/${plan.length}.`);
+  }
+  const last = plan[plan.length - 1]!;
+  await ctx.view({ phase: CanaryPhase.done });
+  await ctx.note(params.action === 'set' ? `✅ Green at ${last} %.` : `✅ Canary complete: green at ${last} %.`);
+  return 'succeeded';
+}
+
+/** All weight on blue in ONE call, then read back; a Route 53 change is also waited to INSYNC. */
+async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<FinalState> {
+  const target = ctx.params.target;
+  const want = weightsFor(0);
+  const done = await ctx.step<{ changeId?: string }>(`rollback-weights:${target}`, () => traffic.shift(want), {
+    verify: async () => {
+      const w = await traffic.read();
+      return w.green === 0 && w.blue > 0 ? { done: true, result: {} } : { done: false };
+    },
+  });
+  const read = await traffic.read();
+  if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check the ${traffic.via === 'alb' ? 'listener' : 'records'} by hand`);
+  await ctx.view({ phase: CanaryPhase.rolledBack, weights: { blue: read.blue, green: read.green }, why: `Rolled back ${why}`, held: null, bakeUntil: undefined });
+  let sync = '';
+  if (traffic.inSync && done.changeId) {
+    // A second Rollback or Pause pressed now must not stop the wait for INSYNC: keep polling through it.
+    for (;;) {
+      try {
+        const at = await ctx.poll(`Route 53 change ${done.changeId} to go INSYNC`, async () => ((await traffic.inSync!(done.changeId!)) ? ctx.now() : undefined), POLL);
+        await ctx.view({ insyncAt: at });
+        sync = ` Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${read.ttl !== undefined ? `, fully effective by ${formatTime(at + read.ttl * 1000, ctx.timezone)} (old TTL ${read.ttl} s)` : ''}.`;
+        break;
+      } catch (err) {
+        if (!(err instanceof Interrupted)) throw err;
+      }
+    }
+  }
+  await ctx.note(`↩️ Rolled back ${why}: all traffic on blue (read back blue ${read.blue} · green ${read.green}).${sync}`);
+  return 'rolled_back';
+}

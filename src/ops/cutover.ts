@@ -1,0 +1,278 @@
+// Move a Route 53 name to a new load balancer after checking it can serve, remember the exact records, and switch back on request.
+import { z } from 'zod';
+import type { CutoverConfig, Environment } from '../config/schema.js';
+import type { FinalState, OpContext, Operation } from '../runs/operation.js';
+import type { Store } from '../store/store.js';
+import { formatTime } from '../clock.js';
+
+// ── DNS and load balancers as the cutover sees them (a port; src/aws/traffic.ts provides it) ──
+
+/** A record set with every field needed to put it back exactly. */
+export interface DnsRecord {
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  weight?: number;
+  ttl?: number;
+  values: string[];
+  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+}
+
+export interface CutoverDns {
+  /** Throws when the load balancer does not exist. */
+  loadBalancer(arn: string): Promise<{ name: string; dnsName: string; canonicalHostedZoneId: string; state: string }>;
+  targetGroupsBehind(lbArn: string): Promise<string[]>;
+  targetHealth(tgArn: string): Promise<{ healthy: number; unhealthy: number; total: number }>;
+  records(zoneId: string, name: string): Promise<DnsRecord[]>;
+  /** UPSERTs in one all-or-nothing batch; returns the change id. */
+  upsert(zoneId: string, records: DnsRecord[], comment: string): Promise<string>;
+  inSync(changeId: string): Promise<boolean>;
+}
+
+export const CutoverParamsSchema = z
+  .object({
+    name: z.string().min(1).max(63),
+    /** A switch back: restores the records stored by run `of`. */
+    back: z.boolean().optional(),
+    of: z.string().regex(/^r-[0-9a-z]+-[0-9a-z]+$/).optional(),
+  })
+  .strict()
+  .refine((p) => !p.back || p.of !== undefined, { message: 'a switch back names the cutover run it undoes' });
+export type CutoverParams = z.infer<typeof CutoverParamsSchema>;
+
+export interface CheckLine {
+  ok: boolean;
+  text: string;
+}
+
+/** What the status message shows (blocks/cutover.ts). */
+export interface CutoverView {
+  name: string;
+  recordName: string;
+  back?: boolean;
+  of?: string;
+  checks?: CheckLine[];
+  phase?: 'checking' | 'refused' | 'lowering-ttl' | 'switching' | 'syncing' | 'done';
+  before?: string[];
+  after?: string[];
+  insyncAt?: number;
+  effectiveAt?: number;
+  /** Until when the Switch back button works. */
+  backUntil?: number;
+  switchedBackBy?: string;
+  note?: string;
+}
+
+const ALIAS_TTL_SECONDS = 60; // An alias to a load balancer is cached 60 s by resolvers (Route 53 docs, alias records).
+const LOW_TTL = 60;
+const POLL = { everyMs: 2000, timeoutMs: 10 * 60_000, maxEveryMs: 10_000 };
+export const captureStep = (name: string) => `capture-records:${name}`;
+export const backKey = (runId: string) => `cutover-back:${runId}`;
+
+export function describeRecord(r: DnsRecord): string {
+  const to = r.aliasTarget ? `alias → ${r.aliasTarget.dnsName} (zone ${r.aliasTarget.hostedZoneId}, evaluate health ${r.aliasTarget.evaluateTargetHealth ? 'yes' : 'no'})` : `${r.values.join(' ')} (TTL ${r.ttl ?? '?'} s)`;
+  return `${r.type} ${r.name}${r.setIdentifier ? ` [${r.setIdentifier}]` : ''} ${to}`;
+}
+
+const normal = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
+
+/** The records a cutover changes: the simple (not weighted) A / AAAA / CNAME records of the name. */
+function switchable(records: DnsRecord[]): DnsRecord[] {
+  return records.filter((r) => ['A', 'AAAA', 'CNAME'].includes(r.type) && r.setIdentifier === undefined);
+}
+
+/** The records after the switch: aliases to the new load balancer's dualstack name; a plain CNAME points at it. */
+export function switched(before: DnsRecord[], lb: { dnsName: string; canonicalHostedZoneId: string }): DnsRecord[] {
+  return before.map((r) =>
+    r.type === 'CNAME'
+      ? { name: r.name, type: 'CNAME', ttl: LOW_TTL, values: [lb.dnsName] }
+      : { name: r.name, type: r.type, values: [], aliasTarget: { hostedZoneId: lb.canonicalHostedZoneId, dnsName: `dualstack.${lb.dnsName}.`, evaluateTargetHealth: true } },
+  );
+}
+
+/** Checks before a cutover: the load balancer is active and every target group behind it has healthy targets, and none unhealthy. */
+export async function checkCutover(dns: CutoverDns, cfg: CutoverConfig): Promise<{ lines: CheckLine[]; lb?: { name: string; dnsName: string; canonicalHostedZoneId: string } }> {
+  const lines: CheckLine[] = [];
+  let lb;
+  try {
+    lb = await dns.loadBalancer(cfg.to.loadBalancerArn);
+  } catch (err) {
+    lines.push({ ok: false, text: `load balancer ${cfg.to.loadBalancerArn}: ${err instanceof Error ? err.message : String(err)}` });
+    return { lines };
+  }
+  lines.push({ ok: lb.state === 'active', text: `load balancer *${lb.name}* is ${lb.state}` });
+  const tgs = await dns.targetGroupsBehind(cfg.to.loadBalancerArn);
+  if (tgs.length === 0) lines.push({ ok: false, text: 'no target group behind its listeners' });
+  for (const tg of tgs) {
+    const h = await dns.targetHealth(tg);
+    const short = tg.split(':targetgroup/')[1]?.split('/')[0] ?? tg;
+    lines.push({ ok: h.total > 0 && h.healthy > 0 && h.unhealthy === 0, text: `target group *${short}*: ${h.healthy}/${h.total} healthy${h.total === 0 ? ' (empty — an alias evaluating target health would be unhealthy)' : ''}` });
+  }
+  return { lines, lb };
+}
+
+/** The plan for --dry-run: the checks' reads and the one change batch. */
+export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: string): Promise<string[]> {
+  const { lines, lb } = await checkCutover(dns, cfg);
+  const out = lines.map((l) => `${l.ok ? '✅' : '❌'} ${l.text}`);
+  if (!lb) return out;
+  const before = switchable(await dns.records(cfg.hostedZoneId, cfg.recordName));
+  if (before.length === 0) return [...out, `❌ no A, AAAA or CNAME record ${cfg.recordName} in zone ${cfg.hostedZoneId} — check environments.${envName}.cutover`];
+  const cname = before.find((r) => r.type === 'CNAME' && (r.ttl ?? 0) > LOW_TTL);
+  if (cname) out.push(`route53:ChangeResourceRecordSets UPSERT CNAME ${cname.name} TTL ${cname.ttl} → ${LOW_TTL}, then wait INSYNC + ${cname.ttl} s (the old TTL)`);
+  out.push(`route53:ChangeResourceRecordSets (one batch) ${switched(before, lb).map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`);
+  out.push('then GetChange until INSYNC; Switch back restores: ' + before.map(describeRecord).join('; '));
+  return out;
+}
+
+// ── the operation ────────────────────────────────────────────────────────────
+
+export interface CutoverDeps {
+  dns: (envName: string) => CutoverDns;
+  store: Store;
+}
+
+type Ctx = OpContext<CutoverParams>;
+
+function configOf(env: Environment, envName: string, name: string): CutoverConfig {
+  const cfg = env.cutover[name];
+  if (!cfg) throw new Error(`no cutover "${name}" in environments.${envName}.cutover — add it to ops.yml`);
+  return cfg;
+}
+
+export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams> {
+  return {
+    kind: 'cutover',
+    params: CutoverParamsSchema,
+    lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
+    title: (envName, p) => (p.back ? `Switch back · ${p.name} · ${envName}` : `DNS cutover · ${p.name} · ${envName}`),
+    async run(ctx) {
+      const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
+      return ctx.params.back ? switchBack(ctx, deps, cfg) : cutover(ctx, deps, cfg);
+    },
+  };
+}
+
+async function approval(ctx: Ctx, what: string): Promise<boolean> {
+  if (!ctx.env.permissions.requireApproval) return true;
+  const answer = await ctx.pause('approval', { reason: `Waiting for a second person to approve the ${what}`, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+  if (answer === 'timeout' || answer.name === 'cancel') {
+    await ctx.view({ note: answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.` });
+    return false;
+  }
+  await ctx.note(`Approved by <@${answer.by}>.`);
+  return true;
+}
+
+async function waitInSync(ctx: Ctx, dns: CutoverDns, id: string, changeId: string): Promise<number> {
+  return ctx.step(`wait-insync:${id}`, () => ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await dns.inSync(changeId)) ? ctx.now() : undefined), POLL));
+}
+
+const same = (a: DnsRecord[], b: DnsRecord[]) => JSON.stringify(a.map(canon)) === JSON.stringify(b.map(canon));
+function canon(r: DnsRecord) {
+  return {
+    name: normal(r.name),
+    type: r.type,
+    setIdentifier: r.setIdentifier,
+    weight: r.weight,
+    ttl: r.aliasTarget ? undefined : r.ttl,
+    values: r.values,
+    alias: r.aliasTarget ? { ...r.aliasTarget, dnsName: normal(r.aliasTarget.dnsName) } : undefined,
+  };
+}
+
+async function readSwitchable(dns: CutoverDns, cfg: CutoverConfig, before: DnsRecord[]): Promise<DnsRecord[]> {
+  const now = switchable(await dns.records(cfg.hostedZoneId, cfg.recordName));
+  return before.map((b) => now.find((r) => r.type === b.type)).filter((r): r is DnsRecord => r !== undefined);
+}
+
+async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise<FinalState> {
+  const dns = deps.dns(ctx.envName);
+  const name = ctx.params.name;
+  await ctx.view({ name, recordName: cfg.recordName, phase: 'checking' } satisfies CutoverView);
+
+  // A Retry checks again (the attempt is in the id), since a refused cutover is usually fixed outside the bot.
+  const checks = await ctx.step(`check-target:${name}:a${await ctx.attempt()}`, () => checkCutover(dns, cfg));
+  await ctx.view({ checks: checks.lines });
+  const failed = checks.lines.filter((l) => !l.ok);
+  if (failed.length > 0 || !checks.lb) {
+    await ctx.view({ phase: 'refused', note: `Refused: ${failed.length} check${failed.length === 1 ? '' : 's'} failed — nothing changed.` });
+    throw new Error(`cutover refused, nothing changed: ${failed.map((l) => l.text.replace(/\*/g, '')).join('; ')}`);
+  }
+  const lb = checks.lb;
+
+  // The exact records before any change, stored as a durable step result: Switch back restores these.
+  const before = await ctx.step(captureStep(name), async () => switchable(await dns.records(cfg.hostedZoneId, cfg.recordName)));
+  if (before.length === 0) throw new Error(`no A, AAAA or CNAME record ${cfg.recordName} in zone ${cfg.hostedZoneId} — check environments.${ctx.envName}.cutover.${name}`);
+  const after = switched(before, lb);
+  await ctx.view({ before: before.map(describeRecord), after: after.map(describeRecord) });
+
+  if (!(await approval(ctx, 'cutover'))) return 'cancelled';
+
+  // A plain CNAME is cached for its TTL: lower it first and wait out the old TTL, so the switch takes hold within a minute.
+  const cname = before.find((r) => r.type === 'CNAME' && (r.ttl ?? 0) > LOW_TTL);
+  if (cname) {
+    await ctx.view({ phase: 'lowering-ttl' });
+    const lowered = { ...cname, ttl: LOW_TTL };
+    const id = await ctx.step(`lower-ttl:${name}:${LOW_TTL}`, () => dns.upsert(cfg.hostedZoneId, [lowered], `ecs-chatops cutover ${name}: lower TTL`), {
+      verify: async () => ((await readSwitchable(dns, cfg, [cname]))[0]?.ttl === LOW_TTL ? { done: true, result: '' } : { done: false }),
+    });
+    const at = id ? await waitInSync(ctx, dns, `lower-ttl:${name}`, id) : ctx.now();
+    await ctx.note(`TTL of ${cname.name} lowered to ${LOW_TTL} s; waiting out the old TTL (${cname.ttl} s) until ${formatTime(at + cname.ttl! * 1000, ctx.timezone)}.`);
+    const until = at + cname.ttl! * 1000;
+    if (until > ctx.now()) await ctx.sleep(until - ctx.now());
+  }
+
+  await ctx.view({ phase: 'switching' });
+  const changeId = await ctx.step(`upsert-alias:${name}`, () => dns.upsert(cfg.hostedZoneId, after, `ecs-chatops cutover ${name} → ${lb.name}`), {
+    verify: async () => (same(await readSwitchable(dns, cfg, after), after) ? { done: true, result: '' } : { done: false }),
+  });
+  const now = await readSwitchable(dns, cfg, after);
+  if (!same(now, after)) throw new Error(`records read back different after the change: ${now.map(describeRecord).join('; ')}`);
+  await ctx.view({ phase: 'syncing' });
+  const at = changeId ? await waitInSync(ctx, dns, `upsert-alias:${name}`, changeId) : ctx.now();
+  const ttl = Math.max(...before.map((r) => (r.aliasTarget ? ALIAS_TTL_SECONDS : r.ttl ?? ALIAS_TTL_SECONDS)));
+  const backUntilStored = await ctx.step(`remember-back-until:${name}`, async () => ctx.now() + cfg.switchBackDays * 86_400_000);
+  await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ttl * 1000, backUntil: backUntilStored });
+  await ctx.note(`✅ ${cfg.recordName} now points at *${lb.name}*: INSYNC at ${formatTime(at, ctx.timezone)}, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s). Switch back works until ${formatTime(backUntilStored, ctx.timezone, true)}.`);
+  return 'succeeded';
+}
+
+/** Why a switch back of run `of` is refused now, or the records it restores. */
+export async function switchBackTarget(store: Store, of: string, now: number): Promise<{ ok: true; before: DnsRecord[] } | { ok: false; reason: string }> {
+  const run = await store.getRun(of);
+  if (!run || run.kind !== 'cutover') return { ok: false, reason: `run ${of} is not a cutover` };
+  if (run.state !== 'succeeded') return { ok: false, reason: `cutover ${of} did not complete (it is ${run.state}) — nothing to switch back` };
+  const params = JSON.parse(run.params) as CutoverParams;
+  const step = await store.getStep(of, captureStep(params.name));
+  if (step?.status !== 'done' || !step.result) return { ok: false, reason: `cutover ${of} has no stored records` };
+  const until = await store.getStep(of, `remember-back-until:${params.name}`);
+  const deadline = until?.result ? Number(JSON.parse(until.result)) : 0;
+  if (now > deadline) return { ok: false, reason: `the way back of cutover ${of} closed on ${new Date(deadline).toISOString()} — change the records by hand if you must` };
+  const done = await store.getKv<string>(backKey(of));
+  if (done) return { ok: false, reason: `cutover ${of} was already switched back by run ${done}` };
+  return { ok: true, before: JSON.parse(step.result) as DnsRecord[] };
+}
+
+async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise<FinalState> {
+  const dns = deps.dns(ctx.envName);
+  const name = ctx.params.name;
+  const of = ctx.params.of!;
+  const target = await ctx.step(`check-back:${of}`, () => switchBackTarget(deps.store, of, ctx.now()));
+  if (!target.ok) throw new Error(target.reason);
+  const before = target.before;
+  const current = await readSwitchable(dns, cfg, before);
+  await ctx.view({ name, recordName: cfg.recordName, back: true, of, phase: 'switching', before: current.map(describeRecord), after: before.map(describeRecord) } satisfies CutoverView);
+  if (!(await approval(ctx, 'switch back'))) return 'cancelled';
+  const changeId = await ctx.step(`restore-records:${name}:${of}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops switch back ${name} (undo ${of})`), {
+    verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
+  });
+  const now = await readSwitchable(dns, cfg, before);
+  if (!same(now, before)) throw new Error(`records read back different after the switch back: ${now.map(describeRecord).join('; ')}`);
+  await ctx.view({ phase: 'syncing' });
+  const at = changeId ? await waitInSync(ctx, dns, `restore-records:${name}`, changeId) : ctx.now();
+  await ctx.step(`remember-back:${of}`, () => deps.store.setKv(backKey(of), ctx.run.id, ctx.now()));
+  await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000 });
+  await ctx.note(`↩️ ${cfg.recordName} restored exactly as before cutover \`${of}\`: INSYNC at ${formatTime(at, ctx.timezone)}.`);
+  return 'succeeded';
+}
