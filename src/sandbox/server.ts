@@ -171,6 +171,8 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
       case 'GET /_sandbox/calls':
         return reply(world.record.since(Number(url.searchParams.get('since') ?? 0)));
       case 'GET /_sandbox/state':
+        // On a real-time clock nothing else moves the world between API calls: bring it up to now before showing it.
+        world.settle();
         return reply(snapshot(world));
       case 'POST /_sandbox/advance':
         return reply({ now: world.clock.advance(Number(args.ms ?? 0)) });
