@@ -12,7 +12,7 @@ describe('Slack edge', () => {
   });
   afterAll(async () => t.close());
 
-  const noSideEffects = async (send: () => Promise<{ status: number }>) => {
+  const noSideEffects = async <T extends { status: number }>(send: () => Promise<T>): Promise<T> => {
     const calls = t.slack.calls.length;
     const aws = t.aws.world.record.mark();
     const audit = (await t.bot.deps.store.listAudit({ limit: 1000 })).length;
