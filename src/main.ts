@@ -70,7 +70,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
   const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
-  const ops = buildOperations({ aws, store, clock });
+  const ops = buildOperations({ aws, store, clock, access });
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;
   const engine = new RunEngine({
@@ -101,6 +101,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     client: app.client,
     engine,
     log,
+    store,
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {
       const op = ops[run.kind];
@@ -123,6 +124,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     deps,
     publisher,
     async start() {
+      // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
+      await store.signalsReady();
       await engine.resumeAll();
       if (opts.lambdaReceiver) return {};
       engine.startSweeping();
@@ -153,14 +156,24 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       log.info({ port }, 'listening for Slack on /slack/events');
       return { url: `http://127.0.0.1:${port}`, port };
     },
+    /**
+     * Graceful shutdown (SIGTERM): /healthz turns 503 so the load balancer stops sending work, the scheduler
+     * stops, every driven run is handed back at its next step boundary (another replica takes it at once),
+     * pending status updates and thread replies are sent, and requests in flight finish before the server closes.
+     */
     async stop() {
       draining = true;
       scheduler.stop();
       await engine.stop();
       await publisher.flush().catch(() => undefined);
       if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server!.close(() => r()));
+        const closed = new Promise<void>((r) => server!.close(() => r()));
+        server.closeIdleConnections();
+        const late = setTimeout(() => server!.closeAllConnections(), 5000);
+        await closed;
+        clearTimeout(late);
+        // A reply a handler started after its ack (respond(), chat.postEphemeral) gets a moment to land.
+        await publisher.flush().catch(() => undefined);
       }
       if (!receiver && !opts.lambdaReceiver) await app.stop().catch(() => undefined);
       await store.close();

@@ -1,5 +1,5 @@
 // Schedules fire once by key, remind before, honour Skip once and Cancel, and report missed fires.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../src/config/load.js';
 import { createLog } from '../src/log.js';
@@ -10,6 +10,7 @@ import { Scheduler } from '../src/runs/scheduler.js';
 import { parseDateTime } from '../src/runs/when.js';
 import { Store } from '../src/store/store.js';
 import { TestClock } from './support/clock.js';
+import { backends } from './support/postgres.js';
 
 const config = parseConfig(`
 timezone: Asia/Tokyo
@@ -34,28 +35,54 @@ const op = (kind: string): Operation<Record<string, unknown>> => ({
   },
 });
 
-describe('scheduler', () => {
+describe.each(backends())('scheduler on $name', (backend) => {
   let store: Store;
+  let url: string;
+  const extra: Store[] = [];
   let clock: TestClock;
   let engines: RunEngine[];
   let posts: string[];
-  const make = (owner: string) => {
-    const engine = new RunEngine({ store, clock, log: createLog({ level: 'silent' }), config, access: new Access(async () => [], () => clock.now()), ops: { maintenance: op('maintenance'), startup: op('startup') }, owner, leaseMs: 5000 });
+  const make = (owner: string, on = store) => {
+    const engine = new RunEngine({ store: on, clock, log: createLog({ level: 'silent' }), config, access: new Access(async () => [], () => clock.now()), ops: { maintenance: op('maintenance'), startup: op('startup') }, owner, leaseMs: 5000 });
     engines.push(engine);
-    return new Scheduler({ store, engine, clock, config, log: createLog({ level: 'silent' }), post: async (_c, m) => void posts.push(m.text), reminder: (s, at) => ({ text: `reminder ${s.id} ${at}`, blocks: [] }) });
+    return new Scheduler({ store: on, engine, clock, config, log: createLog({ level: 'silent' }), post: async (_c, m) => void posts.push(m.text), reminder: (s, at) => ({ text: `reminder ${s.id} ${at}`, blocks: [] }) });
   };
   const settle = () => new Promise((r) => setTimeout(r, 30));
+  const open = async () => {
+    const s = await Store.open(url);
+    extra.push(s);
+    return s;
+  };
 
-  beforeEach(async () => {
+  beforeEach(async (t) => {
+    if (backend.skip) {
+      t.skip(backend.skip);
+      return;
+    }
     fired.length = 0;
     posts = [];
     engines = [];
-    store = await Store.open(':memory:');
+    url = await backend.freshUrl();
+    store = await Store.open(url);
     clock = new TestClock(parseDateTime('2026-11-30 07:00', 'Asia/Tokyo')); // a Monday, 07:00 JST
   });
   afterEach(async () => {
+    if (backend.skip) return;
     for (const e of engines) await e.stop();
+    for (const s of extra.splice(0)) await s.close();
     await store.close();
+  });
+  afterAll(() => backend.close());
+
+  it('three replicas, each with its own connection, fire a schedule once', async () => {
+    const schedulers = [make('a'), make('b', await open()), make('c', await open())];
+    const start = parseDateTime('2026-11-30 09:00', 'Asia/Tokyo')!;
+    await schedulers[0]!.addWindow('dev', start, start + 3_600_000, 'U0OPS0001');
+    clock.set(start);
+    await Promise.all(schedulers.map((s) => s.tick()));
+    await settle();
+    expect(fired).toEqual(['maintenance:{"action":"start"}']);
+    expect(await store.listRuns({ kind: 'maintenance' })).toHaveLength(1);
   });
 
   it('fires a maintenance window start and end once each, even with three schedulers ticking', async () => {

@@ -48,15 +48,39 @@ interface Driver {
   abort: AbortController;
   wake: () => void;
   woken: Promise<void>;
+  /** Settles when the driver has let go of the run (graceful shutdown waits for it). */
+  done?: Promise<void>;
 }
+
+/** What replicas tell each other through the store (PostgreSQL NOTIFY): wake a run's driver, or look for runs to take. */
+const Signal = { wake: 'wake:', sweep: 'sweep' } as const;
+
+/**
+ * How often a replica looks for presses recorded by another one when the store cannot push them (SQLite:
+ * several processes on one file). With PostgreSQL, NOTIFY wakes at once and this slower poll only covers
+ * a notification lost while the listening connection reconnects.
+ */
+const INTENT_POLL_MS = { push: 1000, poll: 50 } as const;
 
 /** Events: `changed` (run) after every state or view change; `note` ({ run, text }) for thread replies. */
 export class RunEngine extends EventEmitter {
   private readonly drivers = new Map<string, Driver>();
   private stopped = false;
+  private readonly unlisten: () => void;
+  private intentPoll: NodeJS.Timeout | undefined;
+  private lastIntentSeen = 0;
 
   constructor(private readonly deps: EngineDeps) {
     super();
+    this.unlisten = deps.store.onSignal((payload) => {
+      if (payload.startsWith(Signal.wake)) this.drivers.get(payload.slice(Signal.wake.length))?.wake();
+      else if (payload === Signal.sweep && this.sweeper && !this.stopped) void this.sweep();
+    });
+  }
+
+  /** Whether this replica is draining (SIGTERM): it records requests and presses but drives nothing new. */
+  get draining(): boolean {
+    return this.stopped;
   }
 
   get store(): Store {
@@ -101,7 +125,9 @@ export class RunEngine extends EventEmitter {
       pause: null,
       error: null,
       owner: null,
-      lease_until: null,
+      // No owner yet, but a lease: the replica that took the request drives it (start() right after the ack);
+      // other replicas' sweepers leave it alone unless that replica dies first. A draining replica hands it over.
+      lease_until: this.stopped ? null : now + this.deps.leaseMs,
       created_at: now,
       updated_at: now,
       ended_at: null,
@@ -114,6 +140,7 @@ export class RunEngine extends EventEmitter {
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
     this.emit('changed', run);
+    if (this.stopped) await this.tellReplicas(Signal.sweep);
     return { accepted: true, run };
   }
 
@@ -140,6 +167,8 @@ export class RunEngine extends EventEmitter {
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
       if (dup.some((i) => i.name === p.intent)) return { accepted: true, run, duplicate: true };
+      // The same button pressed twice, the first already acted on (on another replica, or just now): still one intent.
+      if (await store.hasIntent(run.id, p.intent, p.nonce)) return { accepted: true, run, duplicate: true };
       return { accepted: false, reason: `that button is out of date: the run is now *${run.state.replace('_', ' ')}*${run.pause ? ` (${run.pause.reason})` : ''}`, run };
     }
     const needsApprover = p.intent === 'approve';
@@ -166,9 +195,16 @@ export class RunEngine extends EventEmitter {
       await this.update(run.id, { state: RunState.running, error: null, ended_at: null });
       this.start(run.id);
     } else {
-      this.drivers.get(run.id)?.wake();
+      const local = this.drivers.get(run.id);
+      // The run may be driven by another replica: tell it at once (NOTIFY); SQLite replicas poll instead.
+      if (local) local.wake();
+      else await this.tellReplicas(`${Signal.wake}${run.id}`);
     }
     return { accepted: true, run, duplicate: false };
+  }
+
+  private async tellReplicas(payload: string): Promise<void> {
+    await this.deps.store.signal(payload).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'could not notify the other replicas; they will poll'));
   }
 
   // ── driving ─────────────────────────────────────────────────────────────────
@@ -186,25 +222,78 @@ export class RunEngine extends EventEmitter {
   }
 
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
-  /** Looks for orphaned runs (a dead replica's expired lease) every half lease, for as long as the engine runs. */
+  /**
+   * Looks for orphaned runs (a dead replica's expired lease, or one handed back) every fifth of a lease, for as
+   * long as the engine runs: a dead owner's run is taken over between one lease and 1.2 leases after its last renewal.
+   */
   startSweeping(): void {
-    this.sweeper ??= setInterval(() => {
-      void this.resumeAll().catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'resume sweep failed'));
-    }, Math.max(250, Math.floor(this.deps.leaseMs / 2)));
+    this.sweeper ??= setInterval(() => void this.sweep(), Math.max(100, Math.floor(this.deps.leaseMs / 5)));
     this.sweeper.unref();
   }
 
-  /** Stops driving (graceful shutdown): runs stay where they are and are resumed by the next owner. */
-  async stop(): Promise<void> {
+  private sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
+      try {
+        for (const id of await this.deps.store.listClaimable(this.deps.clock.now())) {
+          if (!this.drivers.has(id)) this.start(id);
+        }
+      } catch (err) {
+        this.deps.log.warn({ err: String(err) }, 'resume sweep failed');
+      }
+    })().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  /** Wakes local drivers for presses another process recorded (the fallback when the store cannot push). */
+  private pollIntents(): void {
+    if (this.intentPoll || this.stopped) return;
+    this.intentPoll = setInterval(
+      () => {
+        if (this.drivers.size === 0) return;
+        void this.deps.store
+          .intentsAfter(this.lastIntentSeen)
+          .then((rows) => {
+            for (const r of rows) {
+              this.lastIntentSeen = Math.max(this.lastIntentSeen, r.id);
+              this.drivers.get(r.run_id)?.wake();
+            }
+          })
+          .catch(() => undefined);
+      },
+      this.deps.store.pushes ? INTENT_POLL_MS.push : INTENT_POLL_MS.poll,
+    );
+    this.intentPoll.unref();
+  }
+
+  /**
+   * Graceful shutdown: drive nothing new, let each driver stop at its next step boundary (an AWS call in
+   * flight is recorded first), hand its lease back and tell the other replicas to take over at once. A
+   * driver still inside an AWS call after `graceMs` keeps its lease, which then simply runs out: releasing
+   * it early could let the next owner repeat a call whose outcome we have not recorded.
+   */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    const waits = [...this.drivers.entries()].map(async ([id, d]) => {
+    if (this.intentPoll) clearInterval(this.intentPoll);
+    this.unlisten();
+    const driving = [...this.drivers.values()];
+    for (const d of driving) {
       d.abort.abort();
       d.wake();
-      await this.deps.store.releaseRun(id, this.deps.owner);
-    });
-    await Promise.all(waits);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(driving.map((d) => d.done)),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, opts.graceMs ?? 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (driving.length > 0) await this.tellReplicas(Signal.sweep);
   }
 
   private async update(id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>): Promise<Run> {
@@ -226,29 +315,56 @@ export class RunEngine extends EventEmitter {
     return this.update(id, { channel, ts });
   }
 
-  private async drive(runId: string): Promise<void> {
+  private drive(runId: string): Promise<void> {
+    if (this.stopped || this.drivers.has(runId)) return Promise.resolve();
+    const driver: Driver = { abort: new AbortController(), wake: () => undefined, woken: Promise.resolve() };
+    // Reserve the slot before the first await, so two sweeps cannot both start driving the same run here.
+    this.drivers.set(runId, driver);
+    driver.done = this.driveClaimed(runId, driver).catch((err: unknown) => {
+      this.deps.log.error({ run: runId, err: String(err) }, 'driver crashed');
+    });
+    return driver.done;
+  }
+
+  private async driveClaimed(runId: string, driver: Driver): Promise<void> {
     const { store, clock, log: rootLog, leaseMs, owner } = this.deps;
-    if (this.stopped || this.drivers.has(runId)) return;
-    if (!(await store.claimRun(runId, owner, clock.now(), leaseMs))) return;
-    let wake!: () => void;
-    const driver: Driver = { abort: new AbortController(), wake: () => wake(), woken: Promise.resolve() };
+    let claimed = false;
+    try {
+      claimed = await store.claimRun(runId, owner, clock.now(), leaseMs);
+    } finally {
+      if (!claimed) this.drivers.delete(runId);
+    }
+    if (!claimed) return;
+    this.pollIntents();
     const rearm = () => {
       driver.woken = new Promise<void>((r) => {
-        wake = () => {
-          r();
-        };
+        driver.wake = () => r();
       });
     };
     rearm();
-    this.drivers.set(runId, driver);
+    // Renew three times a lease. Lost to another replica → stop at the next step boundary. Unable to reach
+    // the database past our own lease → stop too: someone else may own the run by now.
+    let leasedUntil = clock.now() + leaseMs;
     const renew = setInterval(() => {
-      void store.claimRun(runId, owner, clock.now(), leaseMs).then((ok) => {
-        if (!ok) driver.abort.abort();
-      });
-    }, Math.max(500, Math.floor(leaseMs / 3)));
+      const at = clock.now();
+      store
+        .claimRun(runId, owner, at, leaseMs)
+        .then((ok) => {
+          if (ok) leasedUntil = at + leaseMs;
+          else driver.abort.abort();
+        })
+        .catch(() => {
+          if (clock.now() >= leasedUntil) driver.abort.abort();
+        });
+    }, Math.max(300, Math.floor(leaseMs / 3)));
     renew.unref();
 
-    const run = (await this.getRun(runId))!;
+    const run = await this.getRun(runId);
+    if (!run) {
+      clearInterval(renew);
+      this.drivers.delete(runId);
+      return;
+    }
     const log = rootLog.child({ run: run.id, op: run.kind, env: run.env });
     const op = this.deps.ops[run.kind];
     const env = this.deps.config.environments[run.env];
@@ -285,9 +401,11 @@ export class RunEngine extends EventEmitter {
 
   private async finish(runId: string, state: FinalState, error: string | null): Promise<Run> {
     const { store, clock } = this.deps;
+    // The decision is on record before anyone (another replica, a reader of the audit) can see the final state.
+    const before = await store.getRun(runId);
+    await store.audit({ at: clock.now(), env: before?.env ?? null, run_id: runId, actor: 'bot', action: 'decision', detail: { state, error } });
     const run = await this.update(runId, { state, error, pause: null, ended_at: clock.now() });
     await store.releaseLocks(runId);
-    await store.audit({ at: clock.now(), env: run.env, run_id: runId, actor: 'bot', action: 'decision', detail: { state, error } });
     return run;
   }
 
@@ -347,6 +465,12 @@ export class RunEngine extends EventEmitter {
           }
         }
         await store.startStep(run.id, id, clock.now());
+        // The fence: the AWS call happens only while this replica still holds the run's lease (and renews it).
+        if (!(await store.claimRun(run.id, engine.deps.owner, clock.now(), engine.deps.leaseMs))) {
+          driver.abort.abort();
+          throw new Stopping('lease lost');
+        }
+        aborted();
         engine.deps.failpoint?.(`before:${id}`);
         let result: T;
         try {

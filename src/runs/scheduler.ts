@@ -166,9 +166,13 @@ export class Scheduler {
     }
   }
 
+  /** Ticks now (a replica restarting around a fire time fires it without waiting a period), then every `everyMs`. */
   start(everyMs = 15_000): void {
-    this.timer ??= setInterval(() => void this.tick().catch((e: unknown) => this.deps.log.warn({ err: String(e) }, 'scheduler pass failed')), everyMs);
+    if (this.timer) return;
+    const pass = () => void this.tick().catch((e: unknown) => this.deps.log.warn({ err: String(e) }, 'scheduler pass failed'));
+    this.timer = setInterval(pass, everyMs);
     this.timer.unref();
+    pass();
   }
 
   stop(): void {

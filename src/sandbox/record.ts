@@ -9,6 +9,8 @@ export interface CallEntry {
   mutating: boolean;
   /** The error code returned, when the call failed (injected faults included). */
   error?: string;
+  /** performance.now() of the sandbox's process when the request arrived: latency benchmarks compare against it. */
+  receivedAt?: number;
 }
 
 const READ_ONLY = /^(Describe|List|Get|BatchGet)/;

@@ -138,6 +138,7 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
     _res: ServerResponse,
     h: { ok: (out: unknown) => void; fail: (e: AwsError) => void; run: () => unknown },
   ): Promise<void> {
+    const receivedAt = performance.now();
     const fault = world.faults.draw(service, op);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
     const at = world.clock.now();
@@ -146,16 +147,16 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
         fault.error === 'throttle'
           ? new AwsError(service === 'elbv2' || service === 'route53' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400)
           : new AwsError(service === 'route53' || service === 'elbv2' ? 'ServiceUnavailable' : 'InternalFailure', 'injected server error', 503);
-      world.record.add({ at, service, op, input, error: e.code });
+      world.record.add({ at, service, op, input, error: e.code, receivedAt });
       return h.fail(e);
     }
     try {
       const out = await h.run();
-      world.record.add({ at, service, op, input });
+      world.record.add({ at, service, op, input, receivedAt });
       h.ok(out);
     } catch (err) {
       if (err instanceof AwsError) {
-        world.record.add({ at, service, op, input, error: err.code });
+        world.record.add({ at, service, op, input, error: err.code, receivedAt });
         return h.fail(err);
       }
       throw err;

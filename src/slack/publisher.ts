@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Log } from '../log.js';
 import type { RunEngine } from '../runs/engine.js';
 import type { Run } from '../runs/run.js';
+import type { Store } from '../store/store.js';
 
 export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
 
@@ -18,6 +19,7 @@ interface Slot {
 /**
  * chat.update is Tier 3 (about 50 a minute per workspace, docs.slack.dev/apis/web-api/rate-limits), shared by
  * every run: each message is updated at most once per `intervalMs`, and a workspace-wide bucket caps the rest.
+ * With a store the bucket is a database row shared by every replica, so three replicas still spend one budget.
  */
 export class StatusPublisher {
   private readonly slots = new Map<string, Slot>();
@@ -32,6 +34,8 @@ export class StatusPublisher {
       render: Render;
       intervalMs: number;
       perMinute?: number;
+      /** Where the workspace-wide bucket lives when several replicas share one workspace. */
+      store?: Store;
     },
   ) {
     this.tokens = 10;
@@ -56,7 +60,23 @@ export class StatusPublisher {
     return s.chain;
   }
 
-  private takeToken(): boolean {
+  /** The shared bucket's row key: one per workspace (one bot token per deployment). */
+  static readonly BUDGET_KEY = 'slack:chat.update';
+
+  private async takeToken(): Promise<boolean> {
+    const { store } = this.deps;
+    if (store) {
+      try {
+        return await store.takeToken(StatusPublisher.BUDGET_KEY, Date.now(), this.deps.perMinute ?? 50, 10);
+      } catch (err) {
+        // The database is briefly unreachable: fall back to this replica's own bucket rather than go silent.
+        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'shared update budget unavailable; using the local one');
+      }
+    }
+    return this.takeLocalToken();
+  }
+
+  private takeLocalToken(): boolean {
     const perMinute = this.deps.perMinute ?? 50;
     const now = Date.now();
     this.tokens = Math.min(10, this.tokens + ((now - this.lastRefill) / 60_000) * perMinute);
@@ -110,7 +130,7 @@ export class StatusPublisher {
     const key = JSON.stringify(view);
     const s = this.slot(id);
     if (key === s.lastKey) return;
-    if (!this.takeToken()) {
+    if (!(await this.takeToken())) {
       // Over the workspace budget: try again shortly with whatever the state is then.
       s.timer = setTimeout(() => {
         s.timer = undefined;

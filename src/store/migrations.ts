@@ -1,8 +1,45 @@
 // Schema migrations in code, applied in order at start; Kysely's migrator keeps a lock so two processes don't race.
 import { sql, type Kysely, type Migration } from 'kysely';
 
-export const migrations: Record<string, Migration> = {
-  '0001_initial': {
+/** The two databases the store speaks; only auto-numbered keys are written differently. */
+export const Dialect = { sqlite: 'sqlite', postgres: 'postgres' } as const;
+export type Dialect = (typeof Dialect)[keyof typeof Dialect];
+
+/**
+ * The migrations for one dialect. SQLite keeps exactly the DDL it always had (`integer … autoincrement`);
+ * PostgreSQL has no AUTOINCREMENT keyword, so its auto-numbered ids are `serial`.
+ * On PostgreSQL Kysely's Migrator holds `pg_advisory_lock` while it migrates, so replicas starting together
+ * apply each migration once; on SQLite its lock table does the same across processes.
+ */
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': initial(dialect),
+    '0002_budget': {
+      async up(db: Kysely<unknown>) {
+        // One shared token bucket per key (the workspace's chat.update budget), so replicas do not multiply it.
+        await db.schema
+          .createTable('budget')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('tokens', 'double precision', (c) => c.notNull())
+          .addColumn('refilled_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+interface AutoIdColumn {
+  primaryKey(): AutoIdColumn;
+  autoIncrement(): AutoIdColumn;
+}
+
+/** The SQLite migrations, as they were first written (kept for callers that import them). */
+export const migrations: Record<string, Migration> = migrationsFor(Dialect.sqlite);
+
+function initial(dialect: Dialect): Migration {
+  const idType = dialect === Dialect.postgres ? 'serial' : 'integer';
+  const autoId = <C extends AutoIdColumn>(c: C): C => (dialect === Dialect.postgres ? (c.primaryKey() as C) : (c.primaryKey().autoIncrement() as C));
+  return {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('runs')
@@ -48,7 +85,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('intents')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', idType, autoId)
         .addColumn('run_id', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('by', 'text', (c) => c.notNull())
@@ -59,7 +96,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('audit')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', idType, autoId)
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('env', 'text')
         .addColumn('run_id', 'text')
@@ -96,5 +133,5 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`select 1`.execute(db);
     },
-  },
-};
+  };
+}

@@ -94,6 +94,13 @@ export interface KvTable {
   updated_at: number;
 }
 
+/** A token bucket shared by the replicas (the workspace's chat.update budget). */
+export interface BudgetTable {
+  key: string;
+  tokens: number;
+  refilled_at: number;
+}
+
 export interface Database {
   runs: RunsTable;
   steps: StepsTable;
@@ -103,4 +110,5 @@ export interface Database {
   schedules: SchedulesTable;
   fires: FiresTable;
   kv: KvTable;
+  budget: BudgetTable;
 }

@@ -1,23 +1,42 @@
-// The one storage interface the run engine uses; SQLite by default, the same queries for PostgreSQL (Kysely).
+// The one storage interface the run engine uses; SQLite by default, PostgreSQL (DATABASE_URL=postgres://…) for replicas, the same queries (Kysely).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider, type Selectable } from 'kysely';
-import { migrations } from './migrations.js';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable } from 'kysely';
+import pg from 'pg';
+import { Dialect, migrationsFor } from './migrations.js';
 import type { AuditTable, Database, IntentsTable, RunsTable, StepsTable } from './schema.js';
 
 export type RunRow = Selectable<RunsTable>;
 export type StepRow = Selectable<StepsTable>;
 export type IntentRow = Selectable<IntentsTable>;
 export type AuditRow = Selectable<AuditTable>;
+export { Dialect };
 
 const ACTIVE_STATES = ['planned', 'awaiting_confirmation', 'running', 'awaiting_approval'];
 
-/** `file:./data/x.db`, a bare path, or `:memory:`. PostgreSQL URLs are refused with a clear message until that dialect lands. */
+/** The NOTIFY channel replicas share (NOTIFY is scoped to one database, so one name serves every deployment). */
+export const WAKE_CHANNEL = 'ecs_chatops_wake';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** int8 (bigint, oid 20) comes back from pg as a string; our bigints are ms timestamps, exact as JS numbers. */
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+function pgPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
+  // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** `file:./data/x.db`, a bare path, `:memory:`, or `postgres://user@host:5432/db`. */
 export function openDatabase(url: string): Kysely<Database> {
-  if (/^postgres(ql)?:/.test(url)) {
-    throw new Error('DATABASE_URL: PostgreSQL support is not built yet — use a SQLite path such as file:./data/ecs-chatops.db');
-  }
+  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(url) }) });
   const path = url.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -28,23 +47,134 @@ export function openDatabase(url: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/** Two replicas racing for one row: a unique key taken in between (PostgreSQL 23505, SQLite constraint) or a busy SQLite file. */
+function isRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '40001' || code === '40P01' || (typeof code === 'string' && /^SQLITE_(CONSTRAINT_PRIMARYKEY|CONSTRAINT_UNIQUE|BUSY)/.test(code));
+}
+
+async function retryRace<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= 4 || !isRace(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+}
+
+/**
+ * Cross-replica wake-ups: PostgreSQL LISTEN on one dedicated connection. It reconnects by itself; a
+ * notification lost while it is down is covered by the engine's slow poll of new intents.
+ */
+class PgListener {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private readonly handlers = new Set<(payload: string) => void>();
+
+  constructor(private readonly url: string) {}
+
+  on(handler: (payload: string) => void): () => void {
+    this.handlers.add(handler);
+    void this.connect();
+    return () => this.handlers.delete(handler);
+  }
+
+  private connecting: Promise<void> | undefined;
+
+  private connect(): Promise<void> {
+    if (this.client || this.closed) return Promise.resolve();
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, types: PG_TYPES });
+      const lost = () => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        client.end().catch(() => undefined);
+        if (!this.closed) setTimeout(() => void this.connect(), 1000).unref();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      client.on('notification', (n) => {
+        if (n.channel !== WAKE_CHANNEL) return;
+        for (const h of this.handlers) h(n.payload ?? '');
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${WAKE_CHANNEL}`);
+        this.client = client;
+      } catch {
+        client.end().catch(() => undefined);
+        if (!this.closed) setTimeout(() => void this.connect(), 1000).unref();
+      }
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** Resolves once LISTEN is in place (tests and start-up wait for it). */
+  async ready(): Promise<void> {
+    await this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting;
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+}
+
 export class Store {
-  constructor(readonly db: Kysely<Database>) {}
+  private readonly listener: PgListener | undefined;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect = Dialect.sqlite,
+    url?: string,
+  ) {
+    this.listener = dialect === Dialect.postgres && url ? new PgListener(url) : undefined;
+  }
 
   static async open(url: string): Promise<Store> {
-    const store = new Store(openDatabase(url));
+    const store = new Store(openDatabase(url), isPostgresUrl(url) ? Dialect.postgres : Dialect.sqlite, url);
     await store.migrate();
     return store;
   }
 
+  /** Whether other processes learn of a write at once (LISTEN/NOTIFY) or only by polling (SQLite). */
+  get pushes(): boolean {
+    return this.listener !== undefined;
+  }
+
   async migrate(): Promise<void> {
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
+    const provider: MigrationProvider = { getMigrations: async () => migrationsFor(this.dialect) };
     const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.listener?.close();
+    await this.db.destroy();
+  }
+
+  // ── cross-replica signals ───────────────────────────────────────────────────
+
+  /** Tells every replica (PostgreSQL NOTIFY); on SQLite a no-op, the replicas poll instead. */
+  async signal(payload: string): Promise<void> {
+    if (this.dialect !== Dialect.postgres) return;
+    await sql`select pg_notify(${WAKE_CHANNEL}, ${payload})`.execute(this.db);
+  }
+
+  /** Calls `handler` for every signal from any replica (this one included); returns the unsubscribe. */
+  onSignal(handler: (payload: string) => void): () => void {
+    return this.listener?.on(handler) ?? (() => undefined);
+  }
+
+  async signalsReady(): Promise<void> {
+    await this.listener?.ready();
   }
 
   // ── runs and locks ──────────────────────────────────────────────────────────
@@ -54,7 +184,8 @@ export class Store {
    * "one active run per target" true across processes; a lock whose run has ended is taken over.
    */
   async createRunWithLock(run: RunRow, lockTarget: string): Promise<{ ok: true } | { ok: false; holder: RunRow }> {
-    return this.db.transaction().execute(async (trx) => {
+    // Two replicas inserting the same lock at once: one insert fails on the primary key, and its retry sees the holder.
+    return retryRace(() => this.db.transaction().execute(async (trx) => {
       const lock = await trx.selectFrom('locks').selectAll().where('target', '=', lockTarget).executeTakeFirst();
       if (lock) {
         const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
@@ -64,12 +195,12 @@ export class Store {
       await trx.insertInto('locks').values({ target: lockTarget, run_id: run.id, held_by: run.requested_by, since: run.created_at }).execute();
       await trx.insertInto('runs').values(run).execute();
       return { ok: true as const };
-    });
+    }));
   }
 
   /** Takes a lock for an existing run (a Retry); returns the holding run when another active run has it. */
   async takeLock(target: string, runId: string, by: string, now: number): Promise<RunRow | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return retryRace(() => this.db.transaction().execute(async (trx) => {
       const lock = await trx.selectFrom('locks').selectAll().where('target', '=', target).executeTakeFirst();
       if (lock && lock.run_id !== runId) {
         const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
@@ -78,7 +209,7 @@ export class Store {
       }
       if (!lock || lock.run_id !== runId) await trx.insertInto('locks').values({ target, run_id: runId, held_by: by, since: now }).execute();
       return undefined;
-    });
+    }));
   }
 
   async releaseLocks(runId: string): Promise<void> {
@@ -122,6 +253,22 @@ export class Store {
 
   async releaseRun(id: string, owner: string): Promise<void> {
     await this.db.updateTable('runs').set({ owner: null, lease_until: null }).where('id', '=', id).where('owner', '=', owner).execute();
+  }
+
+  /**
+   * Active runs nobody drives: owner gone (lease ended) or handed back (released). A run just requested
+   * carries a lease with no owner, so the replica that took the request drives it, not the first sweeper.
+   */
+  async listClaimable(now: number, limit = 100): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where('state', 'in', ACTIVE_STATES)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   // ── steps ────────────────────────────────────────────────────────────────────
@@ -168,8 +315,24 @@ export class Store {
     return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /** Whether this exact press (run, intent, button nonce) was recorded, acted on or not. */
+  async hasIntent(runId: string, name: string, dedupe: string): Promise<boolean> {
+    const row = await this.db.selectFrom('intents').select('id').where('run_id', '=', runId).where('name', '=', name).where('dedupe', '=', dedupe).executeTakeFirst();
+    return row !== undefined;
+  }
+
   pendingIntents(runId: string): Promise<IntentRow[]> {
     return this.db.selectFrom('intents').selectAll().where('run_id', '=', runId).where('consumed_at', 'is', null).orderBy('id').execute();
+  }
+
+  /** Intents recorded after `afterId` on any replica, still unconsumed: the SQLite replicas' poll for presses. */
+  async intentsAfter(afterId: number): Promise<{ id: number; run_id: string }[]> {
+    return this.db.selectFrom('intents').select(['id', 'run_id']).where('id', '>', afterId).where('consumed_at', 'is', null).orderBy('id').limit(500).execute();
+  }
+
+  async lastIntentId(): Promise<number> {
+    const row = await this.db.selectFrom('intents').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   async consumeIntent(id: number, now: number): Promise<void> {
@@ -218,5 +381,34 @@ export class Store {
   async claimFire(key: string, at: number): Promise<boolean> {
     const res = await this.db.insertInto('fires').values({ key, at, run_id: null }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  // ── shared budgets ──────────────────────────────────────────────────────────
+
+  /**
+   * Takes one token from a bucket shared by every replica (refilled at `perMinute`, holding at most
+   * `burst`). One UPDATE decides, so two replicas cannot spend the same token.
+   */
+  async takeToken(key: string, now: number, perMinute: number, burst: number): Promise<boolean> {
+    // Typed parameters: PostgreSQL would otherwise infer bigint for the rate and refuse a fraction.
+    const at = sql<number>`cast(${now} as bigint)`;
+    const perMs = sql<number>`cast(${perMinute / 60_000} as double precision)`;
+    const cap = sql<number>`cast(${burst} as double precision)`;
+    // Clock skew between replicas: a refill time in the future counts as no time passed.
+    const elapsed = sql<number>`(case when ${at} > refilled_at then ${at} - refilled_at else 0 end)`;
+    const level = sql<number>`(case when tokens + ${elapsed} * ${perMs} > ${cap} then ${cap} else tokens + ${elapsed} * ${perMs} end)`;
+    const take = () =>
+      this.db
+        .updateTable('budget')
+        .set({ tokens: sql<number>`${level} - 1`, refilled_at: sql<number>`(case when ${at} > refilled_at then ${at} else refilled_at end)` })
+        .where('key', '=', key)
+        .where(level, '>=', 1)
+        .executeTakeFirst();
+    if (Number((await take()).numUpdatedRows) === 1) return true;
+    // No row yet (first use), or none left. Create it full minus this token; another replica creating it first
+    // means the row exists now, so take from it instead.
+    const inserted = await this.db.insertInto('budget').values({ key, tokens: burst - 1, refilled_at: now }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+    return Number((await take()).numUpdatedRows) === 1;
   }
 }

@@ -1,0 +1,119 @@
+// Several bot processes on one database, with the AWS sandbox and a fake Slack in this process (tests and bench/failover.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { startFakeSlack, textOf, type FakeSlack, type SlackMessage } from './fake-slack.js';
+import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
+import { slackClient } from './slack-client.js';
+
+const DEV = 'C0DEV0001';
+
+export const statusMessages = (slack: FakeSlack): SlackMessage[] => slack.messages(DEV).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface Replica {
+  name: string;
+  proc: ChildProcess;
+  port: number;
+  client: ReturnType<typeof slackClient>;
+  exited: Promise<number | null>;
+  output: () => string;
+}
+
+export interface Cluster {
+  aws: TestSandbox;
+  slack: FakeSlack;
+  databaseUrl: string;
+  replicas: Replica[];
+  /** When each sandbox call arrived (performance.now()), by its sequence number. */
+  arrivals: Map<number, number>;
+  startReplica(name: string, extra?: Record<string, string>): Promise<Replica>;
+  close(): Promise<void>;
+}
+
+/** The sandbox and a fake Slack in this process, and bot processes (`node --import tsx src/cli.ts`) on one database. */
+export async function startCluster(databaseUrl: string, opts: { leaseMs?: number } = {}): Promise<Cluster> {
+  const aws = await startSandbox();
+  const arrivals = new Map<number, number>();
+  const add = aws.world.record.add.bind(aws.world.record);
+  // Observe (not change) the record: the press-to-call latency needs the wall time each call arrived.
+  aws.world.record.add = (e) => {
+    const entry = add(e);
+    arrivals.set(entry.seq, performance.now());
+    return entry;
+  };
+  const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const slack = await startFakeSlack({ botToken });
+  const env = {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    OPS_CONFIG: EXAMPLE_CONFIG,
+    DATABASE_URL: databaseUrl,
+    STATUS_UPDATE_INTERVAL_MS: '10',
+    RUN_LEASE_MS: String(opts.leaseMs ?? 1000),
+    LOG_LEVEL: 'info',
+    AWS_ENDPOINT_URL: aws.server.url,
+    AWS_REGION: 'ap-northeast-1',
+    AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+  };
+  const replicas: Replica[] = [];
+  const startReplica = async (name: string, extra: Record<string, string> = {}): Promise<Replica> => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"port":(\d+).*listening for Slack/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      proc.once('exit', () => reject(new Error(`replica ${name} exited before listening:\n${out.slice(-2000)}`)));
+    });
+    const replica = { name, proc, port, exited, output: () => out, client: slackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, fakeSlack: slack }) };
+    replicas.push(replica);
+    return replica;
+  };
+  return {
+    aws,
+    slack,
+    databaseUrl,
+    replicas,
+    arrivals,
+    startReplica,
+    close: async () => {
+      for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
+      await Promise.all(replicas.map((r) => r.exited));
+      await slack.close();
+      await aws.close();
+    },
+  };
+}
+
+/** Starts `/startup dev` on `owner` (the sandbox clock stands still, so it waits on service-a) and presses Stop on `other`, `n` times. */
+export async function pressLatencies(c: Cluster, owner: Replica, other: Replica, n: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const before = statusMessages(c.slack).length;
+    await owner.client.command('/startup dev', { user: 'U0DEV0001' });
+    const message: SlackMessage = await c.slack.waitFor(() => statusMessages(c.slack).length > before && statusMessages(c.slack).at(-1)!.blocks && JSON.stringify(statusMessages(c.slack).at(-1)!.blocks).includes('run.stop') && statusMessages(c.slack).at(-1));
+    // Let the run settle into its poll of service-a, then note where the record stands.
+    await c.slack.waitFor(() => c.aws.world.record.since(0).some((e) => e.op === 'UpdateService' && (e.input as { desiredCount?: number }).desiredCount === 1 && !samples.includes(e.seq)) || undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const mark = c.aws.world.record.mark();
+    const pressedAt = performance.now();
+    await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
+    const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
+    samples.push(c.arrivals.get(call.seq)! - pressedAt);
+    await c.slack.waitFor(() => textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('Stopped') || textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('⏹') || undefined, { timeoutMs: 5000 }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return samples;
+}
+
