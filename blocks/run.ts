@@ -76,7 +76,7 @@ export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks
   }
   for (const intent of ctx.anytime) {
     if (run.pause?.intents.includes(intent)) continue;
-    buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, 'anytime') });
+    buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, `anytime:${run.version}`) });
   }
   if (run.state === 'failed') {
     blocks.push(section(`❌ *${run.error ?? 'failed'}*`));

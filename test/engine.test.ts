@@ -197,6 +197,20 @@ describe.each(backends())('run engine on $name', (backend) => {
     expect(run.endedAt).not.toBeNull();
   });
 
+  it('two Rollbacks pressed from two renders of the message roll back once', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, sleepMs: 60_000 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    await waitForRun(engine, a.run.id, () => calls.length === 1);
+    const [p1, p2] = await Promise.all([
+      engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime:3', by: 'U0OPS0002' }),
+      engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime:5', by: 'U0OPS0001' }),
+    ]);
+    expect([p1.accepted, p2.accepted]).toEqual([true, true]);
+    await waitForRun(engine, a.run.id, (r) => r.state === 'rolled_back');
+    expect(calls).toEqual(['do-thing:0', 'undo']);
+  });
+
   it('resumes an unfinished run without repeating a step that took effect', async () => {
     const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 2 }, by: 'U0OPS0001' });
     if (!a.accepted) throw new Error(a.reason);

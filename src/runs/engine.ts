@@ -162,7 +162,9 @@ export class RunEngine extends EventEmitter {
     if (!env || !op) return { accepted: false, reason: `run ${run.id} belongs to a configuration that no longer exists`, run };
 
     const forPause = run.pause !== null && run.pause.intents.includes(p.intent) && run.pause.nonce === p.nonce;
-    const anytime = p.nonce === 'anytime' && (op.anytime?.[p.intent] ?? []).includes(run.state);
+    // Anytime buttons carry `anytime:<version>`: two presses of one rendered button are one intent, and a later
+    // render (a new version) can give the same intent again — a second Pause after a Promote, say.
+    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state);
     const retry = p.intent === 'retry' && run.state === RunState.failed && p.nonce === `failed-${run.version}`;
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
@@ -418,6 +420,7 @@ export class RunEngine extends EventEmitter {
     const aborted = () => {
       if (driver.abort.signal.aborted) throw new Stopping('stopping');
     };
+    const handled = new Set<string>();
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
       aborted();
       for (const i of await store.pendingIntents(run.id)) {
@@ -427,6 +430,9 @@ export class RunEngine extends EventEmitter {
         }
         if (interrupts.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
+          // A second Rollback pressed while the first is being carried out is the same wish, not a new interruption.
+          if (handled.has(i.name)) continue;
+          handled.add(i.name);
           throw new Interrupted({ id: i.id, name: i.name, by: i.by, at: Number(i.at) });
         }
       }
