@@ -9,12 +9,11 @@ import * as cutover from './commands/cutover.js';
 import * as deploy from './commands/deploy.js';
 import * as maintenance from './commands/maintenance.js';
 import * as ops from './commands/ops.js';
-import * as shutdown from './commands/shutdown.js';
-import * as startup from './commands/startup.js';
+import * as services from './commands/services.js';
 import * as home from './home.js';
 import * as confirm from './views/confirm.js';
 
-export const REGISTRY = [ops, maintenance, canary, startup, shutdown, deploy, cutover, runActions, cutoverActions, scheduleActions, confirm, home] as const;
+export const REGISTRY = [ops, maintenance, canary, services, deploy, cutover, runActions, cutoverActions, scheduleActions, confirm, home] as const;
 
 export function registerHandlers(app: App, deps: Deps): void {
   for (const module of REGISTRY) module.register(app, deps);
