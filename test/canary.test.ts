@@ -61,25 +61,10 @@ function r53Weights(t: TestBot, name: string): Record<string, number | undefined
 }
 const albWeights = (t: TestBot) => t.aws.world.elbv2.evaluate(LISTENER, { path: '/', sourceIp: '198.51.100.7' });
 
-/** Wall-clock time each sandbox call arrived, to measure press → AWS call. */
-function stampCalls(t: TestBot): Map<number, number> {
-  const at = new Map<number, number>();
-  const record = t.aws.world.record;
-  const add = record.add.bind(record);
-  record.add = (e) => {
-    const entry = add(e);
-    at.set(entry.seq, performance.now());
-    return entry;
-  };
-  return at;
-}
-
 describe('/canary', () => {
   let t: TestBot;
-  let arrivals: Map<number, number>;
   beforeAll(async () => {
     t = await startBot({ config: CONFIG, userGroups: GROUPS, world: { route53SyncSeconds: 0 } });
-    arrivals = stampCalls(t);
   });
   afterAll(async () => t.close());
 
@@ -180,7 +165,7 @@ describe('/canary', () => {
     await waitLatest(t, '↩️ Canary · web · prod');
     expect(t.aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
     const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    const ms = arrivals.get(call.seq)! - pressed;
+    const ms = call.receivedAt! - pressed;
     console.info(`canary rollback (ALB, at a pause): press sent → ModifyListener arrived in ${ms.toFixed(1)} ms`);
     expect(ms).toBeLessThan(2000);
     expect(albWeights(t)).toMatchObject({ targetGroups: { [BLUE_TG]: 100, [GREEN_TG]: 0 } });
@@ -202,7 +187,7 @@ describe('/canary', () => {
     await waitLatest(t, '↩️ Canary · api-bake · prod');
     expect(t.aws.world.record.mutations(mark)).toEqual(['route53:ChangeResourceRecordSets']);
     const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    console.info(`canary rollback (Route 53, held): press sent → ChangeResourceRecordSets arrived in ${(arrivals.get(call.seq)! - pressed).toFixed(1)} ms`);
+    console.info(`canary rollback (Route 53, held): press sent → ChangeResourceRecordSets arrived in ${(call.receivedAt! - pressed).toFixed(1)} ms`);
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
   });
 
@@ -215,7 +200,7 @@ describe('/canary', () => {
     await waitLatest(t, '↩️ Canary · api-bake · prod');
     expect(t.aws.world.record.mutations(mark)).toEqual(['route53:ChangeResourceRecordSets']);
     const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    console.info(`canary rollback (Route 53, baking): press sent → ChangeResourceRecordSets arrived in ${(arrivals.get(call.seq)! - pressed).toFixed(1)} ms`);
+    console.info(`canary rollback (Route 53, baking): press sent → ChangeResourceRecordSets arrived in ${(call.receivedAt! - pressed).toFixed(1)} ms`);
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
   });
 

@@ -26,8 +26,6 @@ export interface Cluster {
   slack: FakeSlack;
   databaseUrl: string;
   replicas: Replica[];
-  /** When each sandbox call arrived (performance.now()), by its sequence number. */
-  arrivals: Map<number, number>;
   startReplica(name: string, extra?: Record<string, string>): Promise<Replica>;
   close(): Promise<void>;
 }
@@ -35,14 +33,6 @@ export interface Cluster {
 /** The sandbox and a fake Slack in this process, and bot processes (`node --import tsx src/cli.ts`) on one database. */
 export async function startCluster(databaseUrl: string, opts: { leaseMs?: number } = {}): Promise<Cluster> {
   const aws = await startSandbox();
-  const arrivals = new Map<number, number>();
-  const add = aws.world.record.add.bind(aws.world.record);
-  // Observe (not change) the record: the press-to-call latency needs the wall time each call arrived.
-  aws.world.record.add = (e) => {
-    const entry = add(e);
-    arrivals.set(entry.seq, performance.now());
-    return entry;
-  };
   const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startFakeSlack({ botToken });
@@ -85,7 +75,6 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     slack,
     databaseUrl,
     replicas,
-    arrivals,
     startReplica,
     close: async () => {
       for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
@@ -110,7 +99,7 @@ export async function pressLatencies(c: Cluster, owner: Replica, other: Replica,
     const pressedAt = performance.now();
     await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
     const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
-    samples.push(c.arrivals.get(call.seq)! - pressedAt);
+    samples.push(call.receivedAt! - pressedAt);
     await c.slack.waitFor(() => textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('Stopped') || textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('⏹') || undefined, { timeoutMs: 5000 }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));
   }
