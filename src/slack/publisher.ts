@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Log } from '../log.js';
 import type { RunEngine } from '../runs/engine.js';
-import type { Run } from '../runs/run.js';
+import { isActive, type Run } from '../runs/run.js';
 import type { Store } from '../store/store.js';
 
 export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
@@ -129,7 +129,7 @@ export class StatusPublisher {
     const view = this.deps.render(run);
     const key = JSON.stringify(view);
     const s = this.slot(id);
-    if (key === s.lastKey) return;
+    if (key === s.lastKey) return this.forgetIfDone(id, run);
     if (!(await this.takeToken())) {
       // Over the workspace budget: try again shortly with whatever the state is then.
       s.timer = setTimeout(() => {
@@ -141,6 +141,13 @@ export class StatusPublisher {
     await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
     s.lastSentAt = Date.now();
     s.lastKey = key;
+    this.forgetIfDone(id, run);
+  }
+
+  /** A finished run whose last state is on its message needs no slot: keeps memory flat over thousands of runs. */
+  private forgetIfDone(id: string, run: Run): void {
+    const s = this.slots.get(id);
+    if (s && !isActive(run.state) && !s.timer && s.pendingNotes.length === 0) this.slots.delete(id);
   }
 
   private async flushNotes(id: string): Promise<void> {
