@@ -17,7 +17,9 @@ const ICON: Record<ServiceRowView['phase'], string> = {
 };
 
 function line(name: string, r: ServiceRowView, now: number): string {
-  const counts = `${r.running}/${r.desired}${r.pending > 0 ? ` (+${r.pending} pending)` : ''}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`;
+  // Before ECS has the new count, show the count the service is going to: "0/2", not "0/0".
+  const goal = r.target !== undefined && r.target > r.desired ? r.target : r.desired;
+  const counts = `${r.running}/${goal}${r.pending > 0 ? ` (+${r.pending} pending)` : ''}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`;
   const elapsed = r.since !== undefined ? ` · ${formatDuration((r.doneAt ?? now) - r.since)}` : '';
   const why = r.why ? ` · _${r.why}_` : '';
   const event = r.phase === 'failed' && r.lastEvent ? `\n      ↳ ${r.lastEvent.slice(0, 200)}` : '';

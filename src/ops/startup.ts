@@ -34,6 +34,8 @@ export interface ServiceRowView {
   running: number;
   pending: number;
   failed: number;
+  /** The count this run brings the service to (what a waiting service will get). */
+  target?: number;
   lastEvent?: string;
   since?: number;
   doneAt?: number;
@@ -172,7 +174,7 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
     if (direction === 'down') want[s] = 0;
     else want[s] = env.services[s]?.desiredCount ?? (await deps.store.getKv<number>(desiredKey(envName, s))) ?? 1;
   }
-  const rows: Record<string, ServiceRowView> = Object.fromEntries(chosen.map((s) => [s, { phase: 'waiting' as ServicePhase, desired: 0, running: 0, pending: 0, failed: 0 }]));
+  const rows: Record<string, ServiceRowView> = Object.fromEntries(chosen.map((s) => [s, { phase: 'waiting' as ServicePhase, desired: 0, running: 0, pending: 0, failed: 0, target: want[s]! }]));
   const phase = () => Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, r.phase]));
   const show = () => ctx.view({ direction, services: rows } satisfies StartupView);
   const targetGroups: Record<string, string[]> = {};
