@@ -16,6 +16,8 @@ ENV NODE_ENV=production PORT=3000 OPS_CONFIG=/config/ops.yml DATABASE_URL=file:/
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The local playground's page (npm start with no Slack credentials also works inside the image).
+COPY src/playground/web ./src/playground/web
 COPY package.json ops.example.yml ops.schema.json ./
 RUN mkdir -p /data /config && chown node:node /data
 USER node
