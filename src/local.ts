@@ -76,7 +76,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     world: { startDelaySeconds: opts.startDelaySeconds ?? 3, route53SyncSeconds: opts.route53SyncSeconds ?? 5 },
   });
   // Fresh per start, never a real credential: the fake issues this token and the bot signs nothing with it elsewhere.
-  const botToken = `xoxb-playground-${randomBytes(12).toString('hex')}`;
+  const botToken = `xoxb-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const groups = playgroundGroups(config);
   const channels = Object.fromEntries(Object.entries(config.environments).map(([name, e]) => [e.channel, name]));

