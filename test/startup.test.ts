@@ -1,87 +1,9 @@
 // /startup and /shutdown end to end: signed Slack requests in, the simulated ECS services and the sandbox's call record as the evidence.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../src/clock.js';
-import { loadConfig } from '../src/config/load.js';
-import type { OpsConfig } from '../src/config/schema.js';
-import { readEnv } from '../src/env.js';
-import { createLog } from '../src/log.js';
-import { createBot, type Bot } from '../src/main.js';
-import { SimClock } from '../src/sandbox/clock.js';
 import type { CallEntry } from '../src/sandbox/record.js';
-import { startFakeSlack, textOf, type FakeSlack, type SlackMessage } from './support/fake-slack.js';
-import { EXAMPLE_CONFIG, startSandbox, type TestSandbox } from './support/sandbox.js';
-import { slackClient } from './support/slack-client.js';
-
-/*
- * Time: the bot and the sandbox share one clock that runs SPEED times faster than the wall clock (the bot's
- * sleeps are SPEED times shorter). One bot poll of 1 s is one simulated second, a task that takes 5 simulated
- * seconds to start takes 250 ms here, and the call record's times are the bot's times. Slack signatures stay
- * valid: they are made with the wall clock, which is never ahead of this one.
- */
-const SPEED = 20;
-function fastClock(): { bot: Clock; sandbox: SimClock } {
-  const start = Date.now();
-  return {
-    bot: { now: () => start + (Date.now() - start) * SPEED, sleep: (ms, signal) => systemClock.sleep(ms / SPEED, signal) },
-    sandbox: new SimClock(start, 'real', SPEED),
-  };
-}
-const DEV = 'C0DEV0001';
-const CLUSTER = 'dev-cluster';
-const SERVICES = ['service-a', 'service-b', 'service-c', 'service-d', 'service-e'];
-
-function devConfig(patch: (c: OpsConfig) => void = () => undefined): OpsConfig {
-  const c = structuredClone(loadConfig(EXAMPLE_CONFIG));
-  c.environments.dev!.startup = { ...c.environments.dev!.startup!, pollSeconds: 1 };
-  patch(c);
-  return c;
-}
-
-interface Harness {
-  aws: TestSandbox;
-  slack: FakeSlack;
-  bot: Bot;
-  client: ReturnType<typeof slackClient>;
-  /** A second bot process on the same database (the first is stopped first): a restart. */
-  restart(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startHarness(opts: { config?: OpsConfig; startDelays?: Record<string, number>; startDelaySeconds?: number } = {}): Promise<Harness> {
-  const config = opts.config ?? devConfig();
-  const clock = fastClock();
-  const aws = await startSandbox({ config, clock: clock.sandbox, ...(opts.startDelays ? { startDelays: opts.startDelays } : {}), startDelaySeconds: opts.startDelaySeconds ?? 5 });
-  const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
-  const signingSecret = randomBytes(16).toString('hex');
-  const slack = await startFakeSlack({ botToken });
-  const db = join(mkdtempSync(join(tmpdir(), 'ecs-chatops-startup-')), 'runs.db');
-  const env = readEnv({ SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${db}`, LOG_LEVEL: 'info', STATUS_UPDATE_INTERVAL_MS: '20', RUN_LEASE_MS: '2000' });
-  const log = createLog({ level: 'info', secrets: [botToken, signingSecret], destination: new Writable({ write: (_c: Buffer, _e, cb) => cb() }) });
-  let n = 0;
-  const boot = async () => {
-    n += 1;
-    const bot = await createBot({ env, config, log, clock: clock.bot, owner: `bot-${n}`, awsClientOptions: { endpoint: aws.server.url, credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' }, retryDelayMs: 5, maxAttempts: 4 }, schedulerEveryMs: 50 });
-    const { url } = await bot.start();
-    return { bot, client: slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack }) };
-  };
-  const h = { aws, slack, ...(await boot()) } as Harness;
-  h.restart = async () => {
-    await h.bot.stop();
-    Object.assign(h, await boot());
-  };
-  h.close = async () => {
-    await h.bot.stop();
-    await slack.close();
-    await aws.close();
-  };
-  return h;
-}
+import { textOf, type SlackMessage } from './support/fake-slack.js';
+import { CLUSTER, DEV, devConfig, SERVICES, startHarness, type Harness } from './support/fast-bot.js';
 
 const latest = (h: Harness, channel = DEV): SlackMessage => h.slack.messages(channel).at(-1)!;
 const waitText = (h: Harness, needle: string, timeoutMs = 20_000) =>

@@ -22,7 +22,7 @@ export interface OperationDeps {
 export function buildOperations({ aws, store, access }: OperationDeps): Record<string, Operation<any>> {
   return {
     maintenance: maintenanceOperation({ alb: (env) => aws.maintenanceAlb(env), store }),
-    ...startupOperations({ ecs: (env) => aws.startupEcs(env), store }),
+    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),
   };

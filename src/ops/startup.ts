@@ -4,6 +4,7 @@ import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation } from '../runs/operation.js';
 import type { Store } from '../store/store.js';
+import { compileStartup } from './startup-asl.js';
 
 /** ECS as startup sees it (a port; src/aws/ecs.ts provides it). */
 export interface ServiceState {
@@ -125,10 +126,22 @@ export function chosenServices(env: Environment, requested: readonly string[] | 
   return direction === 'up' ? withDependencies(graph, requested) : withDependents(graph, requested);
 }
 
+/** Step Functions as the `stepfunctions` engine sees it (a port; src/aws/sfn.ts provides it). */
+export interface StartupSfn {
+  ensureStateMachine(name: string, definition: object, roleArn: string): Promise<string>;
+  startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string>;
+  execution(arn: string): Promise<{ status: string; error?: string | undefined; cause?: string | undefined }>;
+  history(arn: string, sinceEventId?: number): Promise<{ id: number; type: string; at: Date; stateName?: string | undefined }[]>;
+  stop(arn: string, cause: string): Promise<void>;
+}
+
 interface StartupDeps {
   ecs: (envName: string) => StartupEcs;
+  sfn?: (envName: string) => StartupSfn;
   store: Store;
 }
+
+const executionStep = (runId: string, attempt: number) => `start-execution:${runId}:a${attempt}`;
 
 function fmtRow(name: string, r: ServiceRowView, now: number): string {
   const secs = r.since !== undefined ? Math.round(((r.doneAt ?? now) - r.since) / 1000) : undefined;
@@ -212,6 +225,10 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
     if (!touched) rows[key]!.why = 'already there';
   }
   await show();
+
+  if (direction === 'up' && env.startup?.engine === 'stepfunctions' && deps.sfn) {
+    return followExecution(ctx, deps.sfn(envName), { chosen, want, rows, show, absorb, keyOf, poll, attempt, ecs });
+  }
 
   const next = direction === 'up' ? startable : stoppable;
   const active = direction === 'up' ? 'starting' : 'stopping';
@@ -300,13 +317,87 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   return 'succeeded';
 }
 
+/**
+ * The `stepfunctions` engine: the graph compiled to ASL (src/ops/startup-asl.ts), created or updated, one execution
+ * named after the run (idempotent), and followed through its history into the same rows and thread notes. A
+ * restarted bot finds the execution in its step result and carries on following it.
+ */
+async function followExecution(
+  ctx: OpContext<StartupParams>,
+  sfn: StartupSfn,
+  s: {
+    chosen: string[];
+    want: Record<string, number>;
+    rows: Record<string, ServiceRowView>;
+    show: () => Promise<void>;
+    absorb: (states: ServiceState[]) => boolean;
+    keyOf: Map<string, string>;
+    poll: number;
+    attempt: number;
+    ecs: StartupEcs;
+  },
+): Promise<FinalState> {
+  const { env, envName } = ctx;
+  const roleArn = env.startup?.stateMachineRoleArn;
+  if (!roleArn) throw new Error(`environments.${envName}.startup.stateMachineRoleArn is required with engine stepfunctions`);
+  const plan = {
+    cluster: env.cluster,
+    pollSeconds: Math.max(1, Math.round(s.poll / 1000)),
+    timeoutSeconds: Math.max(...s.chosen.map((k) => env.services[k]?.timeoutSeconds ?? 600)),
+    services: Object.fromEntries(
+      s.chosen.map((k) => [ecsName(env, k), { dependsOn: (env.services[k]?.dependsOn ?? []).filter((d) => s.chosen.includes(d)).map((d) => ecsName(env, d)), desiredCount: s.want[k]! }]),
+    ),
+  };
+  const machine = await ctx.step(`ensure-state-machine:${envName}:a${s.attempt}`, () => sfn.ensureStateMachine(`ecs-chatops-startup-${envName}`, compileStartup(plan), roleArn));
+  const execution = await ctx.step(executionStep(ctx.run.id, s.attempt), () => sfn.startExecution(machine, `${ctx.run.id}-a${s.attempt}`, { run: ctx.run.id }));
+  await ctx.note(`🪜 Step Functions execution \`${execution.split(':').pop()}\` started: each service starts when its dependencies are ready.`);
+  let seen = 0;
+  for (;;) {
+    await ctx.sleep(s.poll);
+    for (const e of await sfn.history(execution, seen)) {
+      seen = Math.max(seen, e.id);
+      const m = /^(.+): (start|ready|failed|held back)$/.exec(e.stateName ?? '');
+      const key = m ? s.keyOf.get(m[1]!) : undefined;
+      if (!m || !key || !e.type.endsWith('StateEntered')) continue;
+      const r = s.rows[key]!;
+      const at = e.at.getTime();
+      if (m[2] === 'start') Object.assign(r, { phase: 'starting', since: at });
+      else if (m[2] === 'ready' && r.phase !== 'ready') {
+        Object.assign(r, { phase: 'ready', doneAt: at });
+        await ctx.note(`🟢 *${key}* ready: ${fmtRow(key, r, at)}`);
+      } else if (m[2] === 'failed') {
+        Object.assign(r, { phase: 'failed', doneAt: at, why: 'rollout FAILED' });
+        await ctx.note(`❌ *${key}* failed: rollout FAILED${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
+      } else if (m[2] === 'held back') Object.assign(r, { phase: 'held', why: 'a dependency failed' });
+    }
+    const moving = Object.entries(s.rows).filter(([, r]) => r.phase === 'starting' || r.phase === 'waiting').map(([k]) => ecsName(env, k));
+    if (moving.length > 0) s.absorb(await s.ecs.describe(moving));
+    const status = await sfn.execution(execution);
+    await s.show();
+    if (status.status === 'RUNNING') continue;
+    if (status.status === 'SUCCEEDED') return 'succeeded';
+    for (const r of Object.values(s.rows)) if (r.phase === 'waiting') Object.assign(r, { phase: 'held', why: 'execution ended' });
+    await s.show();
+    throw new Error(`Step Functions execution ${status.status}${status.error ? `: ${status.error}` : ''}${status.cause ? ` — ${status.cause}` : ''}`);
+  }
+}
+
 /** Stop: the services this run scaled up (in any attempt) go back to 0, dependents first. */
 async function stopStarted(ctx: OpContext<StartupParams>, deps: StartupDeps, intent: Intent): Promise<FinalState> {
   const ecs = deps.ecs(ctx.envName);
   const rows = ((ctx.run.view as Partial<StartupView>).services ?? {}) as Record<string, ServiceRowView>;
   const attempt = await ctx.attempt();
   const started: string[] = [];
-  for (const key of Object.keys(rows)) if (await touchedByRun(ctx, 'up', key, attempt)) started.push(key);
+  const viaSfn = ctx.env.startup?.engine === 'stepfunctions' && deps.sfn;
+  if (viaSfn && (await ctx.stepDone(executionStep(ctx.run.id, attempt)))) {
+    // The stored result: the execution this run started. Stop it before scaling anything down.
+    const execution = await ctx.step(executionStep(ctx.run.id, attempt), async () => '');
+    await ctx.step(`stop-execution:${ctx.run.id}:a${attempt}`, () => deps.sfn!(ctx.envName).stop(execution, `stopped by ${intent.by}`));
+  }
+  for (const key of Object.keys(rows)) {
+    const byExecution = viaSfn && ['starting', 'ready', 'failed'].includes(rows[key]!.phase) && rows[key]!.why !== 'already there';
+    if (byExecution || (await touchedByRun(ctx, 'up', key, attempt))) started.push(key);
+  }
   const graph = depsOf(ctx.env);
   const order = planWaves(graph, started, 'down').flat();
   for (const key of order) {
