@@ -8,6 +8,7 @@ import { canaryBody } from './canary.js';
 import { cutoverBody } from './cutover.js';
 import { maintenanceBody } from './maintenance.js';
 import { startupBody } from './startup.js';
+import { deployBody } from './deploy.js';
 
 export const STATE_EMOJI: Record<RunState, string> = {
   planned: '🗒',
@@ -58,6 +59,7 @@ type Body = (run: Run, ctx: RunViewContext) => KnownBlock[];
 const BODIES: Record<string, Body> = {
   maintenance: maintenanceBody,
   startup: startupBody,
+  deploy: deployBody,
   shutdown: startupBody,
   canary: canaryBody,
   cutover: cutoverBody,

@@ -1,30 +1,65 @@
 // /deploy <env> <service> <image | taskdef=family:rev> [--config NAME] [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
+import { buildAppSpec } from '../../src/aws/codedeploy.js';
+import { serviceOf } from '../../src/ops/deploy.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
-import { notAvailableYet } from './not-yet.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
+import { startRun } from './start-run.js';
 
 const spec = specOf('/deploy');
 /** An OCI image reference: registry/repository[:tag][@sha256:digest]. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-const TASKDEF = /^taskdef=[A-Za-z0-9_-]{1,255}:[0-9]+$/;
+const TASKDEF = /^taskdef=([A-Za-z0-9_-]{1,255}:[0-9]+)$/;
+const CONFIG = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function register(app: App, deps: Deps): void {
-  app.command('/deploy', async ({ command, ack }) => {
+  app.command('/deploy', async ({ command, ack, respond, client }) => {
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
       const envName = envArg(deps.config, words[0], spec);
-      const services = Object.keys(deps.config.environments[envName]!.deploy);
-      if (services.length === 0) throw new UsageError(`*${envName}* has no \`deploy\` targets in ops.yml`, spec);
-      oneOf(words[1], services, 'deploy target', spec);
+      const env = deps.config.environments[envName]!;
+      const targets = Object.keys(env.deploy);
+      if (targets.length === 0) throw new UsageError(`*${envName}* has no \`deploy\` targets in ops.yml`, spec);
+      const target = oneOf(words[1], targets, 'deploy target', spec);
       const what = words[2];
       if (!what) throw new UsageError('which image? e.g. `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2` or `taskdef=payment:42`', spec);
-      if (!TASKDEF.test(what) && !IMAGE.test(what)) throw new UsageError(`\`${what.slice(0, 60)}\` is neither an image reference (registry/repo:tag) nor \`taskdef=family:revision\``, spec);
+      const taskdef = TASKDEF.exec(what)?.[1];
+      if (!taskdef && !IMAGE.test(what)) throw new UsageError(`\`${what.slice(0, 60)}\` is neither an image reference (registry/repo:tag) nor \`taskdef=family:revision\``, spec);
       noMore(words, 3, spec);
-      await notAvailableYet(ack, `/deploy ${command.text.trim()}`);
+      const config = typeof flags.config === 'string' ? flags.config : undefined;
+      if (config !== undefined && !CONFIG.test(config)) throw new UsageError('`--config` takes a deployment config name such as CodeDeployDefault.ECSCanary10Percent5Minutes', spec);
+      const cfg = env.deploy[target]!;
+      if (cfg.strategy !== 'codedeploy') throw new UsageError(`*${target}* uses strategy \`${cfg.strategy}\`, which is not available yet — use \`strategy: codedeploy\``, spec);
+      const params = { target, ...(taskdef ? { taskDefinition: taskdef } : { image: what }), ...(config ? { config } : {}) };
+
+      if (flags['dry-run']) {
+        await ack();
+        const service = serviceOf(target, cfg);
+        const ecs = deps.aws.gateways(envName).ecs;
+        const current = await ecs.currentTaskDefinition(service);
+        const container = current.containerDefinitions.find((c) => c.name === cfg.container);
+        const change = taskdef
+          ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
+          : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${what}\`; nothing else changed`;
+        const appSpec = buildAppSpec({ taskDefinitionArn: taskdef ?? `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`, container: cfg.container, port: cfg.port });
+        await respond({
+          response_type: 'ephemeral',
+          text: [
+            `*Dry run: /deploy ${command.text.trim()}* — nothing was changed. The calls it would make:`,
+            `• ${change}`,
+            `• CodeDeploy: get or create application \`${cfg.application}\` and group \`${cfg.deploymentGroup}\` (target groups ${cfg.targetGroups.join(' → ')}, ${cfg.waitForReroute ? `waits for Approve up to ${cfg.rerouteWaitMinutes} min` : 'no approval wait'}, blue kept ${cfg.terminationWaitMinutes} min)`,
+            `• CreateDeployment with config \`${config ?? cfg.config}\` and this AppSpec:`,
+            '```',
+            appSpec,
+            '```',
+          ].join('\n'),
+        });
+        return;
+      }
+      await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` });
     } catch (err) {
       await replyError(err, ack, deps.log);
     }

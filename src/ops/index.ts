@@ -9,6 +9,7 @@ import { canaryOperation } from './canary.js';
 import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
 import { startupOperations } from './startup.js';
+import { deployOperation } from './deploy.js';
 
 export interface OperationDeps {
   aws: AwsPorts;
@@ -22,6 +23,7 @@ export interface OperationDeps {
 export function buildOperations({ aws, store, access }: OperationDeps): Record<string, Operation<any>> {
   return {
     maintenance: maintenanceOperation({ alb: (env) => aws.maintenanceAlb(env), store }),
+    deploy: deployOperation({ ecs: (env) => aws.gateways(env).ecs, codedeploy: (env) => aws.gateways(env).codedeploy }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),

@@ -1,0 +1,191 @@
+// The CodeDeploy blue/green strategy of /deploy (seed 001): app and group from config, an ECS AppSpec, the
+// deployment followed hook by hook, Approve at the reroute wait, Finish now / Rollback during blue's termination wait.
+import type { z } from 'zod';
+import type { CodeDeploySchema } from '../config/schema.js';
+import type { FinalState, Intent, OpContext } from '../runs/operation.js';
+import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+
+type CodeDeployConfig = z.infer<typeof CodeDeploySchema>;
+
+/** CodeDeploy as the strategy sees it (a port; src/aws/codedeploy.ts provides it). */
+export interface CodeDeployPort {
+  ensureApplication(name: string, configPath?: string): Promise<{ created: boolean }>;
+  ensureDeploymentGroup(spec: {
+    app: string;
+    group: string;
+    serviceRoleArn: string;
+    cluster: string;
+    service: string;
+    blueTargetGroup: string;
+    greenTargetGroup: string;
+    prodListenerArn: string;
+    testListenerArn?: string;
+    config?: string;
+    waitForReroute: boolean;
+    rerouteWaitMinutes: number;
+    terminationWaitMinutes: number;
+    alarms: string[];
+    autoRollbackOnFailure: boolean;
+    configPath?: string;
+  }): Promise<{ created: boolean; drift: string[] }>;
+  createDeployment(r: { app: string; group: string; config?: string; taskDefinitionArn: string; container: string; port: number; description?: string; configPath?: string }): Promise<string>;
+  deployment(id: string): Promise<{
+    status: string;
+    waitingFor?: 'reroute' | 'termination' | undefined;
+    trafficToGreen: number;
+    errorMessage?: string | undefined;
+    rollback?: { deploymentId?: string; message?: string } | undefined;
+    lifecycle: { name: string; status: string; diagnostics?: { message?: string; errorCode?: string; logTail?: string } | undefined }[];
+  }>;
+  inProgressDeployments(app: string, group: string): Promise<string[]>;
+  approveReroute(id: string): Promise<void>;
+  finishNow(id: string): Promise<void>;
+  rollback(id: string): Promise<{ status: 'pending' | 'succeeded'; message?: string }>;
+}
+
+const POLL_MS = 2000;
+const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+
+export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeployConfig> {
+  const configPath = (ctx: OpContext<DeployParams>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+  const deploymentId = (ctx: OpContext<DeployParams>) => ctx.step(`create-deployment:${ctx.params.target}`, async () => '');
+
+  const describe = (d: Awaited<ReturnType<CodeDeployPort['deployment']>>): Partial<DeployView> => ({
+    status: d.status,
+    trafficToGreen: d.trafficToGreen,
+    stages: d.lifecycle.map((l) => ({ name: l.name, status: l.status })),
+  });
+
+  return {
+    async inProgress(ctx, cfg) {
+      const ids = await cd.inProgressDeployments(cfg.application, cfg.deploymentGroup).catch(() => [] as string[]);
+      return ids.length > 0 ? `a deployment ${ids.join(', ')} is already in progress for ${cfg.deploymentGroup} — wait for it to end or roll it back` : undefined;
+    },
+
+    async run(ctx, cfg, taskDefinitionArn, show) {
+      const service = cfg.service ?? ctx.params.target;
+      await ctx.step(`ensure-application:${cfg.application}`, () => cd.ensureApplication(cfg.application, configPath(ctx)));
+      const group = await ctx.step(`ensure-deployment-group:${cfg.deploymentGroup}`, () =>
+        cd.ensureDeploymentGroup({
+          app: cfg.application,
+          group: cfg.deploymentGroup,
+          serviceRoleArn: cfg.serviceRoleArn,
+          cluster: ctx.env.cluster,
+          service,
+          blueTargetGroup: cfg.targetGroups[0],
+          greenTargetGroup: cfg.targetGroups[1],
+          prodListenerArn: cfg.prodListenerArn,
+          ...(cfg.testListenerArn ? { testListenerArn: cfg.testListenerArn } : {}),
+          config: cfg.config,
+          waitForReroute: cfg.waitForReroute,
+          rerouteWaitMinutes: cfg.rerouteWaitMinutes,
+          terminationWaitMinutes: cfg.terminationWaitMinutes,
+          alarms: cfg.alarms,
+          autoRollbackOnFailure: true,
+          configPath: configPath(ctx),
+        }),
+      );
+      if (group.drift.length > 0) await ctx.note(`⚠️ The deployment group differs from ops.yml (not changed by the bot):\n${group.drift.map((d) => `• ${d}`).join('\n')}`);
+      const id = await ctx.step<string>(
+        `create-deployment:${ctx.params.target}`,
+        () =>
+          cd.createDeployment({
+            app: cfg.application,
+            group: cfg.deploymentGroup,
+            config: ctx.params.config ?? cfg.config,
+            taskDefinitionArn,
+            container: cfg.container,
+            port: cfg.port,
+            description: `ecs-chatops run ${ctx.run.id} by ${ctx.run.requestedBy}`,
+            configPath: configPath(ctx),
+          }),
+        {
+          // A crash after CreateDeployment: the group's in-progress deployment is ours (the lock keeps others out).
+          verify: async () => {
+            const [found] = await cd.inProgressDeployments(cfg.application, cfg.deploymentGroup);
+            return found ? { done: true, result: found } : { done: false };
+          },
+        },
+      );
+      await show({ deploymentId: id, status: 'Created' });
+      await ctx.note(`🚀 CodeDeploy deployment \`${id}\` created (${ctx.params.config ?? cfg.config}).`);
+
+      for (let round = 0; ; round += 1) {
+        const d = await cd.deployment(id);
+        await show({ ...describe(d), waitingFor: undefined, deadline: undefined });
+        if (d.waitingFor === 'reroute') {
+          const deadline = ctx.now() + cfg.rerouteWaitMinutes * 60_000;
+          await show({ ...describe(d), waitingFor: 'approval', deadline });
+          const answer = await ctx.pause(`reroute:${id}`, {
+            reason: `Green is up and passed test traffic — Approve to move production to it`,
+            intents: ['approve', 'rollback'],
+            deadlineMs: cfg.rerouteWaitMinutes * 60_000,
+          });
+          if (answer === 'timeout') continue; // CodeDeploy stops the deployment itself when its wait ends
+          if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
+          await ctx.note(`✅ Approved by <@${answer.by}>: production moves to green.`);
+          await ctx.step(`continue-deployment:${id}:reroute`, () => cd.approveReroute(id));
+          continue;
+        }
+        if (d.waitingFor === 'termination') {
+          await show({ ...describe(d), waitingFor: 'termination', deadline: ctx.now() + cfg.terminationWaitMinutes * 60_000 });
+          const answer = await ctx.pause(`termination:${id}`, {
+            reason: `Production is on green; blue is kept for a fast rollback until the termination wait ends`,
+            intents: ['finish', 'rollback'],
+            deadlineMs: cfg.terminationWaitMinutes * 60_000,
+          });
+          if (answer !== 'timeout') {
+            if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
+            await ctx.note(`⏭ Finished now by <@${answer.by}>: blue is terminated.`);
+            await ctx.step(`continue-deployment:${id}:termination`, () => cd.finishNow(id));
+          }
+          continue;
+        }
+        if (d.status === 'Succeeded') {
+          await show({ ...describe(d), outcome: 'green serves all production traffic' });
+          return 'succeeded';
+        }
+        if (d.status === 'Failed' || d.status === 'Stopped') {
+          const failed = d.lifecycle.find((l) => l.status === 'Failed');
+          if (failed) await ctx.note(`❌ *${failed.name}* failed${failed.diagnostics?.errorCode ? ` (${failed.diagnostics.errorCode})` : ''}: ${failed.diagnostics?.message ?? d.errorMessage ?? 'no diagnostics'}${failed.diagnostics?.logTail ? `\n\`\`\`${failed.diagnostics.logTail.slice(0, 1500)}\`\`\`` : ''}`);
+          if (d.rollback?.deploymentId) {
+            await followRollback(ctx, id, show);
+            await show({ outcome: `rolled back by CodeDeploy: ${d.errorMessage ?? d.status}` });
+            return 'rolled_back';
+          }
+          throw new Error(`deployment ${id} ${d.status}: ${d.errorMessage ?? 'no message'}`);
+        }
+        if (!ACTIVE.includes(d.status)) throw new Error(`deployment ${id} is ${d.status}`);
+        await ctx.sleep(POLL_MS);
+      }
+    },
+
+    async rollback(ctx, _cfg, intent, show) {
+      if (!(await ctx.stepDone(`create-deployment:${ctx.params.target}`))) {
+        await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
+        return 'cancelled';
+      }
+      return rollbackNow(ctx, await deploymentId(ctx), intent, show);
+    },
+  };
+
+  async function rollbackNow(ctx: OpContext<DeployParams>, id: string, intent: Intent, show: (v: Partial<DeployView>) => Promise<void>): Promise<FinalState> {
+    const result = await ctx.step(`stop-deployment:${id}`, () => cd.rollback(id));
+    await ctx.note(`↩️ Rollback by <@${intent.by}>: StopDeployment with auto-rollback sent${result.message ? ` (${result.message})` : ''}.`);
+    await followRollback(ctx, id, show);
+    await show({ outcome: `rolled back by <@${intent.by}>: all traffic on blue` });
+    return 'rolled_back';
+  }
+
+  async function followRollback(ctx: OpContext<DeployParams>, id: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<void> {
+    await ctx.poll(
+      'traffic back on blue',
+      async () => {
+        const d = await cd.deployment(id);
+        await show({ status: d.status, trafficToGreen: d.trafficToGreen, stages: d.lifecycle.map((l) => ({ name: l.name, status: l.status })), waitingFor: undefined });
+        return d.trafficToGreen === 0 && !ACTIVE.includes(d.status) ? true : undefined;
+      },
+      { everyMs: POLL_MS, timeoutMs: 30 * 60_000 },
+    );
+  }
+}
