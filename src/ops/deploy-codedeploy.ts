@@ -3,45 +3,16 @@
 import type { z } from 'zod';
 import type { CodeDeploySchema } from '../config/schema.js';
 import type { FinalState, Intent, OpContext } from '../runs/operation.js';
+import type { CodeDeployGateway } from '../aws/codedeploy.js';
 import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
 
 type CodeDeployConfig = z.infer<typeof CodeDeploySchema>;
 
-/** CodeDeploy as the strategy sees it (a port; src/aws/codedeploy.ts provides it). */
-export interface CodeDeployPort {
-  ensureApplication(name: string, configPath?: string): Promise<{ created: boolean }>;
-  ensureDeploymentGroup(spec: {
-    app: string;
-    group: string;
-    serviceRoleArn: string;
-    cluster: string;
-    service: string;
-    blueTargetGroup: string;
-    greenTargetGroup: string;
-    prodListenerArn: string;
-    testListenerArn?: string;
-    config?: string;
-    waitForReroute: boolean;
-    rerouteWaitMinutes: number;
-    terminationWaitMinutes: number;
-    alarms: string[];
-    autoRollbackOnFailure: boolean;
-    configPath?: string;
-  }): Promise<{ created: boolean; drift: string[] }>;
-  createDeployment(r: { app: string; group: string; config?: string; taskDefinitionArn: string; container: string; port: number; description?: string; configPath?: string }): Promise<string>;
-  deployment(id: string): Promise<{
-    status: string;
-    waitingFor?: 'reroute' | 'termination' | undefined;
-    trafficToGreen: number;
-    errorMessage?: string | undefined;
-    rollback?: { deploymentId?: string; message?: string } | undefined;
-    lifecycle: { name: string; status: string; diagnostics?: { message?: string; errorCode?: string; logTail?: string } | undefined }[];
-  }>;
-  inProgressDeployments(app: string, group: string): Promise<string[]>;
-  approveReroute(id: string): Promise<void>;
-  finishNow(id: string): Promise<void>;
-  rollback(id: string): Promise<{ status: 'pending' | 'succeeded'; message?: string }>;
-}
+/** CodeDeploy as the strategy sees it: the gateway's calls, typed by its plain domain values (no SDK types). */
+export type CodeDeployPort = Pick<
+  CodeDeployGateway,
+  'ensureApplication' | 'ensureDeploymentGroup' | 'createDeployment' | 'deployment' | 'inProgressDeployments' | 'approveReroute' | 'finishNow' | 'rollback'
+>;
 
 const POLL_MS = 2000;
 const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
