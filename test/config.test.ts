@@ -39,6 +39,37 @@ describe('ops.yml', () => {
     expect(problems).toEqual(['environments.dev.services.api.dependsOn[0]: unknown service "db" — known services: api']);
   });
 
+  it("holds ECS-native deploy targets to ECS's ranges, naming the path", () => {
+    const arnOf = (kind: string, id: string) => `arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:${kind}/${id}`;
+    const target = (extra: string) => `${base}      shop: {}
+    deploy:
+      shop:
+        strategy: ecs
+        container: web
+        port: 80
+        targetGroupArn: ${arnOf('targetgroup', 'shop-blue/1')}
+        alternateTargetGroupArn: ${arnOf('targetgroup', 'shop-green/2')}
+        productionListenerRuleArn: ${arnOf('listener-rule', 'app/shop/1/2/3')}
+        roleArn: arn:aws:iam::111111111111:role/ecs-lb
+${extra}`;
+    expect(parseConfig(target('        type: CANARY\n        canaryPercent: 12.5\n')).environments.dev?.deploy.shop).toMatchObject({ type: 'CANARY', canaryPercent: 12.5, pauseTimeoutAction: 'ROLLBACK' });
+    const problems = problemsOf(
+      target(`        type: LINEAR
+        bakeMinutes: 1441
+        canaryPercent: 0.05
+        linearStepPercent: 12.34
+        pauseAt: [PRODUCTION_TRAFFIC_SHIFT]
+        pauseTimeoutMinutes: 20161
+`),
+    );
+    const at = (path: string) => problems.find((p) => p.startsWith(`environments.dev.deploy.shop.${path}:`)) ?? `nothing for ${path} in ${problems.join(' | ')}`;
+    expect(at('bakeMinutes')).toContain('0–1440 minutes');
+    expect(at('canaryPercent')).toContain('at least 0.1');
+    expect(at('linearStepPercent')).toContain('multiple of 0.1');
+    expect(at('pauseAt[0]')).toContain('no PAUSE hook at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT');
+    expect(at('pauseTimeoutMinutes')).toContain('1–20160');
+  });
+
   it('spells out a dependency cycle', () => {
     const problems = problemsOf(`${base}      a: { dependsOn: [c] }\n      b: { dependsOn: [a] }\n      c: { dependsOn: [b] }\n`);
     expect(problems).toEqual(['environments.dev.services: dependency cycle: a → c → b → a — remove one of these dependsOn entries']);

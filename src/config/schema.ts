@@ -149,26 +149,51 @@ export const CodeDeploySchema = z
     alarms: z.array(z.string().min(1)).default([]),
   })
   .strict();
+/** Lifecycle stages where ECS accepts a PAUSE hook (not TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT: Lambda only). */
+export const PAUSE_STAGES = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] as const;
+/** ECS takes percentages in steps of 0.1 ("multiples of 0.1 from 0.1 to 100.0"). */
+const tenths = (min: number, what: string) =>
+  z
+    .number()
+    .min(min, `${what} must be at least ${min} (ECS range ${min}–100)`)
+    .max(100, `${what} must be at most 100`)
+    .refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, `${what} must be a multiple of 0.1, e.g. 12.5`);
+const bake = (what: string) => z.number().int(`${what} is whole minutes`).min(0).max(1440, `${what} must be 0–1440 minutes (24 h), ECS's range`);
 export const EcsNativeDeploySchema = z
   .object({
     strategy: z.literal('ecs'),
     ...DeployCommon,
-    type: z.enum(['BLUE_GREEN', 'LINEAR', 'CANARY']).default('BLUE_GREEN'),
-    bakeMinutes: z.number().int().min(0).max(1440).default(0),
-    canaryPercent: z.number().min(0.1).max(100).default(10),
-    canaryBakeMinutes: z.number().int().min(0).max(1440).default(5),
-    linearStepPercent: z.number().min(3).max(100).default(10),
-    linearBakeMinutes: z.number().int().min(0).max(1440).default(1),
-    targetGroupArn,
+    type: z.enum(['BLUE_GREEN', 'LINEAR', 'CANARY']).default('BLUE_GREEN').describe('how ECS moves production traffic to the new revision'),
+    bakeMinutes: bake('bakeMinutes').default(0).describe('both revisions kept after all traffic moved; Rollback is instant until it ends'),
+    canaryPercent: tenths(0.1, 'canaryPercent').default(5).describe('CANARY: share of production traffic on green during the canary bake'),
+    canaryBakeMinutes: bake('canaryBakeMinutes').default(10),
+    linearStepPercent: tenths(3, 'linearStepPercent').default(10).describe('LINEAR: share of production traffic moved at each step'),
+    linearBakeMinutes: bake('linearBakeMinutes').default(6).describe('LINEAR: wait between steps (not after the last)'),
+    targetGroupArn: targetGroupArn.describe("the service's target group (blue on the first deploy; ECS alternates them)"),
     alternateTargetGroupArn: targetGroupArn,
     productionListenerRuleArn: ruleArn,
     testListenerRuleArn: ruleArn.optional(),
-    roleArn,
-    pauseAt: z.array(z.enum(['POST_TEST_TRAFFIC_SHIFT', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'])).default([]),
-    pauseTimeoutMinutes: z.number().int().min(1).max(20160).default(1440),
-    alarms: z.array(z.string().min(1)).default([]),
+    roleArn: roleArn.describe('lets ECS modify the listener rules (advancedConfiguration.roleArn)'),
+    pauseAt: z
+      .array(
+        z.enum(PAUSE_STAGES, {
+          error: `a pause can be at ${PAUSE_STAGES.join(', ')} (ECS allows no PAUSE hook at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT)`,
+        }),
+      )
+      .default([])
+      .describe('stages where the deployment waits for Approve (ContinueServiceDeployment)'),
+    pauseTimeoutMinutes: z.number().int().min(1, 'pauseTimeoutMinutes must be 1–20160 (14 days)').max(20160, 'pauseTimeoutMinutes must be 1–20160 (14 days)').default(1440),
+    pauseTimeoutAction: z.enum(['ROLLBACK', 'CONTINUE']).default('ROLLBACK').describe('what ECS does when nobody answers a pause in time'),
+    alarms: z.array(z.string().min(1).max(255)).max(10).default([]).describe('CloudWatch alarms ECS watches; one in ALARM rolls the deployment back'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.targetGroupArn === d.alternateTargetGroupArn) ctx.addIssue({ code: 'custom', path: ['alternateTargetGroupArn'], message: 'must differ from targetGroupArn (ECS moves traffic between the two)' });
+    if (d.testListenerRuleArn !== undefined && d.testListenerRuleArn === d.productionListenerRuleArn) {
+      ctx.addIssue({ code: 'custom', path: ['testListenerRuleArn'], message: 'must differ from productionListenerRuleArn' });
+    }
+    if (new Set(d.pauseAt).size !== d.pauseAt.length) ctx.addIssue({ code: 'custom', path: ['pauseAt'], message: 'name each stage once' });
+  });
 export const TaskSetDeploySchema = z
   .object({
     strategy: z.literal('tasksets'),

@@ -1,5 +1,6 @@
 // The simulated Amazon ECS of the sandbox: clusters, Fargate services, task definitions, task sets and tasks on the world's clock.
 import type { Environment } from '../config/schema.js';
+import { ServiceDeployments, type ServiceLoadBalancer } from './ecs-deployments.js';
 import { AwsError } from './errors.js';
 import type { JsonHandlers } from './protocol.js';
 import type { World } from './world.js';
@@ -13,8 +14,8 @@ import type { World } from './world.js';
  * - the circuit breaker (enabled, no rollback) counts failures only while a deployment has never had a RUNNING
  *   task ("once a service deployment has one or more successfully running tasks, the failed task count resets to
  *   zero and stops being evaluated" — API reference, Deployment.failedTasks). A FAILED deployment launches no more.
- * - ready to add the 2025 service-deployment APIs: every deployment keeps its id, timestamps and the
- *   task definition it came from, which is what ListServiceDeployments/DescribeServiceDeployments report.
+ * - the 2025 service deployments (BLUE_GREEN, LINEAR, CANARY) live in ecs-deployments.ts: UpdateService hands them
+ *   over, and they size their blue and green units through `Unit.hold`; rolling updates stay here unchanged.
  */
 
 export const DeploymentController = { ecs: 'ECS', codeDeploy: 'CODE_DEPLOY', external: 'EXTERNAL' } as const;
@@ -32,7 +33,8 @@ const STOPPED_KEPT = 100;
 
 type TaskState = 'PENDING' | 'RUNNING' | 'STOPPED';
 
-interface Task {
+// Exported as types for ecs-deployments.ts, which works on the same units and tasks.
+export interface Task {
   id: string;
   arn: string;
   state: TaskState;
@@ -50,7 +52,7 @@ interface Task {
   group: string;
 }
 
-interface Unit {
+export interface Unit {
   kind: 'deployment' | 'taskset';
   id: string;
   arn?: string;
@@ -73,6 +75,8 @@ interface Unit {
   serviceRegistries?: unknown[];
   stabilityStatus?: 'STEADY_STATE' | 'STABILIZING';
   stabilityStatusAt?: number;
+  /** Set by a blue/green service deployment: the unit runs the service's full count or nothing, whatever the rolling rules say. */
+  hold?: 'full' | 'zero';
 }
 
 interface ServiceEvent {
@@ -81,7 +85,7 @@ interface ServiceEvent {
   message: string;
 }
 
-interface Service {
+export interface Service {
   key: string;
   name: string;
   arn: string;
@@ -93,11 +97,11 @@ interface Service {
   createdAt: number;
   failing: boolean;
   steady: boolean;
-  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  loadBalancers: ServiceLoadBalancer[];
   serviceRegistries: { registryArn: string }[];
 }
 
-interface Cluster {
+export interface Cluster {
   name: string;
   arn: string;
   region: string;
@@ -115,8 +119,18 @@ export class EcsSim {
   private readonly clusters = new Map<string, Cluster>();
   private readonly taskDefs = new Map<string, TaskDefinition[]>();
   private seq = 0;
+  private readonly deployments: ServiceDeployments;
 
-  constructor(readonly world: World) {}
+  constructor(readonly world: World) {
+    this.deployments = new ServiceDeployments(world, {
+      service: (cluster, service) => this.service(cluster, service),
+      settleService: (svc, at) => this.settleService(svc, at),
+      reconcile: (svc, at) => this.reconcile(svc, at),
+      startDeployment: (svc, td, at) => this.startDeployment(svc, td, at),
+      hexId: () => this.hexId(),
+      event: (svc, at, message) => this.event(svc, at, message),
+    });
+  }
 
   // ---------------------------------------------------------------- ids
 
@@ -393,7 +407,10 @@ export class EcsSim {
   private targets(svc: Service): void {
     const primary = this.primary(svc);
     for (const u of svc.units) {
-      if (u.kind === 'taskset') {
+      if (u.hold !== undefined) {
+        // A blue/green service deployment decides this unit's size (ecs-deployments.ts).
+        u.desired = u.hold === 'full' ? svc.desiredCount : 0;
+      } else if (u.kind === 'taskset') {
         u.desired = u.status === 'DRAINING' ? 0 : Math.ceil((svc.desiredCount * (u.scale?.value ?? 100)) / 100);
       } else if (u === primary) {
         u.desired = svc.desiredCount;
@@ -525,11 +542,18 @@ export class EcsSim {
         const short = u.tasks.filter((t) => t.state !== 'STOPPED' && !t.stopping).length < u.desired;
         if (short && u.rolloutState !== 'FAILED') at = Math.min(at, u.nextLaunchAt);
       }
-      if (at > now || at === Infinity) return;
+      // A blue/green deployment's own timers: stage ends, bakes, pause expiries, rollback steps.
+      at = Math.min(at, this.deployments.wakeAt(svc) ?? Infinity);
+      if (at > now || at === Infinity) {
+        // Nothing is due before `now`, but the deployment still looks at the world as it is (alarms, answered pauses).
+        if (this.deployments.advance(svc, now)) continue;
+        return;
+      }
       for (const u of svc.units) {
         for (const t of u.tasks) if (t.state !== 'STOPPED' && (t.state === 'PENDING' || t.stopping) && t.at <= at) this.transition(svc, u, t, at);
       }
       this.reconcile(svc, at);
+      this.deployments.advance(svc, at);
     }
   }
 
@@ -570,7 +594,22 @@ export class EcsSim {
     if (!fail) for (const u of svc.units) u.nextLaunchAt = Math.min(u.nextLaunchAt, this.world.clock.now());
   }
 
-  snapshot(): Record<string, Record<string, { desired: number; running: number; pending: number; failed: number; rolloutState: string | undefined; taskDefinition: string }>> {
+  snapshot(): Record<
+    string,
+    Record<
+      string,
+      {
+        desired: number;
+        running: number;
+        pending: number;
+        failed: number;
+        rolloutState: string | undefined;
+        taskDefinition: string;
+        /** The latest blue/green, linear or canary service deployment, present only once there is one. */
+        serviceDeployment?: ReturnType<ServiceDeployments['summary']>;
+      }
+    >
+  > {
     const out: ReturnType<EcsSim['snapshot']> = {};
     for (const c of this.clusters.values()) {
       const services: (typeof out)[string] = {};
@@ -584,6 +623,8 @@ export class EcsSim {
           rolloutState: p?.rolloutState,
           taskDefinition: p?.taskDefinition ?? '',
         };
+        const deployment = this.deployments.summary(svc);
+        if (deployment) services[svc.name]!.serviceDeployment = deployment;
       }
       out[c.name] = services;
     }
@@ -671,7 +712,7 @@ export class EcsSim {
       platformVersion: 'LATEST',
       platformFamily: 'Linux',
       ...(p ? { taskDefinition: p.taskDefinition } : {}),
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      deploymentConfiguration: this.deployments.deploymentConfiguration(svc),
       ...(taskSets ? { taskSets: svc.units.map((u) => this.taskSetJson(svc, u)) } : {}),
       deployments: taskSets ? [] : svc.units.map((u) => this.deploymentJson(svc, u)),
       events: svc.events.map((e) => ({ id: e.id, createdAt: secs(e.createdAt), message: e.message })),
@@ -799,11 +840,18 @@ export class EcsSim {
             `Unable to ${td ? 'update task definition on' : 'force a new deployment on'} services with a ${svc.controller} deployment controller. ${how}`,
           );
         }
+        // Validated before anything changes: a refused strategy or load balancer leaves the service as it was.
+        const prepared = this.deployments.prepare(svc, input, svc.controller === DeploymentController.ecs);
         const before = svc.desiredCount;
         if (desired !== undefined) svc.desiredCount = desired;
+        this.deployments.apply(svc, prepared);
         const current = this.primary(svc)?.taskDefinition;
         if (svc.controller === DeploymentController.ecs && ((td && td.taskDefinitionArn !== current) || force)) {
-          this.startDeployment(svc, td?.taskDefinitionArn ?? current ?? '', at);
+          const next = td?.taskDefinitionArn ?? current ?? '';
+          // A blue/green deployment in progress gives way to the new one (ecs-deployments.ts, supersede).
+          this.deployments.supersede(svc, at);
+          if (this.deployments.isNative(svc)) this.deployments.start(svc, next, at);
+          else this.startDeployment(svc, next, at);
         } else if (desired !== undefined && desired !== before) {
           const p = this.primary(svc);
           if (p) p.updatedAt = at;
@@ -932,6 +980,9 @@ export class EcsSim {
         }
         return { tasks, failures };
       },
+
+      // ListServiceDeployments, DescribeServiceDeployments, ContinueServiceDeployment, StopServiceDeployment.
+      ...this.deployments.handlers(),
     };
   }
 

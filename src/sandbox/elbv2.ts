@@ -222,6 +222,42 @@ export class Elbv2Sim {
     rule.actions = [{ type: 'forward', order: 1, targetGroups: tgs, plainTargetGroup: tgs.length === 1 }];
   }
 
+  /** A listener rule's forward weights (default rules included), target group ARN → weight; {} for a non-forward rule. */
+  ruleWeights(ruleArn: string): Record<string, number> {
+    const rule = this.rules.get(ruleArn);
+    if (!rule) throw new Error(`sandbox: no listener rule ${ruleArn}`);
+    const forward = rule.actions.find((a) => a.type === 'forward');
+    return Object.fromEntries((forward?.targetGroups ?? []).map((t) => [t.arn, t.weight]));
+  }
+
+  /**
+   * Makes a rule forward to these weighted target groups, in this order (ECS blue/green moving traffic), keeping
+   * its conditions, its non-terminal actions and the forward's stickiness.
+   */
+  setRuleWeights(ruleArn: string, weights: Record<string, number>): void {
+    const rule = this.rules.get(ruleArn);
+    if (!rule) throw new Error(`sandbox: no listener rule ${ruleArn}`);
+    for (const arn of Object.keys(weights)) if (!this.targetGroups.has(arn)) throw new Error(`sandbox: no target group ${arn}`);
+    const terminal = (a: SimAction) => a.type === 'forward' || a.type === 'fixed-response' || a.type === 'redirect';
+    const old = rule.actions.find(terminal);
+    const forward: SimAction = {
+      type: 'forward',
+      order: old?.order ?? rule.actions.length + 1,
+      targetGroups: Object.entries(weights).map(([arn, weight]) => ({ arn, weight })),
+      plainTargetGroup: false,
+      ...(old?.stickiness ? { stickiness: old.stickiness } : {}),
+    };
+    rule.actions = [...rule.actions.filter((a) => !terminal(a)), forward].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  }
+
+  hasRule(ruleArn: string): boolean {
+    return this.rules.has(ruleArn);
+  }
+
+  hasTargetGroup(targetGroupArn: string): boolean {
+    return this.targetGroups.has(targetGroupArn);
+  }
+
   /** Makes every target of a group healthy or unhealthy, or removes them all (`empty`). */
   setTargetHealth(targetGroupArn: string, state: TargetHealthState): void {
     const tg = this.targetGroups.get(targetGroupArn);

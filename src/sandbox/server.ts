@@ -6,7 +6,7 @@ import { AwsError } from './errors.js';
 import { FaultSchema } from './faults.js';
 import type { JsonHandlers, QueryHandlers, RestRouter } from './protocol.js';
 import { xmlEscape } from './protocol.js';
-import type { World } from './world.js';
+import { AlarmSchema, type World } from './world.js';
 
 const JSON_TARGETS: Record<string, 'ecs' | 'codedeploy' | 'sfn'> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
@@ -189,6 +189,13 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
       case 'POST /_sandbox/fail-service': {
         world.ecs.failTasks(String(args.cluster), String(args.service), args.fail !== false);
         return reply({ ok: true });
+      }
+      case 'POST /_sandbox/alarms': {
+        // A CloudWatch alarm's state, as ECS deployments watching alarms see it.
+        const parsed = AlarmSchema.safeParse(args);
+        if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => i.message) }, 400);
+        world.setAlarm(parsed.data.name, parsed.data.state);
+        return reply({ alarms: world.alarms() });
       }
       default:
         return reply({ error: `no control ${method} ${url.pathname}` }, 404);

@@ -1,4 +1,5 @@
-// The simulated AWS account: every service's state, one clock, one call record, one fault list.
+// The simulated AWS account: every service's state, one clock, one call record, one fault list, one alarm table.
+import { z } from 'zod';
 import type { OpsConfig } from '../config/schema.js';
 import { SimClock } from './clock.js';
 import { CodeDeploySim } from './codedeploy.js';
@@ -10,6 +11,16 @@ import { Route53Sim } from './route53.js';
 import { SfnSim } from './sfn.js';
 
 export const SANDBOX_ACCOUNT = '111111111111';
+
+/** A CloudWatch alarm's state as the sandbox knows it; an alarm nobody set is OK. */
+export type AlarmState = 'OK' | 'ALARM';
+/** The body of `POST /_sandbox/alarms`. */
+export const AlarmSchema = z
+  .object({
+    name: z.string({ error: 'name: the CloudWatch alarm name is required' }).min(1, 'name must not be empty').max(255, 'name is at most 255 characters'),
+    state: z.enum(['OK', 'ALARM'], { error: 'state must be "OK" or "ALARM"' }),
+  })
+  .strict();
 
 export interface WorldOptions {
   clock?: SimClock;
@@ -30,6 +41,7 @@ export class World {
   readonly route53: Route53Sim;
   readonly codedeploy: CodeDeploySim;
   readonly sfn: SfnSim;
+  private readonly alarmStates = new Map<string, AlarmState>();
 
   constructor(readonly options: WorldOptions = {}) {
     this.clock = options.clock ?? new SimClock();
@@ -47,6 +59,21 @@ export class World {
     this.route53.settle(now);
     this.codedeploy.settle(now);
     this.sfn.settle(now);
+  }
+
+  /** Sets a CloudWatch alarm's state (tests, `POST /_sandbox/alarms`); deployments watching it react at once. */
+  setAlarm(name: string, state: AlarmState): void {
+    this.alarmStates.set(name, state);
+    this.settle();
+  }
+
+  alarmState(name: string): AlarmState {
+    return this.alarmStates.get(name) ?? 'OK';
+  }
+
+  /** Every alarm set so far, name → state. */
+  alarms(): Record<string, AlarmState> {
+    return Object.fromEntries(this.alarmStates);
   }
 
   /** Creates every resource an ops.yml names, in a state that makes sense for a running system. */
