@@ -1,6 +1,6 @@
 // A deploy as people read it: what changes, where traffic is, each lifecycle stage, and what it waits for.
 import type { KnownBlock } from '@slack/types';
-import { formatTime } from '../src/clock.js';
+import { formatDuration, formatTime } from '../src/clock.js';
 import type { DeployView } from '../src/ops/deploy.js';
 import type { Run } from '../src/runs/run.js';
 import type { RunViewContext } from './run.js';
@@ -8,30 +8,52 @@ import { context, fields, section } from './kit.js';
 
 const STAGE_ICON: Record<string, string> = { Succeeded: '🟢', InProgress: '⏳', Pending: '⚪', Failed: '❌', Skipped: '➖' };
 const short = (arn: string | undefined) => (arn ? (arn.split('/').pop() ?? arn) : '…');
+const ACTIVE = ['running', 'awaiting_approval'];
+
+/** What happens when nobody answers in time, in the words of each strategy. */
+function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefined {
+  if (!v.waitingFor || !v.deadline) return undefined;
+  const until = formatTime(v.deadline, ctx.timezone);
+  if (v.waitingFor === 'termination') return `Blue is kept until ${until} for a fast rollback; Finish now ends the wait.`;
+  if (v.strategy === 'ecs') {
+    const then = v.timeoutAction === 'CONTINUE' ? 'ECS continues the deployment by itself' : 'ECS rolls the deployment back and production stays on blue';
+    return `ECS waits for an answer until ${until} (${formatDuration(Math.max(0, v.deadline - ctx.now))} left); then ${then} (timeout action ${v.timeoutAction ?? 'ROLLBACK'}).`;
+  }
+  return `Waiting for approval until ${until}; then CodeDeploy stops the deployment and production stays on blue.`;
+}
 
 export function deployBody(run: Run, ctx: RunViewContext): KnownBlock[] {
   const v = run.view as Partial<DeployView>;
   const out: KnownBlock[] = [];
   const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
   const green = v.trafficToGreen ?? 0;
+  const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : (v.strategy ?? 'codedeploy');
+  const status = v.status ? ` · ${v.status}${v.stage && v.status === 'IN_PROGRESS' ? ` · \`${v.stage}\`` : ''}` : '';
   out.push(
     fields([
-      `*Service* \`${v.service ?? '…'}\` (${v.strategy ?? 'codedeploy'})`,
+      `*Service* \`${v.service ?? '…'}\` (${how})`,
       `*Change* ${what}`,
-      `*Traffic* 🔵 blue ${100 - green} % · 🟢 green ${green} %`,
-      `*Deployment* ${v.deploymentId ? `\`${v.deploymentId}\` · ${v.status ?? ''}` : 'not created yet'}`,
+      `*Traffic* 🔵 blue ${Math.round((100 - green) * 10) / 10} % · 🟢 green ${green} %`,
+      `*Deployment* ${v.deploymentId ? `\`${v.deploymentId}\`${status}` : 'not created yet'}`,
     ]),
   );
-  if (v.stages?.length) out.push(section(v.stages.map((s) => `${STAGE_ICON[s.status] ?? '⚪'} ${s.name}`).join('   ')));
-  if (v.waitingFor && v.deadline) {
-    out.push(
-      context([
-        v.waitingFor === 'approval'
-          ? `Waiting for approval until ${formatTime(v.deadline, ctx.timezone)}; then CodeDeploy stops the deployment and production stays on blue.`
-          : `Blue is kept until ${formatTime(v.deadline, ctx.timezone)} for a fast rollback; Finish now ends the wait.`,
-      ]),
+  // The phase a pause holds shows ⏸, so the eye finds where the deploy waits.
+  const icon = (status: string) => (status === 'InProgress' && run.state === 'awaiting_approval' ? '⏸' : (STAGE_ICON[status] ?? '⚪'));
+  if (v.stages?.length) out.push(section(v.stages.map((s) => `${icon(s.status)} ${s.name}`).join('   ')));
+  const facts: string[] = [];
+  if (v.bakeEndsAt && ACTIVE.includes(run.state) && v.bakeEndsAt > ctx.now) {
+    facts.push(`⏲ Bake ends about ${formatTime(v.bakeEndsAt, ctx.timezone)} (${formatDuration(v.bakeEndsAt - ctx.now)} left)`);
+  }
+  if (v.alarms && v.alarms.names.length > 0) {
+    facts.push(
+      v.alarms.triggered.length > 0
+        ? `🚨 Alarm in ALARM: ${v.alarms.triggered.join(', ')}`
+        : `🔔 Alarms ${v.alarms.status === 'MONITORING' ? 'watched' : v.alarms.status.toLowerCase().replace(/_/g, ' ')}: ${v.alarms.names.join(', ')}`,
     );
   }
+  if (facts.length) out.push(context(facts));
+  const wait = waitLine(v, ctx);
+  if (wait) out.push(context([wait]));
   if (v.outcome) out.push(section(`*${v.outcome}*`));
   return out;
 }

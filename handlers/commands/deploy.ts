@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { buildAppSpec } from '../../src/aws/codedeploy.js';
 import { serviceOf } from '../../src/ops/deploy.js';
+import { nativeSpec } from '../../src/ops/deploy-ecs.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
@@ -32,7 +33,8 @@ export function register(app: App, deps: Deps): void {
       const config = typeof flags.config === 'string' ? flags.config : undefined;
       if (config !== undefined && !CONFIG.test(config)) throw new UsageError('`--config` takes a deployment config name such as CodeDeployDefault.ECSCanary10Percent5Minutes', spec);
       const cfg = env.deploy[target]!;
-      if (cfg.strategy !== 'codedeploy') throw new UsageError(`*${target}* uses strategy \`${cfg.strategy}\`, which is not available yet — use \`strategy: codedeploy\``, spec);
+      if (cfg.strategy === 'tasksets') throw new UsageError(`*${target}* uses strategy \`tasksets\`, which is not available yet — use \`strategy: codedeploy\` or \`strategy: ecs\``, spec);
+      if (config !== undefined && cfg.strategy !== 'codedeploy') throw new UsageError(`\`--config\` picks a CodeDeploy deployment config; *${target}* deploys through ECS (${cfg.type}) — set its steps in ops.yml`, spec);
       const params = { target, ...(taskdef ? { taskDefinition: taskdef } : { image: what }), ...(config ? { config } : {}) };
 
       if (flags['dry-run']) {
@@ -44,12 +46,22 @@ export function register(app: App, deps: Deps): void {
         const change = taskdef
           ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
           : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${what}\`; nothing else changed`;
-        const appSpec = buildAppSpec({ taskDefinitionArn: taskdef ?? `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`, container: cfg.container, port: cfg.port });
+        const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
+        const head = [`*Dry run: /deploy ${command.text.trim()}* — nothing was changed. The calls it would make:`, `• ${change}`];
+        if (cfg.strategy === 'ecs') {
+          const request = ecs.nativeDeployRequest(nativeSpec(cfg, service, nextArn));
+          const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';
+          await respond({
+            response_type: 'ephemeral',
+            text: [...head, `• ECS UpdateService (${cfg.type}, ${pauses}), exactly:`, '```', JSON.stringify(request, null, 2), '```'].join('\n'),
+          });
+          return;
+        }
+        const appSpec = buildAppSpec({ taskDefinitionArn: nextArn, container: cfg.container, port: cfg.port });
         await respond({
           response_type: 'ephemeral',
           text: [
-            `*Dry run: /deploy ${command.text.trim()}* — nothing was changed. The calls it would make:`,
-            `• ${change}`,
+            ...head,
             `• CodeDeploy: get or create application \`${cfg.application}\` and group \`${cfg.deploymentGroup}\` (target groups ${cfg.targetGroups.join(' → ')}, ${cfg.waitForReroute ? `waits for Approve up to ${cfg.rerouteWaitMinutes} min` : 'no approval wait'}, blue kept ${cfg.terminationWaitMinutes} min)`,
             `• CreateDeployment with config \`${config ?? cfg.config}\` and this AppSpec:`,
             '```',

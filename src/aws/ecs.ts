@@ -1,18 +1,25 @@
 // The bot's typed door to Amazon ECS for one environment: service status, scaling, task-definition revisions and task sets, as plain values.
 import {
+  ContinueServiceDeploymentCommand,
   CreateTaskSetCommand,
   DeleteTaskSetCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
+  ListServiceDeploymentsCommand,
   paginateListServices,
   RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
   UpdateServiceCommand,
   UpdateServicePrimaryTaskSetCommand,
   UpdateTaskSetCommand,
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
+  type UpdateServiceCommandInput,
   type Service,
+  type ServiceDeploymentStatus,
+  type ServiceDeployment as SdkServiceDeployment,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
@@ -94,6 +101,74 @@ export interface NewTaskSet {
 const ms = (d: Date | undefined) => (d ? d.getTime() : 0);
 
 /** Runs `fn` over items with at most `limit` in flight, keeping the input order in the output. */
+/** What a blue/green, linear or canary deployment through ECS itself needs (UpdateService with a strategy). */
+export interface NativeDeploySpec {
+  service: string;
+  taskDefinitionArn: string;
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  bakeMinutes: number;
+  canary?: { percent: number; bakeMinutes: number };
+  linear?: { stepPercent: number; bakeMinutes: number };
+  container: string;
+  port: number;
+  targetGroupArn: string;
+  alternateTargetGroupArn: string;
+  productionListenerRuleArn: string;
+  testListenerRuleArn?: string;
+  roleArn: string;
+  pauseAt: string[];
+  pauseTimeoutMinutes: number;
+  pauseTimeoutAction: 'ROLLBACK' | 'CONTINUE';
+  alarms: string[];
+}
+
+/** A service deployment as the bot reads it (DescribeServiceDeployments), in plain values. */
+export interface NativeDeployment {
+  arn: string;
+  /** The last part of the ARN, what the console shows. */
+  id: string;
+  status: string;
+  statusReason?: string;
+  stage?: string;
+  createdAt: number;
+  finishedAt?: number;
+  /** PAUSE hooks and their state; the one AWAITING_ACTION is what Approve / Rollback answer. */
+  hooks: { id: string; type: string; status: string; expiresAt?: number; timeoutAction?: string }[];
+  alarms: { status: string; names: string[]; triggered: string[] };
+  rollback?: { reason: string; startedAt?: number };
+  /** ECS's own snapshot of the traffic it requested for the new revision, in percent. */
+  requestedProductionWeight?: number;
+  strategy?: string;
+}
+
+export function toNativeDeployment(d: SdkServiceDeployment): NativeDeployment {
+  const arn = d.serviceDeploymentArn ?? '';
+  const prodWeight = d.targetServiceRevision?.requestedProductionTrafficWeight;
+  return {
+    arn,
+    id: arn.split('/').pop() ?? arn,
+    status: d.status ?? 'PENDING',
+    ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+    ...(d.lifecycleStage ? { stage: d.lifecycleStage } : {}),
+    createdAt: d.createdAt?.getTime() ?? 0,
+    ...(d.finishedAt ? { finishedAt: d.finishedAt.getTime() } : {}),
+    hooks: (d.lifecycleHookDetails ?? []).map((h) => ({
+      id: h.hookId ?? '',
+      type: h.targetType ?? 'PAUSE',
+      status: h.status ?? 'IN_PROGRESS',
+      ...(h.expiresAt ? { expiresAt: h.expiresAt.getTime() } : {}),
+      ...(h.timeoutAction ? { timeoutAction: h.timeoutAction } : {}),
+    })),
+    alarms: { status: d.alarms?.status ?? 'DISABLED', names: d.alarms?.alarmNames ?? [], triggered: d.alarms?.triggeredAlarmNames ?? [] },
+    ...(d.rollback ? { rollback: { reason: d.rollback.reason ?? 'rolled back', ...(d.rollback.startedAt ? { startedAt: d.rollback.startedAt.getTime() } : {}) } } : {}),
+    ...(prodWeight !== undefined ? { requestedProductionWeight: prodWeight } : {}),
+    ...(d.deploymentConfiguration?.strategy ? { strategy: d.deploymentConfiguration.strategy } : {}),
+  };
+}
+
+/** Service-deployment states in which ECS is still acting (a new deployment must wait). */
+export const ACTIVE_DEPLOYMENT_STATES = ['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'] as const;
+
 async function inPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
@@ -333,6 +408,105 @@ export class EcsGateway {
     }
   }
 
+  // ---------------------------------------------------------------- service deployments (ECS native blue/green, 2025)
+
+  /** The UpdateService request that starts a native blue/green, linear or canary deployment (shown by --dry-run too). */
+  nativeDeployRequest(spec: NativeDeploySpec): UpdateServiceCommandInput {
+    return {
+      cluster: this.ctx.cluster,
+      service: spec.service,
+      taskDefinition: spec.taskDefinitionArn,
+      deploymentConfiguration: {
+        strategy: spec.strategy,
+        bakeTimeInMinutes: spec.bakeMinutes,
+        ...(spec.strategy === 'CANARY' && spec.canary ? { canaryConfiguration: { canaryPercent: spec.canary.percent, canaryBakeTimeInMinutes: spec.canary.bakeMinutes } } : {}),
+        ...(spec.strategy === 'LINEAR' && spec.linear ? { linearConfiguration: { stepPercent: spec.linear.stepPercent, stepBakeTimeInMinutes: spec.linear.bakeMinutes } } : {}),
+        lifecycleHooks: spec.pauseAt.length
+          ? [{ targetType: 'PAUSE', lifecycleStages: spec.pauseAt as never[], timeoutConfiguration: { timeoutInMinutes: spec.pauseTimeoutMinutes, action: spec.pauseTimeoutAction } }]
+          : [],
+        alarms: { alarmNames: spec.alarms, enable: spec.alarms.length > 0, rollback: true },
+      },
+      loadBalancers: [
+        {
+          targetGroupArn: spec.targetGroupArn,
+          containerName: spec.container,
+          containerPort: spec.port,
+          advancedConfiguration: {
+            alternateTargetGroupArn: spec.alternateTargetGroupArn,
+            productionListenerRule: spec.productionListenerRuleArn,
+            ...(spec.testListenerRuleArn ? { testListenerRule: spec.testListenerRuleArn } : {}),
+            roleArn: spec.roleArn,
+          },
+        },
+      ],
+    };
+  }
+
+  /** Starts the deployment (UpdateService with the strategy). Read back with activeDeployments / serviceDeployment. */
+  async startNativeDeployment(spec: NativeDeploySpec, hint: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateServiceCommand(this.nativeDeployRequest(spec)));
+    } catch (err) {
+      if (awsErrorName(err) === 'InvalidParameterException') {
+        throw new AwsGatewayError(AwsErrorCode.invalid, `ECS refused the deployment of service ${spec.service}: ${(err as Error).message} — check ${hint}`, { cause: err });
+      }
+      throw this.fail(err, `starting the ${spec.strategy} deployment of service ${spec.service}`, spec.service);
+    }
+  }
+
+  /** The service's deployments ECS is still acting on (or in `statuses`), newest first (ListServiceDeployments, all pages). */
+  async activeDeployments(service: string, statuses: readonly string[] = ACTIVE_DEPLOYMENT_STATES): Promise<{ arn: string; status: string; createdAt: number }[]> {
+    const out: { arn: string; status: string; createdAt: number }[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListServiceDeploymentsCommand({
+            cluster: this.ctx.cluster,
+            service,
+            ...(statuses.length ? { status: [...statuses] as ServiceDeploymentStatus[] } : {}),
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        );
+        for (const d of page.serviceDeployments ?? []) out.push({ arn: d.serviceDeploymentArn ?? '', status: d.status ?? '', createdAt: d.createdAt?.getTime() ?? 0 });
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw this.fail(err, `listing deployments of service ${service}`, service);
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async serviceDeployment(arn: string): Promise<NativeDeployment> {
+    try {
+      const out = await this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+      const d = out.serviceDeployments?.[0];
+      if (!d) throw new AwsGatewayError(AwsErrorCode.notFound, `service deployment ${arn} not found in ${this.ctx.region} (${out.failures?.[0]?.reason ?? 'MISSING'})`);
+      return toNativeDeployment(d);
+    } catch (err) {
+      if (err instanceof AwsGatewayError) throw err;
+      throw this.fail(err, `reading service deployment ${arn}`);
+    }
+  }
+
+  /** Answers a PAUSE hook: CONTINUE to the next stage, or ROLLBACK to the previous revision. */
+  async continueDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void> {
+    try {
+      await this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+    } catch (err) {
+      throw this.fail(err, `answering ${action} to pause ${hookId} of deployment ${arn.split('/').pop()}`);
+    }
+  }
+
+  /** Stops a deployment with rollback: ECS puts production traffic back on the previous revision. */
+  async stopDeployment(arn: string): Promise<void> {
+    try {
+      await this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    } catch (err) {
+      throw this.fail(err, `stopping deployment ${arn.split('/').pop()} with rollback`);
+    }
+  }
+
   /** ECS errors as sentences that say which line of ops.yml to look at. */
   private fail(err: unknown, what: string, service?: string): AwsGatewayError {
     const { envName, region, cluster } = this.ctx;
@@ -347,6 +521,12 @@ export class EcsGateway {
         `service ${service ?? '?'} ${state} in cluster ${cluster} (${region}) — check environments.${envName}.services`,
         { cause: err },
       );
+    }
+    if (name === 'ServiceDeploymentNotFoundException') {
+      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: ECS no longer knows this deployment`, { cause: err });
+    }
+    if (name === 'ConflictException') {
+      return new AwsGatewayError(AwsErrorCode.conflict, `${what}: ECS says the deployment is not in a state that allows it (${(err as Error).message})`, { cause: err });
     }
     if (name === 'TaskSetNotFoundException') {
       return new AwsGatewayError(AwsErrorCode.notFound, `${what}: the task set no longer exists — it may have been deleted by another run`, { cause: err });

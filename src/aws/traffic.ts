@@ -2,6 +2,7 @@
 import type { CanaryConfig } from '../config/schema.js';
 import type { CanaryTraffic, Weights } from '../ops/canary.js';
 import type { CutoverDns } from '../ops/cutover.js';
+import type { NativeDeployPort } from '../ops/deploy-ecs.js';
 import type { EnvironmentGateways } from './ports.js';
 import { ChangeStatus, type WeightedPair } from './route53.js';
 
@@ -56,5 +57,19 @@ export function cutoverDns(g: EnvironmentGateways, envName: string): CutoverDns 
     records: (zone, name) => g.route53.records(zone, name, undefined, hint),
     upsert: (zone, records, comment) => g.route53.upsert(zone, records, comment, hint),
     inSync: async (id) => (await g.route53.changeStatus(id)) === ChangeStatus.insync,
+  };
+}
+
+/** The ECS-native deploy's port: the ECS gateway's service-deployment calls, and the production rule's weights. */
+export function nativeDeployPort(g: EnvironmentGateways): NativeDeployPort {
+  const { ecs } = g;
+  return {
+    startNativeDeployment: (spec, hint) => ecs.startNativeDeployment(spec, hint),
+    activeDeployments: (service, statuses) => ecs.activeDeployments(service, statuses),
+    serviceDeployment: (arn) => ecs.serviceDeployment(arn),
+    continueDeployment: (arn, hookId, action) => ecs.continueDeployment(arn, hookId, action),
+    stopDeployment: (arn) => ecs.stopDeployment(arn),
+    describeServices: (names) => ecs.describeServices(names),
+    ruleWeights: (ruleArn, hint) => g.elbv2.forwardWeights('', ruleArn, hint),
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DeployConfig, Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation } from '../runs/operation.js';
 import { codedeployStrategy, type CodeDeployPort } from './deploy-codedeploy.js';
+import { nativeStrategy, type NativeDeployPort } from './deploy-ecs.js';
 
 /** ECS as a deploy sees it (a port; src/aws/ecs.ts provides it). */
 export interface DeployEcs {
@@ -38,9 +39,16 @@ export interface DeployView {
   waitingFor?: 'approval' | 'termination';
   deadline?: number;
   outcome?: string;
+  /** ECS native: BLUE_GREEN, LINEAR or CANARY; the exact lifecycle stage; what ECS does when a pause times out. */
+  type?: string;
+  stage?: string;
+  timeoutAction?: 'ROLLBACK' | 'CONTINUE';
+  /** When the current bake (canary, linear step or final) ends, as observed by the bot. */
+  bakeEndsAt?: number;
+  alarms?: { status: string; names: string[]; triggered: string[] };
 }
 
-/** One deploy strategy (CodeDeploy now; ECS native and task sets plug in the same way). */
+/** One deploy strategy (CodeDeploy and ECS native; task sets plug in the same way). */
 export interface DeployStrategy<C extends DeployConfig = DeployConfig> {
   /** Another deployment of this service in progress (started by anyone): a sentence with its id, else undefined. */
   inProgress(ctx: OpContext<DeployParams>, cfg: C): Promise<string | undefined>;
@@ -58,10 +66,15 @@ export function deployTarget(env: Environment, envName: string, key: string): De
   return cfg;
 }
 
-export function deployOperation(deps: { ecs: (envName: string) => DeployEcs; codedeploy: (envName: string) => CodeDeployPort }): Operation<DeployParams> {
+export function deployOperation(deps: {
+  ecs: (envName: string) => DeployEcs;
+  codedeploy: (envName: string) => CodeDeployPort;
+  native: (envName: string) => NativeDeployPort;
+}): Operation<DeployParams> {
   const strategyOf = (envName: string, cfg: DeployConfig): DeployStrategy => {
     if (cfg.strategy === 'codedeploy') return codedeployStrategy(deps.codedeploy(envName)) as DeployStrategy;
-    throw new Error(`deploy strategy "${cfg.strategy}" is not available yet in this version — use strategy: codedeploy`);
+    if (cfg.strategy === 'ecs') return nativeStrategy(deps.native(envName)) as DeployStrategy;
+    throw new Error(`deploy strategy "${cfg.strategy}" is not available yet in this version — use strategy: codedeploy or ecs`);
   };
   const view = async (ctx: OpContext<DeployParams>, patch: Partial<DeployView>) => ctx.view(patch as Record<string, unknown>);
 

@@ -1,0 +1,308 @@
+// The ECS-native strategy of /deploy (2025 blue/green, linear, canary): UpdateService with the strategy and PAUSE
+// hooks, the service deployment followed stage by stage, Approve / Rollback answering ECS's pause
+// (ContinueServiceDeployment), and Rollback at any other moment as StopServiceDeployment.
+import type { z } from 'zod';
+import type { EcsNativeDeploySchema } from '../config/schema.js';
+import { formatTime } from '../clock.js';
+import type { EcsGateway, NativeDeployment, NativeDeploySpec } from '../aws/ecs.js';
+import type { FinalState, Intent, OpContext } from '../runs/operation.js';
+import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+
+type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
+
+/** ECS as this strategy sees it: the gateway's own calls, plus the production rule's weights from ELBv2. */
+export type NativeDeployPort = Pick<EcsGateway, 'startNativeDeployment' | 'activeDeployments' | 'serviceDeployment' | 'continueDeployment' | 'stopDeployment' | 'describeServices'> & {
+  ruleWeights(ruleArn: string, hint: string): Promise<Record<string, number>>;
+};
+
+const POLL_MS = 2000;
+const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
+const ENDED_BADLY = ['ROLLBACK_FAILED', 'STOPPED'];
+
+/** The lifecycle as people read it: ECS's stages grouped into the five things that happen. */
+const PHASES: { name: string; stages: string[] }[] = [
+  { name: 'Scale up', stages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP'] },
+  { name: 'Test traffic', stages: ['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'] },
+  { name: 'Production traffic', stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] },
+  { name: 'Bake', stages: ['BAKE_TIME'] },
+  { name: 'Clean up', stages: ['CLEAN_UP'] },
+];
+
+/** One sentence per stage, for the thread: what is true of blue and green at that moment. */
+export const STAGE_WORDS: Record<string, string> = {
+  RECONCILE_SERVICE: 'reconciling the revisions ECS found active',
+  PRE_SCALE_UP: 'green not started yet; blue serves all traffic',
+  SCALE_UP: "starting green's tasks (no traffic on green)",
+  POST_SCALE_UP: 'green is running; blue still serves all traffic',
+  TEST_TRAFFIC_SHIFT: 'test traffic moving to green',
+  POST_TEST_TRAFFIC_SHIFT: 'green serves all test traffic; production still on blue',
+  PRE_PRODUCTION_TRAFFIC_SHIFT: 'about to move production traffic',
+  PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to green',
+  POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shift complete',
+  BAKE_TIME: 'both revisions running; Rollback is instant until the bake ends',
+  CLEAN_UP: 'blue scaling down to 0',
+};
+
+/** What the person pressing Approve agrees to, per paused stage. */
+const PAUSE_REASON: Record<string, string> = {
+  RECONCILE_SERVICE: 'ECS is about to reconcile the service — Approve to go on',
+  PRE_SCALE_UP: "Approve to start green's tasks",
+  POST_SCALE_UP: 'Green is up with no traffic — Approve to go on to test traffic',
+  POST_TEST_TRAFFIC_SHIFT: 'Green passed test traffic — Approve to move production to it',
+  PRE_PRODUCTION_TRAFFIC_SHIFT: 'Approve the next production traffic shift',
+  POST_PRODUCTION_TRAFFIC_SHIFT: 'Production is on green — Approve to bake and then remove blue',
+};
+
+/** The UpdateService input of a target (the same for the run and for --dry-run). */
+export function nativeSpec(cfg: NativeConfig, service: string, taskDefinitionArn: string): NativeDeploySpec {
+  return {
+    service,
+    taskDefinitionArn,
+    strategy: cfg.type,
+    bakeMinutes: cfg.bakeMinutes,
+    ...(cfg.type === 'CANARY' ? { canary: { percent: cfg.canaryPercent, bakeMinutes: cfg.canaryBakeMinutes } } : {}),
+    ...(cfg.type === 'LINEAR' ? { linear: { stepPercent: cfg.linearStepPercent, bakeMinutes: cfg.linearBakeMinutes } } : {}),
+    container: cfg.container,
+    port: cfg.port,
+    targetGroupArn: cfg.targetGroupArn,
+    alternateTargetGroupArn: cfg.alternateTargetGroupArn,
+    productionListenerRuleArn: cfg.productionListenerRuleArn,
+    ...(cfg.testListenerRuleArn ? { testListenerRuleArn: cfg.testListenerRuleArn } : {}),
+    roleArn: cfg.roleArn,
+    pauseAt: cfg.pauseAt,
+    pauseTimeoutMinutes: cfg.pauseTimeoutMinutes,
+    pauseTimeoutAction: cfg.pauseTimeoutAction,
+    alarms: cfg.alarms,
+  };
+}
+
+/** The ECS console page of a service's deployments (a person follows it to see what the bot sees). */
+export function consoleUrl(region: string, cluster: string, service: string): string {
+  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/deployments?region=${region}`;
+}
+
+/** The phases with their state, given the current stage and deployment status. */
+export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 'status'>): { name: string; status: string }[] {
+  const at = PHASES.findIndex((p) => d.stage !== undefined && p.stages.includes(d.stage));
+  const failed = d.status.startsWith('ROLLBACK') || ENDED_BADLY.includes(d.status);
+  return PHASES.filter((p) => p.name !== 'Test traffic' || cfg.testListenerRuleArn !== undefined || p.stages.includes(d.stage ?? '')).map((p) => {
+    const i = PHASES.indexOf(p);
+    if (d.status === 'SUCCESSFUL') return { name: p.name, status: 'Succeeded' };
+    if (at < 0) return { name: p.name, status: 'Pending' };
+    if (i < at) return { name: p.name, status: 'Succeeded' };
+    if (i === at) return { name: p.name, status: failed ? 'Failed' : 'InProgress' };
+    return { name: p.name, status: failed ? 'Skipped' : 'Pending' };
+  });
+}
+
+export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConfig> {
+  const configPath = (ctx: OpContext<DeployParams>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+  const serviceOf = (ctx: OpContext<DeployParams>, cfg: NativeConfig) => cfg.service ?? ctx.params.target;
+  const startStep = (ctx: OpContext<DeployParams>) => `start-deployment:${ctx.params.target}`;
+
+  /** Production traffic on green in percent, from the production listener rule's weights. */
+  async function greenShare(ctx: OpContext<DeployParams>, cfg: NativeConfig, green: string): Promise<number> {
+    const w = await ecs.ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
+    const total = Object.values(w).reduce((a, b) => a + b, 0);
+    return total === 0 ? 0 : Math.round((1000 * (w[green] ?? 0)) / total) / 10;
+  }
+
+  /** Shows one reading of the deployment, and writes a thread line when its stage or traffic changed. */
+  async function observe(ctx: OpContext<DeployParams>, cfg: NativeConfig, d: NativeDeployment, green: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<number> {
+    const traffic = await greenShare(ctx, cfg, green);
+    const seen = ctx.run.view as Partial<DeployView>;
+    const now = ctx.now();
+    let bakeEndsAt = seen.bakeEndsAt;
+    const stageChanged = d.stage !== undefined && d.stage !== seen.stage;
+    const trafficChanged = seen.trafficToGreen !== undefined && traffic !== seen.trafficToGreen;
+    if (d.stage === 'BAKE_TIME' && stageChanged) bakeEndsAt = now + cfg.bakeMinutes * 60_000;
+    else if (d.stage === 'PRODUCTION_TRAFFIC_SHIFT' && trafficChanged && traffic > 0 && traffic < 100) {
+      bakeEndsAt = now + (cfg.type === 'CANARY' ? cfg.canaryBakeMinutes : cfg.linearBakeMinutes) * 60_000;
+    } else if (stageChanged && d.stage !== 'PRODUCTION_TRAFFIC_SHIFT') bakeEndsAt = undefined;
+    await show({
+      deploymentId: d.id,
+      status: d.status,
+      ...(d.stage ? { stage: d.stage } : {}),
+      trafficToGreen: traffic,
+      stages: phases(cfg, d),
+      alarms: d.alarms,
+      bakeEndsAt,
+    });
+    if (stageChanged) await ctx.note(`▶️ \`${d.stage}\` at ${formatTime(now, ctx.timezone)}: ${STAGE_WORDS[d.stage ?? ''] ?? d.stage} · production ${traffic} % on green`);
+    if (trafficChanged) {
+      const bake = bakeEndsAt && traffic < 100 ? ` — next step after ${formatTime(bakeEndsAt, ctx.timezone)}` : '';
+      await ctx.note(`🔀 Production traffic now ${traffic} % on green${bake}`);
+    }
+    if (d.alarms.triggered.length > 0 && (seen.alarms?.triggered.length ?? 0) === 0) {
+      await ctx.note(`🚨 Alarm ${d.alarms.triggered.map((a) => `*${a}*`).join(', ')} went into ALARM — ECS rolls the deployment back.`);
+    }
+    return traffic;
+  }
+
+  /** Polls until ECS has put production back on blue, then says how it ended. */
+  async function followRollback(ctx: OpContext<DeployParams>, cfg: NativeConfig, arn: string, green: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<NativeDeployment> {
+    return ctx.poll(
+      'production traffic back on blue',
+      async () => {
+        const d = await ecs.serviceDeployment(arn);
+        const traffic = await observe(ctx, cfg, d, green, (v) => show({ ...v, waitingFor: undefined, deadline: undefined }));
+        if (d.status === 'ROLLBACK_FAILED') throw new Error(`ECS could not roll back deployment ${d.id}: ${d.statusReason ?? 'no reason given'} — look at the service's deployments in the ECS console`);
+        return traffic === 0 && (d.status === 'ROLLBACK_SUCCESSFUL' || d.status === 'STOPPED') ? d : undefined;
+      },
+      { everyMs: POLL_MS, timeoutMs: ROLLBACK_TIMEOUT_MS },
+    );
+  }
+
+  async function rollbackNow(
+    ctx: OpContext<DeployParams>,
+    cfg: NativeConfig,
+    run: { arn: string; green: string },
+    intent: Intent,
+    show: (v: Partial<DeployView>) => Promise<void>,
+  ): Promise<FinalState> {
+    const d = await ecs.serviceDeployment(run.arn);
+    const paused = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
+    if (paused) {
+      await ctx.step(`continue-rollback:${paused.id}`, () => ecs.continueDeployment(run.arn, paused.id, 'ROLLBACK'));
+      await ctx.note(`↩️ Rollback by <@${intent.by}> at \`${d.stage ?? '?'}\`: ContinueServiceDeployment ROLLBACK sent.`);
+    } else if (d.status === 'PENDING' || d.status === 'IN_PROGRESS') {
+      await ctx.step(`stop-deployment:${d.id}`, () => ecs.stopDeployment(run.arn), {
+        verify: async () => {
+          const now = await ecs.serviceDeployment(run.arn);
+          return now.status === 'PENDING' || now.status === 'IN_PROGRESS' ? { done: false } : { done: true, result: undefined };
+        },
+      });
+      await ctx.note(`↩️ Rollback by <@${intent.by}> at \`${d.stage ?? '?'}\`: StopServiceDeployment ROLLBACK sent.`);
+    } else if (d.status === 'SUCCESSFUL') {
+      await ctx.note(`Rollback by <@${intent.by}> came after ECS finished the deployment: green already serves all traffic. Deploy the previous revision to go back.`);
+      await show({ outcome: 'green serves all production traffic (the rollback came too late)' });
+      return 'succeeded';
+    } else {
+      await ctx.note(`↩️ Rollback by <@${intent.by}>: ECS is already ${d.status.toLowerCase().replace(/_/g, ' ')}.`);
+    }
+    await followRollback(ctx, cfg, run.arn, run.green, show);
+    await show({ outcome: `rolled back by <@${intent.by}>: all production traffic on blue` });
+    return 'rolled_back';
+  }
+
+  /** Blue and green target groups, read once from the production rule before the deployment starts. */
+  const colours = (ctx: OpContext<DeployParams>, cfg: NativeConfig) =>
+    ctx.step(`read-traffic:${ctx.params.target}`, async () => {
+      const w = await ecs.ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
+      const pair = [cfg.targetGroupArn, cfg.alternateTargetGroupArn];
+      const live = pair.filter((tg) => (w[tg] ?? 0) > 0);
+      if (live.length !== 1) {
+        throw new Error(
+          `the production rule sends traffic to ${live.length === 0 ? 'neither' : 'both'} of the target groups in ${configPath(ctx)} — a deployment may be half done; look at the service's deployments before deploying`,
+        );
+      }
+      return { blue: live[0]!, green: pair.find((tg) => tg !== live[0])! };
+    });
+
+  return {
+    async inProgress(ctx, cfg) {
+      const service = serviceOf(ctx, cfg);
+      const [busy] = await ecs.activeDeployments(service);
+      if (!busy) return undefined;
+      const link = consoleUrl(ctx.env.region, ctx.env.cluster, service);
+      return `deployment <${link}|${busy.arn.split('/').pop()}> (${busy.status.toLowerCase().replace(/_/g, ' ')}, started ${formatTime(busy.createdAt, ctx.timezone)}) is already in progress on ${service} — wait for it to end or roll it back, then deploy again`;
+    },
+
+    async run(ctx, cfg, taskDefinitionArn, show) {
+      const service = serviceOf(ctx, cfg);
+      const { blue, green } = await colours(ctx, cfg);
+      await show({ type: cfg.type, trafficToGreen: await greenShare(ctx, cfg, green), stages: phases(cfg, { status: 'PENDING' }) });
+      const arn = await ctx.step<string>(
+        startStep(ctx),
+        async () => {
+          await ecs.startNativeDeployment(nativeSpec(cfg, service, taskDefinitionArn), configPath(ctx));
+          const [mine] = await ecs.activeDeployments(service);
+          if (!mine) throw new Error(`ECS accepted UpdateService but lists no deployment of ${service} in progress`);
+          return mine.arn;
+        },
+        {
+          // A crash around UpdateService: ours if ECS is deploying (the lock keeps our other runs out and
+          // someone else's deployment was refused above), or if the service already runs our revision.
+          verify: async () => {
+            const [active] = await ecs.activeDeployments(service);
+            if (active) return { done: true, result: active.arn };
+            const [status] = await ecs.describeServices([service]);
+            if (status?.taskDefinition !== taskDefinitionArn) return { done: false };
+            const [latest] = await ecs.activeDeployments(service, []);
+            return latest ? { done: true, result: latest.arn } : { done: false };
+          },
+        },
+      );
+      const first = await ecs.serviceDeployment(arn);
+      if (!(ctx.run.view as Partial<DeployView>).deploymentId) {
+        const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'no pause';
+        const watch = cfg.alarms.length ? `alarms watched: ${cfg.alarms.join(', ')}` : 'no alarms watched';
+        await ctx.note(
+          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${first.id}> started: blue \`${blue.split('/')[1]}\` → green \`${green.split('/')[1]}\`, ${pauses}, ${watch}.`,
+        );
+      }
+
+      for (;;) {
+        const d = await ecs.serviceDeployment(arn);
+        await observe(ctx, cfg, d, green, show);
+        const hook = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
+        if (d.status === 'IN_PROGRESS' && hook) {
+          const deadline = hook.expiresAt ?? ctx.now() + cfg.pauseTimeoutMinutes * 60_000;
+          const onTimeout = (hook.timeoutAction ?? cfg.pauseTimeoutAction) as 'ROLLBACK' | 'CONTINUE';
+          await show({ waitingFor: 'approval', deadline, timeoutAction: onTimeout });
+          const answer = await ctx.pause(`hook:${hook.id}`, {
+            reason: PAUSE_REASON[d.stage ?? ''] ?? `ECS paused at ${d.stage ?? 'a lifecycle hook'} — Approve to go on`,
+            intents: ['approve', 'rollback'],
+            deadlineMs: Math.max(1000, deadline - ctx.now()),
+          });
+          await show({ waitingFor: undefined, deadline: undefined, timeoutAction: undefined });
+          if (answer === 'timeout') {
+            await ctx.note(`⏰ Nobody answered the pause at \`${d.stage}\` by ${formatTime(deadline, ctx.timezone)}: ECS applies its timeout action, ${onTimeout}.`);
+            continue;
+          }
+          if (answer.name === 'rollback') return rollbackNow(ctx, cfg, { arn, green }, answer, show);
+          const late = await ctx.step(`continue:${hook.id}`, async () => {
+            try {
+              await ecs.continueDeployment(arn, hook.id, 'CONTINUE');
+              return false;
+            } catch (err) {
+              // The pause ended on its own between the press and the call (timeout): say so, do not fail the run.
+              const now = await ecs.serviceDeployment(arn);
+              if (now.hooks.find((h) => h.id === hook.id)?.status !== 'AWAITING_ACTION') return true;
+              throw err;
+            }
+          });
+          await ctx.note(
+            late
+              ? `✋ Approve by <@${answer.by}> came after the pause at \`${d.stage}\` had ended; following what ECS does.`
+              : `✅ Approved by <@${answer.by}> at \`${d.stage}\`: ContinueServiceDeployment CONTINUE sent.`,
+          );
+          continue;
+        }
+        if (d.status === 'SUCCESSFUL') {
+          await show({ outcome: 'green serves all production traffic; blue is gone', bakeEndsAt: undefined });
+          return 'succeeded';
+        }
+        if (d.status === 'ROLLBACK_REQUESTED' || d.status === 'ROLLBACK_IN_PROGRESS' || d.status === 'ROLLBACK_SUCCESSFUL') {
+          const why = d.alarms.triggered.length ? `alarm ${d.alarms.triggered.join(', ')} in ALARM` : (d.rollback?.reason ?? d.statusReason ?? 'no reason given');
+          await ctx.note(`↩️ ECS is rolling back by itself: ${why}.`);
+          await followRollback(ctx, cfg, arn, green, show);
+          await show({ outcome: `rolled back by ECS: ${why} — all production traffic on blue` });
+          return 'rolled_back';
+        }
+        if (ENDED_BADLY.includes(d.status)) throw new Error(`ECS deployment ${d.id} ended ${d.status}: ${d.statusReason ?? 'no reason given'}`);
+        await ctx.sleep(POLL_MS);
+      }
+    },
+
+    async rollback(ctx, cfg, intent, show) {
+      if (!(await ctx.stepDone(startStep(ctx)))) {
+        await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
+        return 'cancelled';
+      }
+      const arn = await ctx.step<string>(startStep(ctx), async () => '');
+      const { green } = await colours(ctx, cfg);
+      return rollbackNow(ctx, cfg, { arn, green }, intent, show);
+    },
+  };
+}
