@@ -263,6 +263,11 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
         const r = await sandbox('/_sandbox/faults', { method: 'POST', body: await readJson(req) });
         return send(res, r.status, r.body);
       }
+      case 'POST /api/sandbox/alarms': {
+        // The sandbox validates the alarm with its own schema and names what is wrong.
+        const r = await sandbox('/_sandbox/alarms', { method: 'POST', body: await readJson(req) });
+        return send(res, r.status, r.body);
+      }
       case 'DELETE /api/sandbox/faults': {
         const r = await sandbox('/_sandbox/faults', { method: 'DELETE' });
         return send(res, r.status, r.body);

@@ -441,6 +441,11 @@ function wire() {
     await api('/api/sandbox/faults', fault).catch((err) => showError(err.message));
     void refreshSandbox();
   });
+  $('alarm-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await api('/api/sandbox/alarms', { name: $('alarm-name').value.trim(), state: $('alarm-state').value }).catch((err) => showError(err.message));
+    void refreshSandbox();
+  });
   $('fault-clear').addEventListener('click', async () => {
     await api('/api/sandbox/faults', undefined, 'DELETE').catch((err) => showError(err.message));
     void refreshSandbox();
