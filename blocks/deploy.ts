@@ -6,7 +6,7 @@ import type { Run } from '../src/runs/run.js';
 import type { RunViewContext } from './run.js';
 import { context, fields, section } from './kit.js';
 
-const STAGE_ICON: Record<string, string> = { Succeeded: '🟢', InProgress: '⏳', Pending: '⚪', Failed: '❌', Skipped: '➖' };
+const STAGE_ICON: Record<string, string> = { Succeeded: '🟢', InProgress: '⏳', Pending: '⚪', Failed: '❌', Skipped: '➖', RolledBack: '↩️' };
 const short = (arn: string | undefined) => (arn ? (arn.split('/').pop() ?? arn) : '…');
 const ACTIVE = ['running', 'awaiting_approval'];
 

@@ -84,14 +84,15 @@ export function consoleUrl(region: string, cluster: string, service: string): st
 /** The phases with their state, given the current stage and deployment status. */
 export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 'status'>): { name: string; status: string }[] {
   const at = PHASES.findIndex((p) => d.stage !== undefined && p.stages.includes(d.stage));
-  const failed = d.status.startsWith('ROLLBACK') || ENDED_BADLY.includes(d.status);
+  const failed = ENDED_BADLY.includes(d.status);
+  const rolledBack = d.status.startsWith('ROLLBACK') && !failed;
   return PHASES.filter((p) => p.name !== 'Test traffic' || cfg.testListenerRuleArn !== undefined || p.stages.includes(d.stage ?? '')).map((p) => {
     const i = PHASES.indexOf(p);
     if (d.status === 'SUCCESSFUL') return { name: p.name, status: 'Succeeded' };
     if (at < 0) return { name: p.name, status: 'Pending' };
     if (i < at) return { name: p.name, status: 'Succeeded' };
-    if (i === at) return { name: p.name, status: failed ? 'Failed' : 'InProgress' };
-    return { name: p.name, status: failed ? 'Skipped' : 'Pending' };
+    if (i === at) return { name: p.name, status: failed ? 'Failed' : rolledBack ? 'RolledBack' : 'InProgress' };
+    return { name: p.name, status: failed || rolledBack ? 'Skipped' : 'Pending' };
   });
 }
 
