@@ -27,7 +27,7 @@ export function deployBody(run: Run, ctx: RunViewContext): KnownBlock[] {
   const out: KnownBlock[] = [];
   const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
   const green = v.trafficToGreen ?? 0;
-  const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : (v.strategy ?? 'codedeploy');
+  const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : (v.strategy ?? '…');
   const status = v.status ? ` · ${v.status}${v.stage && v.status === 'IN_PROGRESS' ? ` · \`${v.stage}\`` : ''}` : '';
   out.push(
     fields([

@@ -167,7 +167,8 @@ describe('/deploy through ECS native deployments', () => {
     await h.client.command(`/deploy prod search ${image('search', 'v2')}`, { user: 'U0DEV0001' });
     const done = await waitLatest('✅ Deploy · search · prod', 90_000);
     const lines = thread(done);
-    for (const step of [34, 68]) expect(lines.some((l) => l.includes(`now ${step} % on green`)), `step ${step}`).toBe(true);
+    for (const step of [34, 68, 100]) expect(lines.some((l) => l.includes(`production now ${step} % on green`)), `step ${step}`).toBe(true);
+    expect(lines.some((l) => l.includes('production now 34 % on green — next step after'))).toBe(true);
     expect(lines.some((l) => l.includes('POST_PRODUCTION_TRAFFIC_SHIFT'))).toBe(true);
     expect(weight(rule('31'), tg('search-green', '32'))).toBe(100);
   });

@@ -129,14 +129,14 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       alarms: d.alarms,
       bakeEndsAt,
     });
-    if (stageChanged) await ctx.note(`▶️ \`${d.stage}\` at ${formatTime(now, ctx.timezone)}: ${STAGE_WORDS[d.stage ?? ''] ?? d.stage} · production ${traffic} % on green`);
-    if (trafficChanged) {
-      const bake = bakeEndsAt && traffic < 100 ? ` — next step after ${formatTime(bakeEndsAt, ctx.timezone)}` : '';
-      await ctx.note(`🔀 Production traffic now ${traffic} % on green${bake}`);
-    }
     if (d.alarms.triggered.length > 0 && (seen.alarms?.triggered.length ?? 0) === 0) {
       await ctx.note(`🚨 Alarm ${d.alarms.triggered.map((a) => `*${a}*`).join(', ')} went into ALARM — ECS rolls the deployment back.`);
     }
+    // One line per stage; a traffic step inside a stage gets its own line. Either says where the next step waits.
+    const next = bakeEndsAt && trafficChanged && traffic > 0 && traffic < 100 ? ` — next step after ${formatTime(bakeEndsAt, ctx.timezone)}` : '';
+    const share = `production ${trafficChanged ? 'now ' : ''}${traffic} % on green${next}`;
+    if (stageChanged) await ctx.note(`▶️ \`${d.stage}\` at ${formatTime(now, ctx.timezone)}: ${STAGE_WORDS[d.stage ?? ''] ?? d.stage} · ${share}`);
+    else if (trafficChanged) await ctx.note(`🔀 ${share[0]!.toUpperCase()}${share.slice(1)}`);
     return traffic;
   }
 
@@ -239,7 +239,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
         const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'no pause';
         const watch = cfg.alarms.length ? `alarms watched: ${cfg.alarms.join(', ')}` : 'no alarms watched';
         await ctx.note(
-          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${first.id}> started: blue \`${blue.split('/')[1]}\` → green \`${green.split('/')[1]}\`, ${pauses}, ${watch}.`,
+          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${first.id}> started. Blue (live now) is target group \`${blue.split('/')[1]}\`; green (the new revision) gets \`${green.split('/')[1]}\`. It ${pauses}; ${watch}.`,
         );
       }
 
