@@ -204,6 +204,24 @@ describe('/canary', () => {
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
   });
 
+  it('Rollback while Route 53 is still syncing a step interrupts the wait and rolls back (not a failed run)', async () => {
+    const slow = await startBot({ config: CONFIG, userGroups: GROUPS, world: { route53SyncSeconds: 60 } });
+    try {
+      await slow.client.command('/canary prod api-internal start', { user: 'U0SRE0001' });
+      const msg = await waitLatest(slow, 'INSYNC');
+      await slow.slack.waitFor(() => (slow.aws.world.record.since(0).some((c) => c.op === 'GetChange') ? true : undefined), { timeoutMs: 10_000 });
+      const mark = slow.aws.world.record.mark();
+      await slow.client.press(msg, 'run.rollback', { user: 'U0SRE0001' });
+      await slow.slack.waitFor(() => (slow.aws.world.record.mutations(mark).length > 0 ? true : undefined), { timeoutMs: 10_000 });
+      slow.aws.world.clock.advance(120_000);
+      await waitLatest(slow, '↩️ Canary · api-internal · prod');
+      expect(slow.aws.world.record.mutations(mark)).toEqual(['route53:ChangeResourceRecordSets']);
+      expect(r53Weights(slow, 'api.internal.example.')).toEqual({ 'api-blue': 100, 'api-green': 0 });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a failing gate (green unhealthy) rolls back by itself and says why', async () => {
     t.aws.world.elbv2.setTargetHealth(GREEN_TG, 'unhealthy');
     try {

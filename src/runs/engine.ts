@@ -482,6 +482,10 @@ export class RunEngine extends EventEmitter {
         try {
           result = await fn();
         } catch (err) {
+          // A person's Rollback (or a shutdown) during a step that waits — an INSYNC poll, say — is not the
+          // step failing: it goes up as itself, so onInterrupt rolls back. The step stays "started"; a later
+          // run of it asks its verify again.
+          if (err instanceof Interrupted || err instanceof Stopping) throw err;
           const message = err instanceof Error ? err.message : String(err);
           await store.endStep(run.id, id, clock.now(), { error: message });
           await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws-failed', detail: { step: id, error: message } });
