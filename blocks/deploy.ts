@@ -15,6 +15,11 @@ function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefin
   if (!v.waitingFor || !v.deadline) return undefined;
   const until = formatTime(v.deadline, ctx.timezone);
   if (v.waitingFor === 'termination') return `Blue is kept until ${until} for a fast rollback; Finish now ends the wait.`;
+  if (v.strategy === 'tasksets') {
+    // The approval wait is a day by default: a bare "19:04" would read as now.
+    const at = formatTime(v.deadline, ctx.timezone, v.deadline - ctx.now > 12 * 3_600_000);
+    return `Waiting for approval until ${at} (${formatDuration(Math.max(0, v.deadline - ctx.now))} left); then green is removed and all traffic stays on blue.`;
+  }
   if (v.strategy === 'ecs') {
     const then = v.timeoutAction === 'CONTINUE' ? 'ECS continues the deployment by itself' : 'ECS rolls the deployment back and production stays on blue';
     return `ECS waits for an answer until ${until} (${formatDuration(Math.max(0, v.deadline - ctx.now))} left); then ${then} (timeout action ${v.timeoutAction ?? 'ROLLBACK'}).`;
@@ -22,25 +27,42 @@ function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefin
   return `Waiting for approval until ${until}; then CodeDeploy stops the deployment and production stays on blue.`;
 }
 
+/** Task sets: blue and green, each with its status and running / desired tasks (one line each). */
+function taskSetLines(v: Partial<DeployView>): string {
+  if (!v.taskSets) return ' not read yet';
+  const line = (role: 'blue' | 'green') => {
+    const t = v.taskSets?.find((s) => s.role === role);
+    const dot = role === 'blue' ? '🔵' : '🟢';
+    if (!t) return `${dot} ${role} not created yet`;
+    const counts = t.status === 'DELETED' ? 'deleted' : `${t.status} · ${t.running}/${t.desired} running${t.pending ? ` · ${t.pending} pending` : ''}`;
+    return `${dot} ${role} \`${short(t.id)}\` ${counts}`;
+  };
+  return `\n${line('blue')}\n${line('green')}`;
+}
+
 export function deployBody(run: Run, ctx: RunViewContext): KnownBlock[] {
   const v = run.view as Partial<DeployView>;
   const out: KnownBlock[] = [];
   const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
   const green = v.trafficToGreen ?? 0;
-  const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : (v.strategy ?? '…');
+  const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : v.strategy === 'tasksets' ? `task sets · Route 53 ${v.record ? `\`${v.record}\`` : 'weights'}` : (v.strategy ?? '…');
   const status = v.status ? ` · ${v.status}${v.stage && v.status === 'IN_PROGRESS' ? ` · \`${v.stage}\`` : ''}` : '';
   out.push(
     fields([
       `*Service* \`${v.service ?? '…'}\` (${how})`,
       `*Change* ${what}`,
       `*Traffic* 🔵 blue ${Math.round((100 - green) * 10) / 10} % · 🟢 green ${green} %`,
-      `*Deployment* ${v.deploymentId ? `\`${v.deploymentId}\`${status}` : 'not created yet'}`,
+      v.strategy === 'tasksets' ? `*Task sets*${taskSetLines(v)}` : `*Deployment* ${v.deploymentId ? `\`${v.deploymentId}\`${status}` : 'not created yet'}`,
     ]),
   );
   // The phase a pause holds shows ⏸, so the eye finds where the deploy waits.
   const icon = (status: string) => (status === 'InProgress' && run.state === 'awaiting_approval' ? '⏸' : (STAGE_ICON[status] ?? '⚪'));
   if (v.stages?.length) out.push(section(v.stages.map((s) => `${icon(s.status)} ${s.name}`).join('   ')));
   const facts: string[] = [];
+  if (v.strategy === 'tasksets' && v.stage && ACTIVE.includes(run.state)) facts.push(`▶️ ${v.stage}`);
+  if (v.strategy === 'tasksets' && v.insyncAt) {
+    facts.push(`Route 53 INSYNC ${formatTime(v.insyncAt, ctx.timezone)}${v.ttl !== undefined ? ` · fully effective by ${formatTime(v.insyncAt + v.ttl * 1000, ctx.timezone)} (TTL ${v.ttl} s)` : ''}`);
+  }
   if (v.bakeEndsAt && ACTIVE.includes(run.state) && v.bakeEndsAt > ctx.now) {
     facts.push(`⏲ Bake ends about ${formatTime(v.bakeEndsAt, ctx.timezone)} (${formatDuration(v.bakeEndsAt - ctx.now)} left)`);
   }

@@ -2,8 +2,10 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { buildAppSpec } from '../../src/aws/codedeploy.js';
+import { canaryTraffic } from '../../src/aws/traffic.js';
 import { serviceOf } from '../../src/ops/deploy.js';
 import { nativeSpec } from '../../src/ops/deploy-ecs.js';
+import { halfDone, planTaskSets } from '../../src/ops/deploy-tasksets.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
@@ -33,8 +35,10 @@ export function register(app: App, deps: Deps): void {
       const config = typeof flags.config === 'string' ? flags.config : undefined;
       if (config !== undefined && !CONFIG.test(config)) throw new UsageError('`--config` takes a deployment config name such as CodeDeployDefault.ECSCanary10Percent5Minutes', spec);
       const cfg = env.deploy[target]!;
-      if (cfg.strategy === 'tasksets') throw new UsageError(`*${target}* uses strategy \`tasksets\`, which is not available yet — use \`strategy: codedeploy\` or \`strategy: ecs\``, spec);
-      if (config !== undefined && cfg.strategy !== 'codedeploy') throw new UsageError(`\`--config\` picks a CodeDeploy deployment config; *${target}* deploys through ECS (${cfg.type}) — set its steps in ops.yml`, spec);
+      if (config !== undefined && cfg.strategy !== 'codedeploy') {
+        const how = cfg.strategy === 'ecs' ? `through ECS (${cfg.type})` : 'with task sets and Route 53 weights';
+        throw new UsageError(`\`--config\` picks a CodeDeploy deployment config; *${target}* deploys ${how} — set its steps in ops.yml`, spec);
+      }
       const params = { target, ...(taskdef ? { taskDefinition: taskdef } : { image: what }), ...(config ? { config } : {}) };
 
       if (flags['dry-run']) {
@@ -48,6 +52,24 @@ export function register(app: App, deps: Deps): void {
           : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${what}\`; nothing else changed`;
         const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
         const head = [`*Dry run: /deploy ${command.text.trim()}* — nothing was changed. The calls it would make:`, `• ${change}`];
+        if (cfg.strategy === 'tasksets') {
+          const canary = env.canary[cfg.canary]!;
+          const traffic = canaryTraffic(deps.aws.gateways(envName), envName, cfg.canary, canary);
+          const sets = await ecs.describeTaskSets(service);
+          const busy = halfDone({ service, envName, cfg, canary, sets, weights: await traffic.read() });
+          const plan = planTaskSets({
+            cfg,
+            canary,
+            cluster: env.cluster,
+            service,
+            taskDefinitionArn: nextArn,
+            blue: sets.find((t) => t.status === 'PRIMARY'),
+            approval: env.permissions.requireApproval || cfg.waitForApproval,
+            traffic,
+          });
+          await respond({ response_type: 'ephemeral', text: [...head, ...plan, ...(busy ? [`⚠️ It would be refused now: ${busy}`] : [])].join('\n') });
+          return;
+        }
         if (cfg.strategy === 'ecs') {
           const request = ecs.nativeDeployRequest(nativeSpec(cfg, service, nextArn));
           const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';

@@ -19,6 +19,10 @@ import {
   type UpdateServiceCommandInput,
   type Service,
   type ServiceDeploymentStatus,
+  type CapacityProviderStrategyItem,
+  type CreateTaskSetCommandInput,
+  type LaunchType,
+  type NetworkConfiguration,
   type ServiceDeployment as SdkServiceDeployment,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
@@ -88,11 +92,20 @@ export interface TaskSetInfo {
   scalePercent: number;
   stable: boolean;
   externalId?: string;
+  /** Where its tasks run; a new task set copies blue's (CreateTaskSet needs the awsvpc network for Fargate). */
+  placement?: TaskPlacement;
+}
+export interface TaskPlacement {
+  networkConfiguration?: NetworkConfiguration;
+  launchType?: LaunchType;
+  platformVersion?: string;
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
 }
 export interface NewTaskSet {
   taskDefinition: string;
   externalId?: string;
   scalePercent?: number;
+  placement?: TaskPlacement;
   /** Cloud Map registries (service discovery), e.g. the green registry of a task-set deploy. */
   registryArns?: string[];
   loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
@@ -219,6 +232,28 @@ function toTaskSet(t: TaskSet): TaskSetInfo {
     scalePercent: t.scale?.value ?? 0,
     stable: t.stabilityStatus === 'STEADY_STATE',
     ...(t.externalId ? { externalId: t.externalId } : {}),
+    placement: {
+      ...(t.networkConfiguration ? { networkConfiguration: t.networkConfiguration } : {}),
+      ...(t.capacityProviderStrategy?.length ? { capacityProviderStrategy: t.capacityProviderStrategy } : t.launchType ? { launchType: t.launchType } : {}),
+      ...(t.platformVersion ? { platformVersion: t.platformVersion } : {}),
+    },
+  };
+}
+
+/** The CreateTaskSet request for `spec` (the gateway sends exactly this; --dry-run shows it). */
+export function createTaskSetInput(cluster: string, service: string, spec: NewTaskSet): CreateTaskSetCommandInput {
+  const where = spec.placement ?? {};
+  return {
+    cluster,
+    service,
+    taskDefinition: spec.taskDefinition,
+    ...(spec.externalId ? { externalId: spec.externalId } : {}),
+    scale: { value: spec.scalePercent ?? 100, unit: 'PERCENT' },
+    ...(spec.registryArns ? { serviceRegistries: spec.registryArns.map((registryArn) => ({ registryArn })) } : {}),
+    ...(spec.loadBalancers ? { loadBalancers: spec.loadBalancers } : {}),
+    ...(where.networkConfiguration ? { networkConfiguration: where.networkConfiguration } : {}),
+    ...(where.capacityProviderStrategy ? { capacityProviderStrategy: where.capacityProviderStrategy } : { launchType: where.launchType ?? 'FARGATE' }),
+    ...(where.platformVersion ? { platformVersion: where.platformVersion } : {}),
   };
 }
 
@@ -353,18 +388,7 @@ export class EcsGateway {
 
   async createTaskSet(service: string, spec: NewTaskSet): Promise<TaskSetInfo> {
     try {
-      const out = await this.client.send(
-        new CreateTaskSetCommand({
-          cluster: this.ctx.cluster,
-          service,
-          taskDefinition: spec.taskDefinition,
-          ...(spec.externalId ? { externalId: spec.externalId } : {}),
-          scale: { value: spec.scalePercent ?? 100, unit: 'PERCENT' },
-          ...(spec.registryArns ? { serviceRegistries: spec.registryArns.map((registryArn) => ({ registryArn })) } : {}),
-          ...(spec.loadBalancers ? { loadBalancers: spec.loadBalancers } : {}),
-          launchType: 'FARGATE',
-        }),
-      );
+      const out = await this.client.send(new CreateTaskSetCommand(createTaskSetInput(this.ctx.cluster, service, spec)));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
       throw this.fail(err, `creating a task set for service ${service}`, service);

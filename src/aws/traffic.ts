@@ -3,6 +3,7 @@ import type { CanaryConfig } from '../config/schema.js';
 import type { CanaryTraffic, Weights } from '../ops/canary.js';
 import type { CutoverDns } from '../ops/cutover.js';
 import type { NativeDeployPort } from '../ops/deploy-ecs.js';
+import type { TaskSetDeployPort } from '../ops/deploy-tasksets.js';
 import type { EnvironmentGateways } from './ports.js';
 import { ChangeStatus, type WeightedPair } from './route53.js';
 
@@ -71,5 +72,19 @@ export function nativeDeployPort(g: EnvironmentGateways): NativeDeployPort {
     stopDeployment: (arn) => ecs.stopDeployment(arn),
     describeServices: (names) => ecs.describeServices(names),
     ruleWeights: (ruleArn, hint) => g.elbv2.forwardWeights('', ruleArn, hint),
+  };
+}
+
+/** The task-set deploy's port (seed 004): the ECS gateway's task-set calls, and the Route 53 pair of a canary target. */
+export function taskSetDeployPort(g: EnvironmentGateways, envName: string): TaskSetDeployPort {
+  const { ecs } = g;
+  return {
+    describeServices: (names) => ecs.describeServices(names),
+    describeTaskSets: (service, ids) => ecs.describeTaskSets(service, ids),
+    createTaskSet: (service, spec) => ecs.createTaskSet(service, spec),
+    scaleTaskSet: (service, taskSet, percent) => ecs.scaleTaskSet(service, taskSet, percent),
+    makePrimary: (service, taskSet) => ecs.makePrimary(service, taskSet),
+    deleteTaskSet: (service, taskSet, force) => ecs.deleteTaskSet(service, taskSet, force),
+    traffic: (canary, cfg) => canaryTraffic(g, envName, canary, cfg),
   };
 }

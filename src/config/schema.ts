@@ -201,8 +201,14 @@ export const TaskSetDeploySchema = z
     canary: name.describe('the Route 53 canary target whose weights move traffic'),
     blueRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-blue'),
     greenRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-green'),
+    steps: steps.optional().describe("green's share of traffic at each shift, in percent; default: the canary target's steps"),
+    bakeSeconds: z.number().int().min(0).max(86400).optional().describe("wait after each shift below 100 % before the next; default: the canary target's bakeSeconds"),
+    waitForApproval: z.boolean().default(false).describe('hold before the first traffic shift until someone presses Approve (always so where permissions.requireApproval)'),
+    approvalWaitMinutes: z.number().int().min(1).max(10080).default(1440).describe('how long green waits for Approve with no traffic; then green is removed and traffic stays on blue'),
+    terminationWaitMinutes: z.number().int().min(0).max(2880).default(5).describe('blue is kept this long after all traffic is on green, for an instant Rollback; Finish now ends the wait'),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.blueRegistryArn !== d.greenRegistryArn, { message: 'must differ from blueRegistryArn (green registers in its own Cloud Map service)', path: ['greenRegistryArn'] });
 export const DeploySchema = z.discriminatedUnion('strategy', [CodeDeploySchema, EcsNativeDeploySchema, TaskSetDeploySchema]);
 
 export const CutoverSchema = z

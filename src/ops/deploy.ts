@@ -5,6 +5,7 @@ import type { DeployConfig, Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation } from '../runs/operation.js';
 import { codedeployStrategy, type CodeDeployPort } from './deploy-codedeploy.js';
 import { nativeStrategy, type NativeDeployPort } from './deploy-ecs.js';
+import { taskSetStrategy, type TaskSetDeployPort } from './deploy-tasksets.js';
 
 /** ECS as a deploy sees it (a port; src/aws/ecs.ts provides it). */
 export interface DeployEcs {
@@ -46,9 +47,16 @@ export interface DeployView {
   /** When the current bake (canary, linear step or final) ends, as observed by the bot. */
   bakeEndsAt?: number;
   alarms?: { status: string; names: string[]; triggered: string[] };
+  /** Task sets: blue and green with their counts (desired is ECS's computed count; DELETED once ECS no longer lists it). */
+  taskSets?: { role: 'blue' | 'green'; id: string; status: string; running: number; desired: number; pending: number }[];
+  /** Task sets: the Route 53 record whose weights move traffic, its TTL, the shift steps, and when the last change went INSYNC. */
+  record?: string;
+  ttl?: number;
+  steps?: number[];
+  insyncAt?: number;
 }
 
-/** One deploy strategy (CodeDeploy and ECS native; task sets plug in the same way). */
+/** One deploy strategy: CodeDeploy, ECS native, or task sets with Route 53 weights. */
 export interface DeployStrategy<C extends DeployConfig = DeployConfig> {
   /** Another deployment of this service in progress (started by anyone): a sentence with its id, else undefined. */
   inProgress(ctx: OpContext<DeployParams>, cfg: C): Promise<string | undefined>;
@@ -70,11 +78,17 @@ export function deployOperation(deps: {
   ecs: (envName: string) => DeployEcs;
   codedeploy: (envName: string) => CodeDeployPort;
   native: (envName: string) => NativeDeployPort;
+  tasksets: (envName: string) => TaskSetDeployPort;
 }): Operation<DeployParams> {
   const strategyOf = (envName: string, cfg: DeployConfig): DeployStrategy => {
-    if (cfg.strategy === 'codedeploy') return codedeployStrategy(deps.codedeploy(envName)) as DeployStrategy;
-    if (cfg.strategy === 'ecs') return nativeStrategy(deps.native(envName)) as DeployStrategy;
-    throw new Error(`deploy strategy "${cfg.strategy}" is not available yet in this version — use strategy: codedeploy or ecs`);
+    switch (cfg.strategy) {
+      case 'codedeploy':
+        return codedeployStrategy(deps.codedeploy(envName)) as DeployStrategy;
+      case 'ecs':
+        return nativeStrategy(deps.native(envName)) as DeployStrategy;
+      case 'tasksets':
+        return taskSetStrategy(deps.tasksets(envName)) as DeployStrategy;
+    }
   };
   const view = async (ctx: OpContext<DeployParams>, patch: Partial<DeployView>) => ctx.view(patch as Record<string, unknown>);
 

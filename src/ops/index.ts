@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AwsPorts } from '../deps.js';
 import type { Operation } from '../runs/operation.js';
 import type { Store } from '../store/store.js';
-import { canaryTraffic, cutoverDns, nativeDeployPort } from '../aws/traffic.js';
+import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from '../aws/traffic.js';
 import type { Access } from '../runs/permissions.js';
 import { canaryOperation } from './canary.js';
 import { cutoverOperation } from './cutover.js';
@@ -27,6 +27,7 @@ export function buildOperations({ aws, store, access }: OperationDeps): Record<s
       ecs: (env) => aws.gateways(env).ecs,
       codedeploy: (env) => aws.gateways(env).codedeploy,
       native: (env) => nativeDeployPort(aws.gateways(env)),
+      tasksets: (env) => taskSetDeployPort(aws.gateways(env), env),
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), ...(access ? { access } : {}) }),

@@ -1,0 +1,451 @@
+// The task-set strategy of /deploy (seed 004), for services reached through ECS Service Discovery, where no load
+// balancer can weigh traffic: green is a second task set (EXTERNAL controller) registered in its own Cloud Map
+// service, a canary target's Route 53 weighted pair moves the traffic, then green becomes primary and blue goes.
+// Rollback puts the weights back first (what people feel), then blue primary again, then deletes green.
+import type { z } from 'zod';
+import type { CanaryConfig, TaskSetDeploySchema } from '../config/schema.js';
+import { formatTime } from '../clock.js';
+import { createTaskSetInput, type EcsGateway, type NewTaskSet, type TaskSetInfo } from '../aws/ecs.js';
+import { Interrupted, type FinalState, type OpContext } from '../runs/operation.js';
+import { greenShare, weightsFor, type CanaryTraffic, type Weights } from './canary.js';
+import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+import { THROTTLED_START } from './startup.js';
+
+type TaskSetConfig = z.infer<typeof TaskSetDeploySchema>;
+type Ctx = OpContext<DeployParams>;
+type Show = (v: Partial<DeployView>) => Promise<void>;
+
+/** ECS and Route 53 as this strategy sees them: the gateway's task-set calls, and a canary target's weighted pair. */
+export type TaskSetDeployPort = Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'> & {
+  traffic(canary: string, cfg: CanaryConfig): CanaryTraffic;
+};
+
+const POLL = { everyMs: 2000, maxEveryMs: 5000 };
+/** How long green may take to reach STEADY_STATE before it is removed (counted from CreateTaskSet, so a restart does not reset it). */
+const READY_TIMEOUT_MS = 15 * 60_000;
+/** Route 53 changes are usually INSYNC within 60 s (DESIGN, numbers 9); ten minutes means something is wrong. */
+const INSYNC_TIMEOUT_MS = 10 * 60_000;
+/** How long the message follows blue draining after DeleteTaskSet; the deploy has succeeded either way. */
+const DRAIN_FOLLOW_MS = 5 * 60_000;
+/** Green's tasks failing to start this many times (ECS throttles launches after 3 in a row) ends the wait. */
+const FAILED_STARTS = 3;
+const FAILED_START = /failed to start/i;
+
+interface TaskSetRef {
+  id: string;
+  arn: string;
+  taskDefinition: string;
+}
+interface GreenRef extends TaskSetRef {
+  /** When the bot created it (bot clock): failures before this are someone else's. */
+  createdAt: number;
+}
+
+const configPath = (ctx: Ctx) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+const serviceOf = (ctx: Ctx, cfg: TaskSetConfig) => cfg.service ?? ctx.params.target;
+const ref = (t: TaskSetInfo): TaskSetRef => ({ id: t.id, arn: t.arn, taskDefinition: t.taskDefinition });
+const revision = (arn: string) => arn.split('/').pop() ?? arn;
+
+/** The CreateTaskSet of green (the same for the run and for --dry-run). `externalId` is the run id: a resumed run finds its own green by it. */
+export function greenTaskSet(cfg: TaskSetConfig, taskDefinitionArn: string, externalId: string, blue?: Pick<TaskSetInfo, 'placement'>): NewTaskSet {
+  // Green runs where blue runs: same subnets, security groups, launch type or capacity providers, platform.
+  return { taskDefinition: taskDefinitionArn, externalId, scalePercent: 100, registryArns: [cfg.greenRegistryArn], ...(blue?.placement ? { placement: blue.placement } : {}) };
+}
+
+/** The CreateTaskSet request EcsGateway.createTaskSet sends for `spec`, as --dry-run shows it (one definition). */
+export const createTaskSetRequest = createTaskSetInput;
+
+/** The shift steps and the bake between them: the target's own, else its canary target's. */
+export function shiftPlan(cfg: TaskSetConfig, canary: CanaryConfig): { steps: number[]; bakeSeconds: number } {
+  return { steps: cfg.steps ?? canary.steps, bakeSeconds: cfg.bakeSeconds ?? canary.bakeSeconds };
+}
+
+/**
+ * Why a deploy must not start now (someone's deployment is half done), or undefined. Pure: the run and --dry-run
+ * share it. Task sets DRAINING are on their way out (a finished deploy's blue) and do not count.
+ */
+export function halfDone(p: { service: string; envName: string; cfg: TaskSetConfig; canary: CanaryConfig; sets: TaskSetInfo[]; weights: Weights }): string | undefined {
+  const { service, cfg, canary, weights: w } = p;
+  const live = p.sets.filter((t) => t.status !== 'DRAINING');
+  if (live.length > 1) {
+    const list = live.map((t) => `\`${t.id}\` ${t.status} (${revision(t.taskDefinition)}${t.externalId ? `, externalId ${t.externalId}` : ''})`).join(', ');
+    return `${service} has ${live.length} task sets: ${list} — a deployment is half done; finish it or delete the extra task set (traffic first), then deploy again`;
+  }
+  const [only] = live;
+  if (!only) return `${service} has no task set — create its PRIMARY task set in ${cfg.blueRegistryArn} first`;
+  if (only.status !== 'PRIMARY') return `${service}'s only task set \`${only.id}\` is ${only.status}, not PRIMARY — make it primary (UpdateServicePrimaryTaskSet), then deploy again`;
+  const r = canary.route53!;
+  if (w.blue === 0 && w.green === 0) return `Route 53 has weight 0 on both ${r.blue} and ${r.green} of ${r.recordName} (traffic split evenly) — set them with \`/canary ${p.envName} ${cfg.canary} set 0\`, then deploy again`;
+  if (w.green > 0 || w.blue === 0) {
+    return `Route 53 sends ${greenShare(w)} % of ${r.recordName} to green (${r.green} weight ${w.green}, ${r.blue} weight ${w.blue}) — a deployment or canary is half done; put it back with \`/canary ${p.envName} ${cfg.canary} set 0\`, then deploy again`;
+  }
+  return undefined;
+}
+
+/** The stage line: green up, each shift, green primary, blue removed; `at` is the stage in progress. */
+export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Failed' | 'RolledBack' | 'Succeeded'): { name: string; status: string }[] {
+  const names = ['Green up', ...steps.map((p) => `${p} %`), 'Green primary', 'Blue removed'];
+  return names.map((name, i) => ({
+    name,
+    status: how === 'Succeeded' || i < at ? 'Succeeded' : i === at ? how : how === 'InProgress' ? 'Pending' : 'Skipped',
+  }));
+}
+
+/** The calls a deploy would make, for --dry-run. */
+export function planTaskSets(p: {
+  cfg: TaskSetConfig;
+  canary: CanaryConfig;
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  blue: TaskSetInfo | undefined;
+  approval: boolean;
+  traffic: Pick<CanaryTraffic, 'describeShift'>;
+}): string[] {
+  const { cfg, service, traffic } = p;
+  const { steps, bakeSeconds } = shiftPlan(cfg, p.canary);
+  const blue = p.blue ? `\`${p.blue.id}\`` : '(the PRIMARY task set)';
+  const lines = [
+    `• ecs:CreateTaskSet (green, registered in ${cfg.greenRegistryArn.split('/').pop()}; externalId = the run id), exactly:`,
+    '```',
+    JSON.stringify(createTaskSetRequest(p.cluster, service, greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue)), null, 2),
+    '```',
+    `• ecs:DescribeTaskSets until green is STEADY_STATE (running = desired); if its tasks fail to start: ecs:DeleteTaskSet green, traffic never moves`,
+  ];
+  if (p.approval) lines.push(`• wait for Approve by a second person (up to ${cfg.approvalWaitMinutes} min; then green is deleted)`);
+  for (const [i, pct] of steps.entries()) {
+    lines.push(`• Step ${i + 1}/${steps.length} · green ${pct} %: ${traffic.describeShift(weightsFor(pct))}, then route53:GetChange until INSYNC${pct < 100 && bakeSeconds > 0 ? `, bake ${bakeSeconds} s` : ''}`);
+  }
+  lines.push(
+    `• ecs:UpdateServicePrimaryTaskSet green`,
+    `• keep blue ${blue} ${cfg.terminationWaitMinutes} min (Finish now / Rollback), then ecs:UpdateTaskSet blue scale 0 % and ecs:DeleteTaskSet blue`,
+    `• Rollback at any moment: ${traffic.describeShift(weightsFor(0))} first, then ecs:UpdateServicePrimaryTaskSet blue (if green was primary), ecs:DeleteTaskSet green (force)`,
+  );
+  return lines;
+}
+
+export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
+  const canaryOf = (ctx: Ctx, cfg: TaskSetConfig): CanaryConfig => {
+    const c = ctx.env.canary[cfg.canary];
+    if (!c?.route53) throw new Error(`${configPath(ctx)}.canary names "${cfg.canary}", which is not a Route 53 canary target of ${ctx.envName} — define environments.${ctx.envName}.canary.${cfg.canary}.route53`);
+    return c;
+  };
+  const readStep = (service: string) => `read-task-sets:${service}`;
+
+  /** Blue: the service's one PRIMARY task set, read once before green exists and remembered (green becomes primary later). */
+  const blueOf = (ctx: Ctx, cfg: TaskSetConfig, canary: CanaryConfig, traffic: CanaryTraffic) =>
+    ctx.step<TaskSetRef>(readStep(serviceOf(ctx, cfg)), async () => {
+      const service = serviceOf(ctx, cfg);
+      const sets = await ecs.describeTaskSets(service);
+      const busy = halfDone({ service, envName: ctx.envName, cfg, canary, sets, weights: await traffic.read() });
+      if (busy) throw new Error(busy);
+      return ref(sets.find((t) => t.status === 'PRIMARY')!);
+    });
+
+  /** This run's green, found in ECS by its externalId (the run id); task sets on their way out do not count. */
+  const ownGreen = async (ctx: Ctx, service: string) => (await ecs.describeTaskSets(service)).find((t) => t.externalId === ctx.run.id && t.status !== 'DRAINING');
+
+  /** Reads both task sets and shows them; a task set ECS no longer lists shows as deleted. */
+  async function observe(service: string, blue: TaskSetRef, green: TaskSetRef | undefined, show: Show): Promise<{ blue?: TaskSetInfo; green?: TaskSetInfo }> {
+    const sets = await ecs.describeTaskSets(service);
+    const b = sets.find((t) => t.id === blue.id);
+    const g = green ? sets.find((t) => t.id === green.id) : undefined;
+    const row = (role: 'blue' | 'green', r: TaskSetRef, t: TaskSetInfo | undefined) =>
+      t ? { role, id: t.id, status: t.status, running: t.running, desired: t.desired, pending: t.pending } : { role, id: r.id, status: 'DELETED', running: 0, desired: 0, pending: 0 };
+    await show({ taskSets: [row('blue', blue, b), ...(green ? [row('green', green, g)] : [])] });
+    return { ...(b ? { blue: b } : {}), ...(g ? { green: g } : {}) };
+  }
+
+  /** Why green's tasks count as failing to start, from the service's events since green was created, or undefined. */
+  async function failedStarts(service: string, since: number): Promise<string | undefined> {
+    const [status] = await ecs.describeServices([service]);
+    const events = (status?.recentEvents ?? []).filter((e) => e.at >= since);
+    const throttled = events.find((e) => THROTTLED_START.test(e.message));
+    const failed = events.filter((e) => FAILED_START.test(e.message));
+    if (throttled) return `ECS is unable to consistently start tasks successfully${failed[0] ? `; the last failure: ${failed[0].message}` : ''}`;
+    if (failed.length >= FAILED_STARTS) return `${failed.length} tasks failed to start; the last: ${failed[0]!.message}`;
+    return undefined;
+  }
+
+  const deleteStep = (ctx: Ctx, service: string, t: TaskSetRef, force: boolean) =>
+    ctx.step(`delete-task-set:${service}:${t.id}`, async () => void (await ecs.deleteTaskSet(service, t.arn, force)), {
+      verify: async () => {
+        const [now] = await ecs.describeTaskSets(service, [t.arn]);
+        return !now || now.status === 'DRAINING' ? { done: true, result: undefined } : { done: false };
+      },
+    });
+
+  const primaryStep = (ctx: Ctx, service: string, t: TaskSetRef) =>
+    ctx.step(`make-primary:${service}:${t.id}`, async () => void (await ecs.makePrimary(service, t.arn)), {
+      verify: async () => ((await ecs.describeTaskSets(service, [t.arn]))[0]?.status === 'PRIMARY' ? { done: true, result: undefined } : { done: false }),
+    });
+
+  /** Writes a thread line once, even across restarts: the record step is done only after the first time. */
+  async function noteOnce(ctx: Ctx, id: string, text: string): Promise<void> {
+    if (await ctx.stepDone(`noted:${id}`)) return;
+    await ctx.step(`noted:${id}`, async () => true);
+    await ctx.note(text);
+  }
+
+  /** Waits until a Route 53 change is INSYNC; returns when. A Rollback pressed meanwhile interrupts (run) or is ignored (`through`). */
+  async function waitInSync(ctx: Ctx, traffic: CanaryTraffic, changeId: string, through: boolean): Promise<number> {
+    for (;;) {
+      try {
+        return await ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
+      } catch (err) {
+        if (!through || !(err instanceof Interrupted)) throw err;
+      }
+    }
+  }
+
+  const effective = (ctx: Ctx, at: number, ttl: number | undefined) =>
+    `Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${ttl !== undefined ? `, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s)` : ''}`;
+
+  /** Moves green's share to `pct` in one change batch, reads it back, and waits for INSYNC. */
+  async function shiftTo(ctx: Ctx, cfg: TaskSetConfig, traffic: CanaryTraffic, steps: number[], n: number, show: Show): Promise<void> {
+    const pct = steps[n - 1]!;
+    const want = weightsFor(pct);
+    const id = `shift-weights:${cfg.canary}:${pct}`;
+    await show({ stage: `moving ${pct} % of traffic to green`, stages: stageLine(steps, n, 'InProgress') });
+    const shifted = await ctx.step<{ changeId?: string }>(id, () => traffic.shift(want), {
+      verify: async () => {
+        const w = await traffic.read();
+        return w.blue === want.blue && w.green === want.green ? { done: true, result: {} } : { done: false };
+      },
+    });
+    const read = await traffic.read();
+    if (read.blue !== want.blue || read.green !== want.green) {
+      throw new Error(`weights read back blue ${read.blue} · green ${read.green} after setting blue ${want.blue} · green ${want.green} — did someone change the records (a /canary on ${cfg.canary})? Roll back by hand with \`/canary ${ctx.envName} ${cfg.canary} set 0\``);
+    }
+    await show({ trafficToGreen: greenShare(read), ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
+    const syncId = `wait-insync:${cfg.canary}:${pct}`;
+    if (shifted.changeId && traffic.inSync && !(await ctx.stepDone(syncId))) {
+      await show({ stage: `green ${pct} % · waiting for Route 53 INSYNC` });
+      const at = await waitInSync(ctx, traffic, shifted.changeId, false);
+      await ctx.step(syncId, async () => at);
+      await show({ insyncAt: at });
+      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · green ${pct} % — ${effective(ctx, at, read.ttl)}.`);
+    } else {
+      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · green ${pct} % — records updated and read back.`);
+    }
+  }
+
+  /** Blue scaled to 0 and deleted, then followed while it drains (the deploy has succeeded either way). */
+  async function retireBlue(ctx: Ctx, service: string, blue: TaskSetRef, green: TaskSetRef, steps: number[], show: Show): Promise<void> {
+    await show({ stage: 'removing blue', stages: stageLine(steps, steps.length + 2, 'InProgress'), waitingFor: undefined, deadline: undefined });
+    await ctx.step(`scale-task-set:${service}:${blue.id}:0`, async () => void (await ecs.scaleTaskSet(service, blue.arn, 0)), {
+      verify: async () => {
+        const [now] = await ecs.describeTaskSets(service, [blue.arn]);
+        return !now || now.status === 'DRAINING' || now.scalePercent === 0 ? { done: true, result: undefined } : { done: false };
+      },
+    });
+    await deleteStep(ctx, service, blue, false);
+    const until = ctx.now() + DRAIN_FOLLOW_MS;
+    await ctx.poll('blue to drain', async () => {
+      const seen = await observe(service, blue, green, show);
+      return !seen.blue || seen.blue.running === 0 || ctx.now() > until ? true : undefined;
+    }, { ...POLL, timeoutMs: DRAIN_FOLLOW_MS + 60_000 });
+    await noteOnce(ctx, `retire:${blue.id}`, `🧹 Blue task set \`${blue.id}\` scaled to 0 % (UpdateTaskSet) and deleted (DeleteTaskSet).`);
+  }
+
+  /** Traffic back on blue in ONE Route 53 change (first: it is what people feel), INSYNC, blue primary again, green deleted. */
+  async function rollbackNow(ctx: Ctx, cfg: TaskSetConfig, service: string, traffic: CanaryTraffic, blue: TaskSetRef, green: TaskSetRef | undefined, why: string, show: Show): Promise<FinalState> {
+    const before = await traffic.read();
+    let sync = '';
+    if (before.green > 0 || before.blue === 0) {
+      const want = weightsFor(0);
+      const done = await ctx.step<{ changeId?: string }>(`rollback-weights:${cfg.canary}`, () => traffic.shift(want), {
+        verify: async () => {
+          const w = await traffic.read();
+          return w.green === 0 && w.blue > 0 ? { done: true, result: {} } : { done: false };
+        },
+      });
+      const read = await traffic.read();
+      if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check ${cfg.canary}'s records by hand`);
+      await show({ trafficToGreen: 0, stage: 'traffic back on blue · waiting for Route 53 INSYNC', waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
+      if (done.changeId && traffic.inSync) {
+        // A second Rollback pressed now must not stop the wait for INSYNC: keep polling through it.
+        const at = await waitInSync(ctx, traffic, done.changeId, true);
+        await show({ insyncAt: at });
+        sync = `; ${effective(ctx, at, read.ttl)}`;
+      }
+    }
+    if (green) {
+      const [g] = await ecs.describeTaskSets(service, [green.arn]);
+      if (g?.status === 'PRIMARY') {
+        await show({ stage: 'making blue the primary task set again' });
+        await primaryStep(ctx, service, blue);
+      }
+      await show({ stage: 'deleting green' });
+      await deleteStep(ctx, service, green, true);
+      await observe(service, blue, green, show);
+    }
+    const stages = ((ctx.run.view as Partial<DeployView>).stages ?? []).map((s) => ({ ...s, status: s.status === 'InProgress' ? 'RolledBack' : s.status === 'Pending' ? 'Skipped' : s.status }));
+    await show({ outcome: `rolled back ${why}: all traffic on blue`, stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: 0 });
+    await ctx.note(`↩️ Rolled back ${why}: all traffic on blue${sync}${green ? `; blue \`${blue.id}\` is primary, green \`${green.id}\` deleted` : ''}.`);
+    return 'rolled_back';
+  }
+
+  return {
+    async inProgress(ctx, cfg) {
+      const service = serviceOf(ctx, cfg);
+      const canary = canaryOf(ctx, cfg);
+      const [status] = await ecs.describeServices([service]);
+      if (status && status.deploymentController !== 'EXTERNAL') {
+        return `${service} uses the ${status.deploymentController} deployment controller; strategy tasksets needs EXTERNAL (task sets) — check ${configPath(ctx)}.strategy`;
+      }
+      const weights = await ecs.traffic(cfg.canary, canary).read();
+      return halfDone({ service, envName: ctx.envName, cfg, canary, sets: await ecs.describeTaskSets(service), weights });
+    },
+
+    async run(ctx, cfg, taskDefinitionArn, show) {
+      const service = serviceOf(ctx, cfg);
+      const canary = canaryOf(ctx, cfg);
+      const traffic = ecs.traffic(cfg.canary, canary);
+      const { steps, bakeSeconds } = shiftPlan(cfg, canary);
+      const blue = await blueOf(ctx, cfg, canary, traffic);
+      const record = canary.route53!.recordName;
+      if ((ctx.run.view as Partial<DeployView>).record === undefined) {
+        const w = await traffic.read();
+        await show({ record, steps, trafficToGreen: greenShare(w), stages: stageLine(steps, 0, 'InProgress'), stage: "starting green's tasks" });
+      }
+
+      // Green: CreateTaskSet, found again by its externalId after a crash. A Retry (after green was removed) creates a new one.
+      const attempt = await ctx.attempt();
+      const createId = attempt === 0 ? `create-task-set:${service}` : `create-task-set:${service}:attempt-${attempt}`;
+      const green = await ctx.step<GreenRef>(
+        createId,
+        async () => {
+          const mine = attempt > 0 ? await ownGreen(ctx, service) : undefined;
+          const live = mine ? undefined : (await ecs.describeTaskSets(service)).find((t) => t.id === blue.id);
+          const t = mine ?? (await ecs.createTaskSet(service, greenTaskSet(cfg, taskDefinitionArn, ctx.run.id, live)));
+          return { ...ref(t), createdAt: ctx.now() };
+        },
+        {
+          verify: async () => {
+            const t = await ownGreen(ctx, service);
+            return t ? { done: true, result: { ...ref(t), createdAt: ctx.now() } } : { done: false };
+          },
+        },
+      );
+      await noteOnce(ctx, `create:${green.id}`, `🚀 Green task set \`${green.id}\` created: \`${revision(taskDefinitionArn)}\` at scale 100 %, registered in \`${cfg.greenRegistryArn.split('/').pop()}\`; blue \`${blue.id}\` keeps all traffic.`);
+
+      // Green up: STEADY_STATE with every task running; tasks that fail to start remove green and end the run.
+      const readyId = `wait-ready:${green.id}`;
+      if (!(await ctx.stepDone(readyId))) {
+        await show({ stage: "starting green's tasks", stages: stageLine(steps, 0, 'InProgress') });
+        const deadline = green.createdAt + READY_TIMEOUT_MS;
+        const seen = await ctx.poll(
+          `green task set ${green.id} to reach STEADY_STATE`,
+          async () => {
+            const s = await observe(service, blue, green, show);
+            if (!s.green) return { failed: `green task set ${green.id} is gone (deleted outside the bot?)` };
+            if (s.green.stable && s.green.desired > 0 && s.green.running >= s.green.desired) return { running: s.green.running };
+            const failed = await failedStarts(service, green.createdAt);
+            if (failed) return { failed };
+            if (ctx.now() > deadline) return { failed: `not STEADY_STATE after ${READY_TIMEOUT_MS / 60_000} min (${s.green.running}/${s.green.desired} running)` };
+            return undefined;
+          },
+          { ...POLL, timeoutMs: READY_TIMEOUT_MS + 5 * 60_000 },
+        );
+        if ('failed' in seen) {
+          await show({ stage: 'removing green', stages: stageLine(steps, 0, 'Failed') });
+          await ctx.note(`❌ Green's tasks did not come up: ${seen.failed}. Deleting green; traffic never left blue.`);
+          await deleteStep(ctx, service, green, true);
+          await observe(service, blue, green, show);
+          await show({ stage: undefined, outcome: 'green removed; all traffic stayed on blue' });
+          throw new Error(`green did not come up: ${seen.failed} — green task set ${green.id} was deleted and all traffic stayed on blue; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`);
+        }
+        await ctx.step(readyId, async () => seen.running);
+        await noteOnce(ctx, `ready:${green.id}`, `🟢 Green is up: ${seen.running}/${seen.running} tasks running (STEADY_STATE), no traffic yet.`);
+      }
+
+      // Approve before the first production shift: a second person where the environment requires it.
+      if (ctx.env.permissions.requireApproval || cfg.waitForApproval) {
+        const since = await ctx.step(`approval-since:${green.id}`, async () => ctx.now());
+        const waitMs = cfg.approvalWaitMinutes * 60_000;
+        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: 'green is up with no traffic', stages: stageLine(steps, 1, 'InProgress') });
+        const answer = await ctx.pause(`approve-traffic:${green.id}`, {
+          reason: `Green is up with no traffic — Approve to move ${steps[0]} % of ${record} to it`,
+          intents: ['approve', 'rollback'],
+          deadlineMs: waitMs,
+        });
+        await show({ waitingFor: undefined, deadline: undefined });
+        if (answer === 'timeout') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: nobody approved by ${formatTime(since + waitMs, ctx.timezone, true)}`, show);
+        if (answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show);
+        await noteOnce(ctx, `approved:${green.id}`, `✅ Approved by <@${answer.by}>: traffic moves to green.`);
+      }
+
+      // Traffic: each step is one Route 53 change batch, waited INSYNC, then baked (not after 100 %).
+      for (let n = 1; n <= steps.length; n += 1) {
+        const pct = steps[n - 1]!;
+        await shiftTo(ctx, cfg, traffic, steps, n, show);
+        if (pct === 100 || bakeSeconds === 0) continue;
+        const bakeStart = await ctx.step(`bake:${cfg.canary}:${pct}`, async () => ctx.now());
+        const until = bakeStart + bakeSeconds * 1000;
+        if (until > ctx.now()) {
+          await show({ stage: `green ${pct} % · baking`, bakeEndsAt: until });
+          await ctx.sleep(until - ctx.now());
+        }
+        await show({ bakeEndsAt: undefined });
+      }
+
+      // Green primary, then blue kept a while for an instant Rollback, then blue goes.
+      await show({ stage: 'making green the primary task set', stages: stageLine(steps, steps.length + 1, 'InProgress') });
+      await primaryStep(ctx, service, green);
+      await observe(service, blue, green, show);
+      await noteOnce(ctx, `primary:${green.id}`, `👑 Green \`${green.id}\` is the PRIMARY task set (UpdateServicePrimaryTaskSet); blue \`${blue.id}\` still runs, with no traffic.`);
+      if (cfg.terminationWaitMinutes > 0) {
+        const since = await ctx.step(`keep-blue-since:${blue.id}`, async () => ctx.now());
+        const waitMs = cfg.terminationWaitMinutes * 60_000;
+        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: 'all traffic on green; blue kept for an instant rollback', stages: stageLine(steps, steps.length + 2, 'InProgress') });
+        const answer = await ctx.pause(`termination:${blue.id}`, {
+          reason: 'All traffic is on green; blue is kept for a fast rollback until the termination wait ends',
+          intents: ['finish', 'rollback'],
+          deadlineMs: waitMs,
+        });
+        await show({ waitingFor: undefined, deadline: undefined });
+        if (answer !== 'timeout' && answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show);
+        await noteOnce(
+          ctx,
+          `finish:${blue.id}`,
+          answer === 'timeout' ? `⏲ Blue's ${cfg.terminationWaitMinutes} min wait ended at ${formatTime(since + waitMs, ctx.timezone)}: blue is removed.` : `⏭ Finished now by <@${answer.by}>: blue is removed.`,
+        );
+      }
+      await retireBlue(ctx, service, blue, green, steps, show);
+      await show({ outcome: 'green serves all traffic; blue is gone', stages: stageLine(steps, 0, 'Succeeded'), stage: undefined, trafficToGreen: 100 });
+      return 'succeeded';
+    },
+
+    async rollback(ctx, cfg, intent, show) {
+      const service = serviceOf(ctx, cfg);
+      if (!(await ctx.stepDone(readStep(service)))) {
+        await show({ outcome: `cancelled by <@${intent.by}> before green was created`, stage: undefined });
+        return 'cancelled';
+      }
+      const canary = canaryOf(ctx, cfg);
+      const traffic = ecs.traffic(cfg.canary, canary);
+      const blue = await blueOf(ctx, cfg, canary, traffic);
+      // Green is found in ECS, not in the step record: a crash around CreateTaskSet leaves no result behind.
+      const mine = await ownGreen(ctx, service);
+      const green = mine ? ref(mine) : undefined;
+      if (!mine) {
+        const w = await traffic.read();
+        if (w.green === 0 && w.blue > 0) {
+          await show({ outcome: `cancelled by <@${intent.by}> before green was created`, stage: undefined });
+          return 'cancelled';
+        }
+      }
+      const [b] = await ecs.describeTaskSets(service, [blue.arn]);
+      if (mine?.status === 'PRIMARY' && (!b || b.status === 'DRAINING' || b.scalePercent === 0)) {
+        // Blue is already being removed: there is nothing left to go back to. Finish the job and say so.
+        await ctx.note(`Rollback by <@${intent.by}> came after blue was scaled down: green already serves all traffic. Deploy the previous revision to go back.`);
+        const { steps } = shiftPlan(cfg, canary);
+        await retireBlue(ctx, service, blue, mine, steps, show);
+        await show({ outcome: 'green serves all traffic (the rollback came too late)', stages: stageLine(steps, 0, 'Succeeded'), stage: undefined });
+        return 'succeeded';
+      }
+      return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${intent.by}>`, show);
+    },
+  };
+}
