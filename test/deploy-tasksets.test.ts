@@ -260,6 +260,9 @@ describe('/deploy with task sets and Route 53 weights (seed 004)', () => {
     expect(sets.find((t) => t.externalId === runIdOf(term))?.status).toBe('PRIMARY');
     const mark = h.aws.world.record.mark();
     await h.client.press(term, 'run.rollback', { user: 'U0DEV0001' });
+    // A second Rollback while the first is carried out (Route 53 still syncing) is the same wish: nothing more happens.
+    await h.slack.waitFor(() => (calls(mark, 'ChangeResourceRecordSets').length > 0 ? true : undefined), { timeoutMs: 10_000 });
+    await h.client.press(latest(), 'run.rollback', { user: 'U0LEAD002' }).catch(() => undefined);
     await waitLatest('↩️ Deploy · carts · prod');
     expect(mutations(mark)).toEqual(['route53:ChangeResourceRecordSets', 'ecs:UpdateServicePrimaryTaskSet', 'ecs:DeleteTaskSet']);
     expect(calls(mark, 'UpdateServicePrimaryTaskSet')[0]!.input).toMatchObject({ primaryTaskSet: blue.taskSetArn });

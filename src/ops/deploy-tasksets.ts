@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { CanaryConfig, TaskSetDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
 import { createTaskSetInput, type EcsGateway, type NewTaskSet, type TaskSetInfo } from '../aws/ecs.js';
-import { Interrupted, type FinalState, type OpContext } from '../runs/operation.js';
+import type { FinalState, OpContext } from '../runs/operation.js';
 import { greenShare, weightsFor, type CanaryTraffic, type Weights } from './canary.js';
 import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
 import { THROTTLED_START } from './startup.js';
@@ -187,16 +187,9 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
     await ctx.note(text);
   }
 
-  /** Waits until a Route 53 change is INSYNC; returns when. A Rollback pressed meanwhile interrupts (run) or is ignored (`through`). */
-  async function waitInSync(ctx: Ctx, traffic: CanaryTraffic, changeId: string, through: boolean): Promise<number> {
-    for (;;) {
-      try {
-        return await ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
-      } catch (err) {
-        if (!through || !(err instanceof Interrupted)) throw err;
-      }
-    }
-  }
+  /** Waits until a Route 53 change is INSYNC; returns when. (A second Rollback during a rollback is swallowed by the engine.) */
+  const waitInSync = (ctx: Ctx, traffic: CanaryTraffic, changeId: string): Promise<number> =>
+    ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
 
   const effective = (ctx: Ctx, at: number, ttl: number | undefined) =>
     `Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${ttl !== undefined ? `, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s)` : ''}`;
@@ -221,7 +214,7 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
     const syncId = `wait-insync:${cfg.canary}:${pct}`;
     if (shifted.changeId && traffic.inSync && !(await ctx.stepDone(syncId))) {
       await show({ stage: `green ${pct} % · waiting for Route 53 INSYNC` });
-      const at = await waitInSync(ctx, traffic, shifted.changeId, false);
+      const at = await waitInSync(ctx, traffic, shifted.changeId);
       await ctx.step(syncId, async () => at);
       await show({ insyncAt: at });
       await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · green ${pct} % — ${effective(ctx, at, read.ttl)}.`);
@@ -264,8 +257,7 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
       if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check ${cfg.canary}'s records by hand`);
       await show({ trafficToGreen: 0, stage: 'traffic back on blue · waiting for Route 53 INSYNC', waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
       if (done.changeId && traffic.inSync) {
-        // A second Rollback pressed now must not stop the wait for INSYNC: keep polling through it.
-        const at = await waitInSync(ctx, traffic, done.changeId, true);
+        const at = await waitInSync(ctx, traffic, done.changeId);
         await show({ insyncAt: at });
         sync = `; ${effective(ctx, at, read.ttl)}`;
       }

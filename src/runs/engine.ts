@@ -426,6 +426,8 @@ export class RunEngine extends EventEmitter {
       for (const i of await store.pendingIntents(run.id)) {
         if (accept.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
+          // A Rollback that answered a pause is being carried out by the run itself: a second press is the same wish.
+          if (interrupts.includes(i.name)) handled.add(i.name);
           return { id: i.id, name: i.name, by: i.by, at: Number(i.at) };
         }
         if (interrupts.includes(i.name)) {
