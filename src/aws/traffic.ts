@@ -61,30 +61,12 @@ export function cutoverDns(g: EnvironmentGateways, envName: string): CutoverDns 
   };
 }
 
-/** The ECS-native deploy's port: the ECS gateway's service-deployment calls, and the production rule's weights. */
+/** The ECS-native deploy's port: the ECS gateway itself, and the production rule's weights. */
 export function nativeDeployPort(g: EnvironmentGateways): NativeDeployPort {
-  const { ecs } = g;
-  return {
-    startNativeDeployment: (spec, hint) => ecs.startNativeDeployment(spec, hint),
-    activeDeployments: (service, statuses) => ecs.activeDeployments(service, statuses),
-    serviceDeployment: (arn) => ecs.serviceDeployment(arn),
-    continueDeployment: (arn, hookId, action) => ecs.continueDeployment(arn, hookId, action),
-    stopDeployment: (arn) => ecs.stopDeployment(arn),
-    describeServices: (names) => ecs.describeServices(names),
-    ruleWeights: (ruleArn, hint) => g.elbv2.forwardWeights('', ruleArn, hint),
-  };
+  return { ecs: g.ecs, ruleWeights: (ruleArn, hint) => g.elbv2.forwardWeights('', ruleArn, hint) };
 }
 
-/** The task-set deploy's port (seed 004): the ECS gateway's task-set calls, and the Route 53 pair of a canary target. */
+/** The task-set deploy's port (seed 004): the ECS gateway itself, and the Route 53 pair of a canary target. */
 export function taskSetDeployPort(g: EnvironmentGateways, envName: string): TaskSetDeployPort {
-  const { ecs } = g;
-  return {
-    describeServices: (names) => ecs.describeServices(names),
-    describeTaskSets: (service, ids) => ecs.describeTaskSets(service, ids),
-    createTaskSet: (service, spec) => ecs.createTaskSet(service, spec),
-    scaleTaskSet: (service, taskSet, percent) => ecs.scaleTaskSet(service, taskSet, percent),
-    makePrimary: (service, taskSet) => ecs.makePrimary(service, taskSet),
-    deleteTaskSet: (service, taskSet, force) => ecs.deleteTaskSet(service, taskSet, force),
-    traffic: (canary, cfg) => canaryTraffic(g, envName, canary, cfg),
-  };
+  return { ecs: g.ecs, traffic: (canary, cfg) => canaryTraffic(g, envName, canary, cfg) };
 }

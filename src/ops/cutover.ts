@@ -4,19 +4,12 @@ import type { CutoverConfig, Environment } from '../config/schema.js';
 import type { FinalState, OpContext, Operation } from '../runs/operation.js';
 import type { Store } from '../store/store.js';
 import { formatTime } from '../clock.js';
+import type { RecordSet } from '../aws/route53.js';
 
 // ── DNS and load balancers as the cutover sees them (a port; src/aws/traffic.ts provides it) ──
 
-/** A record set with every field needed to put it back exactly. */
-export interface DnsRecord {
-  name: string;
-  type: string;
-  setIdentifier?: string;
-  weight?: number;
-  ttl?: number;
-  values: string[];
-  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
-}
+/** A record set with every field needed to put it back exactly: the Route 53 gateway's own shape. */
+export type DnsRecord = RecordSet;
 
 export interface CutoverDns {
   /** Throws when the load balancer does not exist. */

@@ -11,9 +11,10 @@ import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
 type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
 
 /** ECS as this strategy sees it: the gateway's own calls, plus the production rule's weights from ELBv2. */
-export type NativeDeployPort = Pick<EcsGateway, 'startNativeDeployment' | 'activeDeployments' | 'serviceDeployment' | 'continueDeployment' | 'stopDeployment' | 'describeServices'> & {
+export interface NativeDeployPort {
+  ecs: Pick<EcsGateway, 'startNativeDeployment' | 'activeDeployments' | 'serviceDeployment' | 'continueDeployment' | 'stopDeployment' | 'describeServices'>;
   ruleWeights(ruleArn: string, hint: string): Promise<Record<string, number>>;
-};
+}
 
 const POLL_MS = 2000;
 const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
@@ -96,14 +97,14 @@ export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 's
   });
 }
 
-export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConfig> {
+export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeployStrategy<NativeConfig> {
   const configPath = (ctx: OpContext<DeployParams>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
   const serviceOf = (ctx: OpContext<DeployParams>, cfg: NativeConfig) => cfg.service ?? ctx.params.target;
   const startStep = (ctx: OpContext<DeployParams>) => `start-deployment:${ctx.params.target}`;
 
   /** Production traffic on green in percent, from the production listener rule's weights. */
   async function greenShare(ctx: OpContext<DeployParams>, cfg: NativeConfig, green: string): Promise<number> {
-    const w = await ecs.ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
+    const w = await ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
     const total = Object.values(w).reduce((a, b) => a + b, 0);
     return total === 0 ? 0 : Math.round((1000 * (w[green] ?? 0)) / total) / 10;
   }
@@ -160,8 +161,10 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
     run: { arn: string; green: string },
     intent: Intent,
     show: (v: Partial<DeployView>) => Promise<void>,
+    /** The reading the run just acted on (a Rollback answering a pause): no need to read ECS again first. */
+    known?: NativeDeployment,
   ): Promise<FinalState> {
-    const d = await ecs.serviceDeployment(run.arn);
+    const d = known ?? (await ecs.serviceDeployment(run.arn));
     const paused = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
     if (paused) {
       await ctx.step(`continue-rollback:${paused.id}`, () => ecs.continueDeployment(run.arn, paused.id, 'ROLLBACK'));
@@ -189,7 +192,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
   /** Blue and green target groups, read once from the production rule before the deployment starts. */
   const colours = (ctx: OpContext<DeployParams>, cfg: NativeConfig) =>
     ctx.step(`read-traffic:${ctx.params.target}`, async () => {
-      const w = await ecs.ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
+      const w = await ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
       const pair = [cfg.targetGroupArn, cfg.alternateTargetGroupArn];
       const live = pair.filter((tg) => (w[tg] ?? 0) > 0);
       if (live.length !== 1) {
@@ -234,12 +237,11 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
           },
         },
       );
-      const first = await ecs.serviceDeployment(arn);
       if (!(ctx.run.view as Partial<DeployView>).deploymentId) {
-        const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'no pause';
+        const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'does not pause';
         const watch = cfg.alarms.length ? `alarms watched: ${cfg.alarms.join(', ')}` : 'no alarms watched';
         await ctx.note(
-          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${first.id}> started. Blue (live now) is target group \`${blue.split('/')[1]}\`; green (the new revision) gets \`${green.split('/')[1]}\`. It ${pauses}; ${watch}.`,
+          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${arn.split('/').pop()}> started. Blue (live now) is target group \`${blue.split('/')[1]}\`; green (the new revision) gets \`${green.split('/')[1]}\`. It ${pauses}; ${watch}.`,
         );
       }
 
@@ -261,7 +263,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
             await ctx.note(`⏰ Nobody answered the pause at \`${d.stage}\` by ${formatTime(deadline, ctx.timezone)}: ECS applies its timeout action, ${onTimeout}.`);
             continue;
           }
-          if (answer.name === 'rollback') return rollbackNow(ctx, cfg, { arn, green }, answer, show);
+          if (answer.name === 'rollback') return rollbackNow(ctx, cfg, { arn, green }, answer, show, d);
           const late = await ctx.step(`continue:${hook.id}`, async () => {
             try {
               await ecs.continueDeployment(arn, hook.id, 'CONTINUE');
