@@ -1,6 +1,6 @@
 // A deploy as people read it: what changes, where traffic is, each lifecycle stage, and what it waits for.
 import type { KnownBlock } from '@slack/types';
-import { formatDuration, formatTime } from '../src/clock.js';
+import { formatDuration, formatTime, formatTimeNear } from '../src/clock.js';
 import type { DeployView } from '../src/ops/deploy.js';
 import type { Run } from '../src/runs/run.js';
 import type { RunViewContext } from './run.js';
@@ -13,12 +13,10 @@ const ACTIVE = ['running', 'awaiting_approval'];
 /** What happens when nobody answers in time, in the words of each strategy. */
 function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefined {
   if (!v.waitingFor || !v.deadline) return undefined;
-  const until = formatTime(v.deadline, ctx.timezone);
+  const until = formatTimeNear(v.deadline, ctx.timezone, ctx.now);
   if (v.waitingFor === 'termination') return `Blue is kept until ${until} for a fast rollback; Finish now ends the wait.`;
   if (v.strategy === 'tasksets') {
-    // The approval wait is a day by default: a bare "19:04" would read as now.
-    const at = formatTime(v.deadline, ctx.timezone, v.deadline - ctx.now > 12 * 3_600_000);
-    return `Waiting for approval until ${at} (${formatDuration(Math.max(0, v.deadline - ctx.now))} left); then green is removed and all traffic stays on blue.`;
+    return `Waiting for approval until ${until} (${formatDuration(Math.max(0, v.deadline - ctx.now))} left); then green is removed and all traffic stays on blue.`;
   }
   if (v.strategy === 'ecs') {
     const then = v.timeoutAction === 'CONTINUE' ? 'ECS continues the deployment by itself' : 'ECS rolls the deployment back and production stays on blue';
@@ -34,7 +32,12 @@ function taskSetLines(v: Partial<DeployView>): string {
     const t = v.taskSets?.find((s) => s.role === role);
     const dot = role === 'blue' ? '🔵' : '🟢';
     if (!t) return `${dot} ${role} not created yet`;
-    const counts = t.status === 'DELETED' ? 'deleted' : `${t.status} · ${t.running}/${t.desired} running${t.pending ? ` · ${t.pending} pending` : ''}`;
+    const counts =
+      t.status === 'DELETED'
+        ? 'deleted'
+        : t.status === 'DRAINING'
+          ? `DRAINING · ${t.running} still running`
+          : `${t.status} · ${t.running}/${t.desired} running${t.pending ? ` · ${t.pending} pending` : ''}`;
     return `${dot} ${role} \`${short(t.id)}\` ${counts}`;
   };
   return `\n${line('blue')}\n${line('green')}`;

@@ -1,6 +1,6 @@
 // The status message of a run: one header, the operation's own body, the decision in front of people, a footer.
 import type { KnownBlock } from '@slack/types';
-import { formatDuration, formatTime } from '../src/clock.js';
+import { formatDuration, formatTime, formatTimeNear } from '../src/clock.js';
 import type { Run, RunState } from '../src/runs/run.js';
 import { actions, context, header, section, type ButtonSpec } from './kit.js';
 import { Intent, runActionId, runButtonValue } from './actions.js';
@@ -72,7 +72,7 @@ export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks
 
   const buttons: ButtonSpec[] = [];
   if (run.pause) {
-    const deadline = run.pause.deadline ? ` · deadline ${formatTime(run.pause.deadline, ctx.timezone)}` : '';
+    const deadline = run.pause.deadline ? ` · deadline ${formatTimeNear(run.pause.deadline, ctx.timezone, ctx.now)}` : '';
     blocks.push(section(`⏸ *${run.pause.reason}* since ${formatTime(run.pause.since, ctx.timezone)}${deadline}`));
     for (const intent of run.pause.intents) buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, run.pause.nonce) });
   }

@@ -49,6 +49,12 @@ export function formatTime(ms: number, timeZone: string, withDate = false): stri
   return `${date}${hour}:${get('minute')} ${zone}`;
 }
 
+/** A time as people near `now` read it: the date is added when the day differs from today's (a deadline tomorrow). */
+export function formatTimeNear(ms: number, timeZone: string, now: number): string {
+  const day = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+  return formatTime(ms, timeZone, day(ms) !== day(now));
+}
+
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;

@@ -47,6 +47,12 @@ describe('run status message', () => {
     expect(s).toContain('{\\"r\\":\\"r-abc-123456\\",\\"n\\":\\"approval\\"}');
   });
 
+  it('dates a deadline that falls on another day, so a 24 h wait does not read as now', () => {
+    const run: Run = { ...base, state: 'awaiting_approval', pause: { reason: 'Approve to move production', since: T0, deadline: T0 + 24 * 3_600_000, intents: ['approve'], nonce: 'approval' } };
+    const s = text(runStatus(run, ctx).blocks);
+    expect(s).toContain('since 14:00 JST · deadline 2026-12-02 14:00 JST');
+  });
+
   it('says exactly where a failed run stopped, with Retry and End maintenance', () => {
     const run: Run = {
       ...base,

@@ -16,9 +16,11 @@ type Ctx = OpContext<DeployParams>;
 type Show = (v: Partial<DeployView>) => Promise<void>;
 
 /** ECS and Route 53 as this strategy sees them: the gateway's task-set calls, and a canary target's weighted pair. */
-export type TaskSetDeployPort = Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'> & {
+export interface TaskSetDeployPort {
+  ecs: Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'>;
+  /** The Route 53 weighted pair of a canary target (src/aws/traffic.ts canaryTraffic). */
   traffic(canary: string, cfg: CanaryConfig): CanaryTraffic;
-};
+}
 
 const POLL = { everyMs: 2000, maxEveryMs: 5000 };
 /** How long green may take to reach STEADY_STATE before it is removed (counted from CreateTaskSet, so a restart does not reset it). */
@@ -124,7 +126,7 @@ export function planTaskSets(p: {
   return lines;
 }
 
-export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
+export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
   const canaryOf = (ctx: Ctx, cfg: TaskSetConfig): CanaryConfig => {
     const c = ctx.env.canary[cfg.canary];
     if (!c?.route53) throw new Error(`${configPath(ctx)}.canary names "${cfg.canary}", which is not a Route 53 canary target of ${ctx.envName} — define environments.${ctx.envName}.canary.${cfg.canary}.route53`);
@@ -199,7 +201,8 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
     const pct = steps[n - 1]!;
     const want = weightsFor(pct);
     const id = `shift-weights:${cfg.canary}:${pct}`;
-    await show({ stage: `moving ${pct} % of traffic to green`, stages: stageLine(steps, n, 'InProgress') });
+    // The previous step's INSYNC time no longer describes the records: it goes until this change syncs.
+    await show({ stage: `moving ${pct} % of traffic to green`, stages: stageLine(steps, n, 'InProgress'), insyncAt: undefined });
     const shifted = await ctx.step<{ changeId?: string }>(id, () => traffic.shift(want), {
       verify: async () => {
         const w = await traffic.read();
@@ -286,14 +289,14 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
       if (status && status.deploymentController !== 'EXTERNAL') {
         return `${service} uses the ${status.deploymentController} deployment controller; strategy tasksets needs EXTERNAL (task sets) — check ${configPath(ctx)}.strategy`;
       }
-      const weights = await ecs.traffic(cfg.canary, canary).read();
+      const weights = await trafficOf(cfg.canary, canary).read();
       return halfDone({ service, envName: ctx.envName, cfg, canary, sets: await ecs.describeTaskSets(service), weights });
     },
 
     async run(ctx, cfg, taskDefinitionArn, show) {
       const service = serviceOf(ctx, cfg);
       const canary = canaryOf(ctx, cfg);
-      const traffic = ecs.traffic(cfg.canary, canary);
+      const traffic = trafficOf(cfg.canary, canary);
       const { steps, bakeSeconds } = shiftPlan(cfg, canary);
       const blue = await blueOf(ctx, cfg, canary, traffic);
       const record = canary.route53!.recordName;
@@ -416,7 +419,7 @@ export function taskSetStrategy(ecs: TaskSetDeployPort): DeployStrategy<TaskSetC
         return 'cancelled';
       }
       const canary = canaryOf(ctx, cfg);
-      const traffic = ecs.traffic(cfg.canary, canary);
+      const traffic = trafficOf(cfg.canary, canary);
       const blue = await blueOf(ctx, cfg, canary, traffic);
       // Green is found in ECS, not in the step record: a crash around CreateTaskSet leaves no result behind.
       const mine = await ownGreen(ctx, service);
