@@ -61,6 +61,19 @@ function r53Weights(t: TestBot, name: string): Record<string, number | undefined
 }
 const albWeights = (t: TestBot) => t.aws.world.elbv2.evaluate(LISTENER, { path: '/', sourceIp: '198.51.100.7' });
 
+/** Presses Rollback and checks the run rolled back with exactly one traffic call; returns press → call in ms. */
+async function rollbackIsOneCall(t: TestBot, msg: SlackMessage, opts: { user: string; title: string; call: string; label: string }): Promise<number> {
+  const mark = t.aws.world.record.mark();
+  const pressed = performance.now();
+  await t.client.press(msg, 'run.rollback', { user: opts.user });
+  await waitLatest(t, `↩️ ${opts.title}`);
+  expect(t.aws.world.record.mutations(mark)).toEqual([opts.call]);
+  const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
+  const ms = call.receivedAt! - pressed;
+  console.info(`canary rollback (${opts.label}): press sent → ${opts.call.split(':')[1]} arrived in ${ms.toFixed(1)} ms`);
+  return ms;
+}
+
 describe('/canary', () => {
   let t: TestBot;
   beforeAll(async () => {
@@ -159,14 +172,7 @@ describe('/canary', () => {
     const msg = await waitLatest(t, 'Step 1/4 · green 10 % — Promote to continue');
     await t.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
     await waitLatest(t, 'Step 2/4 · green 25 % — Promote to continue');
-    const mark = t.aws.world.record.mark();
-    const pressed = performance.now();
-    await t.client.press(msg, 'run.rollback', { user: 'U0SRE0002' });
-    await waitLatest(t, '↩️ Canary · web · prod');
-    expect(t.aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
-    const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    const ms = call.receivedAt! - pressed;
-    console.info(`canary rollback (ALB, at a pause): press sent → ModifyListener arrived in ${ms.toFixed(1)} ms`);
+    const ms = await rollbackIsOneCall(t, msg, { user: 'U0SRE0002', title: 'Canary · web · prod', call: 'elbv2:ModifyListener', label: 'ALB, at a pause' });
     expect(ms).toBeLessThan(2000);
     expect(albWeights(t)).toMatchObject({ targetGroups: { [BLUE_TG]: 100, [GREEN_TG]: 0 } });
     const text = textOf(latest(t).blocks);
@@ -181,26 +187,14 @@ describe('/canary', () => {
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 90, 'bake-green': 10 });
     await t.client.press(msg, 'run.pause', { user: 'U0SRE0002' });
     await waitLatest(t, 'Held at green 10 % by <@U0SRE0002> — Promote to continue');
-    const mark = t.aws.world.record.mark();
-    const pressed = performance.now();
-    await t.client.press(msg, 'run.rollback', { user: 'U0SRE0001' });
-    await waitLatest(t, '↩️ Canary · api-bake · prod');
-    expect(t.aws.world.record.mutations(mark)).toEqual(['route53:ChangeResourceRecordSets']);
-    const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    console.info(`canary rollback (Route 53, held): press sent → ChangeResourceRecordSets arrived in ${(call.receivedAt! - pressed).toFixed(1)} ms`);
+    await rollbackIsOneCall(t, msg, { user: 'U0SRE0001', title: 'Canary · api-bake · prod', call: 'route53:ChangeResourceRecordSets', label: 'Route 53, held' });
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
   });
 
   it('Rollback while baking (running, no pause) interrupts the bake at once with one call', async () => {
     await t.client.command('/canary prod api-bake start', { user: 'U0SRE0001' });
     const msg = await waitLatest(t, 'Bake ends');
-    const mark = t.aws.world.record.mark();
-    const pressed = performance.now();
-    await t.client.press(msg, 'run.rollback', { user: 'U0SRE0001' });
-    await waitLatest(t, '↩️ Canary · api-bake · prod');
-    expect(t.aws.world.record.mutations(mark)).toEqual(['route53:ChangeResourceRecordSets']);
-    const call = t.aws.world.record.since(mark).find((e) => e.mutating)!;
-    console.info(`canary rollback (Route 53, baking): press sent → ChangeResourceRecordSets arrived in ${(call.receivedAt! - pressed).toFixed(1)} ms`);
+    await rollbackIsOneCall(t, msg, { user: 'U0SRE0001', title: 'Canary · api-bake · prod', call: 'route53:ChangeResourceRecordSets', label: 'Route 53, baking' });
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
   });
 

@@ -4,7 +4,7 @@ import { UpdateServiceCommand, type UpdateServiceCommandInput } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsGateway } from '../src/aws/ecs.js';
 import { parseConfig } from '../src/config/load.js';
-import { textOf, type SlackMessage } from './support/fake-slack.js';
+import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 
 const CH = 'C0PROD001';
@@ -80,9 +80,7 @@ describe('/deploy through ECS native deployments', () => {
   });
   afterAll(async () => h.close());
 
-  const latest = (): SlackMessage => h.slack.messages(CH).at(-1)!;
-  const waitLatest = (needle: string, timeoutMs = 60_000) =>
-    h.slack.waitFor(() => (textOf(latest().blocks).includes(needle) ? latest() : undefined), { timeoutMs, message: `latest message lacks "${needle}"` });
+  const { waitLatest } = latestIn(() => h.slack, CH, 60_000);
   /** Production traffic on a target group, in percent, as the ALB would route it now. */
   const weight = (ruleArn: string, tgArn: string) => {
     const w = h.aws.world.elbv2.ruleWeights(ruleArn);

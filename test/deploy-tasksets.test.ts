@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitProblems } from '../blocks/kit.js';
 import { parseConfig } from '../src/config/load.js';
 import { createTaskSetRequest, greenTaskSet, shiftPlan } from '../src/ops/deploy-tasksets.js';
-import { textOf, type SlackMessage } from './support/fake-slack.js';
+import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 
 const CH = 'C0PROD001';
@@ -110,9 +110,7 @@ describe('/deploy with task sets and Route 53 weights (seed 004)', () => {
   });
   afterAll(async () => h.close());
 
-  const latest = (): SlackMessage => h.slack.messages(CH).at(-1)!;
-  const waitLatest = (needle: string, timeoutMs = 60_000) =>
-    h.slack.waitFor(() => (textOf(latest().blocks).includes(needle) ? latest() : undefined), { timeoutMs, message: `latest message lacks "${needle}"` });
+  const { latest, waitLatest } = latestIn(() => h.slack, CH, 60_000);
   const thread = (m: SlackMessage) => h.slack.thread(CH, m.ts).map((r) => r.text);
   const mutations = (mark: number) => h.aws.world.record.mutations(mark);
   const calls = (mark: number, op: string) => h.aws.world.record.since(mark).filter((c) => c.op === op && !c.error);

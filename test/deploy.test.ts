@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeDeployGateway } from '../src/aws/codedeploy.js';
 import { parseConfig } from '../src/config/load.js';
-import { textOf, type SlackMessage } from './support/fake-slack.js';
+import { textOf, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 
 const CH = 'C0PROD001';
@@ -54,9 +54,7 @@ describe('/deploy (CodeDeploy blue/green)', () => {
   });
   afterAll(async () => h.close());
 
-  const latest = (): SlackMessage => h.slack.messages(CH).at(-1)!;
-  const waitLatest = (needle: string, timeoutMs = 30_000) =>
-    h.slack.waitFor(() => (textOf(latest().blocks).includes(needle) ? latest() : undefined), { timeoutMs, message: `latest message lacks "${needle}"` });
+  const { waitLatest } = latestIn(() => h.slack, CH, 30_000);
   const green = (listener: string, name: string) => h.aws.world.elbv2.evaluate(listener, { path: '/', sourceIp: '198.51.100.7' }).targetGroups?.[h.aws.world.elbv2.targetGroupArnByName(name)!] ?? 0;
 
   it('refuses bad input with the form, and --dry-run shows the diff and the AppSpec without changing anything', async () => {
