@@ -5,6 +5,7 @@ import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ModifyListenerCommand,
@@ -56,6 +57,8 @@ export interface Rule {
   conditions: Condition[];
   /** The terminal action (forward, fixed-response or redirect); undefined if the rule only authenticates. */
   action: Action | undefined;
+  /** Every action exactly as AWS returned it, in order (authenticate-* included): what a rewrite must keep. */
+  actions: SdkAction[];
 }
 
 export interface LoadBalancer {
@@ -182,6 +185,44 @@ function fromAction(a: Action): SdkAction {
   };
 }
 
+/**
+ * An action as AWS returned it, made fit to send back unchanged. AWS never returns an OIDC client secret, so a
+ * rewrite says UseExistingClientSecret (valid on ModifyRule/ModifyListener only); a weighted forward names its target
+ * groups in ForwardConfig alone (AWS refuses TargetGroupArn next to more than one group).
+ */
+export function actionForWrite(a: SdkAction): SdkAction {
+  const out = structuredClone(a);
+  if (out.Type === 'authenticate-oidc' && out.AuthenticateOidcConfig) {
+    delete out.AuthenticateOidcConfig.ClientSecret;
+    out.AuthenticateOidcConfig.UseExistingClientSecret = true;
+  }
+  if (out.Type === 'forward' && out.ForwardConfig?.TargetGroups?.length) delete out.TargetGroupArn;
+  return out;
+}
+
+/**
+ * The same action list with only the forward's weights changed: other actions, their order, the forward's stickiness
+ * and any target group not named keep what AWS holds. Groups named but absent are appended.
+ */
+export function withWeights(actions: SdkAction[], weights: Record<string, number>, what: string): SdkAction[] {
+  const at = actions.findIndex((a) => a.Type === 'forward');
+  if (at < 0) {
+    const kind = actions.find((a) => a.Type === 'fixed-response' || a.Type === 'redirect')?.Type ?? 'empty';
+    throw new AwsGatewayError(AwsErrorCode.invalid, `${what} does not forward to target groups (it is ${kind}) — the bot changes weights only on a forward action and leaves this one alone`);
+  }
+  const fwd = actions[at]!;
+  const tuples = fwd.ForwardConfig?.TargetGroups?.length ? fwd.ForwardConfig.TargetGroups : [{ TargetGroupArn: fwd.TargetGroupArn, Weight: 1 }];
+  const named = new Set(Object.keys(weights));
+  const groups = [
+    ...tuples.map((t) => (t.TargetGroupArn !== undefined && named.has(t.TargetGroupArn) ? { ...t, Weight: weights[t.TargetGroupArn] } : t)),
+    ...Object.entries(weights)
+      .filter(([arn]) => !tuples.some((t) => t.TargetGroupArn === arn))
+      .map(([arn, w]) => ({ TargetGroupArn: arn, Weight: w })),
+  ];
+  const forward: SdkAction = { ...fwd, ForwardConfig: { ...(fwd.ForwardConfig ?? {}), TargetGroups: groups } };
+  return actions.map((a, i) => actionForWrite(i === at ? forward : a));
+}
+
 function checkWeights(weights: Record<string, number>, what: string): void {
   const entries = Object.entries(weights);
   if (entries.length === 0 || entries.length > MAX_WEIGHTED_TARGET_GROUPS) {
@@ -213,7 +254,7 @@ export class Elbv2Gateway {
         const page = await this.client.send(new DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
         for (const r of page.Rules ?? []) {
           const isDefault = r.IsDefault === true || r.Priority === 'default';
-          out.push({ arn: r.RuleArn ?? '', priority: isDefault ? 'default' : Number(r.Priority), isDefault, conditions: (r.Conditions ?? []).map(toCondition), action: toAction(r.Actions) });
+          out.push({ arn: r.RuleArn ?? '', priority: isDefault ? 'default' : Number(r.Priority), isDefault, conditions: (r.Conditions ?? []).map(toCondition), action: toAction(r.Actions), actions: r.Actions ?? [] });
         }
         marker = page.NextMarker;
       } while (marker);
@@ -225,14 +266,20 @@ export class Elbv2Gateway {
   }
 
   /** Creates a rule and returns its ARN; a taken priority is a `conflict`, the 100-rule limit `invalid`. */
-  async createRule(listenerArn: string, priority: number, conditions: Condition[], action: Action, hint?: string): Promise<string> {
+  async createRule(listenerArn: string, priority: number, conditions: Condition[], action: Action, hint?: string, tags?: Record<string, string>): Promise<string> {
     if (!Number.isInteger(priority) || priority < 1 || priority > MAX_PRIORITY) {
       throw new AwsGatewayError(AwsErrorCode.invalid, `rule priority ${priority} is outside 1–${MAX_PRIORITY}`);
     }
     if (action.type === 'forward') checkWeights(action.targetGroups, `new rule on ${listenerArn}`);
     try {
       const res = await this.client.send(
-        new CreateRuleCommand({ ListenerArn: listenerArn, Priority: priority, Conditions: conditions.map(fromCondition), Actions: [fromAction(action)] }),
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: priority,
+          Conditions: conditions.map(fromCondition),
+          Actions: [fromAction(action)],
+          ...(tags && Object.keys(tags).length ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
+        }),
       );
       return res.Rules?.[0]?.RuleArn ?? '';
     } catch (err) {
@@ -245,6 +292,22 @@ export class Elbv2Gateway {
       }
       throw translate(err, `creating a rule on listener ${listenerArn} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
     }
+  }
+
+  /** The tags of rules (DescribeTags takes 20 ARNs a call), ARN → key → value; a rule without tags maps to {}. */
+  async ruleTags(ruleArns: string[], hint?: string): Promise<Map<string, Record<string, string>>> {
+    const out = new Map<string, Record<string, string>>();
+    for (let i = 0; i < ruleArns.length; i += 20) {
+      const batch = ruleArns.slice(i, i + 20);
+      try {
+        const res = await this.client.send(new DescribeTagsCommand({ ResourceArns: batch }));
+        for (const d of res.TagDescriptions ?? []) out.set(d.ResourceArn ?? '', Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+      } catch (err) {
+        throw translate(err, `tags of rules ${batch.join(', ')} in ${this.ctx.region}`, hint ?? `a rule may have been deleted meanwhile; read the listener again`, ['RuleNotFoundException']);
+      }
+    }
+    for (const arn of ruleArns) if (!out.has(arn)) out.set(arn, {});
+    return out;
   }
 
   async deleteRule(ruleArn: string, hint?: string): Promise<void> {
@@ -298,10 +361,16 @@ export class Elbv2Gateway {
     return action.targetGroups;
   }
 
-  /** Sets the weights in one call: ModifyRule for a rule, ModifyListener for the default action (which it replaces). */
+  /**
+   * Sets the weights in one write: ModifyRule for a rule, ModifyListener for the default action. A read-modify-write
+   * of the whole action list: authenticate-* actions, order, stickiness and other target groups stay as AWS has them.
+   */
   async setForwardWeights(listenerArn: string, ruleArn: string | undefined, weights: Record<string, number>, hint?: string): Promise<void> {
     checkWeights(weights, ruleArn ?? listenerArn);
-    const actions = [fromAction({ type: 'forward', targetGroups: weights })];
+    const current = await this.rawActions(listenerArn, ruleArn, hint);
+    const actions = withWeights(current, weights, ruleArn ?? `the default action of listener ${listenerArn}`);
+    const forward = actions.find((a) => a.Type === 'forward');
+    checkWeights(Object.fromEntries((forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [t.TargetGroupArn ?? '', t.Weight ?? 1])), ruleArn ?? listenerArn);
     try {
       if (ruleArn) await this.client.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: actions }));
       else await this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: actions }));
@@ -347,6 +416,20 @@ export class Elbv2Gateway {
       throw translate(err, `load balancer ${lbArn} in ${this.ctx.region}`, hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
     }
     return out;
+  }
+
+  /** The action list of a rule, or of a listener's default action, exactly as AWS returns it. */
+  private async rawActions(listenerArn: string, ruleArn: string | undefined, hint?: string): Promise<SdkAction[]> {
+    try {
+      if (ruleArn) {
+        const res = await this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+        return res.Rules?.[0]?.Actions ?? [];
+      }
+      const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+      return res.Listeners?.[0]?.DefaultActions ?? [];
+    } catch (err) {
+      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `listener ${listenerArn}`} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
+    }
   }
 
   private async listener(listenerArn: string, hint?: string): Promise<Listener> {

@@ -23,6 +23,8 @@ const MAX_PRIORITY = 50_000;
 const MAX_WEIGHTED_TARGET_GROUPS = 5;
 const MAX_WEIGHT = 999;
 const MAX_FIXED_BODY = 1024;
+const MAX_TAGS = 50;
+const MAX_CONDITION_VALUES = 5; // "Condition values per rule", not adjustable
 const FIXED_CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'] as const;
 const CONDITION_FIELDS = ['path-pattern', 'host-header', 'source-ip', 'http-header', 'http-request-method', 'query-string'] as const;
 
@@ -71,8 +73,16 @@ interface SimListener {
   port: number;
   protocol: string;
 }
+export interface SimAuth {
+  /** The config's scalar fields as AWS returns them (ClientSecret never among them). */
+  config: Record<string, string>;
+  extraParams: Record<string, string>;
+  /** authenticate-oidc: kept, never returned (AWS does not return it either). */
+  secret?: string;
+}
 export interface SimAction {
-  type: 'forward' | 'fixed-response' | 'redirect';
+  type: 'forward' | 'fixed-response' | 'redirect' | 'authenticate-oidc' | 'authenticate-cognito';
+  auth?: SimAuth;
   order?: number;
   /** forward: the weighted target groups (one entry with weight 1 when given as TargetGroupArn). */
   targetGroups?: { arn: string; weight: number }[];
@@ -88,7 +98,7 @@ export interface SimCondition {
   /** http-header's header name. */
   headerName?: string;
 }
-interface SimRule {
+export interface SimRule {
   arn: string;
   listenerArn: string;
   priority: number | 'default';
@@ -112,6 +122,8 @@ interface SimTargetGroup {
 
 export interface Evaluation {
   kind: 'forward' | 'fixed-response' | 'redirect';
+  /** The authenticate-* action the request must pass first, if the matching rule has one. */
+  authenticate?: string;
   status?: number;
   targetGroups?: Record<string, number>;
   location?: string;
@@ -123,8 +135,17 @@ export interface Evaluation {
 const members = (items: string[]) => items.map((i) => `<member>${i}</member>`).join('');
 const scalarMembers = (values: string[]) => values.map((v) => `<member>${xmlEscape(v)}</member>`).join('');
 
+function authXml(a: SimAction): string {
+  if (!a.auth) return '';
+  const tag = a.type === 'authenticate-oidc' ? 'AuthenticateOidcConfig' : 'AuthenticateCognitoConfig';
+  const scalars = Object.entries(a.auth.config).map(([k, v]) => xmlEl(k, v)).join('');
+  const extra = Object.entries(a.auth.extraParams);
+  const map = extra.length ? `<AuthenticationRequestExtraParams>${extra.map(([k, v]) => `<entry>${xmlEl('key', k)}${xmlEl('value', v)}</entry>`).join('')}</AuthenticationRequestExtraParams>` : '';
+  return `<${tag}>${scalars}${map}</${tag}>`;
+}
+
 function actionXml(a: SimAction): string {
-  let inner = xmlEl('Type', a.type) + xmlEl('Order', a.order);
+  let inner = xmlEl('Type', a.type) + xmlEl('Order', a.order) + authXml(a);
   if (a.type === 'forward' && a.targetGroups) {
     const only = a.targetGroups.length === 1 ? a.targetGroups[0] : undefined;
     if (only) inner += xmlEl('TargetGroupArn', only.arn);
@@ -203,6 +224,7 @@ export class Elbv2Sim {
   private readonly listeners = new Map<string, SimListener>();
   private readonly rules = new Map<string, SimRule>();
   private readonly targetGroups = new Map<string, SimTargetGroup>();
+  private readonly tags = new Map<string, [string, string][]>();
   private counter = 0;
 
   constructor(readonly world: World) {}
@@ -295,8 +317,9 @@ export class Elbv2Sim {
     const rule = this.listenerRules(listenerArn).find((r) => r.priority === 'default' || r.conditions.every((c) => this.matches(c, req)));
     const action = rule?.actions.find((a) => a.type === 'forward' || a.type === 'fixed-response' || a.type === 'redirect');
     if (!rule || !action) throw new Error(`sandbox: listener ${listenerArn} has no terminal action`);
+    const auth = rule.actions.find((a) => a.type.startsWith('authenticate-'));
     if (action.type === 'forward') {
-      return { kind: 'forward', ruleArn: rule.arn, targetGroups: Object.fromEntries((action.targetGroups ?? []).map((t) => [t.arn, t.weight])) };
+      return { kind: 'forward', ruleArn: rule.arn, targetGroups: Object.fromEntries((action.targetGroups ?? []).map((t) => [t.arn, t.weight])), ...(auth ? { authenticate: auth.type } : {}) };
     }
     if (action.type === 'fixed-response') return { kind: 'fixed-response', ruleArn: rule.arn, status: Number(action.fixed?.statusCode) };
     const r = action.redirect!;
@@ -392,6 +415,7 @@ export class Elbv2Sim {
           priority: r.priority,
           conditions: r.conditions.map((c) => `${c.field}${c.headerName ? `(${c.headerName})` : ''}=${c.values.join(',')}`),
           action: r.actions.map((a) => this.actionSummary(a)).join(' + '),
+          ...(this.tags.get(r.arn)?.length ? { tags: Object.fromEntries(this.tags.get(r.arn)!) } : {}),
         })),
       })),
       targetGroups: [...this.targetGroups.values()].map((tg) => ({
@@ -432,7 +456,7 @@ export class Elbv2Sim {
       ModifyListener: (p) => {
         const listener = this.listener(p.ListenerArn);
         const actions = queryList(p, 'DefaultActions');
-        if (actions.length) this.defaultRule(listener.arn)!.actions = this.parseActions(actions, listener.lbArn);
+        if (actions.length) this.defaultRule(listener.arn)!.actions = this.parseActions(actions, listener, this.defaultRule(listener.arn)!.actions);
         if (p.Port) listener.port = int(p.Port, 'Port')!;
         if (p.Protocol) listener.protocol = p.Protocol;
         return `<Listeners>${members([this.listenerXml(listener)])}</Listeners>`;
@@ -457,8 +481,10 @@ export class Elbv2Sim {
           throw new AwsError('TooManyRules', `You've reached the limit on the number of rules per load balancer (${RULES_PER_LOAD_BALANCER})`);
         }
         const conditions = this.parseConditions(queryList(p, 'Conditions'));
-        const actions = this.parseActions(queryList(p, 'Actions'), listener.lbArn);
+        const actions = this.parseActions(queryList(p, 'Actions'), listener);
+        const tags = this.parseTags(p);
         const rule = this.addRule(listener.arn, priority, conditions, actions);
+        if (tags.length) this.tags.set(rule.arn, tags);
         return `<Rules>${members([this.ruleXml(rule)])}</Rules>`;
       },
       ModifyRule: (p) => {
@@ -468,7 +494,7 @@ export class Elbv2Sim {
         const actions = queryList(p, 'Actions');
         // Validate both before changing either: a failed call leaves the rule as it was.
         const newConditions = conditions.length ? this.parseConditions(conditions) : rule.conditions;
-        const newActions = actions.length ? this.parseActions(actions, this.listeners.get(rule.listenerArn)!.lbArn) : rule.actions;
+        const newActions = actions.length ? this.parseActions(actions, this.listeners.get(rule.listenerArn)!, rule.actions) : rule.actions;
         rule.conditions = newConditions;
         rule.actions = newActions;
         return `<Rules>${members([this.ruleXml(rule)])}</Rules>`;
@@ -477,6 +503,33 @@ export class Elbv2Sim {
         const rule = this.rule(p.RuleArn);
         if (rule.priority === 'default') throw new AwsError('OperationNotPermitted', 'Default rule cannot be deleted');
         this.rules.delete(rule.arn);
+        this.tags.delete(rule.arn);
+        return '';
+      },
+      DescribeTags: (p) => {
+        const arns = scalarList(p, 'ResourceArns');
+        if (arns.length === 0 || arns.length > 20) throw validation('ResourceArns must name 1 to 20 resources');
+        for (const arn of arns) this.resource(arn);
+        const items = arns.map((arn) => `${xmlEl('ResourceArn', arn)}<Tags>${members((this.tags.get(arn) ?? []).map(([k, v]) => xmlEl('Key', k) + xmlEl('Value', v)))}</Tags>`);
+        return `<TagDescriptions>${members(items)}</TagDescriptions>`;
+      },
+      AddTags: (p) => {
+        const arns = scalarList(p, 'ResourceArns');
+        const add = this.parseTags(p);
+        for (const arn of arns) this.resource(arn);
+        for (const arn of arns) {
+          const now = new Map(this.tags.get(arn) ?? []);
+          for (const [k, v] of add) now.set(k, v);
+          if (now.size > MAX_TAGS) throw new AwsError('TooManyTags', `The quota for the number of tags that can be assigned to a resource (${MAX_TAGS}) has been reached`);
+          this.tags.set(arn, [...now.entries()]);
+        }
+        return '';
+      },
+      RemoveTags: (p) => {
+        const arns = scalarList(p, 'ResourceArns');
+        const keys = new Set(scalarList(p, 'TagKeys'));
+        for (const arn of arns) this.resource(arn);
+        for (const arn of arns) this.tags.set(arn, (this.tags.get(arn) ?? []).filter(([k]) => !keys.has(k)));
         return '';
       },
       SetRulePriorities: (p) => {
@@ -528,6 +581,35 @@ export class Elbv2Sim {
   }
 
   // ── internals ───────────────────────────────────────────────────────────────
+
+  /** Tags as AWS takes them: Tags.member.N.Key/Value; keys 1–128, values 0–256, no `aws:` prefix, at most 50. */
+  private parseTags(p: Record<string, string>): [string, string][] {
+    const tags = queryList(p, 'Tags').map((t): [string, string] => [t.Key ?? '', t.Value ?? '']);
+    if (tags.length > MAX_TAGS) throw new AwsError('TooManyTags', `A resource can have at most ${MAX_TAGS} tags`);
+    for (const [k, v] of tags) {
+      if (k.length < 1 || k.length > 128) throw validation(`Tag key '${k}' must be 1 to 128 characters`);
+      if (k.toLowerCase().startsWith('aws:')) throw validation(`Tag key '${k}' uses the reserved prefix 'aws:'`);
+      if (v.length > 256) throw validation(`The value of tag '${k}' must be at most 256 characters`);
+    }
+    if (new Set(tags.map(([k]) => k)).size !== tags.length) throw new AwsError('DuplicateTagKeys', 'A tag key appears more than once');
+    return tags;
+  }
+
+  /** A taggable resource must exist (rules are what the bot tags; the others answer with no tags). */
+  private resource(arn: string): void {
+    if (arn.includes(':listener-rule/')) this.rule(arn);
+    else if (arn.includes(':listener/')) this.listener(arn);
+    else if (arn.includes(':loadbalancer/')) {
+      if (!this.loadBalancers.has(arn)) this.notFoundLb(arn);
+    } else if (arn.includes(':targetgroup/')) {
+      if (!this.targetGroups.has(arn)) this.notFoundTg(arn);
+    } else throw validation(`'${arn}' is not a valid resource ARN`);
+  }
+
+  /** Test helper: a rule's tags, key → value. */
+  ruleTags(ruleArn: string): Record<string, string> {
+    return Object.fromEntries(this.tags.get(ruleArn) ?? []);
+  }
 
   private notFoundLb(what: string): never {
     throw new AwsError('LoadBalancerNotFound', `One or more load balancers not found: '${what}'`);
@@ -673,6 +755,13 @@ export class Elbv2Sim {
 
   private parseConditions(raw: Record<string, string>[]): SimCondition[] {
     if (raw.length === 0) throw validation('A rule must have at least one condition');
+    const parsed = this.parseConditionList(raw);
+    const values = parsed.reduce((n, c) => n + c.values.length, 0);
+    if (values > MAX_CONDITION_VALUES) throw validation(`A rule can have at most ${MAX_CONDITION_VALUES} condition values; this one has ${values}`);
+    return parsed;
+  }
+
+  private parseConditionList(raw: Record<string, string>[]): SimCondition[] {
     return raw.map((c) => {
       const field = c.Field ?? '';
       if (!(CONDITION_FIELDS as readonly string[]).includes(field)) throw validation(`Condition field '${field}' must be one of [${CONDITION_FIELDS.join(', ')}]`);
@@ -694,11 +783,19 @@ export class Elbv2Sim {
     });
   }
 
-  private parseActions(raw: Record<string, string>[], lbArn: string): SimAction[] {
+  /** `previous`: the actions being replaced (ModifyRule/ModifyListener), for UseExistingClientSecret. */
+  private parseActions(raw: Record<string, string>[], listener: SimListener, previous?: SimAction[]): SimAction[] {
+    const lbArn = listener.lbArn;
     if (raw.length === 0) throw validation('At least one action is required');
-    const actions = raw.map((a, i) => this.parseAction(a, i + 1));
+    const actions = raw.map((a, i) => this.parseAction(a, i + 1, previous));
     const terminal = actions.filter((a) => ['forward', 'fixed-response', 'redirect'].includes(a.type));
     if (terminal.length !== 1) throw new AwsError('InvalidLoadBalancerAction', 'A rule must have exactly one forward, fixed-response or redirect action');
+    if (new Set(actions.map((a) => a.order)).size !== actions.length) throw new AwsError('InvalidLoadBalancerAction', 'Action orders must be unique');
+    const last = Math.max(...actions.map((a) => a.order ?? 0));
+    if (terminal[0]!.order !== last) throw new AwsError('InvalidLoadBalancerAction', `The ${terminal[0]!.type} action must be the last action (it has order ${terminal[0]!.order}, another action has order ${last})`);
+    const auths = actions.filter((a) => a.type.startsWith('authenticate-'));
+    if (auths.length > 1) throw new AwsError('InvalidLoadBalancerAction', 'A rule can have at most one authenticate action');
+    if (auths.length && listener.protocol !== 'HTTPS') throw new AwsError('InvalidLoadBalancerAction', `Authenticate actions are supported only on HTTPS listeners; listener ${listener.arn} is ${listener.protocol}`);
     for (const a of actions) {
       for (const t of a.targetGroups ?? []) {
         if (!this.targetGroups.has(t.arn)) this.notFoundTg(t.arn);
@@ -714,9 +811,45 @@ export class Elbv2Sim {
     return actions;
   }
 
-  private parseAction(a: Record<string, string>, position: number): SimAction {
+  private parseAuth(a: Record<string, string>, type: 'authenticate-oidc' | 'authenticate-cognito', previous?: SimAction[]): SimAuth {
+    const prefix = type === 'authenticate-oidc' ? 'AuthenticateOidcConfig.' : 'AuthenticateCognitoConfig.';
+    const config: Record<string, string> = {};
+    const extraParams: Record<string, string> = {};
+    const entries = new Map<string, { key?: string; value?: string }>();
+    let secret: string | undefined;
+    let useExisting = false;
+    for (const [k, v] of Object.entries(a)) {
+      if (!k.startsWith(prefix)) continue;
+      const field = k.slice(prefix.length);
+      const m = /^AuthenticationRequestExtraParams\.entry\.(\d+)\.(key|value)$/.exec(field);
+      if (m) {
+        const e = entries.get(m[1]!) ?? {};
+        e[m[2] as 'key' | 'value'] = v;
+        entries.set(m[1]!, e);
+      } else if (field === 'ClientSecret') secret = v;
+      else if (field === 'UseExistingClientSecret') useExisting = v === 'true';
+      else config[field] = v;
+    }
+    for (const e of [...entries.entries()].sort((x, y) => Number(x[0]) - Number(y[0])).map(([, e]) => e)) extraParams[e.key ?? ''] = e.value ?? '';
+    const required = type === 'authenticate-oidc' ? ['Issuer', 'AuthorizationEndpoint', 'TokenEndpoint', 'UserInfoEndpoint', 'ClientId'] : ['UserPoolArn', 'UserPoolClientId', 'UserPoolDomain'];
+    for (const f of required) if (!config[f]) throw validation(`${prefix}${f} is required for a ${type} action`);
+    if (config.OnUnauthenticatedRequest !== undefined && !['deny', 'allow', 'authenticate'].includes(config.OnUnauthenticatedRequest)) {
+      throw validation(`OnUnauthenticatedRequest '${config.OnUnauthenticatedRequest}' must be one of [deny, allow, authenticate]`);
+    }
+    if (config.SessionTimeout !== undefined) int(config.SessionTimeout, 'SessionTimeout');
+    if (type === 'authenticate-oidc' && secret === undefined) {
+      // AWS never returns the secret: a rewrite must say UseExistingClientSecret, and only a modify can.
+      const old = previous?.find((x) => x.type === 'authenticate-oidc')?.auth?.secret;
+      if (!useExisting || old === undefined) throw validation('You must specify a client secret for an authenticate-oidc action (or UseExistingClientSecret when modifying an existing one)');
+      secret = old;
+    }
+    return { config, extraParams, ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  private parseAction(a: Record<string, string>, position: number, previous?: SimAction[]): SimAction {
     const type = a.Type ?? '';
     const order = int(a.Order, 'Order') ?? position;
+    if (type === 'authenticate-oidc' || type === 'authenticate-cognito') return { type, order, auth: this.parseAuth(a, type, previous) };
     if (type === 'forward') {
       const tuples = queryList(a, 'ForwardConfig.TargetGroups').map((t) => ({ arn: t.TargetGroupArn ?? '', weight: int(t.Weight, 'Weight') ?? 1 }));
       if (a.TargetGroupArn && tuples.length > 1) throw validation('You cannot specify both a target group ARN and a forward config with more than one target group');
@@ -734,6 +867,9 @@ export class Elbv2Sim {
       if (new Set(targetGroups.map((t) => t.arn)).size !== targetGroups.length) throw validation('A target group can be listed only once in a forward action');
       const enabled = a['ForwardConfig.TargetGroupStickinessConfig.Enabled'];
       const stickiness = enabled !== undefined ? { enabled: enabled === 'true', durationSeconds: int(a['ForwardConfig.TargetGroupStickinessConfig.DurationSeconds'], 'DurationSeconds') } : undefined;
+      if (stickiness?.enabled && (stickiness.durationSeconds === undefined || stickiness.durationSeconds < 1 || stickiness.durationSeconds > 604_800)) {
+        throw validation('TargetGroupStickinessConfig.DurationSeconds must be between 1 and 604800 when stickiness is enabled');
+      }
       return { type, order, targetGroups, plainTargetGroup: tuples.length === 0, ...(stickiness ? { stickiness } : {}) };
     }
     if (type === 'fixed-response') {
@@ -765,12 +901,12 @@ export class Elbv2Sim {
       if (redirect.path !== undefined && !redirect.path.startsWith('/')) throw validation("Redirect path must start with '/'");
       return { type, order, redirect };
     }
-    if (type.startsWith('authenticate-')) throw new AwsError('InvalidLoadBalancerAction', `The sandbox does not simulate '${type}' actions`);
     throw validation(`Action type '${type}' must be one of [forward, authenticate-oidc, authenticate-cognito, redirect, fixed-response]`);
   }
 
   private actionSummary(a: SimAction): string {
-    if (a.type === 'forward') return `forward ${(a.targetGroups ?? []).map((t) => `${parseArn(t.arn)?.lbName ?? t.arn}:${t.weight}`).join(',')}`;
+    if (a.auth) return `${a.type} ${a.auth.config.ClientId ?? a.auth.config.UserPoolClientId ?? ''}`;
+    if (a.type === 'forward') return `forward ${(a.targetGroups ?? []).map((t) => `${parseArn(t.arn)?.lbName ?? t.arn}:${t.weight}`).join(',')}${a.stickiness?.enabled ? ` sticky ${a.stickiness.durationSeconds ?? ''}s` : ''}`;
     if (a.type === 'fixed-response') return `fixed-response ${a.fixed?.statusCode ?? ''}`;
     const r = a.redirect;
     return `redirect ${r?.statusCode ?? ''} ${r?.protocol ?? '#{protocol}'}://${r?.host ?? '#{host}'}${r?.path ?? '/#{path}'}`;
