@@ -19,6 +19,10 @@ export interface RecordSet {
   ttl?: number;
   values: string[];
   aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  /** The health check Route 53 consults before answering with this record (weighted canaries often have one). */
+  healthCheckId?: string;
+  /** Every other field AWS returned (Failover, Region, GeoLocation, MultiValueAnswer, CidrRoutingConfig, …), sent back as it came. */
+  extra?: Partial<ResourceRecordSet>;
 }
 
 export interface WeightedPair {
@@ -42,6 +46,10 @@ const bareId = (id: string) => id.replace(/^\/(hostedzone|change)\//, '');
 
 function toRecord(r: ResourceRecordSet): RecordSet {
   const out: RecordSet = { name: r.Name ?? '', type: r.Type ?? '', values: (r.ResourceRecords ?? []).map((v) => v.Value ?? '') };
+  const { Name: _n, Type: _t, SetIdentifier: _s, Weight: _w, TTL: _ttl, ResourceRecords: _rr, AliasTarget: _a, HealthCheckId, ...rest } = r;
+  if (HealthCheckId !== undefined) out.healthCheckId = HealthCheckId;
+  const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<ResourceRecordSet>;
+  if (Object.keys(extra).length) out.extra = extra;
   if (r.SetIdentifier !== undefined) out.setIdentifier = r.SetIdentifier;
   if (r.Weight !== undefined) out.weight = r.Weight;
   if (r.TTL !== undefined) out.ttl = r.TTL;
@@ -53,6 +61,7 @@ function toRecord(r: ResourceRecordSet): RecordSet {
 
 function fromRecord(r: RecordSet): ResourceRecordSet {
   return {
+    ...(r.extra ?? {}),
     Name: r.name,
     Type: r.type as RRType,
     ...(r.setIdentifier !== undefined ? { SetIdentifier: r.setIdentifier } : {}),
@@ -62,6 +71,7 @@ function fromRecord(r: RecordSet): ResourceRecordSet {
     ...(r.aliasTarget
       ? { AliasTarget: { HostedZoneId: r.aliasTarget.hostedZoneId, DNSName: r.aliasTarget.dnsName, EvaluateTargetHealth: r.aliasTarget.evaluateTargetHealth } }
       : {}),
+    ...(r.healthCheckId !== undefined ? { HealthCheckId: r.healthCheckId } : {}),
   };
 }
 

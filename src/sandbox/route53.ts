@@ -19,6 +19,12 @@ export interface SimRecordSet {
   ttl?: number;
   values: string[];
   aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  healthCheckId?: string;
+  /** Routing policies other than weighted: each one alone makes a set identifier valid. */
+  region?: string;
+  failover?: 'PRIMARY' | 'SECONDARY';
+  multiValueAnswer?: boolean;
+  geoLocation?: { continentCode?: string; countryCode?: string; subdivisionCode?: string };
 }
 
 interface SimZone {
@@ -99,16 +105,35 @@ function describe(r: { name: string; type: string; setIdentifier?: string }): st
 
 /** DELETE must name the record exactly as it is: every field, values in any order. */
 const canonical = (r: SimRecordSet) =>
-  JSON.stringify([r.name, r.type, r.setIdentifier ?? null, r.weight ?? null, r.ttl ?? null, [...r.values].sort(), r.aliasTarget ? [r.aliasTarget.hostedZoneId, r.aliasTarget.dnsName, r.aliasTarget.evaluateTargetHealth] : null]);
+  JSON.stringify([
+    r.name,
+    r.type,
+    r.setIdentifier ?? null,
+    r.weight ?? null,
+    r.ttl ?? null,
+    [...r.values].sort(),
+    r.aliasTarget ? [r.aliasTarget.hostedZoneId, r.aliasTarget.dnsName, r.aliasTarget.evaluateTargetHealth] : null,
+    r.healthCheckId ?? null,
+    r.region ?? null,
+    r.failover ?? null,
+    r.multiValueAnswer ?? null,
+    r.geoLocation ? [r.geoLocation.continentCode ?? null, r.geoLocation.countryCode ?? null, r.geoLocation.subdivisionCode ?? null] : null,
+  ]);
 const sameRecord = (a: SimRecordSet, b: SimRecordSet) => canonical(a) === canonical(b);
 
 function recordXml(r: SimRecordSet): string {
-  let inner = xmlEl('Name', r.name) + xmlEl('Type', r.type) + xmlEl('SetIdentifier', r.setIdentifier) + xmlEl('Weight', r.weight) + xmlEl('TTL', r.ttl);
+  let inner = xmlEl('Name', r.name) + xmlEl('Type', r.type) + xmlEl('SetIdentifier', r.setIdentifier) + xmlEl('Weight', r.weight) + xmlEl('Region', r.region);
+  if (r.geoLocation) {
+    const g = r.geoLocation;
+    inner += `<GeoLocation>${xmlEl('ContinentCode', g.continentCode)}${xmlEl('CountryCode', g.countryCode)}${xmlEl('SubdivisionCode', g.subdivisionCode)}</GeoLocation>`;
+  }
+  inner += xmlEl('Failover', r.failover) + xmlEl('MultiValueAnswer', r.multiValueAnswer) + xmlEl('TTL', r.ttl);
   if (r.values.length) inner += `<ResourceRecords>${r.values.map((v) => `<ResourceRecord>${xmlEl('Value', v)}</ResourceRecord>`).join('')}</ResourceRecords>`;
   if (r.aliasTarget) {
     const a = r.aliasTarget;
     inner += `<AliasTarget>${xmlEl('HostedZoneId', a.hostedZoneId)}${xmlEl('DNSName', a.dnsName)}${xmlEl('EvaluateTargetHealth', a.evaluateTargetHealth)}</AliasTarget>`;
   }
+  inner += xmlEl('HealthCheckId', r.healthCheckId);
   return `<ResourceRecordSet>${inner}</ResourceRecordSet>`;
 }
 
@@ -331,6 +356,30 @@ export class Route53Sim {
     }
     const ttl = childText(n, 'TTL');
     if (ttl !== undefined) rec.ttl = Number(ttl);
+    const healthCheckId = childText(n, 'HealthCheckId');
+    if (healthCheckId !== undefined) {
+      // Route 53 health check ids are UUIDs; the sandbox has no health checks API, so any well-formed id exists.
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(healthCheckId)) throw new AwsError('NoSuchHealthCheck', `No health check exists with the specified ID ${healthCheckId}`, 404);
+      rec.healthCheckId = healthCheckId;
+    }
+    const region = childText(n, 'Region');
+    if (region !== undefined) rec.region = region;
+    const failover = childText(n, 'Failover');
+    if (failover !== undefined) {
+      if (failover !== 'PRIMARY' && failover !== 'SECONDARY') throw invalidInput(field('failover'), failover, 'Member must satisfy enum value set: [PRIMARY, SECONDARY]');
+      rec.failover = failover;
+    }
+    const multi = childText(n, 'MultiValueAnswer');
+    if (multi !== undefined) rec.multiValueAnswer = multi === 'true';
+    const geo = child(n, 'GeoLocation');
+    if (geo) {
+      const g: NonNullable<SimRecordSet['geoLocation']> = {};
+      for (const [k, f] of [['ContinentCode', 'continentCode'], ['CountryCode', 'countryCode'], ['SubdivisionCode', 'subdivisionCode']] as const) {
+        const v = childText(geo, k);
+        if (v !== undefined) g[f] = v;
+      }
+      rec.geoLocation = g;
+    }
     rec.values = (child(n, 'ResourceRecords')?.children ?? []).map((r) => childText(r, 'Value') ?? '');
     const alias = child(n, 'AliasTarget');
     if (alias) {
@@ -368,8 +417,11 @@ export class Route53Sim {
   }
 
   private validate(z: SimZone, records: SimRecordSet[], rec: SimRecordSet, at: number): string | undefined {
-    if (rec.weight !== undefined && rec.setIdentifier === undefined) return `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer], but found none in Change with ${describe(rec)}`;
-    if (rec.setIdentifier !== undefined && rec.weight === undefined) return `Invalid request: Missing field 'Weight' in Change with ${describe(rec)}`;
+    const policies = [rec.weight !== undefined, rec.region !== undefined, rec.failover !== undefined, rec.geoLocation !== undefined, rec.multiValueAnswer !== undefined].filter(Boolean).length;
+    if (policies > 0 && rec.setIdentifier === undefined) return `Invalid request: Missing field 'SetIdentifier' in Change with ${describe(rec)}`;
+    if (rec.setIdentifier !== undefined && policies !== 1) {
+      return `Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer], but found ${policies === 0 ? 'none' : policies} in Change with ${describe(rec)}`;
+    }
     if (rec.aliasTarget) {
       if (rec.ttl !== undefined || rec.values.length) return `Invalid request: an alias record set ${describe(rec)} cannot have TTL or ResourceRecords`;
       const target = rec.aliasTarget.dnsName.replace(/^dualstack\./, '').replace(/\.$/, '');
