@@ -57,8 +57,13 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
   const maintenanceAlb = (envName: string): MaintenanceAlb => {
     const { elbv2 } = gateways(envName);
     return {
-      rules: async (listenerArn, hint) => (await elbv2.rules(listenerArn, hint)).map(toListenerRule),
-      createRule: (listenerArn, priority, conditions, action) => elbv2.createRule(listenerArn, priority, conditions, action),
+      rules: async (listenerArn, hint) => {
+        const rules = await elbv2.rules(listenerArn, hint);
+        // The bot's mark is a tag: read the tags of every rule but the default one (which cannot carry tags).
+        const tags = await elbv2.ruleTags(rules.filter((r) => !r.isDefault).map((r) => r.arn), hint);
+        return rules.map((r) => ({ ...toListenerRule(r), ...(r.isDefault ? {} : { tags: tags.get(r.arn) ?? {} }) }));
+      },
+      createRule: (listenerArn, priority, conditions, action, tags) => elbv2.createRule(listenerArn, priority, conditions, action, undefined, tags),
       deleteRule: (arn) => elbv2.deleteRule(arn),
       setRulePriority: (arn, priority) => elbv2.setRulePriority(arn, priority),
     };

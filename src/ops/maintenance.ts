@@ -19,11 +19,14 @@ export interface ListenerRule {
   priority: number | undefined;
   conditions: RuleCondition[];
   action: RuleAction | undefined;
+  /** The rule's ELBv2 tags (the default rule has none): the bot's mark is read from here. */
+  tags?: Record<string, string>;
 }
 
 export interface MaintenanceAlb {
   rules(listenerArn: string, hint: string): Promise<ListenerRule[]>;
-  createRule(listenerArn: string, priority: number, conditions: RuleCondition[], action: RuleAction): Promise<string>;
+  /** Creates a rule carrying these tags (ELBv2 CreateRule Tags: the mark and the rule appear in one call). */
+  createRule(listenerArn: string, priority: number, conditions: RuleCondition[], action: RuleAction, tags: Record<string, string>): Promise<string>;
   deleteRule(ruleArn: string): Promise<void>;
   setRulePriority(ruleArn: string, priority: number): Promise<void>;
 }
@@ -46,29 +49,171 @@ export interface ListenerChange {
 
 const numbered = (rules: ListenerRule[]) => rules.filter((r): r is ListenerRule & { priority: number } => r.priority !== undefined);
 
+// ── the bot's mark (ELBv2 rule tags, given at CreateRule) ──────────────────────
+
+export const MARK_OWNER_KEY = 'ecs-chatops:owner';
+export const MARK_OWNER = 'ecs-chatops';
+export const MARK_PURPOSE_KEY = 'ecs-chatops:purpose';
+export const MARK_PURPOSE = 'maintenance';
+
+export function maintenanceMark(envName: string, l: ListenerConfig): Record<string, string> {
+  return { [MARK_OWNER_KEY]: MARK_OWNER, [MARK_PURPOSE_KEY]: MARK_PURPOSE, 'ecs-chatops:env': envName, 'ecs-chatops:listener': l.name };
+}
+
+/** A rule the bot created for maintenance: it carries the mark. Nothing else is the bot's, however it answers. */
+export const isMaintenanceRule = (r: ListenerRule): boolean => r.tags?.[MARK_OWNER_KEY] === MARK_OWNER && r.tags[MARK_PURPOSE_KEY] === MARK_PURPOSE;
+
+/** Application rules that answer like maintenance but carry no mark: reported, never touched. */
+export function lookalikeRules(l: ListenerConfig, rules: ListenerRule[]): (ListenerRule & { priority: number })[] {
+  if (l.ruleArn) return [];
+  const action = maintenanceAction(l);
+  return numbered(rules).filter((r) => !isMaintenanceRule(r) && sameAction(r.action, action));
+}
+
+export function describeLookalikes(l: ListenerConfig, rules: ListenerRule[]): string | undefined {
+  const found = lookalikeRules(l, rules);
+  if (found.length === 0) return undefined;
+  const list = found.map((r) => `${short(r.arn)} (priority ${r.priority})`).join(', ');
+  return `⚠️ *${l.name}*: ${found.length === 1 ? 'rule' : 'rules'} ${list} answer${found.length === 1 ? 's' : ''} like maintenance but ${found.length === 1 ? 'does' : 'do'} not carry the bot's tag ${MARK_OWNER_KEY} — the application's own, left alone.`;
+}
+
 /**
- * Frees `need` priorities above every rule in `others`: when the top is taken, the topmost block of
- * consecutive rules moves down one at a time, bottom-up, so the order traffic sees never changes.
- * AWS does not document a one-call swap as atomic, so each move is its own call, onto a free slot.
+ * Frees `need` priorities above every rule in `others`. When the top is taken, the rules in the way move down
+ * just enough, bottom-up, each straight onto its final priority (which is free when it moves), so the order traffic
+ * sees never changes. AWS does not document a one-call swap as atomic, so each move is its own call.
  */
 export function freeTopSlots(rules: readonly { arn: string; priority: number }[], need: number): { moves: Move[]; slots: number[] } {
-  const at = new Map(rules.map((r) => [r.priority, r.arn]));
+  const sorted = [...rules].sort((a, b) => a.priority - b.priority);
+  const lowest = sorted[0]?.priority ?? need + 1;
+  if (lowest - 1 >= need) return { moves: [], slots: Array.from({ length: need }, (_, i) => lowest - need + i) };
   const moves: Move[] = [];
-  const lowest = () => Math.min(...at.keys(), 50_001);
-  while (lowest() - 1 < need) {
-    // The block of consecutive priorities starting at the top moves down by one, its bottom rule first.
-    const top = at.size === 0 ? need + 1 : lowest();
-    let end = top;
-    while (at.has(end + 1)) end += 1;
-    for (let p = end; p >= top; p -= 1) {
-      const arn = at.get(p)!;
-      at.delete(p);
-      at.set(p + 1, arn);
-      moves.push({ ruleArn: arn, from: p, to: p + 1 });
-    }
+  let floor = need + 1;
+  for (const r of sorted) {
+    const to = Math.max(r.priority, floor);
+    if (to === r.priority) break;
+    moves.push({ ruleArn: r.arn, from: r.priority, to });
+    floor = to + 1;
   }
-  const top = at.size === 0 ? need + 1 : lowest();
-  return { moves, slots: Array.from({ length: need }, (_, i) => top - need + i) };
+  return { moves: moves.reverse(), slots: Array.from({ length: need }, (_, i) => i + 1) };
+}
+
+// ── the allowlist: maintenance rules for everyone but the allowed addresses ──────────
+
+/**
+ * ALB conditions have no "not": maintenance answers the complement of the allowlist instead, so an allowed address
+ * matches none of the bot's rules and meets the listener's own rules, in their own order, with their own
+ * authentication. Per rule: one source-ip condition of at most 3 values (ALB: 3 match evaluations per condition,
+ * 5 per rule — "Condition types for listener rules").
+ */
+export const SOURCE_IPS_PER_RULE = 3;
+export const MAX_MAINTENANCE_RULES = 20;
+
+interface IpRange {
+  v6: boolean;
+  start: bigint;
+  end: bigint;
+}
+
+function parseIp(ip: string): { v6: boolean; value: bigint } | undefined {
+  if (ip.includes(':')) {
+    const [head = '', tail, ...more] = ip.split('::');
+    if (more.length) return undefined;
+    const hs = head ? head.split(':') : [];
+    const ts = tail !== undefined && tail !== '' ? tail.split(':') : [];
+    const fill = tail === undefined ? 0 : 8 - hs.length - ts.length;
+    const groups = [...hs, ...Array<string>(Math.max(0, fill)).fill('0'), ...ts];
+    if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+    return { v6: true, value: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n) };
+  }
+  const parts = ip.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return { v6: false, value: parts.reduce((acc, p) => (acc << 8n) + BigInt(Number(p)), 0n) };
+}
+
+function formatIp(v6: boolean, value: bigint): string {
+  if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  // The longest run of zero groups (two or more) becomes "::" (RFC 5952).
+  let best = { at: -1, len: 1 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j += 1;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.at < 0) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
+}
+
+function cidrRange(cidr: string): IpRange | undefined {
+  const [addr = '', bitsText = ''] = cidr.split('/');
+  const ip = parseIp(addr);
+  if (!ip || !/^\d{1,3}$/.test(bitsText)) return undefined;
+  const width = ip.v6 ? 128n : 32n;
+  const bits = BigInt(bitsText);
+  if (bits > width) return undefined;
+  const size = 1n << (width - bits);
+  const start = (ip.value / size) * size;
+  return { v6: ip.v6, start, end: start + size - 1n };
+}
+
+function rangeToCidrs(v6: boolean, start: bigint, end: bigint): string[] {
+  const width = v6 ? 128n : 32n;
+  const out: string[] = [];
+  let at = start;
+  while (at <= end) {
+    let size = 1n;
+    let bits = width;
+    while (bits > 0n && at % (size * 2n) === 0n && at + size * 2n - 1n <= end) {
+      size *= 2n;
+      bits -= 1n;
+    }
+    out.push(`${formatIp(v6, at)}/${bits}`);
+    at += size;
+  }
+  return out;
+}
+
+/** Every address, IPv4 and IPv6, that is not in the allowlist, as few CIDR blocks as cover it exactly. */
+export function cidrComplement(allow: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v6 of [false, true]) {
+    const max = (1n << (v6 ? 128n : 32n)) - 1n;
+    const ranges = allow
+      .map(cidrRange)
+      .filter((r): r is IpRange => r !== undefined && r.v6 === v6)
+      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    let next = 0n;
+    for (const r of ranges) {
+      if (r.start > next) out.push(...rangeToCidrs(v6, next, r.start - 1n));
+      if (r.end + 1n > next) next = r.end + 1n;
+    }
+    if (next <= max) out.push(...rangeToCidrs(v6, next, max));
+  }
+  return out;
+}
+
+/** The conditions of each maintenance rule: `/*` for everyone, or the allowlist's complement in groups of 3. */
+export function maintenanceConditionSets(l: ListenerConfig): RuleCondition[][] {
+  if (!l.bypass) return [[{ field: 'path-pattern', values: ['/*'] }]];
+  const blocks = cidrComplement(l.bypass.sourceIps);
+  const sets: RuleCondition[][] = [];
+  for (let i = 0; i < blocks.length; i += SOURCE_IPS_PER_RULE) sets.push([{ field: 'source-ip', values: blocks.slice(i, i + SOURCE_IPS_PER_RULE) }]);
+  return sets;
+}
+
+/** Why this listener's allowlist cannot be turned into maintenance rules, or undefined when it can. */
+export function bypassRefusal(l: ListenerConfig, path: string): string | undefined {
+  if (!l.bypass) return undefined;
+  const bad = l.bypass.sourceIps.filter((c) => cidrRange(c) === undefined);
+  if (bad.length) return `${path}.bypass.sourceIps: ${bad.join(', ')} ${bad.length === 1 ? 'is not a CIDR' : 'are not CIDRs'} — write them like 203.0.113.0/24 or 2001:db8::/48`;
+  const n = maintenanceConditionSets(l).length;
+  if (n === 0) return `${path}.bypass.sourceIps lets every address through — maintenance would answer nobody; remove the bypass or narrow it`;
+  if (n > MAX_MAINTENANCE_RULES) {
+    return `${path}.bypass.sourceIps needs ${n} maintenance rules (ALB rules take 3 addresses each and have no "not"), more than the ${MAX_MAINTENANCE_RULES} the bot allows itself — use fewer, wider CIDR blocks (e.g. one /24 instead of single /32 addresses)`;
+  }
+  return undefined;
 }
 
 export function maintenanceAction(l: ListenerConfig): RuleAction {
@@ -90,12 +235,14 @@ export function sameAction(a: RuleAction | undefined, b: RuleAction): boolean {
   return false;
 }
 
-/** Is this listener in maintenance now? Read from AWS: the top rule is the prepared rule or our maintenance action. */
+/**
+ * Is this listener in maintenance now? Read from AWS: the prepared rule is the top rule, or a rule carrying the bot's
+ * mark is on the listener. An unmarked rule that answers like maintenance is the application's, not maintenance.
+ */
 export function listenerInMaintenance(l: ListenerConfig, rules: ListenerRule[]): boolean {
   const top = numbered(rules).sort((a, b) => a.priority - b.priority);
   if (l.ruleArn) return top[0]?.arn === l.ruleArn;
-  const action = maintenanceAction(l);
-  return top.slice(0, 2).some((r) => sameAction(r.action, action));
+  return top.some(isMaintenanceRule);
 }
 
 export const MaintenanceParamsSchema = z.object({ action: z.enum(['start', 'end']) }).strict();
@@ -107,6 +254,8 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
   for (const [i, l] of (env.maintenance?.listeners ?? []).entries()) {
     const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
     const on = listenerInMaintenance(l, rules);
+    const lookalikes = describeLookalikes(l, rules);
+    if (lookalikes) lines.push(lookalikes);
     if (action === 'start' && on) {
       lines.push(`*${l.name}*: already in maintenance — no call`);
       continue;
@@ -116,17 +265,27 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
       continue;
     }
     if (action === 'start') {
+      const refusal = bypassRefusal(l, `environments.${envName}.maintenance.listeners[${i}]`);
+      if (refusal) {
+        lines.push(`*${l.name}*: refused — ${refusal}`);
+        continue;
+      }
       const others = numbered(rules).filter((r) => r.arn !== l.ruleArn);
-      const { moves, slots } = freeTopSlots(others, l.ruleArn ? 1 : l.bypass ? 2 : 1);
+      const sets = l.ruleArn ? [] : maintenanceConditionSets(l);
+      const { moves, slots } = freeTopSlots(others, l.ruleArn ? 1 : sets.length);
       for (const m of moves) lines.push(`*${l.name}*: SetRulePriorities ${short(m.ruleArn)} ${m.from} → ${m.to}`);
       if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${slots[0]}`);
       else {
-        if (l.bypass) lines.push(`*${l.name}*: CreateRule priority ${slots[0]} source-ip ${l.bypass.sourceIps.join(', ')} → forward as today`);
-        lines.push(`*${l.name}*: CreateRule priority ${slots[slots.length - 1]} path /* → ${describeAction(maintenanceAction(l))}`);
+        for (const [k, set] of sets.entries()) {
+          const c = set[0]!;
+          lines.push(`*${l.name}*: CreateRule priority ${slots[k]} ${c.field === 'path-pattern' ? 'path' : 'source-ip'} ${c.values.join(', ')} → ${describeAction(maintenanceAction(l))} (tagged ${MARK_OWNER_KEY})`);
+        }
+        if (l.bypass) lines.push(`*${l.name}*: ${l.bypass.sourceIps.join(', ')} match none of these rules and reach the listener's own rules, unchanged`);
       }
     } else {
       const change = await store.getKv<ListenerChange>(changeKey(envName, l.name));
-      for (const arn of change?.created ?? []) lines.push(`*${l.name}*: DeleteRule ${short(arn)}`);
+      const ours = new Set([...(change?.created ?? []), ...numbered(rules).filter(isMaintenanceRule).map((r) => r.arn)]);
+      for (const arn of ours) lines.push(`*${l.name}*: DeleteRule ${short(arn)}`);
       if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? 'the bottom'}`);
       for (const m of [...(change?.moves ?? [])].reverse()) lines.push(`*${l.name}*: SetRulePriorities ${short(m.ruleArn)} ${m.to} → ${m.from}`);
     }
@@ -172,7 +331,19 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
         }
         return out;
       });
+      for (const [i, l] of listeners.entries()) {
+        if (l.ruleArn || (await ctx.stepDone(`lookalikes:${l.name}`))) continue;
+        const text = describeLookalikes(l, await alb.rules(l.listenerArn, hintFor(envName, i)));
+        await ctx.step(`lookalikes:${l.name}`, async () => text ?? '');
+        if (text) await ctx.note(text);
+      }
       const todo = listeners.map((l, i) => ({ l, i })).filter(({ l }) => names.includes(l.name));
+      if (params.action === 'start') {
+        for (const { l, i } of todo) {
+          const refusal = bypassRefusal(l, `environments.${envName}.maintenance.listeners[${i}]`);
+          if (refusal) throw new Error(`${refusal} — nothing changed`);
+        }
+      }
       for (const l of listeners) {
         if (!names.includes(l.name)) view[l.name] = { state: 'unchanged', detail: params.action === 'start' ? 'already in maintenance' : 'not in maintenance' };
       }
@@ -236,7 +407,7 @@ async function startListener(ctx: OpContext<MaintenanceParams>, alb: Maintenance
     const prepared = l.ruleArn ? rules.find((r) => r.arn === l.ruleArn) : undefined;
     if (l.ruleArn && !prepared) throw new Error(`prepared rule ${l.ruleArn} is not on listener ${l.name} — check environments.${ctx.envName}.maintenance.listeners[${i}].ruleArn`);
     const others = rules.filter((r) => r.arn !== l.ruleArn);
-    const { moves, slots } = freeTopSlots(others, l.ruleArn ? 1 : l.bypass ? 2 : 1);
+    const { moves, slots } = freeTopSlots(others, l.ruleArn ? 1 : maintenanceConditionSets(l).length);
     return { moves, slots, preparedFrom: prepared?.priority };
   });
   const change: ListenerChange = { moves: plan.moves, created: [], ...(plan.preparedFrom !== undefined ? { preparedFrom: plan.preparedFrom } : {}) };
@@ -249,9 +420,11 @@ async function startListener(ctx: OpContext<MaintenanceParams>, alb: Maintenance
     return;
   }
   const action = maintenanceAction(l);
+  const mark = maintenanceMark(ctx.envName, l);
   const createAt = async (what: string, priority: number, conditions: RuleCondition[], act: RuleAction) => {
-    const find = async () => (await readRules(alb, l, ctx.envName, i)).find((r) => r.priority === priority && sameAction(r.action, act))?.arn;
-    const arn = await ctx.step<string>(`create-rule:${l.name}:${what}`, () => alb.createRule(l.listenerArn, priority, conditions, act), {
+    // After a restart, the rule found at this priority is ours only if it carries the mark.
+    const find = async () => (await readRules(alb, l, ctx.envName, i)).find((r) => r.priority === priority && isMaintenanceRule(r))?.arn;
+    const arn = await ctx.step<string>(`create-rule:${l.name}:${what}`, () => alb.createRule(l.listenerArn, priority, conditions, act, mark), {
       verify: async () => {
         const found = await find();
         return found ? { done: true, result: found } : { done: false };
@@ -260,20 +433,20 @@ async function startListener(ctx: OpContext<MaintenanceParams>, alb: Maintenance
     change.created.push(arn);
     await store.setKv(changeKey(ctx.envName, l.name), change, ctx.now());
   };
-  if (l.bypass) {
-    const rules = await readRules(alb, l, ctx.envName, i);
-    const normal = rules.find((r) => r.priority === undefined)?.action;
-    if (!normal) throw new Error(`listener ${l.name} has no default action to let allowlisted addresses through to`);
-    await createAt('bypass', plan.slots[0]!, [{ field: 'source-ip', values: l.bypass.sourceIps }], normal);
+  for (const [k, conditions] of maintenanceConditionSets(l).entries()) {
+    await createAt(k === 0 ? 'maintenance' : `maintenance-${k + 1}`, plan.slots[k]!, conditions, action);
   }
-  await createAt('maintenance', plan.slots[plan.slots.length - 1]!, [{ field: 'path-pattern', values: ['/*'] }], action);
 }
 
 async function endListener(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, store: Store, l: ListenerConfig, i: number) {
   const change = await store.getKv<ListenerChange>(changeKey(ctx.envName, l.name));
   const rules = await readRules(alb, l, ctx.envName, i);
-  // Managed rules: the ones we remember, else (maintenance started by hand or state lost) those carrying our action at the top.
-  const created = change?.created ?? numbered(rules).filter((r) => sameAction(r.action, maintenanceAction(l))).map((r) => r.arn);
+  // Ours: the rules we remember creating and every rule carrying our mark (state lost, or a start cut short).
+  // A remembered rule that lost its mark is not deleted: someone changed it by hand, so it is reported instead.
+  const marked = numbered(rules).filter(isMaintenanceRule).map((r) => r.arn);
+  const unmarked = (change?.created ?? []).filter((arn) => rules.some((r) => r.arn === arn && !isMaintenanceRule(r)));
+  if (unmarked.length) await ctx.note(`⚠️ *${l.name}*: ${unmarked.map(short).join(', ')} no longer carr${unmarked.length === 1 ? 'ies' : 'y'} the bot's tag ${MARK_OWNER_KEY} — left in place; delete by hand if it is really maintenance's.`);
+  const created = [...new Set([...(change?.created ?? []).filter((arn) => !unmarked.includes(arn)), ...marked])];
   for (const arn of created) {
     const gone = async () => !(await readRules(alb, l, ctx.envName, i)).some((r) => r.arn === arn);
     await ctx.step(`delete-rule:${l.name}:${short(arn)}`, async () => alb.deleteRule(arn), { verify: async () => ((await gone()) ? { done: true, result: undefined } : { done: false }) });

@@ -25,6 +25,7 @@ const MAX_WEIGHT = 999;
 const MAX_FIXED_BODY = 1024;
 const MAX_TAGS = 50;
 const MAX_CONDITION_VALUES = 5; // "Condition values per rule", not adjustable
+const MAX_VALUES_PER_CONDITION = 3; // "up to three match evaluations per condition" (Condition types for listener rules)
 const FIXED_CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'] as const;
 const CONDITION_FIELDS = ['path-pattern', 'host-header', 'source-ip', 'http-header', 'http-request-method', 'query-string'] as const;
 
@@ -756,6 +757,9 @@ export class Elbv2Sim {
   private parseConditions(raw: Record<string, string>[]): SimCondition[] {
     if (raw.length === 0) throw validation('A rule must have at least one condition');
     const parsed = this.parseConditionList(raw);
+    for (const c of parsed) {
+      if (c.values.length > MAX_VALUES_PER_CONDITION) throw validation(`A '${c.field}' condition can have at most ${MAX_VALUES_PER_CONDITION} values; this one has ${c.values.length}`);
+    }
     const values = parsed.reduce((n, c) => n + c.values.length, 0);
     if (values > MAX_CONDITION_VALUES) throw validation(`A rule can have at most ${MAX_CONDITION_VALUES} condition values; this one has ${values}`);
     return parsed;
