@@ -95,6 +95,18 @@ export function nextPollDelay(p: { baseMs: number; previousMs: number; unchanged
   return Math.min(Math.max(floor, Math.ceil(p.previousMs * 1.5)), Math.max(floor, p.baseMs * 4));
 }
 
+/**
+ * Why shutdown must leave a service alone, or undefined when it is a service shutdown can classify (steady, or already
+ * scaled to 0). A deployment in flight is someone's: scaling it to 0 would cut it short and hide why. Pure.
+ */
+export function unclassifiableForShutdown(st: ServiceState): string | undefined {
+  if (st.desired === 0) return undefined;
+  if (st.deploymentCount > 1 || st.rolloutState === 'IN_PROGRESS') {
+    return `mid-deployment (${st.deploymentCount} deployment${st.deploymentCount === 1 ? '' : 's'}, rollout ${st.rolloutState ?? 'unknown'}, ${st.running}/${st.desired} running) — left alone; run /shutdown again when the deployment is over`;
+  }
+  return undefined;
+}
+
 /** Services that can start now: waiting, with every dependency ready. Pure, for tests and the dry run. */
 export function startable(deps: Record<string, readonly string[]>, phase: Record<string, ServicePhase>): string[] {
   return Object.keys(phase).filter((s) => phase[s] === 'waiting' && (deps[s] ?? []).every((d) => phase[d] === undefined || phase[d] === 'ready'));
@@ -218,6 +230,15 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   absorb(first);
   for (const st of first) {
     const key = keyOf.get(st.name)!;
+    const odd = direction === 'down' && !(await touchedByRun(ctx, 'down', key, attempt)) ? unclassifiableForShutdown(st) : undefined;
+    if (odd) {
+      Object.assign(rows[key]!, { phase: 'held', why: odd });
+      if (!(await ctx.stepDone(`left-alone:${key}:a${attempt}`))) {
+        await ctx.step(`left-alone:${key}:a${attempt}`, async () => odd);
+        await ctx.note(`⚠️ *${key}* ${odd}.`);
+      }
+      continue;
+    }
     const there = direction === 'up' ? isReady(st, want[key]!) && (await healthy(key)) : st.running === 0 && st.pending === 0 && st.desired === 0;
     if (!there) continue;
     const touched = await touchedByRun(ctx, direction, key, attempt);
@@ -308,7 +329,17 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
     const calls = Math.ceil(Object.values(rows).filter((r) => r.phase === active).length / 10);
     delay = nextPollDelay({ baseMs: poll, previousMs: delay, unchangedForMs: ctx.now() - lastChange, calls });
   }
+  if (direction === 'down') {
+    // What could not stop because a service that needs it was left alone stays up too, and says so.
+    for (const [key, r] of Object.entries(rows)) {
+      if (r.phase !== 'waiting') continue;
+      const needer = Object.entries(graph).find(([other, ds]) => ds.includes(key) && rows[other] && rows[other].phase !== 'stopped')?.[0];
+      Object.assign(r, { phase: 'held', why: needer ? `still needed by ${needer}` : 'not stopped' });
+    }
+  }
   await show();
+  const left = Object.entries(rows).filter(([, r]) => direction === 'down' && r.phase === 'held');
+  if (left.length > 0) throw new Error(`left running: ${left.map(([k, r]) => `${k} (${r.why})`).join('; ')}`);
   const failed = Object.entries(rows).filter(([, r]) => r.phase === 'failed');
   if (failed.length > 0) {
     const held = Object.entries(rows).filter(([, r]) => r.phase === 'held').map(([k]) => k);
