@@ -94,6 +94,8 @@ export interface TaskSetInfo {
   externalId?: string;
   /** Where its tasks run; a new task set copies blue's (CreateTaskSet needs the awsvpc network for Fargate). */
   placement?: TaskPlacement;
+  /** The Cloud Map services it registers in: which colour a task set is, on AWS. */
+  registryArns?: string[];
 }
 export interface TaskPlacement {
   networkConfiguration?: NetworkConfiguration;
@@ -232,6 +234,7 @@ function toTaskSet(t: TaskSet): TaskSetInfo {
     scalePercent: t.scale?.value ?? 0,
     stable: t.stabilityStatus === 'STEADY_STATE',
     ...(t.externalId ? { externalId: t.externalId } : {}),
+    ...(t.serviceRegistries?.length ? { registryArns: t.serviceRegistries.map((r) => r.registryArn ?? '') } : {}),
     placement: {
       ...(t.networkConfiguration ? { networkConfiguration: t.networkConfiguration } : {}),
       ...(t.capacityProviderStrategy?.length ? { capacityProviderStrategy: t.capacityProviderStrategy } : t.launchType ? { launchType: t.launchType } : {}),

@@ -38,20 +38,67 @@ interface TaskSetRef {
   arn: string;
   taskDefinition: string;
 }
+export type Colour = 'blue' | 'green';
+/** The task set serving before the deploy, and which colour it is on AWS (absent in runs started before colours: blue). */
+interface LiveRef extends TaskSetRef {
+  live?: Colour;
+}
 interface GreenRef extends TaskSetRef {
   /** When the bot created it (bot clock): failures before this are someone else's. */
   createdAt: number;
 }
 
 const configPath = (ctx: Ctx) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+const configPath2 = (envName: string, service: string) => `environments.${envName}.deploy.${service}`;
 const serviceOf = (ctx: Ctx, cfg: TaskSetConfig) => cfg.service ?? ctx.params.target;
 const ref = (t: TaskSetInfo): TaskSetRef => ({ id: t.id, arn: t.arn, taskDefinition: t.taskDefinition });
 const revision = (arn: string) => arn.split('/').pop() ?? arn;
 
-/** The CreateTaskSet of green (the same for the run and for --dry-run). `externalId` is the run id: a resumed run finds its own green by it. */
-export function greenTaskSet(cfg: TaskSetConfig, taskDefinitionArn: string, externalId: string, blue?: Pick<TaskSetInfo, 'placement'>): NewTaskSet {
-  // Green runs where blue runs: same subnets, security groups, launch type or capacity providers, platform.
-  return { taskDefinition: taskDefinitionArn, externalId, scalePercent: 100, registryArns: [cfg.greenRegistryArn], ...(blue?.placement ? { placement: blue.placement } : {}) };
+/**
+ * The CreateTaskSet of the new task set (the same for the run and for --dry-run). `externalId` is the run id: a resumed
+ * run finds its own by it. It registers in the colour that is not live: green after blue, blue after green.
+ */
+export function greenTaskSet(cfg: TaskSetConfig, taskDefinitionArn: string, externalId: string, blue?: Pick<TaskSetInfo, 'placement'>, live: Colour = 'blue'): NewTaskSet {
+  // The new task set runs where the live one runs: same subnets, security groups, launch type or capacity providers, platform.
+  const registry = live === 'blue' ? cfg.greenRegistryArn : cfg.blueRegistryArn;
+  return { taskDefinition: taskDefinitionArn, externalId, scalePercent: 100, registryArns: [registry], ...(blue?.placement ? { placement: blue.placement } : {}) };
+}
+
+/** Which colour a task set is, from the Cloud Map service it registers in; undefined when it is in neither. */
+export function colourOf(cfg: TaskSetConfig, t: Pick<TaskSetInfo, 'registryArns'>): Colour | undefined {
+  if (t.registryArns?.includes(cfg.blueRegistryArn)) return 'blue';
+  if (t.registryArns?.includes(cfg.greenRegistryArn)) return 'green';
+  return undefined;
+}
+
+export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
+const cap = (c: Colour) => (c === 'blue' ? 'Blue' : 'Green');
+
+/** The colours of one deploy, for its messages: `o` the live (old) one, `n` the new one; capitalised `O`, `N`. */
+interface Names {
+  live: Colour;
+  o: Colour;
+  n: Colour;
+  O: string;
+  N: string;
+  /** The new colour's share of traffic (what the deploy walks) as AWS's green share (what the message shows). */
+  aws: (newShare: number) => number;
+}
+const namesFor = (live: Colour): Names => ({ live, o: live, n: otherColour(live), O: cap(live), N: cap(otherColour(live)), aws: (x) => (live === 'blue' ? x : 100 - x) });
+
+/**
+ * The canary pair seen from the deploy: `blue` is the live colour's record, `green` the new one's. With blue live this
+ * is the pair itself; with green live the two are swapped, so every step, read-back and Rollback moves the right record.
+ */
+export function oriented(traffic: CanaryTraffic, live: Colour): CanaryTraffic {
+  if (live === 'blue') return traffic;
+  const swap = <T extends Weights>(w: T): T => ({ ...w, blue: w.green, green: w.blue });
+  return {
+    ...traffic,
+    read: async () => swap(await traffic.read()),
+    shift: (w) => traffic.shift(swap(w)),
+    describeShift: (w) => traffic.describeShift(swap(w)),
+  };
 }
 
 /** The CreateTaskSet request EcsGateway.createTaskSet sends for `spec`, as --dry-run shows it (one definition). */
@@ -67,26 +114,37 @@ export function shiftPlan(cfg: TaskSetConfig, canary: CanaryConfig): { steps: nu
  * share it. Task sets DRAINING are on their way out (a finished deploy's blue) and do not count.
  */
 export function halfDone(p: { service: string; envName: string; cfg: TaskSetConfig; canary: CanaryConfig; sets: TaskSetInfo[]; weights: Weights }): string | undefined {
+  // Whichever colour is live, its record must carry all the weight and the other none.
   const { service, cfg, canary, weights: w } = p;
-  const live = p.sets.filter((t) => t.status !== 'DRAINING');
-  if (live.length > 1) {
-    const list = live.map((t) => `\`${t.id}\` ${t.status} (${revision(t.taskDefinition)}${t.externalId ? `, externalId ${t.externalId}` : ''})`).join(', ');
-    return `${service} has ${live.length} task sets: ${list} — a deployment is half done; finish it or delete the extra task set (traffic first), then deploy again`;
+  const current = p.sets.filter((t) => t.status !== 'DRAINING');
+  if (current.length > 1) {
+    const list = current.map((t) => `\`${t.id}\` ${t.status} (${revision(t.taskDefinition)}${t.externalId ? `, externalId ${t.externalId}` : ''})`).join(', ');
+    return `${service} has ${current.length} task sets: ${list} — a deployment is half done; finish it or delete the extra task set (traffic first), then deploy again`;
   }
-  const [only] = live;
+  const [only] = current;
   if (!only) return `${service} has no task set — create its PRIMARY task set in ${cfg.blueRegistryArn} first`;
   if (only.status !== 'PRIMARY') return `${service}'s only task set \`${only.id}\` is ${only.status}, not PRIMARY — make it primary (UpdateServicePrimaryTaskSet), then deploy again`;
+  const live = colourOf(cfg, only);
+  if (!live) {
+    return `${service}'s PRIMARY task set \`${only.id}\` is registered in ${only.registryArns?.join(', ') || 'no Cloud Map service'}, neither blueRegistryArn nor greenRegistryArn of ${configPath2(p.envName, service)} — the bot cannot tell which colour is live, so it changes nothing`;
+  }
   const r = canary.route53!;
-  if (w.blue === 0 && w.green === 0) return `Route 53 has weight 0 on both ${r.blue} and ${r.green} of ${r.recordName} (traffic split evenly) — set them with \`/canary ${p.envName} ${cfg.canary} set 0\`, then deploy again`;
-  if (w.green > 0 || w.blue === 0) {
-    return `Route 53 sends ${greenShare(w)} % of ${r.recordName} to green (${r.green} weight ${w.green}, ${r.blue} weight ${w.blue}) — a deployment or canary is half done; put it back with \`/canary ${p.envName} ${cfg.canary} set 0\`, then deploy again`;
+  const setTo = `\`/canary ${p.envName} ${cfg.canary} set ${live === 'blue' ? 0 : 100}\``;
+  if (w.blue === 0 && w.green === 0) return `Route 53 has weight 0 on both ${r.blue} and ${r.green} of ${r.recordName} (traffic split evenly) — put all on ${live} (where the PRIMARY task set registers) with ${setTo}, then deploy again`;
+  const idleWeight = live === 'blue' ? w.green : w.blue;
+  const liveWeight = live === 'blue' ? w.blue : w.green;
+  if (idleWeight > 0 || liveWeight === 0) {
+    const idle = otherColour(live);
+    const idleShare = live === 'blue' ? greenShare(w) : 100 - greenShare(w);
+    return `Route 53 sends ${idleShare} % of ${r.recordName} to ${idle} (${r.green} weight ${w.green}, ${r.blue} weight ${w.blue}) while the PRIMARY task set is ${live} — a deployment or canary is half done; put it back with ${setTo}, then deploy again`;
   }
   return undefined;
 }
 
 /** The stage line: green up, each shift, green primary, blue removed; `at` is the stage in progress. */
-export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Failed' | 'RolledBack' | 'Succeeded'): { name: string; status: string }[] {
-  const names = ['Green up', ...steps.map((p) => `${p} %`), 'Green primary', 'Blue removed'];
+export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Failed' | 'RolledBack' | 'Succeeded', live: Colour = 'blue'): { name: string; status: string }[] {
+  const [n, o] = [cap(otherColour(live)), cap(live)];
+  const names = [`${n} up`, ...steps.map((p) => `${p} %`), `${n} primary`, `${o} removed`];
   return names.map((name, i) => ({
     name,
     status: how === 'Succeeded' || i < at ? 'Succeeded' : i === at ? how : how === 'InProgress' ? 'Pending' : 'Skipped',
@@ -104,24 +162,27 @@ export function planTaskSets(p: {
   approval: boolean;
   traffic: Pick<CanaryTraffic, 'describeShift'>;
 }): string[] {
-  const { cfg, service, traffic } = p;
+  const { cfg, service } = p;
   const { steps, bakeSeconds } = shiftPlan(cfg, p.canary);
+  const k = namesFor((p.blue && colourOf(cfg, p.blue)) ?? 'blue');
+  const describeShift = (w: Weights) => p.traffic.describeShift(k.live === 'blue' ? w : { blue: w.green, green: w.blue });
   const blue = p.blue ? `\`${p.blue.id}\`` : '(the PRIMARY task set)';
+  const registry = k.n === 'green' ? cfg.greenRegistryArn : cfg.blueRegistryArn;
   const lines = [
-    `• ecs:CreateTaskSet (green, registered in ${cfg.greenRegistryArn.split('/').pop()}; externalId = the run id), exactly:`,
+    `• ecs:CreateTaskSet (${k.n}, registered in ${registry.split('/').pop()}; externalId = the run id), exactly:`,
     '```',
-    JSON.stringify(createTaskSetRequest(p.cluster, service, greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue)), null, 2),
+    JSON.stringify(createTaskSetRequest(p.cluster, service, greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue, k.live)), null, 2),
     '```',
-    `• ecs:DescribeTaskSets until green is STEADY_STATE (running = desired); if its tasks fail to start: ecs:DeleteTaskSet green, traffic never moves`,
+    `• ecs:DescribeTaskSets until ${k.n} is STEADY_STATE (running = desired); if its tasks fail to start: ecs:DeleteTaskSet ${k.n}, traffic never moves`,
   ];
-  if (p.approval) lines.push(`• wait for Approve by a second person (up to ${cfg.approvalWaitMinutes} min; then green is deleted)`);
+  if (p.approval) lines.push(`• wait for Approve by a second person (up to ${cfg.approvalWaitMinutes} min; then ${k.n} is deleted)`);
   for (const [i, pct] of steps.entries()) {
-    lines.push(`• Step ${i + 1}/${steps.length} · green ${pct} %: ${traffic.describeShift(weightsFor(pct))}, then route53:GetChange until INSYNC${pct < 100 && bakeSeconds > 0 ? `, bake ${bakeSeconds} s` : ''}`);
+    lines.push(`• Step ${i + 1}/${steps.length} · ${k.n} ${pct} %: ${describeShift(weightsFor(pct))}, then route53:GetChange until INSYNC${pct < 100 && bakeSeconds > 0 ? `, bake ${bakeSeconds} s` : ''}`);
   }
   lines.push(
-    `• ecs:UpdateServicePrimaryTaskSet green`,
-    `• keep blue ${blue} ${cfg.terminationWaitMinutes} min (Finish now / Rollback), then ecs:UpdateTaskSet blue scale 0 % and ecs:DeleteTaskSet blue`,
-    `• Rollback at any moment: ${traffic.describeShift(weightsFor(0))} first, then ecs:UpdateServicePrimaryTaskSet blue (if green was primary), ecs:DeleteTaskSet green (force)`,
+    `• ecs:UpdateServicePrimaryTaskSet ${k.n}`,
+    `• keep ${k.o} ${blue} ${cfg.terminationWaitMinutes} min (Finish now / Rollback), then ecs:UpdateTaskSet ${k.o} scale 0 % and ecs:DeleteTaskSet ${k.o}`,
+    `• Rollback at any moment: ${describeShift(weightsFor(0))} first, then ecs:UpdateServicePrimaryTaskSet ${k.o} (if ${k.n} was primary), ecs:DeleteTaskSet ${k.n} (force)`,
   );
   return lines;
 }
@@ -136,25 +197,27 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
 
   /** Blue: the service's one PRIMARY task set, read once before green exists and remembered (green becomes primary later). */
   const blueOf = (ctx: Ctx, cfg: TaskSetConfig, canary: CanaryConfig, traffic: CanaryTraffic) =>
-    ctx.step<TaskSetRef>(readStep(serviceOf(ctx, cfg)), async () => {
+    ctx.step<LiveRef>(readStep(serviceOf(ctx, cfg)), async () => {
       const service = serviceOf(ctx, cfg);
       const sets = await ecs.describeTaskSets(service);
       const busy = halfDone({ service, envName: ctx.envName, cfg, canary, sets, weights: await traffic.read() });
       if (busy) throw new Error(busy);
-      return ref(sets.find((t) => t.status === 'PRIMARY')!);
+      const primary = sets.find((t) => t.status === 'PRIMARY')!;
+      return { ...ref(primary), live: colourOf(cfg, primary) ?? 'blue' };
     });
 
   /** This run's green, found in ECS by its externalId (the run id); task sets on their way out do not count. */
   const ownGreen = async (ctx: Ctx, service: string) => (await ecs.describeTaskSets(service)).find((t) => t.externalId === ctx.run.id && t.status !== 'DRAINING');
 
   /** Reads both task sets and shows them; a task set ECS no longer lists shows as deleted. */
-  async function observe(service: string, blue: TaskSetRef, green: TaskSetRef | undefined, show: Show): Promise<{ blue?: TaskSetInfo; green?: TaskSetInfo }> {
+  async function observe(service: string, blue: TaskSetRef, green: TaskSetRef | undefined, show: Show, k: Names = namesFor('blue')): Promise<{ blue?: TaskSetInfo; green?: TaskSetInfo }> {
     const sets = await ecs.describeTaskSets(service);
     const b = sets.find((t) => t.id === blue.id);
     const g = green ? sets.find((t) => t.id === green.id) : undefined;
     const row = (role: 'blue' | 'green', r: TaskSetRef, t: TaskSetInfo | undefined) =>
       t ? { role, id: t.id, status: t.status, running: t.running, desired: t.desired, pending: t.pending } : { role, id: r.id, status: 'DELETED', running: 0, desired: 0, pending: 0 };
-    await show({ taskSets: [row('blue', blue, b), ...(green ? [row('green', green, g)] : [])] });
+    // Rows carry each task set's colour on AWS (its Cloud Map service), whichever is old and new.
+    await show({ taskSets: [row(k.o, blue, b), ...(green ? [row(k.n, green, g)] : [])] });
     return { ...(b ? { blue: b } : {}), ...(g ? { green: g } : {}) };
   }
 
@@ -197,12 +260,12 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
     `Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${ttl !== undefined ? `, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s)` : ''}`;
 
   /** Moves green's share to `pct` in one change batch, reads it back, and waits for INSYNC. */
-  async function shiftTo(ctx: Ctx, cfg: TaskSetConfig, traffic: CanaryTraffic, steps: number[], n: number, show: Show): Promise<void> {
+  async function shiftTo(ctx: Ctx, cfg: TaskSetConfig, traffic: CanaryTraffic, steps: number[], n: number, show: Show, k: Names): Promise<void> {
     const pct = steps[n - 1]!;
     const want = weightsFor(pct);
     const id = `shift-weights:${cfg.canary}:${pct}`;
     // The previous step's INSYNC time no longer describes the records: it goes until this change syncs.
-    await show({ stage: `moving ${pct} % of traffic to green`, stages: stageLine(steps, n, 'InProgress'), insyncAt: undefined });
+    await show({ stage: `moving ${pct} % of traffic to ${k.n}`, stages: stageLine(steps, n, 'InProgress', k.live), insyncAt: undefined });
     const shifted = await ctx.step<{ changeId?: string }>(id, () => traffic.shift(want), {
       verify: async () => {
         const w = await traffic.read();
@@ -211,24 +274,24 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
     });
     const read = await traffic.read();
     if (read.blue !== want.blue || read.green !== want.green) {
-      throw new Error(`weights read back blue ${read.blue} · green ${read.green} after setting blue ${want.blue} · green ${want.green} — did someone change the records (a /canary on ${cfg.canary})? Roll back by hand with \`/canary ${ctx.envName} ${cfg.canary} set 0\``);
+      throw new Error(`weights read back ${k.o} ${read.blue} · ${k.n} ${read.green} after setting ${k.o} ${want.blue} · ${k.n} ${want.green} — did someone change the records (a /canary on ${cfg.canary})? Roll back by hand with \`/canary ${ctx.envName} ${cfg.canary} set ${k.live === 'blue' ? 0 : 100}\``);
     }
-    await show({ trafficToGreen: greenShare(read), ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
+    await show({ trafficToGreen: k.aws(greenShare(read)), ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
     const syncId = `wait-insync:${cfg.canary}:${pct}`;
     if (shifted.changeId && traffic.inSync && !(await ctx.stepDone(syncId))) {
-      await show({ stage: `green ${pct} % · waiting for Route 53 INSYNC` });
+      await show({ stage: `${k.n} ${pct} % · waiting for Route 53 INSYNC` });
       const at = await waitInSync(ctx, traffic, shifted.changeId);
       await ctx.step(syncId, async () => at);
       await show({ insyncAt: at });
-      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · green ${pct} % — ${effective(ctx, at, read.ttl)}.`);
+      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · ${k.n} ${pct} % — ${effective(ctx, at, read.ttl)}.`);
     } else {
-      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · green ${pct} % — records updated and read back.`);
+      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · ${k.n} ${pct} % — records updated and read back.`);
     }
   }
 
   /** Blue scaled to 0 and deleted, then followed while it drains (the deploy has succeeded either way). */
-  async function retireBlue(ctx: Ctx, service: string, blue: TaskSetRef, green: TaskSetRef, steps: number[], show: Show): Promise<void> {
-    await show({ stage: 'removing blue', stages: stageLine(steps, steps.length + 2, 'InProgress'), waitingFor: undefined, deadline: undefined });
+  async function retireBlue(ctx: Ctx, service: string, blue: TaskSetRef, green: TaskSetRef, steps: number[], show: Show, k: Names): Promise<void> {
+    await show({ stage: `removing ${k.o}`, stages: stageLine(steps, steps.length + 2, 'InProgress', k.live), waitingFor: undefined, deadline: undefined });
     await ctx.step(`scale-task-set:${service}:${blue.id}:0`, async () => void (await ecs.scaleTaskSet(service, blue.arn, 0)), {
       verify: async () => {
         const [now] = await ecs.describeTaskSets(service, [blue.arn]);
@@ -237,15 +300,15 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
     });
     await deleteStep(ctx, service, blue, false);
     const until = ctx.now() + DRAIN_FOLLOW_MS;
-    await ctx.poll('blue to drain', async () => {
-      const seen = await observe(service, blue, green, show);
+    await ctx.poll(`${k.o} to drain`, async () => {
+      const seen = await observe(service, blue, green, show, k);
       return !seen.blue || seen.blue.running === 0 || ctx.now() > until ? true : undefined;
     }, { ...POLL, timeoutMs: DRAIN_FOLLOW_MS + 60_000 });
-    await noteOnce(ctx, `retire:${blue.id}`, `🧹 Blue task set \`${blue.id}\` scaled to 0 % (UpdateTaskSet) and deleted (DeleteTaskSet).`);
+    await noteOnce(ctx, `retire:${blue.id}`, `🧹 ${k.O} task set \`${blue.id}\` scaled to 0 % (UpdateTaskSet) and deleted (DeleteTaskSet).`);
   }
 
   /** Traffic back on blue in ONE Route 53 change (first: it is what people feel), INSYNC, blue primary again, green deleted. */
-  async function rollbackNow(ctx: Ctx, cfg: TaskSetConfig, service: string, traffic: CanaryTraffic, blue: TaskSetRef, green: TaskSetRef | undefined, why: string, show: Show): Promise<FinalState> {
+  async function rollbackNow(ctx: Ctx, cfg: TaskSetConfig, service: string, traffic: CanaryTraffic, blue: TaskSetRef, green: TaskSetRef | undefined, why: string, show: Show, k: Names): Promise<FinalState> {
     const before = await traffic.read();
     let sync = '';
     if (before.green > 0 || before.blue === 0) {
@@ -257,8 +320,8 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
         },
       });
       const read = await traffic.read();
-      if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check ${cfg.canary}'s records by hand`);
-      await show({ trafficToGreen: 0, stage: 'traffic back on blue · waiting for Route 53 INSYNC', waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
+      if (read.green !== 0) throw new Error(`rollback sent, but ${k.n} reads weight ${read.green} (${k.o} ${read.blue}) — check ${cfg.canary}'s records by hand`);
+      await show({ trafficToGreen: k.aws(0), stage: `traffic back on ${k.o} · waiting for Route 53 INSYNC`, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
       if (done.changeId && traffic.inSync) {
         const at = await waitInSync(ctx, traffic, done.changeId);
         await show({ insyncAt: at });
@@ -268,16 +331,16 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
     if (green) {
       const [g] = await ecs.describeTaskSets(service, [green.arn]);
       if (g?.status === 'PRIMARY') {
-        await show({ stage: 'making blue the primary task set again' });
+        await show({ stage: `making ${k.o} the primary task set again` });
         await primaryStep(ctx, service, blue);
       }
-      await show({ stage: 'deleting green' });
+      await show({ stage: `deleting ${k.n}` });
       await deleteStep(ctx, service, green, true);
-      await observe(service, blue, green, show);
+      await observe(service, blue, green, show, k);
     }
     const stages = ((ctx.run.view as Partial<DeployView>).stages ?? []).map((s) => ({ ...s, status: s.status === 'InProgress' ? 'RolledBack' : s.status === 'Pending' ? 'Skipped' : s.status }));
-    await show({ outcome: `rolled back ${why}: all traffic on blue`, stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: 0 });
-    await ctx.note(`↩️ Rolled back ${why}: all traffic on blue${sync}${green ? `; blue \`${blue.id}\` is primary, green \`${green.id}\` deleted` : ''}.`);
+    await show({ outcome: `rolled back ${why}: all traffic on ${k.o}`, stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: k.aws(0) });
+    await ctx.note(`↩️ Rolled back ${why}: all traffic on ${k.o}${sync}${green ? `; ${k.o} \`${blue.id}\` is primary, ${k.n} \`${green.id}\` deleted` : ''}.`);
     return 'rolled_back';
   }
 
@@ -290,19 +353,24 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
         return `${service} uses the ${status.deploymentController} deployment controller; strategy tasksets needs EXTERNAL (task sets) — check ${configPath(ctx)}.strategy`;
       }
       const weights = await trafficOf(cfg.canary, canary).read();
+      // The message shows the weights AWS has, refused or not (green's share of the records as they are).
+      await ctx.view({ record: canary.route53!.recordName, trafficToGreen: greenShare(weights) });
       return halfDone({ service, envName: ctx.envName, cfg, canary, sets: await ecs.describeTaskSets(service), weights });
     },
 
     async run(ctx, cfg, taskDefinitionArn, show) {
       const service = serviceOf(ctx, cfg);
       const canary = canaryOf(ctx, cfg);
-      const traffic = trafficOf(cfg.canary, canary);
+      const raw = trafficOf(cfg.canary, canary);
       const { steps, bakeSeconds } = shiftPlan(cfg, canary);
-      const blue = await blueOf(ctx, cfg, canary, traffic);
+      const blue = await blueOf(ctx, cfg, canary, raw);
+      // From here `blue` is the live task set and `green` the new one, whichever colours they are on AWS.
+      const k = namesFor(blue.live ?? 'blue');
+      const traffic = oriented(raw, k.live);
       const record = canary.route53!.recordName;
-      if ((ctx.run.view as Partial<DeployView>).record === undefined) {
+      if ((ctx.run.view as Partial<DeployView>).steps === undefined) {
         const w = await traffic.read();
-        await show({ record, steps, trafficToGreen: greenShare(w), stages: stageLine(steps, 0, 'InProgress'), stage: "starting green's tasks" });
+        await show({ record, steps, trafficToGreen: k.aws(greenShare(w)), stages: stageLine(steps, 0, 'InProgress', k.live), stage: `starting ${k.n}'s tasks` });
       }
 
       // Green: CreateTaskSet, found again by its externalId after a crash. A Retry (after green was removed) creates a new one.
@@ -313,7 +381,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
         async () => {
           const mine = attempt > 0 ? await ownGreen(ctx, service) : undefined;
           const live = mine ? undefined : (await ecs.describeTaskSets(service)).find((t) => t.id === blue.id);
-          const t = mine ?? (await ecs.createTaskSet(service, greenTaskSet(cfg, taskDefinitionArn, ctx.run.id, live)));
+          const t = mine ?? (await ecs.createTaskSet(service, greenTaskSet(cfg, taskDefinitionArn, ctx.run.id, live, k.live)));
           return { ...ref(t), createdAt: ctx.now() };
         },
         {
@@ -323,18 +391,19 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
           },
         },
       );
-      await noteOnce(ctx, `create:${green.id}`, `🚀 Green task set \`${green.id}\` created: \`${revision(taskDefinitionArn)}\` at scale 100 %, registered in \`${cfg.greenRegistryArn.split('/').pop()}\`; blue \`${blue.id}\` keeps all traffic.`);
+      const newRegistry = k.n === 'green' ? cfg.greenRegistryArn : cfg.blueRegistryArn;
+      await noteOnce(ctx, `create:${green.id}`, `🚀 ${k.N} task set \`${green.id}\` created: \`${revision(taskDefinitionArn)}\` at scale 100 %, registered in \`${newRegistry.split('/').pop()}\`; ${k.o} \`${blue.id}\` keeps all traffic.`);
 
       // Green up: STEADY_STATE with every task running; tasks that fail to start remove green and end the run.
       const readyId = `wait-ready:${green.id}`;
       if (!(await ctx.stepDone(readyId))) {
-        await show({ stage: "starting green's tasks", stages: stageLine(steps, 0, 'InProgress') });
+        await show({ stage: `starting ${k.n}'s tasks`, stages: stageLine(steps, 0, 'InProgress', k.live) });
         const deadline = green.createdAt + READY_TIMEOUT_MS;
         const seen = await ctx.poll(
-          `green task set ${green.id} to reach STEADY_STATE`,
+          `${k.n} task set ${green.id} to reach STEADY_STATE`,
           async () => {
-            const s = await observe(service, blue, green, show);
-            if (!s.green) return { failed: `green task set ${green.id} is gone (deleted outside the bot?)` };
+            const s = await observe(service, blue, green, show, k);
+            if (!s.green) return { failed: `${k.n} task set ${green.id} is gone (deleted outside the bot?)` };
             if (s.green.stable && s.green.desired > 0 && s.green.running >= s.green.desired) return { running: s.green.running };
             const failed = await failedStarts(service, green.createdAt);
             if (failed) return { failed };
@@ -344,71 +413,71 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
           { ...POLL, timeoutMs: READY_TIMEOUT_MS + 5 * 60_000 },
         );
         if ('failed' in seen) {
-          await show({ stage: 'removing green', stages: stageLine(steps, 0, 'Failed') });
-          await ctx.note(`❌ Green's tasks did not come up: ${seen.failed}. Deleting green; traffic never left blue.`);
+          await show({ stage: `removing ${k.n}`, stages: stageLine(steps, 0, 'Failed', k.live) });
+          await ctx.note(`❌ ${k.N}'s tasks did not come up: ${seen.failed}. Deleting ${k.n}; traffic never left ${k.o}.`);
           await deleteStep(ctx, service, green, true);
-          await observe(service, blue, green, show);
-          await show({ stage: undefined, outcome: 'green removed; all traffic stayed on blue' });
-          throw new Error(`green did not come up: ${seen.failed} — green task set ${green.id} was deleted and all traffic stayed on blue; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`);
+          await observe(service, blue, green, show, k);
+          await show({ stage: undefined, outcome: `${k.n} removed; all traffic stayed on ${k.o}` });
+          throw new Error(`${k.n} did not come up: ${seen.failed} — ${k.n} task set ${green.id} was deleted and all traffic stayed on ${k.o}; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`);
         }
         await ctx.step(readyId, async () => seen.running);
-        await noteOnce(ctx, `ready:${green.id}`, `🟢 Green is up: ${seen.running}/${seen.running} tasks running (STEADY_STATE), no traffic yet.`);
+        await noteOnce(ctx, `ready:${green.id}`, `🟢 ${k.N} is up: ${seen.running}/${seen.running} tasks running (STEADY_STATE), no traffic yet.`);
       }
 
       // Approve before the first production shift: a second person where the environment requires it.
       if (ctx.env.permissions.requireApproval || cfg.waitForApproval) {
         const since = await ctx.step(`approval-since:${green.id}`, async () => ctx.now());
         const waitMs = cfg.approvalWaitMinutes * 60_000;
-        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: 'green is up with no traffic', stages: stageLine(steps, 1, 'InProgress') });
+        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: `${k.n} is up with no traffic`, stages: stageLine(steps, 1, 'InProgress', k.live) });
         const answer = await ctx.pause(`approve-traffic:${green.id}`, {
-          reason: `Green is up with no traffic — Approve to move ${steps[0]} % of ${record} to it`,
+          reason: `${k.N} is up with no traffic — Approve to move ${steps[0]} % of ${record} to it`,
           intents: ['approve', 'rollback'],
           deadlineMs: waitMs,
         });
         await show({ waitingFor: undefined, deadline: undefined });
-        if (answer === 'timeout') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: nobody approved by ${formatTime(since + waitMs, ctx.timezone, true)}`, show);
-        if (answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show);
-        await noteOnce(ctx, `approved:${green.id}`, `✅ Approved by <@${answer.by}>: traffic moves to green.`);
+        if (answer === 'timeout') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: nobody approved by ${formatTime(since + waitMs, ctx.timezone, true)}`, show, k);
+        if (answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show, k);
+        await noteOnce(ctx, `approved:${green.id}`, `✅ Approved by <@${answer.by}>: traffic moves to ${k.n}.`);
       }
 
       // Traffic: each step is one Route 53 change batch, waited INSYNC, then baked (not after 100 %).
       for (let n = 1; n <= steps.length; n += 1) {
         const pct = steps[n - 1]!;
-        await shiftTo(ctx, cfg, traffic, steps, n, show);
+        await shiftTo(ctx, cfg, traffic, steps, n, show, k);
         if (pct === 100 || bakeSeconds === 0) continue;
         const bakeStart = await ctx.step(`bake:${cfg.canary}:${pct}`, async () => ctx.now());
         const until = bakeStart + bakeSeconds * 1000;
         if (until > ctx.now()) {
-          await show({ stage: `green ${pct} % · baking`, bakeEndsAt: until });
+          await show({ stage: `${k.n} ${pct} % · baking`, bakeEndsAt: until });
           await ctx.sleep(until - ctx.now());
         }
         await show({ bakeEndsAt: undefined });
       }
 
       // Green primary, then blue kept a while for an instant Rollback, then blue goes.
-      await show({ stage: 'making green the primary task set', stages: stageLine(steps, steps.length + 1, 'InProgress') });
+      await show({ stage: `making ${k.n} the primary task set`, stages: stageLine(steps, steps.length + 1, 'InProgress', k.live) });
       await primaryStep(ctx, service, green);
-      await observe(service, blue, green, show);
-      await noteOnce(ctx, `primary:${green.id}`, `👑 Green \`${green.id}\` is the PRIMARY task set (UpdateServicePrimaryTaskSet); blue \`${blue.id}\` still runs, with no traffic.`);
+      await observe(service, blue, green, show, k);
+      await noteOnce(ctx, `primary:${green.id}`, `👑 ${k.N} \`${green.id}\` is the PRIMARY task set (UpdateServicePrimaryTaskSet); ${k.o} \`${blue.id}\` still runs, with no traffic.`);
       if (cfg.terminationWaitMinutes > 0) {
         const since = await ctx.step(`keep-blue-since:${blue.id}`, async () => ctx.now());
         const waitMs = cfg.terminationWaitMinutes * 60_000;
-        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: 'all traffic on green; blue kept for an instant rollback', stages: stageLine(steps, steps.length + 2, 'InProgress') });
+        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: `all traffic on ${k.n}; ${k.o} kept for an instant rollback`, stages: stageLine(steps, steps.length + 2, 'InProgress', k.live) });
         const answer = await ctx.pause(`termination:${blue.id}`, {
-          reason: 'All traffic is on green; blue is kept for a fast rollback until the termination wait ends',
+          reason: `All traffic is on ${k.n}; ${k.o} is kept for a fast rollback until the termination wait ends`,
           intents: ['finish', 'rollback'],
           deadlineMs: waitMs,
         });
         await show({ waitingFor: undefined, deadline: undefined });
-        if (answer !== 'timeout' && answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show);
+        if (answer !== 'timeout' && answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show, k);
         await noteOnce(
           ctx,
           `finish:${blue.id}`,
-          answer === 'timeout' ? `⏲ Blue's ${cfg.terminationWaitMinutes} min wait ended at ${formatTime(since + waitMs, ctx.timezone)}: blue is removed.` : `⏭ Finished now by <@${answer.by}>: blue is removed.`,
+          answer === 'timeout' ? `⏲ ${k.O}'s ${cfg.terminationWaitMinutes} min wait ended at ${formatTime(since + waitMs, ctx.timezone)}: ${k.o} is removed.` : `⏭ Finished now by <@${answer.by}>: ${k.o} is removed.`,
         );
       }
-      await retireBlue(ctx, service, blue, green, steps, show);
-      await show({ outcome: 'green serves all traffic; blue is gone', stages: stageLine(steps, 0, 'Succeeded'), stage: undefined, trafficToGreen: 100 });
+      await retireBlue(ctx, service, blue, green, steps, show, k);
+      await show({ outcome: `${k.n} serves all traffic; ${k.o} is gone`, stages: stageLine(steps, 0, 'Succeeded', k.live), stage: undefined, trafficToGreen: k.aws(100) });
       return 'succeeded';
     },
 
@@ -419,28 +488,30 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
         return 'cancelled';
       }
       const canary = canaryOf(ctx, cfg);
-      const traffic = trafficOf(cfg.canary, canary);
-      const blue = await blueOf(ctx, cfg, canary, traffic);
+      const raw = trafficOf(cfg.canary, canary);
+      const blue = await blueOf(ctx, cfg, canary, raw);
+      const k = namesFor(blue.live ?? 'blue');
+      const traffic = oriented(raw, k.live);
       // Green is found in ECS, not in the step record: a crash around CreateTaskSet leaves no result behind.
       const mine = await ownGreen(ctx, service);
       const green = mine ? ref(mine) : undefined;
       if (!mine) {
         const w = await traffic.read();
         if (w.green === 0 && w.blue > 0) {
-          await show({ outcome: `cancelled by <@${intent.by}> before green was created`, stage: undefined });
+          await show({ outcome: `cancelled by <@${intent.by}> before ${k.n} was created`, stage: undefined });
           return 'cancelled';
         }
       }
       const [b] = await ecs.describeTaskSets(service, [blue.arn]);
       if (mine?.status === 'PRIMARY' && (!b || b.status === 'DRAINING' || b.scalePercent === 0)) {
         // Blue is already being removed: there is nothing left to go back to. Finish the job and say so.
-        await ctx.note(`Rollback by <@${intent.by}> came after blue was scaled down: green already serves all traffic. Deploy the previous revision to go back.`);
+        await ctx.note(`Rollback by <@${intent.by}> came after ${k.o} was scaled down: ${k.n} already serves all traffic. Deploy the previous revision to go back.`);
         const { steps } = shiftPlan(cfg, canary);
-        await retireBlue(ctx, service, blue, mine, steps, show);
-        await show({ outcome: 'green serves all traffic (the rollback came too late)', stages: stageLine(steps, 0, 'Succeeded'), stage: undefined });
+        await retireBlue(ctx, service, blue, mine, steps, show, k);
+        await show({ outcome: `${k.n} serves all traffic (the rollback came too late)`, stages: stageLine(steps, 0, 'Succeeded', k.live), stage: undefined });
         return 'succeeded';
       }
-      return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${intent.by}>`, show);
+      return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${intent.by}>`, show, k);
     },
   };
 }
