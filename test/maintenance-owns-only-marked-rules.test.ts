@@ -141,10 +141,53 @@ describe('the allowlist keeps the application routing and authentication', () =>
     // The allowed address meets the application's own rules, in their order, with their authentication.
     expect(evaluate('/api/users', OFFICE)).toMatchObject({ kind: 'forward', ruleArn: apiRule });
     expect(evaluate('/', OFFICE)).toMatchObject({ kind: 'forward', authenticate: 'authenticate-oidc' });
+    // The allowlist is IPv4 only: an IPv6 client of a dual-stack ALB is in maintenance too.
+    expect(evaluate('/', '2001:db8::7')).toMatchObject({ kind: 'fixed-response', status: 503 });
 
     const m = t.slack.messages(DEV).length;
     await t.client.command('/maintenance end dev', { user: 'U0DEV0001' });
     await waitText(t, '✅ Maintenance off · dev', m);
     expect(await snapshot(t)).toEqual(before);
+  });
+});
+
+describe('a start cut short is not "already in maintenance"', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startBot({
+      config: config((c) => {
+        c.environments.dev!.maintenance!.listeners[0]!.bypass = { sourceIps: ['203.0.113.0/24'] };
+      }),
+    });
+  });
+  afterAll(async () => t.close());
+
+  it('one of its nine marked rules on the listener: start refuses, says how to finish, and changes nothing', async () => {
+    // What a start that died after its first CreateRule leaves behind.
+    await t.aws.clients.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: DEV_API,
+        Priority: 50,
+        Conditions: [{ Field: 'source-ip', SourceIpConfig: { Values: ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/5'] } }],
+        Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503', ContentType: 'application/json', MessageBody: '{"message":"Service Unavailable"}' } }],
+        Tags: [
+          { Key: 'ecs-chatops:owner', Value: 'ecs-chatops' },
+          { Key: 'ecs-chatops:purpose', Value: 'maintenance' },
+        ],
+      }),
+    );
+    const before = await snapshot(t);
+    const mark = t.aws.world.record.mark();
+    const n = t.slack.messages(DEV).length;
+    await t.client.command('/maintenance start dev', { user: 'U0DEV0001' });
+    await t.slack.waitFor(() => t.slack.messages(DEV).slice(n).some((m) => textOf(m.blocks).includes('only partly in maintenance (1 of its 9 rules exist')), { timeoutMs: 15_000 });
+    expect(t.aws.world.record.mutations(mark)).toEqual([]);
+    expect(await snapshot(t)).toEqual(before);
+
+    // The way out it names works: end removes the marked rule.
+    const m = t.slack.messages(DEV).length;
+    await t.client.command('/maintenance end dev', { user: 'U0DEV0001' });
+    await waitText(t, '✅ Maintenance off · dev', m);
+    expect((await snapshot(t)).includes('ecs-chatops:owner')).toBe(false);
   });
 });

@@ -239,6 +239,18 @@ export function sameAction(a: RuleAction | undefined, b: RuleAction): boolean {
  * Is this listener in maintenance now? Read from AWS: the prepared rule is the top rule, or a rule carrying the bot's
  * mark is on the listener. An unmarked rule that answers like maintenance is the application's, not maintenance.
  */
+/**
+ * Why a start must not go on, when the listener is only partly in maintenance (a start cut short: some of the
+ * bot's rules exist, not all), so some addresses still reach the site. Retry or end first; nothing is guessed.
+ */
+export function partlyInMaintenance(l: ListenerConfig, rules: ListenerRule[]): string | undefined {
+  if (l.ruleArn) return undefined;
+  const marked = numbered(rules).filter(isMaintenanceRule).length;
+  const expected = maintenanceConditionSets(l).length;
+  if (marked === 0 || marked >= expected) return undefined;
+  return `${l.name} is only partly in maintenance (${marked} of its ${expected} rules exist, from a start that did not finish) — press Retry on that run, or run /maintenance end and start again`;
+}
+
 export function listenerInMaintenance(l: ListenerConfig, rules: ListenerRule[]): boolean {
   const top = numbered(rules).sort((a, b) => a.priority - b.priority);
   if (l.ruleArn) return top[0]?.arn === l.ruleArn;
@@ -256,6 +268,11 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
     const on = listenerInMaintenance(l, rules);
     const lookalikes = describeLookalikes(l, rules);
     if (lookalikes) lines.push(lookalikes);
+    const partly = action === 'start' ? partlyInMaintenance(l, rules) : undefined;
+    if (partly) {
+      lines.push(`*${l.name}*: refused — ${partly}`);
+      continue;
+    }
     if (action === 'start' && on) {
       lines.push(`*${l.name}*: already in maintenance — no call`);
       continue;
@@ -326,7 +343,10 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
       const names = await ctx.step('decide', async () => {
         const out: string[] = [];
         for (const [i, l] of listeners.entries()) {
-          const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, hintFor(envName, i)));
+          const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
+          const partly = params.action === 'start' ? partlyInMaintenance(l, rules) : undefined;
+          if (partly) throw new Error(`${partly} — nothing changed`);
+          const on = listenerInMaintenance(l, rules);
           if ((params.action === 'start') !== on) out.push(l.name);
         }
         return out;

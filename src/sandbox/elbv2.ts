@@ -203,12 +203,31 @@ function ipv4ToInt(ip: string): number | undefined {
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
+/** An IPv6 address as a 128-bit number (`::` expanded), or undefined. */
+function ipv6ToBig(ip: string): bigint | undefined {
+  if (!ip.includes(':')) return undefined;
+  const [head = '', tail, ...more] = ip.split('::');
+  if (more.length) return undefined;
+  const hs = head ? head.split(':') : [];
+  const ts = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? hs : [...hs, ...Array<string>(Math.max(0, 8 - hs.length - ts.length)).fill('0'), ...ts];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
 function inCidr(ip: string, cidr: string): boolean {
   const [net = '', bitsText = ''] = cidr.split('/');
   const bits = Number(bitsText);
   const a = ipv4ToInt(ip);
   const b = ipv4ToInt(net);
-  if (a === undefined || b === undefined) return ip.toLowerCase() === net.toLowerCase(); // IPv6: exact address only
+  if (a === undefined || b === undefined) {
+    // IPv6 (an IPv4 client never matches an IPv6 block, nor the other way round).
+    const x = ipv6ToBig(ip);
+    const y = ipv6ToBig(net);
+    if (x === undefined || y === undefined || !(bits >= 0 && bits <= 128)) return false;
+    const shift = BigInt(128 - bits);
+    return x >> shift === y >> shift;
+  }
   if (!(bits >= 0 && bits <= 32)) return false;
   const block = 2 ** (32 - bits);
   return Math.floor(a / block) === Math.floor(b / block);
