@@ -28,7 +28,8 @@ import type { CanaryConfig, ListenerConfig, OpsConfig } from '../src/config/sche
 import { colourOf, halfDone } from '../src/ops/deploy-tasksets.js';
 import { describeLookalikes, isMaintenanceRule, listenerInMaintenance, maintenanceConditionSets, maintenanceMark } from '../src/ops/maintenance.js';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/start.js';
-import { MOTO_MISSING, motoCommand, startMoto, type Moto } from './support/moto.js';
+import { textOf } from './support/fake-slack.js';
+import { MOTO_MISSING, motoCommand, startBotAt, startMoto, type Moto } from './support/moto.js';
 import { EXAMPLE_CONFIG, startSandbox, type TestSandbox } from './support/sandbox.js';
 
 const REGION = 'ap-northeast-1';
@@ -251,6 +252,54 @@ function scenarios(label: 'sandbox' | 'moto', setup: () => Promise<Fixture>) {
       expect(values).not.toContain('203.0.113.0/24');
       for (const arn of created) await alb.deleteRule(arn);
     });
+
+    it('items 3 and 4 through the whole bot: /maintenance start → end over a lookalike and an allowlist leaves listener, rules and tags as they were', async () => {
+      const config = configFor(f);
+      config.environments.dev!.maintenance!.listeners[0]!.bypass = { sourceIps: ['203.0.113.0/24'] };
+      const { elbv2 } = f.clients;
+      const lookalike = (
+        await elbv2.send(
+          new CreateRuleCommand({
+            ListenerArn: f.listener,
+            Priority: 3,
+            Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/legacy/*'] } }],
+            Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503', ContentType: 'application/json', MessageBody: '{"message":"Service Unavailable"}' } }],
+            Tags: [{ Key: 'team', Value: 'web' }],
+          }),
+        )
+      ).Rules![0]!.RuleArn!;
+      const snapshot = async () => {
+        const listeners = (await elbv2.send(new DescribeListenersCommand({ ListenerArns: [f.listener] }))).Listeners!.map((l) => ({ ...l, DefaultActions: comparable(l.DefaultActions) }));
+        const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listener }))).Rules!;
+        const arns = rules.filter((r) => !r.IsDefault).map((r) => r.RuleArn!);
+        const tags = (await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }))).TagDescriptions!.map((d) => ({ ...d, Tags: [...(d.Tags ?? [])].sort((a, b) => (a.Key! < b.Key! ? -1 : 1)) }));
+        return JSON.stringify({ listeners, rules: rules.map((r) => ({ ...r, Actions: comparable(r.Actions) })), tags });
+      };
+      const before = await snapshot();
+      const bot = await startBotAt(f.endpoint, config);
+      try {
+        const done = (title: string, from: number) =>
+          bot.slack.waitFor(() => bot.slack.messages('C0DEV0001').slice(from).find((m) => textOf(m.blocks).includes(title)), { timeoutMs: 20_000, message: title });
+        let n = bot.slack.messages('C0DEV0001').length;
+        await bot.client.command('/maintenance start dev', { user: 'U0DEV0001' });
+        await done('✅ Maintenance on · dev', n);
+        const rules = (await elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listener }))).Rules!;
+        const tagged = (await elbv2.send(new DescribeTagsCommand({ ResourceArns: rules.filter((r) => !r.IsDefault).map((r) => r.RuleArn!) }))).TagDescriptions!;
+        const ours = tagged.filter((d) => d.Tags?.some((t) => t.Key === 'ecs-chatops:owner' && t.Value === 'ecs-chatops'));
+        expect(ours).toHaveLength(9);
+        // The bot's rules are on top; the application's rules (the lookalike among them) keep their order below.
+        const order = rules.filter((r) => !r.IsDefault).sort((a, b) => Number(a.Priority) - Number(b.Priority)).map((r) => r.RuleArn!);
+        expect(order.slice(0, 9).sort()).toEqual(ours.map((d) => d.ResourceArn!).sort());
+        expect(order.indexOf(lookalike)).toBe(11);
+        n = bot.slack.messages('C0DEV0001').length;
+        await bot.client.command('/maintenance end dev', { user: 'U0DEV0001' });
+        await done('✅ Maintenance off · dev', n);
+        expect(await snapshot()).toEqual(before);
+      } finally {
+        await bot.close();
+        await elbv2.send(new DeleteRuleCommand({ RuleArn: lookalike }));
+      }
+    }, 60_000);
 
     it('item 5: the live colour is read from the PRIMARY task set registry; after the switch the next deploy may start (moto: task sets have no counts)', async () => {
       const ecs = new EcsGateway(f.clients.ecs, { envName: 'prod', region: REGION, cluster: f.cluster });
