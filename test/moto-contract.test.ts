@@ -301,6 +301,33 @@ function scenarios(label: 'sandbox' | 'moto', setup: () => Promise<Fixture>) {
       }
     }, 60_000);
 
+    it('item 1 through the whole bot: /canary set 30, then set 0, over an OIDC listener with stickiness leaves it as it was', async () => {
+      const config = configFor(f);
+      config.environments.dev!.canary = {
+        web: { alb: { listenerArn: f.listener, blueTargetGroupArn: f.blue, greenTargetGroupArn: f.green }, steps: [30], bakeSeconds: 0, auto: false, alarms: [] },
+      } as unknown as OpsConfig['environments'][string]['canary'];
+      const { elbv2 } = f.clients;
+      const sticky: Action = { Type: 'forward', Order: 2, ForwardConfig: { TargetGroups: [{ TargetGroupArn: f.blue, Weight: 100 }, { TargetGroupArn: f.green, Weight: 0 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 600 } } };
+      await elbv2.send(new ModifyListenerCommand({ ListenerArn: f.listener, DefaultActions: [oidc(1), sticky] }));
+      const read = async () => (await elbv2.send(new DescribeListenersCommand({ ListenerArns: [f.listener] }))).Listeners![0]!.DefaultActions;
+      const before = comparable(await read());
+      const bot = await startBotAt(f.endpoint, config);
+      try {
+        for (const pct of [30, 0]) {
+          const n = bot.slack.messages('C0DEV0001').length;
+          await bot.client.command(`/canary dev web set ${pct}`, { user: 'U0DEV0001' });
+          await bot.slack.waitFor(() => bot.slack.messages('C0DEV0001').slice(n).find((m) => textOf(m.blocks).includes(`✅ Canary set green ${pct} %`)), { timeoutMs: 20_000, message: `set ${pct}` });
+          const now = (await read()) ?? [];
+          expect(now.map((a) => a.Type)).toEqual(['authenticate-oidc', 'forward']);
+          expect(now[1]?.ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 600 });
+          expect(now[1]?.ForwardConfig?.TargetGroups?.map((t) => t.Weight)).toEqual([100 - pct, pct]);
+        }
+        expect(comparable(await read())).toEqual(before);
+      } finally {
+        await bot.close();
+      }
+    }, 60_000);
+
     it('item 5: the live colour is read from the PRIMARY task set registry; after the switch the next deploy may start (moto: task sets have no counts)', async () => {
       const ecs = new EcsGateway(f.clients.ecs, { envName: 'prod', region: REGION, cluster: f.cluster });
       const cfg = { strategy: 'tasksets', canary: 'api-internal', blueRegistryArn: f.blueRegistry, greenRegistryArn: f.greenRegistry } as never;
