@@ -77,7 +77,7 @@ describe('task-set deploys, one after another', () => {
       expect(sets[0]).toMatchObject({ status: 'PRIMARY', serviceRegistries: [{ registryArn: registry(colour) }] });
       expect(sets[0]!.taskDefinition).toMatch(new RegExp(`task-definition/${SVC}:${i + 2}$`));
     }
-  });
+  }, 120_000);
 
   it('refused while half done, the message shows the weights AWS holds, not blue 100 %', async () => {
     // Green is live now; someone moves a quarter of the traffic to blue by hand.

@@ -36,5 +36,5 @@ describe('/shutdown and a service it cannot classify', () => {
     expect(text).toContain('service-c (mid-deployment');
     expect(text).toContain('still needed by service-c');
     expect(h.slack.thread(DEV, done.ts).some((m) => m.text.includes('⚠️ *service-c* mid-deployment'))).toBe(true);
-  });
+  }, 60_000);
 });
