@@ -57,8 +57,9 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
   const maintenanceAlb = (envName: string): MaintenanceAlb => {
     const { elbv2 } = gateways(envName);
     return {
-      rules: async (listenerArn, hint) => {
+      rules: async (listenerArn, hint, opts) => {
         const rules = await elbv2.rules(listenerArn, hint);
+        if (opts?.tags === false) return rules.map(toListenerRule);
         // The bot's mark is a tag: read the tags of every rule but the default one (which cannot carry tags).
         const tags = await elbv2.ruleTags(rules.filter((r) => !r.isDefault).map((r) => r.arn), hint);
         return rules.map((r) => ({ ...toListenerRule(r), ...(r.isDefault ? {} : { tags: tags.get(r.arn) ?? {} }) }));

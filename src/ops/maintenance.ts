@@ -24,7 +24,8 @@ export interface ListenerRule {
 }
 
 export interface MaintenanceAlb {
-  rules(listenerArn: string, hint: string): Promise<ListenerRule[]>;
+  /** `tags: false` skips DescribeTags (a read that only needs priorities): ELBv2's describe calls share one rate limit. */
+  rules(listenerArn: string, hint: string, opts?: { tags?: boolean }): Promise<ListenerRule[]>;
   /** Creates a rule carrying these tags (ELBv2 CreateRule Tags: the mark and the rule appear in one call). */
   createRule(listenerArn: string, priority: number, conditions: RuleCondition[], action: RuleAction, tags: Record<string, string>): Promise<string>;
   deleteRule(ruleArn: string): Promise<void>;
@@ -402,13 +403,13 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
   };
 }
 
-async function readRules(alb: MaintenanceAlb, l: ListenerConfig, envName: string, i: number) {
-  return alb.rules(l.listenerArn, hintFor(envName, i));
+async function readRules(alb: MaintenanceAlb, l: ListenerConfig, envName: string, i: number, opts?: { tags?: boolean }) {
+  return alb.rules(l.listenerArn, hintFor(envName, i), opts);
 }
 
 /** Moves a rule and reads it back; the verify makes a restart after the call not repeat it. */
 async function moveRule(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, l: ListenerConfig, i: number, m: { ruleArn: string; to: number }, verb: string) {
-  const read = async () => (await readRules(alb, l, ctx.envName, i)).find((r) => r.arn === m.ruleArn)?.priority;
+  const read = async () => (await readRules(alb, l, ctx.envName, i, { tags: false })).find((r) => r.arn === m.ruleArn)?.priority;
   await ctx.step(
     `${verb}:${l.name}:${short(m.ruleArn)}:${m.to}`,
     async () => {
@@ -468,7 +469,7 @@ async function endListener(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAl
   if (unmarked.length) await ctx.note(`⚠️ *${l.name}*: ${unmarked.map(short).join(', ')} no longer carr${unmarked.length === 1 ? 'ies' : 'y'} the bot's tag ${MARK_OWNER_KEY} — left in place; delete by hand if it is really maintenance's.`);
   const created = [...new Set([...(change?.created ?? []).filter((arn) => !unmarked.includes(arn)), ...marked])];
   for (const arn of created) {
-    const gone = async () => !(await readRules(alb, l, ctx.envName, i)).some((r) => r.arn === arn);
+    const gone = async () => !(await readRules(alb, l, ctx.envName, i, { tags: false })).some((r) => r.arn === arn);
     await ctx.step(`delete-rule:${l.name}:${short(arn)}`, async () => alb.deleteRule(arn), { verify: async () => ((await gone()) ? { done: true, result: undefined } : { done: false }) });
   }
   if (l.ruleArn) {
