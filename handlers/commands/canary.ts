@@ -95,7 +95,7 @@ export function register(app: App, deps: Deps): void {
       if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
       else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(run.channel, run.ts)}.` });
     } catch (err) {
-      await replyError(err, ack, deps.log);
+      await replyError(err, ack, deps.log, respond);
     }
   });
 }

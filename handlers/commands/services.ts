@@ -15,7 +15,7 @@ const DIRECTIONS = [
 export function register(app: App, deps: Deps): void {
   for (const d of DIRECTIONS) {
     const spec = specOf(d.command);
-    app.command(d.command, async ({ command, ack, client }) => {
+    app.command(d.command, async ({ command, ack, client, respond }) => {
       try {
         const { words, flags } = tokenize(command.text, spec);
         if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -35,7 +35,7 @@ export function register(app: App, deps: Deps): void {
         }
         await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params: requested.length ? { services: requested } : {}, summary });
       } catch (err) {
-        await replyError(err, ack, deps.log);
+        await replyError(err, ack, deps.log, respond);
       }
     });
   }
