@@ -1,6 +1,7 @@
 // The one registry: every command, action, view and the App Home wire themselves to the app here.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
+import { guardPayloads, UNKNOWN_ACTION, unknownAction } from './edge.js';
 import * as cutoverActions from './actions/cutover.js';
 import * as runActions from './actions/run.js';
 import * as scheduleActions from './actions/schedule.js';
@@ -16,6 +17,8 @@ import * as confirm from './views/confirm.js';
 export const REGISTRY = [ops, maintenance, canary, services, deploy, cutover, runActions, cutoverActions, scheduleActions, confirm, home] as const;
 
 export function registerHandlers(app: App, deps: Deps): void {
+  guardPayloads(app, deps.log);
+  app.action(UNKNOWN_ACTION, unknownAction);
   app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
   for (const module of REGISTRY) module.register(app, deps);
 }
