@@ -323,6 +323,16 @@ export class RunEngine extends EventEmitter {
     throw new Error(`run ${id}: too many concurrent updates`);
   }
 
+  /**
+   * Adds to a run's view after the fact (any state, finished included), so its message is drawn again: a button
+   * whose moment has passed (End maintenance after the end, Switch back after the switch back) goes away.
+   */
+  async annotate(id: string, patch: Record<string, unknown>): Promise<Run> {
+    const row = await this.deps.store.getRun(id);
+    const view = row ? (JSON.parse(row.view) as Record<string, unknown>) : {};
+    return this.update(id, { view: JSON.stringify({ ...view, ...patch }) });
+  }
+
   /** Records where a run's status message lives (set once, by the publisher). */
   async setMessage(id: string, channel: string, ts: string): Promise<Run> {
     return this.update(id, { channel, ts });
