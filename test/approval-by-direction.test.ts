@@ -3,12 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
+import { buildOperations } from '../src/ops/index.js';
+import { APPROVAL_TABLE_KINDS } from '../src/runs/guardrails.js';
 import { prodConfig } from './guardrails-fixtures.js';
 
 const CH = 'C0PROD001';
 // U0LEAD001 approves through the S0LEADS01 user group only: not an operator, not named anywhere in ops.yml.
 const GROUPS = { S0SRE0001: ['U0SRE0001', 'U0SRE0002'], S0LEADS01: ['U0LEAD001'] };
 const IMAGE = '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2';
+
+describe('the approval table', () => {
+  it('has a row for every operation the bot ships', () => {
+    const ops = buildOperations({ aws: {} as never, store: {} as never, clock: {} as never });
+    expect(Object.keys(ops).sort()).toEqual([...APPROVAL_TABLE_KINDS].sort());
+  });
+});
 
 describe('approval by direction, where requireApproval', () => {
   let t: TestBot;

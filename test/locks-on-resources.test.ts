@@ -13,9 +13,11 @@ const SHOP_LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:
 function config() {
   const c = prodConfig();
   const prod = c.environments.prod!;
-  // A second name for the canary's records, and a maintenance listener that ECS's blue/green of checkout also drives.
+  // A second name for the canary's records, and a canary on the production rule ECS's blue/green of checkout drives.
   prod.cutover.internal = { hostedZoneId: 'Z0PRIVATE0001', recordName: 'API.internal.example.', to: prod.cutover.www!.to, switchBackDays: 30 };
-  prod.maintenance!.listeners.push({ name: 'shop', listenerArn: SHOP_LISTENER, response: { fixed: { status: 503, contentType: 'application/json', body: '{}' } } });
+  const checkout = prod.deploy.checkout!;
+  if (checkout.strategy !== 'ecs') throw new Error('the example changed: checkout is no longer an ECS blue/green target');
+  prod.canary.shop = { ...prod.canary.web!, alb: { listenerArn: SHOP_LISTENER, ruleArn: checkout.productionListenerRuleArn, blueTargetGroupArn: checkout.targetGroupArn, greenTargetGroupArn: checkout.alternateTargetGroupArn } };
   return c;
 }
 
@@ -56,8 +58,8 @@ describe('locks on what a run touches', () => {
     await refused('/canary prod web start', '/maintenance start prod', 'listener `app/prod-web/2222222222222222/2222222222222201`');
   });
 
-  it('/maintenance and /deploy through ECS blue/green share the listener of its production rule', async () => {
-    await refused('/maintenance start prod', '/deploy prod checkout ' + IMAGE.replace('payment', 'checkout'), 'listener `app/prod-shop/7777777777777777/7777777777777701`');
+  it('/canary on the weights of a rule and /deploy through ECS blue/green share the production rule', async () => {
+    await refused('/canary prod shop start', '/deploy prod checkout ' + IMAGE.replace('payment', 'checkout'), 'listener rule `app/prod-shop/7777777777777777/7777777777777701/00000000000000c1`');
   });
 
   it('/shutdown and /deploy share the ECS service', async () => {

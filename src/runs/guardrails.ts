@@ -3,7 +3,8 @@ import type { Environment } from '../config/schema.js';
 import { chosenServices } from '../ops/startup.js';
 
 /**
- * The AWS resources a run changes, as lock names: `listener:<arn>`, `dns:<zone>:<name>`, `service:<cluster>/<name>`.
+ * The AWS resources a run changes, as lock names: `listener:<arn>`, `rule:<arn>`, `dns:<zone>:<name>`,
+ * `service:<cluster>/<name>`.
  * Two runs that list one same resource cannot be active together, whatever their commands (a /canary and a
  * task-set /deploy moving the same weighted records are one lock). Unknown kinds and config gaps give [].
  */
@@ -11,11 +12,16 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
   const p = (params ?? {}) as Record<string, unknown>;
   const out = new Set<string>();
   const listener = (arn: string) => out.add(`listener:${arn}`);
+  const rule = (arn: string) => out.add(`rule:${arn}`);
   const dns = (zone: string, name: string) => out.add(`dns:${zone}:${name.toLowerCase().replace(/\.?$/, '.')}`);
   const service = (key: string) => out.add(`service:${env.cluster}/${env.services[key]?.serviceName ?? key}`);
   const canary = (target: string) => {
     const c = env.canary[target];
-    if (c?.alb) listener(c.alb.listenerArn);
+    // Weights on a rule are that rule's; weights on the default action are the listener's.
+    if (c?.alb) {
+      if (c.alb.ruleArn) rule(c.alb.ruleArn);
+      else listener(c.alb.listenerArn);
+    }
     if (c?.route53) dns(c.route53.hostedZoneId, c.route53.recordName);
   };
   switch (kind) {
@@ -39,8 +45,9 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
         listener(d.prodListenerArn);
         if (d.testListenerArn) listener(d.testListenerArn);
       } else if (d.strategy === 'ecs') {
-        listener(listenerOfRule(d.productionListenerRuleArn));
-        if (d.testListenerRuleArn) listener(listenerOfRule(d.testListenerRuleArn));
+        // ECS moves the weights of these rules only: other services' rules on the same listener are not touched.
+        rule(d.productionListenerRuleArn);
+        if (d.testListenerRuleArn) rule(d.testListenerRuleArn);
       } else canary(d.canary);
       break;
     }
@@ -52,11 +59,6 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
   return [...out];
 }
 
-/** `…:listener-rule/app/lb/id/listener-id/rule-id` → `…:listener/app/lb/id/listener-id`: a rule's changes are its listener's. */
-export function listenerOfRule(ruleArn: string): string {
-  return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-}
-
 /** A lock name as people read it. */
 export function describeResource(r: string): string {
   if (r.startsWith('listener:')) return `listener \`${r.slice('listener:'.length).split(':listener/').pop()}\``;
@@ -64,6 +66,7 @@ export function describeResource(r: string): string {
     const [, zone, name] = r.split(':');
     return `records \`${name}\` in zone \`${zone}\``;
   }
+  if (r.startsWith('rule:')) return `listener rule \`${r.slice('rule:'.length).split(':listener-rule/').pop()}\``;
   if (r.startsWith('service:')) return `service \`${r.slice('service:'.length)}\``;
   return `\`${r}\``;
 }
@@ -102,6 +105,11 @@ export function approvalPoint(kind: string, env: Environment, params: unknown): 
       return d.pauseAt.some((s) => EARLY_PAUSES.includes(s)) ? 'own' : 'before-start';
     }
     default:
-      return 'before-start';
+      // A kind without a row here decides for itself (the engine's own tests use such operations); every kind the
+      // bot ships has a row, which test/approval-by-direction.test.ts checks against the operations registry.
+      return 'own';
   }
 }
+
+/** The kinds the table above has a row for. */
+export const APPROVAL_TABLE_KINDS = ['maintenance', 'cutover', 'canary', 'shutdown', 'startup', 'deploy'] as const;
