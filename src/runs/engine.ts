@@ -430,9 +430,11 @@ export class RunEngine extends EventEmitter {
     if (!env.permissions.requireApproval || approvalPoint(op.kind, ctx.env, ctx.params) !== 'before-start') return undefined;
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
+    // A resumed or retried run finds the answer it already had; it is not announced twice.
+    const answered = await ctx.stepDone('pause:approval-before-start');
     const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
       return undefined;
     }
     const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
