@@ -35,6 +35,22 @@ export function runButtonValue(runId: string, nonce: string): string {
   return JSON.stringify({ r: runId, n: nonce } satisfies RunButton);
 }
 
+/** End maintenance carries the environment and the start run whose message shows it: one press per rendering. */
+export const EndMaintenanceSchema = z.object({ e: z.string().min(1).max(40), r: RunButtonSchema.shape.r }).strict();
+export const endMaintenanceValue = (env: string, runId: string): string => JSON.stringify({ e: env, r: runId } satisfies z.infer<typeof EndMaintenanceSchema>);
+
+/** `{ env, of }` from an End maintenance value; a bare environment name is a rendering from before the run id. */
+export function parseEndMaintenance(value: string | undefined): { env: string; of?: string } | undefined {
+  if (value === undefined) return undefined;
+  if (/^[a-z][a-z0-9-]{0,30}$/.test(value)) return { env: value };
+  try {
+    const parsed = EndMaintenanceSchema.safeParse(JSON.parse(value));
+    return parsed.success ? { env: parsed.data.e, of: parsed.data.r } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses a button value; undefined for anything malformed (a forged or truncated payload). */
 export function parseRunButton(value: string | undefined): RunButton | undefined {
   if (value === undefined) return undefined;

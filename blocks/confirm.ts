@@ -25,7 +25,7 @@ export function confirmModal(ask: Omit<ConfirmMetadata, 'channel'>, channel: str
     submit: { type: 'plain_text', text: 'Run it' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `You are about to run\n\`${ask.summary}\`\nin *${ask.envName}*. This changes production.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `You are about to run\n\`${ask.summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}\`\nin *${ask.envName}*. This changes production.` } },
       {
         type: 'input',
         block_id: 'confirm',

@@ -22,7 +22,9 @@ export function cutoverBody(run: Run, ctx: RunViewContext): KnownBlock[] {
     out.push(section(`Route 53 INSYNC ${formatTime(v.insyncAt, ctx.timezone)}${v.effectiveAt !== undefined ? ` · fully effective by ${formatTime(v.effectiveAt, ctx.timezone)}` : ''}`));
   }
   // The way back stays on the message for switchBackDays; the handler re-checks the deadline and the stored records.
-  if (!v.back && run.state === 'succeeded' && v.backUntil !== undefined && ctx.now < v.backUntil) {
+  const switchedBackBy = (run.view as { switchedBackBy?: string }).switchedBackBy;
+  if (switchedBackBy) out.push(section(`↩️ Switched back by run \`${switchedBackBy}\`.`));
+  else if (!v.back && run.state === 'succeeded' && v.backUntil !== undefined && ctx.now < v.backUntil) {
     out.push(section(`Switch back restores the records above exactly, until ${formatTime(v.backUntil, ctx.timezone, true)}.`));
     out.push(
       actions(`cutover:${run.id}`, [

@@ -1,13 +1,15 @@
 // What people read about maintenance: per listener, whether the public sees the maintenance response.
 import type { KnownBlock } from '@slack/types';
 import type { Run } from '../src/runs/run.js';
-import { ActionId } from './actions.js';
-import { actions, fields, section } from './kit.js';
+import { ActionId, endMaintenanceValue } from './actions.js';
+import { actions, context, fields, section } from './kit.js';
 
 export interface MaintenanceView {
   action?: 'start' | 'end';
   listeners?: Record<string, { state: 'pending' | 'working' | 'on' | 'off' | 'failed' | 'unchanged'; detail?: string }>;
   note?: string;
+  /** The run that took the environment out of maintenance after this start: its End button is gone. */
+  endedBy?: string;
 }
 
 const ICON = { pending: '⚪', working: '⏳', on: '🚧', off: '🟢', failed: '❌', unchanged: '➖' } as const;
@@ -28,9 +30,10 @@ export function maintenanceBody(run: Run): KnownBlock[] {
       );
     }
   }
-  // After a start (done or half-done), the way back is one press away.
-  if (view.action === 'start' && (run.state === 'succeeded' || run.state === 'failed') && listeners.some(([, l]) => l.state === 'on' || l.state === 'failed')) {
-    out.push(actions(`maintenance:${run.id}`, [{ actionId: ActionId.endMaintenance, label: 'End maintenance', value: run.env, style: 'primary' }]));
+  // After a start (done or half-done), the way back is one press away — until maintenance has been ended.
+  if (view.endedBy) out.push(context([`🟢 Maintenance was ended by run \`${view.endedBy}\``]));
+  else if (view.action === 'start' && (run.state === 'succeeded' || run.state === 'failed') && listeners.some(([, l]) => l.state === 'on' || l.state === 'failed')) {
+    out.push(actions(`maintenance:${run.id}`, [{ actionId: ActionId.endMaintenance, label: 'End maintenance', value: endMaintenanceValue(run.env, run.id), style: 'primary' }]));
   }
   return out;
 }

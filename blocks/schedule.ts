@@ -23,16 +23,33 @@ export function describeSchedule(s: Schedule): string {
   return s.type === 'cron' ? `${what} (\`${s.spec}\`, from ops.yml)` : what;
 }
 
+/** Skipping the end of a maintenance window leaves the site in maintenance: that is never a silent click. */
+export const isWindowEnd = (s: Pick<Schedule, 'kind' | 'params'>): boolean => s.kind === 'maintenance' && s.params.action === 'end';
+
 export function scheduleReminder(s: Schedule, at: number, timezone: string): { text: string; blocks: KnownBlock[] } {
   const windowId = s.id.startsWith('w-') ? s.id.split(':')[0]! : s.id;
   const value = JSON.stringify({ s: s.id, at } satisfies ScheduleButton);
   const text = `⏰ *${s.env}*: ${describeSchedule(s)} at ${formatTime(at, timezone, true)}`;
+  const when = formatTime(at, timezone, true);
   return {
     text,
     blocks: [
       section(text),
       actions(`schedule:${s.id}:${at}`, [
-        { actionId: ActionId.scheduleSkip, label: 'Skip once', value },
+        isWindowEnd(s)
+          ? {
+              actionId: ActionId.scheduleSkip,
+              label: 'Skip the end (stay in maintenance)',
+              value,
+              style: 'danger',
+              confirm: {
+                title: 'Stay in maintenance?',
+                text: `*${s.env}* will NOT come out of maintenance at ${when}. It stays in maintenance until someone ends it — you, by pressing this, with \`/maintenance end ${s.env}\`.`,
+                confirm: 'Stay in maintenance',
+                deny: 'Keep the end',
+              },
+            }
+          : { actionId: ActionId.scheduleSkip, label: 'Skip once', value },
         { actionId: ActionId.scheduleCancel, label: s.type === 'cron' ? 'Cancel (until the config changes)' : 'Cancel window', value: JSON.stringify({ s: windowId, at } satisfies ScheduleButton), style: 'danger', confirm: { title: 'Cancel?', text: 'The schedule will not fire.', confirm: 'Cancel it' } },
       ]),
       context([`Scheduled by ${s.createdBy === 'ops.yml' ? 'ops.yml' : `<@${s.createdBy}>`} · \`${s.id}\``]),

@@ -66,6 +66,14 @@ export function noMore(words: string[], from: number, spec: CommandSpec): void {
   if (words.length > from) throw new UsageError(`unexpected \`${clip(words.slice(from).join(' '))}\``, spec);
 }
 
+/**
+ * Text a person typed, made inert for mrkdwn: Slack's own escaping of &, < and >, so `<!channel>` or `<@U…>` from
+ * the user is shown, never sent as a mention or a link.
+ */
+export function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Echoing input back is fine, but never a wall of it, and never something that pings the channel. */
 export function clip(s: string): string {
   const safe = s.replace(/[<>&`]/g, '');

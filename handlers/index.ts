@@ -1,6 +1,7 @@
 // The one registry: every command, action, view and the App Home wire themselves to the app here.
-import type { App } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
+import { guardPayloads, UNKNOWN_ACTION, unknownAction } from './edge.js';
 import * as cutoverActions from './actions/cutover.js';
 import * as runActions from './actions/run.js';
 import * as scheduleActions from './actions/schedule.js';
@@ -16,5 +17,26 @@ import * as confirm from './views/confirm.js';
 export const REGISTRY = [ops, maintenance, canary, services, deploy, cutover, runActions, cutoverActions, scheduleActions, confirm, home] as const;
 
 export function registerHandlers(app: App, deps: Deps): void {
+  guardPayloads(app, deps.log);
+  app.action(UNKNOWN_ACTION, unknownAction);
+  app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
   for (const module of REGISTRY) module.register(app, deps);
+}
+
+/**
+ * Slack retries an Events API delivery (up to 3 times over about 5 minutes, each a new signed request) when the
+ * first answer was slow or lost: the same `event_id` is handled once. Bolt has already acknowledged the event.
+ */
+export function oncePerEvent(now: () => number, onRepeat: (eventId: string) => void = () => undefined, keepMs = 60 * 60_000): Middleware<AnyMiddlewareArgs> {
+  const seen = new Map<string, number>();
+  return async ({ body, next }) => {
+    const id = (body as { type?: unknown; event_id?: unknown }).type === 'event_callback' ? (body as { event_id?: unknown }).event_id : undefined;
+    if (typeof id === 'string') {
+      const t = now();
+      if (seen.size >= 1000) for (const [k, at] of seen) if (t - at > keepMs) seen.delete(k);
+      if (seen.has(id)) return void onRepeat(id);
+      seen.set(id, t);
+    }
+    await next();
+  };
 }

@@ -56,6 +56,12 @@ const waitLatest = (t: Waiter, needle: string, timeoutMs = 10_000) =>
 const threadHas = (t: Waiter, msg: SlackMessage, needle: string) =>
   t.slack.waitFor(() => t.slack.thread(CH, msg.ts).some((m) => m.text.includes(needle)), { timeoutMs: 10_000, message: `no thread reply with "${needle}"` });
 
+/** Where requireApproval, a canary start waits for a second person before its first change (Issue 17): an approver approves it. */
+async function approveStart(w: { client: { press: TestBot['client']['press'] }; slack: FakeSlack }, requester: string): Promise<void> {
+  const msg = await w.slack.waitFor(() => { const m = w.slack.messages(CH).at(-1); return m && textOf(m.blocks).includes('Waiting for a second person to approve') ? m : undefined; }, { timeoutMs: 10_000, message: 'the canary start is not waiting for approval' });
+  await w.client.press(msg, 'run.approve', { user: requester === 'U0LEAD001' ? 'U0LEAD002' : 'U0LEAD001' });
+}
+
 function r53Weights(t: TestBot, name: string): Record<string, number | undefined> {
   return Object.fromEntries(t.aws.world.route53.records('Z0PRIVATE0001').filter((r) => r.name === name).map((r) => [r.setIdentifier, r.weight]));
 }
@@ -114,6 +120,7 @@ describe('/canary', () => {
     const mark = t.aws.world.record.mark();
     const res = await t.client.command('/canary prod api-internal start', { user: 'U0LEAD001' });
     expect(JSON.stringify(res.body)).toContain('accepted as run');
+    await approveStart(t, 'U0LEAD001');
     const msg = await waitLatest(t, 'Step 1/3 · green 10 % — Promote to continue');
     expect(r53Weights(t, 'api.internal.example.')).toEqual({ 'api-blue': 90, 'api-green': 10 });
     const text = textOf(latest(t).blocks);
@@ -148,6 +155,7 @@ describe('/canary', () => {
   it('walks an ALB canary to 100 %: one ModifyListener per step with both target groups', async () => {
     const mark = t.aws.world.record.mark();
     await t.client.command('/canary prod web start', { user: 'U0SRE0001' });
+    await approveStart(t, 'U0SRE0001');
     const msg = await waitLatest(t, 'Step 1/4 · green 10 % — Promote to continue');
     expect(albWeights(t)).toMatchObject({ kind: 'forward', targetGroups: { [BLUE_TG]: 90, [GREEN_TG]: 10 } });
     expect(textOf(latest(t).blocks)).toContain('✅ green targets healthy 2/2');
@@ -169,6 +177,7 @@ describe('/canary', () => {
 
   it('Rollback mid-way (at a Promote pause) is exactly one ModifyListener, read back, ↩️', async () => {
     await t.client.command('/canary prod web start', { user: 'U0SRE0001' });
+    await approveStart(t, 'U0SRE0001');
     const msg = await waitLatest(t, 'Step 1/4 · green 10 % — Promote to continue');
     await t.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
     await waitLatest(t, 'Step 2/4 · green 25 % — Promote to continue');
@@ -183,6 +192,7 @@ describe('/canary', () => {
 
   it('Pause holds a baking Route 53 canary; Rollback from the hold is one change batch', async () => {
     await t.client.command('/canary prod api-bake start', { user: 'U0SRE0001' });
+    await approveStart(t, 'U0SRE0001');
     const msg = await waitLatest(t, 'Bake ends');
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 90, 'bake-green': 10 });
     await t.client.press(msg, 'run.pause', { user: 'U0SRE0002' });
@@ -193,6 +203,7 @@ describe('/canary', () => {
 
   it('Rollback while baking (running, no pause) interrupts the bake at once with one call', async () => {
     await t.client.command('/canary prod api-bake start', { user: 'U0SRE0001' });
+    await approveStart(t, 'U0SRE0001');
     const msg = await waitLatest(t, 'Bake ends');
     await rollbackIsOneCall(t, msg, { user: 'U0SRE0001', title: 'Canary · api-bake · prod', call: 'route53:ChangeResourceRecordSets', label: 'Route 53, baking' });
     expect(r53Weights(t, 'bake.internal.example.')).toEqual({ 'bake-blue': 100, 'bake-green': 0 });
@@ -202,6 +213,7 @@ describe('/canary', () => {
     const slow = await startBot({ config: CONFIG, userGroups: GROUPS, world: { route53SyncSeconds: 60 } });
     try {
       await slow.client.command('/canary prod api-internal start', { user: 'U0SRE0001' });
+      await approveStart(slow, 'U0SRE0001');
       const msg = await waitLatest(slow, 'INSYNC');
       await slow.slack.waitFor(() => (slow.aws.world.record.since(0).some((c) => c.op === 'GetChange') ? true : undefined), { timeoutMs: 10_000 });
       const mark = slow.aws.world.record.mark();
@@ -221,6 +233,7 @@ describe('/canary', () => {
     try {
       const mark = t.aws.world.record.mark();
       await t.client.command('/canary prod web start', { user: 'U0SRE0001' });
+      await approveStart(t, 'U0SRE0001');
       await waitLatest(t, 'gate failed');
       const text = textOf(latest(t).blocks);
       expect(text).toContain('Rolled back by itself: gate failed at step 1/4 (green 10 %) — green targets unhealthy: 0/2 healthy');
@@ -236,6 +249,7 @@ describe('/canary', () => {
     await t.client.command('/canary prod api-internal set 0', { user: 'U0SRE0001' });
     await waitLatest(t, '✅ Canary set green 0 % · api-internal · prod');
     await t.client.command('/canary prod api-internal start 20,100', { user: 'U0SRE0001' });
+    await approveStart(t, 'U0SRE0001');
     await waitLatest(t, 'Step 1/2 · green 20 % — Promote to continue');
     const own = await t.client.command('/canary prod api-internal pause', { user: 'U0SRE0001' });
     expect(JSON.stringify(own.body)).toContain('is already waiting');
@@ -284,6 +298,7 @@ describe('a canary across a restart', () => {
     try {
       const first = await makeBot('bot-a');
       await first.client.command('/canary prod web start 50,100', { user: 'U0SRE0001' });
+      await approveStart({ client: first.client, slack }, 'U0SRE0001');
       const msg = await waitText(w, 'Step 1/2 · green 50 % — Promote to continue');
       await first.bot.stop();
       const mark = aws.world.record.mark();

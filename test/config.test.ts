@@ -47,9 +47,9 @@ describe('ops.yml', () => {
         strategy: ecs
         container: web
         port: 80
-        targetGroupArn: ${arnOf('targetgroup', 'shop-blue/1')}
-        alternateTargetGroupArn: ${arnOf('targetgroup', 'shop-green/2')}
-        productionListenerRuleArn: ${arnOf('listener-rule', 'app/shop/1/2/3')}
+        targetGroupArn: ${arnOf('targetgroup', 'shop-blue/0000000000000001')}
+        alternateTargetGroupArn: ${arnOf('targetgroup', 'shop-green/0000000000000002')}
+        productionListenerRuleArn: ${arnOf('listener-rule', 'app/shop/0000000000000001/0000000000000002/0000000000000003')}
         roleArn: arn:aws:iam::111111111111:role/ecs-lb
 ${extra}`;
     expect(parseConfig(target('        type: CANARY\n        canaryPercent: 12.5\n')).environments.dev?.deploy.shop).toMatchObject({ type: 'CANARY', canaryPercent: 12.5, pauseTimeoutAction: 'ROLLBACK' });

@@ -88,16 +88,17 @@ describe('/cutover', () => {
     expect(text).toMatch(/until \d{4}-\d\d-\d\d \d\d:\d\d JST/);
 
     const backMark = t.aws.world.record.mark();
-    await t.client.press(latest(), 'cutover.back', { user: 'U0SRE0001' });
-    const back = await waitLatest('Waiting for a second person to approve the switch back');
-    await t.client.press(back, 'run.approve', { user: 'U0LEAD001' });
+    const shown = latest();
+    await t.client.press(shown, 'cutover.back', { user: 'U0SRE0001' });
+    // Switch back is the way back to safety: it never waits for a second person (Issue 17).
     await waitLatest('✅ Switch back · www · prod');
     expect(t.aws.world.record.mutations(backMark)).toEqual(['route53:ChangeResourceRecordSets']);
     expect(www()).toEqual(before);
 
-    // A second press on the old message is refused: that cutover was already undone.
-    const cut = t.slack.messages(CH).find((m) => textOf(m.blocks).includes('✅ DNS cutover · www · prod'))!;
-    await t.client.press(cut, 'cutover.back', { user: 'U0SRE0001' });
+    // The button leaves the cutover's message; a press of the old rendering is refused: that cutover was already undone.
+    const cut = await t.slack.waitFor(() => t.slack.messages(CH).find((m) => textOf(m.blocks).includes('✅ DNS cutover · www · prod') && textOf(m.blocks).includes('Switched back by run')), { timeoutMs: 5000 });
+    expect(textOf(cut.blocks)).not.toContain('[Switch back]');
+    await t.client.press(shown, 'cutover.back', { user: 'U0SRE0001', asShown: true });
     await t.slack.waitFor(() => t.slack.ephemerals('U0SRE0001').find((e) => e.text.includes('was already switched back')), { timeoutMs: 5000 });
     expect(t.aws.world.record.mutations(backMark)).toEqual(['route53:ChangeResourceRecordSets']);
   });

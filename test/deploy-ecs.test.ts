@@ -88,6 +88,8 @@ describe('/deploy through ECS native deployments', () => {
     return total === 0 ? 0 : Math.round((100 * (w[tgArn] ?? 0)) / total);
   };
   const thread = (m: SlackMessage) => h.slack.thread(CH, m.ts).map((r) => r.text);
+  /** Where requireApproval, a deploy with no pause before production traffic waits before its first change (Issue 17). */
+  const approveStart = async () => h.client.press(await waitLatest('Waiting for a second person to approve'), 'run.approve', { user: 'U0LEAD001' });
   const calls = (mark: number, op: string) => h.aws.world.record.since(mark).filter((c) => c.op === op && !c.error);
 
   it('--dry-run shows the exact UpdateService request and changes nothing; bad input gets the form', async () => {
@@ -148,6 +150,7 @@ describe('/deploy through ECS native deployments', () => {
 
   it('CANARY: Rollback during the canary bake stops the deployment and puts all traffic back on blue', async () => {
     await h.client.command(`/deploy prod cart ${image('cart', 'v2')}`, { user: 'U0DEV0001' });
+    await approveStart();
     const baking = await waitLatest('green 10 %');
     expect(textOf(baking.blocks)).toContain('Bake ends about');
     expect(weight(rule('21'), tg('cart-green', '22'))).toBe(10);
@@ -163,6 +166,7 @@ describe('/deploy through ECS native deployments', () => {
 
   it('LINEAR walks every step to success, each one visible in the thread', async () => {
     await h.client.command(`/deploy prod search ${image('search', 'v2')}`, { user: 'U0DEV0001' });
+    await approveStart();
     const done = await waitLatest('✅ Deploy · search · prod', 90_000);
     const lines = thread(done);
     for (const step of [34, 68, 100]) expect(lines.some((l) => l.includes(`production now ${step} % on green`)), `step ${step}`).toBe(true);

@@ -55,6 +55,8 @@ describe('/deploy (CodeDeploy blue/green)', () => {
   afterAll(async () => h.close());
 
   const { waitLatest } = latestIn(() => h.slack, CH, 30_000);
+  /** Where requireApproval, a deploy with no approval point of its own waits before its first change (Issue 17). */
+  const approveStart = async () => h.client.press(await waitLatest('Waiting for a second person to approve'), 'run.approve', { user: 'U0LEAD001' });
   const green = (listener: string, name: string) => h.aws.world.elbv2.evaluate(listener, { path: '/', sourceIp: '198.51.100.7' }).targetGroups?.[h.aws.world.elbv2.targetGroupArnByName(name)!] ?? 0;
 
   it('refuses bad input with the form, and --dry-run shows the diff and the AppSpec without changing anything', async () => {
@@ -72,6 +74,7 @@ describe('/deploy (CodeDeploy blue/green)', () => {
   it('an all-at-once deploy walks every hook to success with production on green', async () => {
     const mark = h.aws.world.record.mark();
     await h.client.command(`/deploy prod payment ${IMAGE}`, { user: 'U0DEV0001' });
+    await approveStart();
     const done = await waitLatest('✅ Deploy · payment · prod');
     const text = textOf(done.blocks);
     expect(text).toContain('green 100 %');
@@ -104,6 +107,7 @@ describe('/deploy (CodeDeploy blue/green)', () => {
   it('a failing lifecycle hook rolls back by itself, with its diagnostics in the thread', async () => {
     h.aws.world.codedeploy.failLifecycleEvent('DgpEcs-prod-payment', 'AfterAllowTraffic', 'smoke test: 5xx on /health');
     await h.client.command(`/deploy prod payment ${IMAGE.replace('v2', 'v3')}`, { user: 'U0DEV0001' });
+    await approveStart();
     const done = await waitLatest('↩️ Deploy · payment · prod');
     expect(textOf(done.blocks)).toContain('rolled back by CodeDeploy');
     expect(h.slack.thread(CH, done.ts).some((r) => r.text.includes('AfterAllowTraffic') && r.text.includes('smoke test'))).toBe(true);
@@ -120,6 +124,7 @@ describe('/deploy (CodeDeploy blue/green)', () => {
 
     const mark = h.aws.world.record.mark();
     await h.client.command(`/deploy prod payment ${IMAGE.replace('v2', 'v4')}`, { user: 'U0DEV0001' });
+    await approveStart();
     await h.slack.waitFor(() => h.aws.world.record.since(mark).some((c) => c.op === 'CreateDeployment' && !c.error), { timeoutMs: 10_000 });
     await h.restart();
     await waitLatest('✅ Deploy · payment · prod');

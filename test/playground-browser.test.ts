@@ -171,10 +171,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the local playground in a real browser', () => 
     await modal.waitFor({ state: 'detached', timeout: 10_000 });
     const status = message('Canary · web · prod');
     await status.waitFor({ timeout: 10_000 });
-    if (await status.locator('button', { hasText: 'Approve' }).count()) {
-      await actAs('U0LEAD001');
-      await status.locator('button', { hasText: 'Approve' }).click();
-    }
+    // prod has requireApproval: a canary start waits for a second person before its first change (Issue 17).
+    await status.locator('button', { hasText: 'Approve' }).waitFor({ timeout: 15_000 });
+    await actAs('U0LEAD001');
+    await status.locator('button', { hasText: 'Approve' }).click();
     await status.locator('.blk-header', { hasText: '⏳' }).or(status.locator('.blk-header', { hasText: '⏸' })).first().waitFor({ timeout: 15_000 });
     await status.locator('button', { hasText: 'Rollback' }).waitFor({ timeout: 15_000 });
     await pg.fake.waitFor(() => /web-green:[1-9]/.test(weights()), { timeoutMs: 15_000, message: 'green never got a share' });

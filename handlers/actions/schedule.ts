@@ -2,7 +2,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { ActionId } from '../../blocks/actions.js';
-import { parseScheduleButton } from '../../blocks/schedule.js';
+import { section } from '../../blocks/kit.js';
+import { isWindowEnd, parseScheduleButton } from '../../blocks/schedule.js';
+import { formatTime } from '../../src/clock.js';
 
 export function register(app: App, deps: Deps): void {
   const reply = (respond: (m: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>, text: string) =>
@@ -17,7 +19,14 @@ export function register(app: App, deps: Deps): void {
     const env = deps.config.environments[s.env];
     if (!env || !(await deps.access.canOperate(body.user.id, env.permissions))) return void (await reply(respond, `⛔ you may not change schedules of *${s.env}*`));
     const ok = await deps.scheduler.skipOnce(b.s, b.at, body.user.id);
-    await reply(respond, ok ? `⏭ The fire at that time will be skipped (by <@${body.user.id}>).` : 'That fire has already happened or was changed.');
+    if (!ok) return void (await reply(respond, 'That fire has already happened or was changed.'));
+    if (!isWindowEnd(s)) return void (await reply(respond, `⏭ The fire at that time will be skipped (by <@${body.user.id}>).`));
+    // The end of a window skipped: the site stays in maintenance. The reminder says so where everyone reads it,
+    // its buttons go (the decision is taken), and the one who skipped is named as the one who ends it.
+    const when = formatTime(b.at, deps.config.timezone, true);
+    const said = `🚧 *${s.env}* stays in maintenance after ${when}: <@${body.user.id}> skipped the end of window \`${s.id.split(':')[0]}\`. <@${body.user.id}> must end it with \`/maintenance end ${s.env}\`.`;
+    await respond({ response_type: 'in_channel', replace_original: true, text: said, blocks: [section(said)] }).catch(() => undefined);
+    await reply(respond, `⏭ Done: maintenance of *${s.env}* will NOT end at ${when}. It is yours to end: \`/maintenance end ${s.env}\`.`);
   });
 
   app.action<BlockButtonAction>(ActionId.scheduleCancel, async ({ ack, body, action, respond }) => {

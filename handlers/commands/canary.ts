@@ -4,7 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { canaryTraffic } from '../../src/aws/traffic.js';
 import { greenShare, planCanary, type CanaryParams } from '../../src/ops/canary.js';
 import { toRun, type Run } from '../../src/runs/run.js';
-import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
+import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
@@ -68,7 +68,7 @@ export function register(app: App, deps: Deps): void {
         if (flags['dry-run']) {
           await ack();
           const plan = planCanary(cfg, canaryTraffic(deps.aws.gateways(envName), envName, target, cfg), params);
-          await respond({ response_type: 'ephemeral', text: `*Dry run: /canary ${command.text.replace(/\s*--dry-run\b/, '').trim()}* — nothing was changed. The calls it would make:\n${plan.join('\n')}` });
+          await respond({ response_type: 'ephemeral', text: `*Dry run: /canary ${escapeText(command.text.replace(/\s*--dry-run\S*/, '').trim())}* — nothing was changed. The calls it would make:\n${plan.join('\n')}` });
           return;
         }
         await startRun(deps, { ack, client, command }, { kind: 'canary', envName, params, summary: `/canary ${envName} ${target} ${sub}${params.steps ? ` ${params.steps.join(',')}` : ''}${params.pct !== undefined ? ` ${params.pct}` : ''}` });
@@ -95,7 +95,7 @@ export function register(app: App, deps: Deps): void {
       if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
       else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(run.channel, run.ts)}.` });
     } catch (err) {
-      await replyError(err, ack, deps.log);
+      await replyError(err, ack, deps.log, respond);
     }
   });
 }

@@ -34,7 +34,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'cutover', envName, params: { name }, summary: `/cutover ${envName} ${name}` });
     } catch (err) {
-      await replyError(err, ack, deps.log);
+      await replyError(err, ack, deps.log, respond);
     }
   });
 }

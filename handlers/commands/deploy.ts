@@ -6,7 +6,7 @@ import { canaryTraffic } from '../../src/aws/traffic.js';
 import { serviceOf } from '../../src/ops/deploy.js';
 import { nativeSpec } from '../../src/ops/deploy-ecs.js';
 import { halfDone, planTaskSets } from '../../src/ops/deploy-tasksets.js';
-import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
+import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
@@ -30,7 +30,7 @@ export function register(app: App, deps: Deps): void {
       const what = words[2];
       if (!what) throw new UsageError('which image? e.g. `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2` or `taskdef=payment:42`', spec);
       const taskdef = TASKDEF.exec(what)?.[1];
-      if (!taskdef && !IMAGE.test(what)) throw new UsageError(`\`${what.slice(0, 60)}\` is neither an image reference (registry/repo:tag) nor \`taskdef=family:revision\``, spec);
+      if (!taskdef && !IMAGE.test(what)) throw new UsageError(`\`${escapeText(what.slice(0, 60))}\` is neither an image reference (registry/repo:tag) nor \`taskdef=family:revision\``, spec);
       noMore(words, 3, spec);
       const config = typeof flags.config === 'string' ? flags.config : undefined;
       if (config !== undefined && !CONFIG.test(config)) throw new UsageError('`--config` takes a deployment config name such as CodeDeployDefault.ECSCanary10Percent5Minutes', spec);
@@ -51,7 +51,7 @@ export function register(app: App, deps: Deps): void {
           ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
           : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${what}\`; nothing else changed`;
         const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
-        const head = [`*Dry run: /deploy ${command.text.trim()}* — nothing was changed. The calls it would make:`, `• ${change}`];
+        const head = [`*Dry run: /deploy ${escapeText(command.text.trim())}* — nothing was changed. The calls it would make:`, `• ${change}`];
         if (cfg.strategy === 'tasksets') {
           const canary = env.canary[cfg.canary]!;
           const traffic = canaryTraffic(deps.aws.gateways(envName), envName, cfg.canary, canary);
@@ -95,7 +95,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` });
     } catch (err) {
-      await replyError(err, ack, deps.log);
+      await replyError(err, ack, deps.log, respond);
     }
   });
 }

@@ -26,6 +26,11 @@ export function register(app: App, deps: Deps): void {
         const env = s ? deps.config.environments[s.env] : undefined;
         if (!s || !env) throw new UsageError(`no pending window \`${id}\``, spec);
         if (!(await deps.access.canOperate(command.user_id, env.permissions))) throw new UsageError(`you may not change schedules of *${s.env}*`, spec);
+        if (flags['dry-run']) {
+          const fires = (await deps.scheduler.list()).filter((x) => x.id.startsWith(`${id}:`)).length;
+          await ack({ response_type: 'ephemeral', text: `*Dry run: /maintenance cancel ${id}* — nothing was changed. It would cancel window \`${id}\` of *${s.env}* (${fires} pending fire${fires === 1 ? '' : 's'}).` });
+          return;
+        }
         const n = await deps.scheduler.cancel(id, command.user_id);
         await ack({ response_type: 'ephemeral', text: `🗑 Cancelled window \`${id}\` (${n} pending fire${n === 1 ? '' : 's'}).` });
         return;
@@ -43,6 +48,10 @@ export function register(app: App, deps: Deps): void {
         if (end - start > 7 * 86_400_000) throw new UsageError('a window is at most 7 days long', spec);
         if (!deps.config.environments[envName]!.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
         if (!(await deps.access.canOperate(command.user_id, deps.config.environments[envName]!.permissions))) throw new UsageError(`you may not operate *${envName}*`, spec);
+        if (flags['dry-run']) {
+          await ack({ response_type: 'ephemeral', text: `*Dry run: /maintenance schedule ${envName}* — nothing was scheduled. It would put *${envName}* into maintenance ${formatTime(start, tz, true)} → ${formatTime(end, tz, true)}, with a reminder 15 minutes before.` });
+          return;
+        }
         const id = await deps.scheduler.addWindow(envName, start, end, command.user_id);
         const approval = deps.config.environments[envName]!.permissions.requireApproval ? ' When it fires, the run waits for a second person to approve, as a typed one would.' : '';
         await ack({ response_type: 'in_channel', text: `🗓 Maintenance window \`${id}\` for *${envName}*: ${formatTime(start, tz, true)} → ${formatTime(end, tz, true)}, by <@${command.user_id}>. A reminder with Skip / Cancel comes 15 minutes before.${approval} Cancel with \`/maintenance cancel ${id}\`.` });
@@ -80,7 +89,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'maintenance', envName, params: { action: sub }, summary: `/maintenance ${sub} ${envName}` });
     } catch (err) {
-      await replyError(err, ack, deps.log);
+      await replyError(err, ack, deps.log, respond);
     }
   });
 }

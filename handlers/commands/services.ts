@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { chosenServices, depsOf, planWaves } from '../../src/ops/startup.js';
-import { envArg, tokenize, UsageError } from '../args.js';
+import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
@@ -15,7 +15,7 @@ const DIRECTIONS = [
 export function register(app: App, deps: Deps): void {
   for (const d of DIRECTIONS) {
     const spec = specOf(d.command);
-    app.command(d.command, async ({ command, ack, client }) => {
+    app.command(d.command, async ({ command, ack, client, respond }) => {
       try {
         const { words, flags } = tokenize(command.text, spec);
         if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -25,17 +25,17 @@ export function register(app: App, deps: Deps): void {
         if (known.length === 0) throw new UsageError(`*${envName}* has no \`services\` in ops.yml`, spec);
         const requested = [...new Set(words.slice(1))];
         const unknown = requested.filter((w) => !known.includes(w));
-        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${u.slice(0, 40)}\``).join(', ')} in ${envName} — known: ${known.join(', ')}`, spec);
+        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${known.join(', ')}`, spec);
         const summary = `${d.command} ${command.text.trim()}`;
         if (flags['dry-run']) {
           const waves = planWaves(depsOf(env), chosenServices(env, requested, d.direction), d.direction);
           const lines = waves.map((w, i) => `${i + 1}. ${w.map((s) => `\`${s}\``).join(', ')}`);
-          await ack({ response_type: 'ephemeral', text: `*Dry run: ${summary}* — nothing was changed. UpdateService desiredCount per service, each as soon as ${d.when}:\n${lines.join('\n')}` });
+          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary)}* — nothing was changed. UpdateService desiredCount per service, each as soon as ${d.when}:\n${lines.join('\n')}` });
           return;
         }
         await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params: requested.length ? { services: requested } : {}, summary });
       } catch (err) {
-        await replyError(err, ack, deps.log);
+        await replyError(err, ack, deps.log, respond);
       }
     });
   }

@@ -3,6 +3,7 @@ import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../src/deps.js';
 import { confirmModal } from '../../blocks/confirm.js';
+import { escapeText } from '../args.js';
 
 export interface RunAsk {
   kind: string;
@@ -29,7 +30,7 @@ export async function startRun(
     await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}${answer.holder ? holderLink(answer.holder.channel, answer.holder.ts) : ''}` });
     return;
   }
-  await slack.ack({ response_type: 'ephemeral', text: `▶️ \`${ask.summary}\` accepted as run \`${answer.run.id}\` — its status message is in <#${answer.run.channel}>.` });
+  await slack.ack({ response_type: 'ephemeral', text: `▶️ \`${escapeText(ask.summary)}\` accepted as run \`${answer.run.id}\` — its status message is in <#${answer.run.channel}>.` });
   deps.engine.start(answer.run.id);
 }
 

@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { CONFIRM_CALLBACK, ConfirmMetadataSchema } from '../../blocks/confirm.js';
+import { escapeText } from '../args.js';
 
 export function register(app: App, deps: Deps): void {
   app.view(CONFIRM_CALLBACK, async ({ ack, body, view, client }) => {
@@ -24,6 +25,6 @@ export function register(app: App, deps: Deps): void {
     }
     await ack();
     deps.engine.start(answer.run.id);
-    await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: `▶️ \`${meta.summary}\` accepted as run \`${answer.run.id}\`.` }).catch(() => undefined);
+    await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: `▶️ \`${escapeText(meta.summary)}\` accepted as run \`${answer.run.id}\`.` }).catch(() => undefined);
   });
 }

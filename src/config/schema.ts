@@ -6,13 +6,60 @@ const slackId = z
   .string()
   .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…/W…) or user-group id (S…), e.g. U012ABCDEF');
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD (not a #name)');
-const arn = (service: string, example: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN, e.g. ${example}`);
-const listenerArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef');
-const ruleArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/web/…');
-const targetGroupArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-blue/0123456789abcdef');
-const loadBalancerArn = arn('elasticloadbalancing', 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/web/0123456789abcdef');
-const roleArn = arn('iam', 'arn:aws:iam::111111111111:role/ecs-chatops');
+/**
+ * ARNs by resource type, the whole grammar: `arn:<partition>:<service>:<region>:<12-digit account>:<resource>`.
+ * A failure names the part that is wrong and shows the expected form, so a truncated id, a target group given
+ * where a listener is wanted, or a `user/` in place of a `role/` stops the start, not the first AWS call.
+ */
+interface ArnType {
+  what: string;
+  service: string;
+  /** IAM ARNs have no region. */
+  regional: boolean;
+  resource: RegExp;
+  form: string;
+  example: string;
+}
+const HEX16 = '[0-9a-f]{16}';
+const LB_NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?';
+const ARN_TYPES = {
+  listener: { what: 'an ALB/NLB listener ARN', service: 'elasticloadbalancing', regional: true, resource: new RegExp(`^listener/(app|net|gwy)/${LB_NAME}/${HEX16}/${HEX16}$`), form: 'listener/app/<load balancer name>/<16 hex>/<16 hex>', example: 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/web/0123456789abcdef/0123456789abcdef' },
+  rule: { what: 'a listener rule ARN', service: 'elasticloadbalancing', regional: true, resource: new RegExp(`^listener-rule/(app|net)/${LB_NAME}/${HEX16}/${HEX16}/${HEX16}$`), form: 'listener-rule/app/<load balancer name>/<16 hex>/<16 hex>/<16 hex>', example: 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/web/0123456789abcdef/0123456789abcdef/0123456789abcdef' },
+  targetGroup: { what: 'a target group ARN', service: 'elasticloadbalancing', regional: true, resource: new RegExp(`^targetgroup/${LB_NAME}/${HEX16}$`), form: 'targetgroup/<name>/<16 hex>', example: 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-blue/0123456789abcdef' },
+  loadBalancer: { what: 'a load balancer ARN', service: 'elasticloadbalancing', regional: true, resource: new RegExp(`^loadbalancer/(app|net|gwy)/${LB_NAME}/${HEX16}$`), form: 'loadbalancer/app/<name>/<16 hex>', example: 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/web/0123456789abcdef' },
+  role: { what: 'an IAM role ARN', service: 'iam', regional: false, resource: /^role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, form: 'role/<path/><role name>', example: 'arn:aws:iam::111111111111:role/ecs-chatops' },
+  cloudMapService: { what: 'a Cloud Map service ARN', service: 'servicediscovery', regional: true, resource: /^service\/srv-[A-Za-z0-9-]{1,64}$/, form: 'service/srv-<id>', example: 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-blue' },
+} satisfies Record<string, ArnType>;
+
+/** Why `value` is not an ARN of type `t`, or undefined when it is. */
+export function arnProblem(value: string, t: ArnType): string | undefined {
+  const parts = value.split(':');
+  const expected = `expected ${t.what}: arn:aws:${t.service}:${t.regional ? '<region>' : ''}:<12-digit account>:${t.form}, e.g. ${t.example}`;
+  if (parts[0] !== 'arn' || parts.length < 6) return `not a complete ARN (it needs 6 parts separated by ":") — ${expected}`;
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  const resource = parts.slice(5).join(':');
+  if (!/^aws(-[a-z]+)*$/.test(partition)) return `unknown partition "${partition}" — ${expected}`;
+  if (service !== t.service) return `this is a ${service || 'service-less'} ARN — ${expected}`;
+  if (t.regional && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return `the region "${region}" is not an AWS region such as ap-northeast-1 — ${expected}`;
+  if (!t.regional && region !== '') return `${t.service} ARNs have no region (found "${region}") — ${expected}`;
+  if (!/^\d{12}$/.test(account)) return `the account "${account}" is not 12 digits — ${expected}`;
+  if (!t.resource.test(resource)) {
+    const other = Object.values(ARN_TYPES).find((o) => o !== t && o.service === t.service && o.resource.test(resource));
+    return other ? `this is ${other.what}, not ${t.what} — ${expected}` : `the resource "${resource.slice(0, 80)}" is not ${t.form} — ${expected}`;
+  }
+  return undefined;
+}
+const arnOf = (t: ArnType) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = arnProblem(v, t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const arn = (type: keyof typeof ARN_TYPES) => arnOf(ARN_TYPES[type]);
+const listenerArn = arn('listener');
+const ruleArn = arn('rule');
+const targetGroupArn = arn('targetGroup');
+const loadBalancerArn = arn('loadBalancer');
+const roleArn = arn('role');
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'use letters, digits, "-", "_" or "." (at most 63)');
 const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC');
 const dnsName = z
@@ -199,8 +246,8 @@ export const TaskSetDeploySchema = z
     strategy: z.literal('tasksets'),
     ...DeployCommon,
     canary: name.describe('the Route 53 canary target whose weights move traffic'),
-    blueRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-blue'),
-    greenRegistryArn: arn('servicediscovery', 'arn:aws:servicediscovery:ap-northeast-1:111111111111:service/srv-green'),
+    blueRegistryArn: arn('cloudMapService'),
+    greenRegistryArn: arn('cloudMapService'),
     steps: steps.optional().describe("green's share of traffic at each shift, in percent; default: the canary target's steps"),
     bakeSeconds: z.number().int().min(0).max(86400).optional().describe("wait after each shift below 100 % before the next; default: the canary target's bakeSeconds"),
     waitForApproval: z.boolean().default(false).describe('hold before the first traffic shift until someone presses Approve (always so where permissions.requireApproval)'),

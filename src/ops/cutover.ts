@@ -256,7 +256,7 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
   const before = target.before;
   const current = await readSwitchable(dns, cfg, before);
   await ctx.view({ name, recordName: cfg.recordName, back: true, of, phase: 'switching', before: current.map(describeRecord), after: before.map(describeRecord) } satisfies CutoverView);
-  if (!(await approval(ctx, 'switch back'))) return 'cancelled';
+  // Switch back is the way back to safety: it never waits for approval (docs/decisions.md, Issue 17).
   const changeId = await ctx.step(`restore-records:${name}:${of}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops switch back ${name} (undo ${of})`), {
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });

@@ -374,7 +374,8 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
       }
       await show();
 
-      if (env.permissions.requireApproval) {
+      // Only the way into maintenance waits: End maintenance is the way back and never waits (Issue 17).
+      if (env.permissions.requireApproval && params.action === 'start') {
         const answer = await ctx.pause('approval', { reason: 'Waiting for a second person to approve', intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name === 'cancel') {
           await show(answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.`);

@@ -385,6 +385,9 @@ async function followExecution(
   let seen = 0;
   for (;;) {
     await ctx.sleep(s.poll);
+    // The status first, then the history: an execution that ends between the two reads still has its last
+    // entries read (the other order could report SUCCEEDED with services never seen ready).
+    const status = await sfn.execution(execution);
     for (const e of await sfn.history(execution, seen)) {
       seen = Math.max(seen, e.id);
       const m = /^(.+): (start|ready|failed|held back)$/.exec(e.stateName ?? '');
@@ -403,7 +406,6 @@ async function followExecution(
     }
     const moving = Object.entries(s.rows).filter(([, r]) => r.phase === 'starting' || r.phase === 'waiting').map(([k]) => ecsName(env, k));
     if (moving.length > 0) s.absorb(await s.ecs.describe(moving));
-    const status = await sfn.execution(execution);
     await s.show();
     if (status.status === 'RUNNING') continue;
     if (status.status === 'SUCCEEDED') return 'succeeded';

@@ -1,10 +1,11 @@
 // The run engine: durable runs with locks, leases, approvals, audit and resume, shared by every operation.
 import { EventEmitter } from 'node:events';
 import type { OpsConfig } from '../config/schema.js';
-import type { Clock } from '../clock.js';
+import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { RunRow, Store } from '../store/store.js';
 import { Interrupted, StepFailed, type FinalState, type Intent, type OpContext, type Operation } from './operation.js';
+import { approvalPoint, describeResource, resourcesOf } from './guardrails.js';
 import { Access } from './permissions.js';
 import { newRunId, RunState, toRun, type Pause, type Run } from './run.js';
 
@@ -132,10 +133,16 @@ export class RunEngine extends EventEmitter {
       updated_at: now,
       ended_at: null,
     };
-    const taken = await store.createRunWithLock(row, target);
+    // The run's name, and every AWS resource it will change: a second run touching any of them is refused.
+    const taken = await store.createRunWithLock(row, [target, ...resourcesOf(req.kind, env, parsed.data)]);
     if (!taken.ok) {
       const holder = toRun(taken.holder);
-      return { accepted: false, reason: `*${target}* is busy: run ${holder.id} by <@${holder.requestedBy}> since ${new Date(holder.createdAt).toISOString()}`, holder };
+      const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
+      return {
+        accepted: false,
+        reason: `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, config.timezone, true)} holds it — nothing was changed`,
+        holder,
+      };
     }
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
@@ -174,7 +181,11 @@ export class RunEngine extends EventEmitter {
       return { accepted: false, reason: `that button is out of date: the run is now *${run.state.replace('_', ' ')}*${run.pause ? ` (${run.pause.reason})` : ''}`, run };
     }
     const needsApprover = p.intent === 'approve';
-    const allowed = needsApprover ? await access.canApprove(p.by, env.permissions) : await access.canOperate(p.by, env.permissions);
+    // Promote moves traffic toward new code: an approver (user groups included) may press it without being an
+    // operator; the operation then applies the approval rules (canary `promoteRefusal`).
+    const allowed = needsApprover
+      ? await access.canApprove(p.by, env.permissions)
+      : (await access.canOperate(p.by, env.permissions)) || (p.intent === 'promote' && (await access.canApprove(p.by, env.permissions)));
     if (!allowed) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'no rights' } });
       const who = needsApprover ? env.permissions.approve : env.permissions.operate;
@@ -186,7 +197,7 @@ export class RunEngine extends EventEmitter {
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
-      const holder = await store.takeLock(run.target, run.id, p.by, clock.now());
+      const holder = await store.takeLock([run.target, ...resourcesOf(run.kind, env, run.params)], run.id, p.by, clock.now());
       if (holder) return { accepted: false, reason: `*${run.target}* is now held by run ${holder.id} of <@${holder.requested_by}> — retry after it ends`, run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });
@@ -312,6 +323,16 @@ export class RunEngine extends EventEmitter {
     throw new Error(`run ${id}: too many concurrent updates`);
   }
 
+  /**
+   * Adds to a run's view after the fact (any state, finished included), so its message is drawn again: a button
+   * whose moment has passed (End maintenance after the end, Switch back after the switch back) goes away.
+   */
+  async annotate(id: string, patch: Record<string, unknown>): Promise<Run> {
+    const row = await this.deps.store.getRun(id);
+    const view = row ? (JSON.parse(row.view) as Record<string, unknown>) : {};
+    return this.update(id, { view: JSON.stringify({ ...view, ...patch }) });
+  }
+
   /** Records where a run's status message lives (set once, by the publisher). */
   async setMessage(id: string, channel: string, ts: string): Promise<Run> {
     return this.update(id, { channel, ts });
@@ -377,7 +398,7 @@ export class RunEngine extends EventEmitter {
       const ctx = this.context(run, params, driver, rearm, log, op);
       let final: FinalState;
       try {
-        final = await op.run(ctx);
+        final = (await this.approvalGate(ctx, op, env)) ?? (await op.run(ctx));
       } catch (err) {
         if (!(err instanceof Interrupted) || !op.onInterrupt) throw err;
         log.info({ intent: err.intent.name, by: err.intent.by }, 'interrupted');
@@ -399,6 +420,27 @@ export class RunEngine extends EventEmitter {
       this.drivers.delete(runId);
       await store.releaseRun(runId, owner).catch(() => undefined);
     }
+  }
+
+  /**
+   * Toward risk where `requireApproval` (guardrails.ts `approvalPoint`): the run waits at Approve / Cancel before
+   * the operation's first step. Durable: a resumed run finds the same pause, or its answer. Undefined = go on.
+   */
+  private async approvalGate<P>(ctx: OpContext<P>, op: Operation<P>, env: { permissions: { requireApproval: boolean } }): Promise<FinalState | undefined> {
+    if (!env.permissions.requireApproval || approvalPoint(op.kind, ctx.env, ctx.params) !== 'before-start') return undefined;
+    // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
+    const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
+    // A resumed or retried run finds the answer it already had; it is not announced twice.
+    const answered = await ctx.stepDone('pause:approval-before-start');
+    const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
+    if (answer !== 'timeout' && answer.name === 'approve') {
+      if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      return undefined;
+    }
+    const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
+    await ctx.view({ note: `${why} — nothing changed.` });
+    await ctx.note(`⏹ ${why} — nothing changed.`);
+    return 'cancelled';
   }
 
   private async finish(runId: string, state: FinalState, error: string | null): Promise<Run> {

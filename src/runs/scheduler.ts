@@ -151,7 +151,9 @@ export class Scheduler {
       const at = s.nextAt;
       if (await store.claimFire(`${s.id}@${at}`, now)) {
         if (s.skipAt === at) {
-          await this.deps.post(env.channel, { text: `⏭ Skipped once: scheduled *${s.kind}* of *${s.env}* (${s.id}).` }).catch(() => undefined);
+          const stays = s.kind === 'maintenance' && s.params.action === 'end';
+          const text = stays ? `🚧 *${s.env}* stays in maintenance: the end of window \`${s.id.split(':')[0]}\` was skipped. End it with \`/maintenance end ${s.env}\`.` : `⏭ Skipped once: scheduled *${s.kind}* of *${s.env}* (${s.id}).`;
+          await this.deps.post(env.channel, { text }).catch(() => undefined);
         } else if (now - at > MISFIRE_GRACE_MS) {
           await this.deps.post(env.channel, { text: `⚠️ Missed: scheduled *${s.kind}* of *${s.env}* was due ${Math.round((now - at) / 60_000)} min ago while the bot was down; not run late. (${s.id})` }).catch(() => undefined);
         } else {

@@ -24,11 +24,13 @@ export class RequestGuard {
     const now = this.now();
     if (ts * 1000 > now + this.futureSkewMs) return 'timestamp in the future';
     this.prune(now);
-    // Slack's own retries of an event carry X-Slack-Retry-Num; handlers are idempotent for those.
-    if (req.headers['x-slack-retry-num'] === undefined) {
-      if (this.seen.has(sig)) return 'replayed request';
-      this.seen.set(sig, now);
-    }
+    // Keyed on exactly what Bolt verifies: the signed timestamp and the hex after `v0=` (Bolt splits on '=' and
+    // ignores anything after a second '='). No other header changes the decision: X-Slack-Retry-Num is unsigned,
+    // and Slack's real retries are new requests with their own timestamp and signature (events are then
+    // deduplicated by event_id, see handlers/index.ts).
+    const key = `${String(req.headers['x-slack-request-timestamp']).trim()}:${(sig.split('=')[1] ?? '').toLowerCase()}`;
+    if (this.seen.has(key)) return 'replayed request';
+    this.seen.set(key, now);
     return undefined;
   }
 

@@ -183,31 +183,41 @@ export class Store {
    * Inserts a run and takes its lock in one transaction. The lock row's primary key is what makes
    * "one active run per target" true across processes; a lock whose run has ended is taken over.
    */
-  async createRunWithLock(run: RunRow, lockTarget: string): Promise<{ ok: true } | { ok: false; holder: RunRow }> {
+  async createRunWithLock(run: RunRow, lockTargets: string | readonly string[]): Promise<{ ok: true } | { ok: false; holder: RunRow; target: string }> {
+    const targets = typeof lockTargets === 'string' ? [lockTargets] : [...new Set(lockTargets)];
     // Two replicas inserting the same lock at once: one insert fails on the primary key, and its retry sees the holder.
     return retryRace(() => this.db.transaction().execute(async (trx) => {
-      const lock = await trx.selectFrom('locks').selectAll().where('target', '=', lockTarget).executeTakeFirst();
-      if (lock) {
-        const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
-        if (holder && ACTIVE_STATES.includes(holder.state)) return { ok: false as const, holder };
-        await trx.deleteFrom('locks').where('target', '=', lockTarget).execute();
+      // Every lock of the run or none: the first one held by an active run refuses the whole request.
+      for (const lockTarget of targets) {
+        const lock = await trx.selectFrom('locks').selectAll().where('target', '=', lockTarget).executeTakeFirst();
+        if (lock) {
+          const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
+          if (holder && ACTIVE_STATES.includes(holder.state)) return { ok: false as const, holder, target: lockTarget };
+          await trx.deleteFrom('locks').where('target', '=', lockTarget).execute();
+        }
       }
-      await trx.insertInto('locks').values({ target: lockTarget, run_id: run.id, held_by: run.requested_by, since: run.created_at }).execute();
+      for (const lockTarget of targets) await trx.insertInto('locks').values({ target: lockTarget, run_id: run.id, held_by: run.requested_by, since: run.created_at }).execute();
       await trx.insertInto('runs').values(run).execute();
       return { ok: true as const };
     }));
   }
 
-  /** Takes a lock for an existing run (a Retry); returns the holding run when another active run has it. */
-  async takeLock(target: string, runId: string, by: string, now: number): Promise<RunRow | undefined> {
+  /** Takes a run's locks again (a Retry); returns the holding run when another active run has one of them. */
+  async takeLock(lockTargets: string | readonly string[], runId: string, by: string, now: number): Promise<RunRow | undefined> {
+    const targets = typeof lockTargets === 'string' ? [lockTargets] : [...new Set(lockTargets)];
     return retryRace(() => this.db.transaction().execute(async (trx) => {
-      const lock = await trx.selectFrom('locks').selectAll().where('target', '=', target).executeTakeFirst();
-      if (lock && lock.run_id !== runId) {
-        const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
-        if (holder && ACTIVE_STATES.includes(holder.state)) return holder;
-        await trx.deleteFrom('locks').where('target', '=', target).execute();
+      const mine: string[] = [];
+      for (const target of targets) {
+        const lock = await trx.selectFrom('locks').selectAll().where('target', '=', target).executeTakeFirst();
+        if (lock && lock.run_id === runId) continue;
+        if (lock) {
+          const holder = await trx.selectFrom('runs').selectAll().where('id', '=', lock.run_id).executeTakeFirst();
+          if (holder && ACTIVE_STATES.includes(holder.state)) return holder;
+          await trx.deleteFrom('locks').where('target', '=', target).execute();
+        }
+        mine.push(target);
       }
-      if (!lock || lock.run_id !== runId) await trx.insertInto('locks').values({ target, run_id: runId, held_by: by, since: now }).execute();
+      for (const target of mine) await trx.insertInto('locks').values({ target, run_id: runId, held_by: by, since: now }).execute();
       return undefined;
     }));
   }
