@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { OpsConfig } from '../config/schema.js';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
+import { isStoreUnavailable } from '../store/outage.js';
 import type { RunRow, Store } from '../store/store.js';
 import { Interrupted, StepFailed, type FinalState, type Intent, type OpContext, type Operation } from './operation.js';
 import { Access } from './permissions.js';
@@ -370,6 +371,7 @@ export class RunEngine extends EventEmitter {
     const log = rootLog.child({ run: run.id, op: run.kind, env: run.env });
     const op = this.deps.ops[run.kind];
     const env = this.deps.config.environments[run.env];
+    let storeDown = false;
     try {
       if (!op || !env) throw new Error(`run ${run.id}: operation ${run.kind} or environment ${run.env} is no longer configured`);
       const params: unknown = op.params.parse(run.params);
@@ -388,16 +390,64 @@ export class RunEngine extends EventEmitter {
     } catch (err) {
       if (err instanceof Stopping || driver.abort.signal.aborted) {
         log.info('stopped driving; the run stays where it is for the next owner');
+      } else if (isStoreUnavailable(err)) {
+        // Only AWS's answer fails a step. A store outage pauses the run where it is; it resumes when the store is back.
+        storeDown = true;
+        log.warn({ err: err.message }, 'the database is unavailable: the run pauses and resumes when it is back');
       } else {
         const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
         const message = `${where}${err instanceof Error ? err.message : String(err)}`;
         log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'run failed');
-        await this.finish(runId, RunState.failed, message);
+        await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
+          if (!isStoreUnavailable(e)) throw e;
+          // The failure cannot be recorded now: drive again once the store is back, and it is met again there.
+          storeDown = true;
+        });
       }
     } finally {
       clearInterval(renew);
       this.drivers.delete(runId);
-      await store.releaseRun(runId, owner).catch(() => undefined);
+      // Keep the lease through an outage: this replica carries on as soon as the store answers (another replica
+      // takes over instead only if this one dies meanwhile and the lease runs out).
+      if (!storeDown) await store.releaseRun(runId, owner).catch(() => undefined);
+    }
+    if (storeDown) void this.resumeWhenStoreIsBack(runId, log);
+  }
+
+  /** Store outages seen by a driver: waits from 250 ms up to 5 s between two looks. */
+  private static readonly STORE_RETRY_MS = { first: 250, max: 5000 } as const;
+
+  /** Retries a store write while the store is down (the AWS result it records exists only in memory). */
+  private async patiently<T>(work: () => Promise<T>): Promise<T> {
+    let wait: number = RunEngine.STORE_RETRY_MS.first;
+    for (;;) {
+      try {
+        return await work();
+      } catch (err) {
+        // A draining replica gives up: the step stays "started" and its next owner asks AWS (verify) first.
+        if (!isStoreUnavailable(err) || this.stopped) throw err;
+        this.deps.log.warn({ err: err.message }, 'the database is unavailable: holding a step result until it is back');
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(RunEngine.STORE_RETRY_MS.max, wait * 2);
+        if (this.stopped) throw err;
+      }
+    }
+  }
+
+  /** After an outage paused a run: look at the store with backoff, and drive the run again as soon as it answers. */
+  private async resumeWhenStoreIsBack(runId: string, log: Log): Promise<void> {
+    let wait: number = RunEngine.STORE_RETRY_MS.first;
+    while (!this.stopped && !this.drivers.has(runId)) {
+      await new Promise((r) => setTimeout(r, wait).unref());
+      wait = Math.min(RunEngine.STORE_RETRY_MS.max, wait * 2);
+      try {
+        await this.deps.store.getRun(runId);
+      } catch {
+        continue;
+      }
+      log.info('the database is back: resuming the run');
+      this.start(runId);
+      return;
     }
   }
 
@@ -415,7 +465,13 @@ export class RunEngine extends EventEmitter {
     const { store, clock, config } = this.deps;
     const env = config.environments[run.env]!;
     // Lexical helpers instead of `this`, so the context's methods can be passed around freely.
-    const engine = { deps: this.deps, getRun: (id: string) => this.getRun(id), update: (id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>) => this.update(id, patch), emit: (e: string, v: unknown) => this.emit(e, v) };
+    const engine = {
+      deps: this.deps,
+      getRun: (id: string) => this.getRun(id),
+      update: (id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>) => this.update(id, patch),
+      emit: (e: string, v: unknown) => this.emit(e, v),
+      patiently: <T>(work: () => Promise<T>) => this.patiently(work),
+    };
     const interrupts = op.interrupts ?? [];
     const aborted = () => {
       if (driver.abort.signal.aborted) throw new Stopping('stopping');
@@ -488,14 +544,19 @@ export class RunEngine extends EventEmitter {
           // step failing: it goes up as itself, so onInterrupt rolls back. The step stays "started"; a later
           // run of it asks its verify again.
           if (err instanceof Interrupted || err instanceof Stopping) throw err;
+          // The step met the store (an operation reading or writing it), not AWS: the run pauses, it does not fail.
+          if (isStoreUnavailable(err)) throw err;
           const message = err instanceof Error ? err.message : String(err);
-          await store.endStep(run.id, id, clock.now(), { error: message });
-          await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws-failed', detail: { step: id, error: message } });
+          // AWS's answer is known only here: wait for the store rather than lose it.
+          await engine.patiently(() => store.endStep(run.id, id, clock.now(), { error: message }));
+          await engine.patiently(() => store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws-failed', detail: { step: id, error: message } }));
           throw new StepFailed(id, message, { cause: err });
         }
         engine.deps.failpoint?.(`after:${id}`);
-        await store.endStep(run.id, id, clock.now(), { result: result === undefined ? null : result });
-        await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws', detail: { step: id } });
+        // The change is made on AWS and its result is in memory only: record it once the store answers again,
+        // so that resuming never has to guess (or repeat the call).
+        await engine.patiently(() => store.endStep(run.id, id, clock.now(), { result: result === undefined ? null : result }));
+        await engine.patiently(() => store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws', detail: { step: id } }));
         return result;
       },
       async attempt() {

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable } from 'kysely';
 import pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
+import { outageAware } from './outage.js';
 import type { AuditTable, Database, IntentsTable, RunsTable, StepsTable } from './schema.js';
 
 export type RunRow = Selectable<RunsTable>;
@@ -31,12 +32,18 @@ function pgPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor a checked-out client's: pg-pool listens for errors only while a client is idle, so a connection dropped
+  // between two queries of a transaction (a restart, pg_terminate_backend) emitted an 'error' nobody heard and
+  // the process died. The query in flight still fails (as a StoreUnavailable), and pg-pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
 /** `file:./data/x.db`, a bare path, `:memory:`, or `postgres://user@host:5432/db`. */
 export function openDatabase(url: string): Kysely<Database> {
-  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(url) }) });
+  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: outageAware(new PostgresDialect({ pool: pgPool(url) })) });
   const path = url.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -44,7 +51,7 @@ export function openDatabase(url: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: sqlite })) });
 }
 
 /** Two replicas racing for one row: a unique key taken in between (PostgreSQL 23505, SQLite constraint) or a busy SQLite file. */
