@@ -18,6 +18,7 @@ import { Scheduler } from './runs/scheduler.js';
 import { StatusPublisher } from './slack/publisher.js';
 import { scheduleReminder } from '../blocks/schedule.js';
 import { MAX_SLACK_BODY, RequestGuard } from './slack/guard.js';
+import { isStoreUnavailable } from './store/outage.js';
 import { Store } from './store/store.js';
 
 export interface BotOptions {
@@ -43,7 +44,30 @@ export interface Bot {
   publisher: StatusPublisher;
   /** Starts receiving: HTTP on env.PORT (0 = any free port) or Socket Mode. */
   start(): Promise<{ url?: string; port?: number }>;
-  stop(): Promise<void>;
+  /** `noticeMs`: how long /healthz says 503 before the port closes (SIGTERM passes DRAIN_NOTICE_MS; tests 0). */
+  stop(opts?: { noticeMs?: number }): Promise<void>;
+  /** Readiness as /healthz reports it. */
+  health(): Promise<Health>;
+}
+
+export interface Health {
+  ok: boolean;
+  draining: boolean;
+  /** 'ok', or why the store cannot be used (no address: this body is readable by anyone who can reach the port). */
+  store: string;
+}
+
+/** How long a readiness probe waits for the store: a load balancer's probe times out in a few seconds. */
+const HEALTH_STORE_TIMEOUT_MS = 2000;
+/** Bounds of the drain after SIGTERM: they add up to ≤ 20 s with DRAIN_NOTICE_MS ≤ 10 s, under a 30 s stop timeout. */
+const DRAIN = { handOverMs: 10_000, closeMs: 3000, flushMs: 5000 } as const;
+
+/** Settles when `p` does or after `ms`; true when `p` finished in time. A slow part of the drain is left behind, not waited for. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return done;
 }
 
 export function secretsOf(env: BotEnv): string[] {
@@ -119,10 +143,20 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
 
   let server: Server | undefined;
   let draining = false;
+  const health = async (): Promise<Health> => {
+    if (draining) return { ok: false, draining: true, store: 'not checked while draining' };
+    let store_ = 'ok';
+    const probe = store.probe(clock.now()).catch((err: unknown) => {
+      store_ = isStoreUnavailable(err) ? err.reason : 'the store refused a write';
+    });
+    if (!(await within(probe, HEALTH_STORE_TIMEOUT_MS))) store_ = `the store did not answer within ${HEALTH_STORE_TIMEOUT_MS / 1000} s`;
+    return { ok: store_ === 'ok', draining: false, store: store_ };
+  };
   return {
     app,
     deps,
     publisher,
+    health,
     async start() {
       // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
       await store.signalsReady();
@@ -139,8 +173,12 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       const guard = new RequestGuard(() => clock.now());
       server = createServer((req, res) => {
         if (req.method === 'GET' && req.url === '/healthz') {
-          res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: !draining, draining }));
+          // Readiness, not liveness: 503 while draining or while the store cannot be read and written, so a load
+          // balancer sends Slack's requests to a replica that can record them.
+          void health().then((h) => {
+            res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(h));
+          });
           return;
         }
         const refused = guard.check(req);
@@ -161,22 +199,28 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
      * stops, every driven run is handed back at its next step boundary (another replica takes it at once),
      * pending status updates and thread replies are sent, and requests in flight finish before the server closes.
      */
-    async stop() {
+    async stop(stopOpts = {}) {
       draining = true;
       scheduler.stop();
-      await engine.stop();
-      await publisher.flush().catch(() => undefined);
+      // The notice and the hand-over run side by side: the port stays open (503 on /healthz, Slack's requests still
+      // recorded and handed to the other replicas) for `noticeMs`, while every driven run is handed back at its next
+      // step boundary. A driver still inside an AWS call after DRAIN.handOverMs keeps its lease (see engine.stop).
+      const notice = new Promise<void>((r) => setTimeout(r, stopOpts.noticeMs ?? 0));
+      await Promise.all([engine.stop({ graceMs: DRAIN.handOverMs }), notice]);
+      // Slack unreachable (a 429 storm, a network cut) must not hold the process past its stop timeout: what is not
+      // sent by then is left to the next owner of each run and to the next start, which re-render the latest state.
+      if (!(await within(publisher.flush(), DRAIN.flushMs))) log.warn('status updates still pending at shutdown; the next replica or start sends them');
       if (server) {
         const closed = new Promise<void>((r) => server!.close(() => r()));
         server.closeIdleConnections();
-        const late = setTimeout(() => server!.closeAllConnections(), 5000);
+        const late = setTimeout(() => server!.closeAllConnections(), DRAIN.closeMs);
         await closed;
         clearTimeout(late);
         // A reply a handler started after its ack (respond(), chat.postEphemeral) gets a moment to land.
-        await publisher.flush().catch(() => undefined);
+        await within(publisher.flush(), DRAIN.flushMs);
       }
-      if (!receiver && !opts.lambdaReceiver) await app.stop().catch(() => undefined);
-      await store.close();
+      if (!receiver && !opts.lambdaReceiver) await within(app.stop(), DRAIN.closeMs);
+      await within(store.close(), DRAIN.closeMs);
     },
   };
 }

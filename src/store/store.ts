@@ -167,6 +167,14 @@ export class Store {
     await this.db.destroy();
   }
 
+  /**
+   * Readiness: the store answers and accepts a write (a full disk, a read-only standby after a failover and a
+   * stopped server all fail here). One small row, overwritten.
+   */
+  async probe(now: number): Promise<void> {
+    await this.setKv('health:probe', { at: now }, now);
+  }
+
   // ── cross-replica signals ───────────────────────────────────────────────────
 
   /** Tells every replica (PostgreSQL NOTIFY); on SQLite a no-op, the replicas poll instead. */
