@@ -57,6 +57,8 @@ export interface Health {
   store: string;
 }
 
+/** Looks for finished runs whose message is behind: every minute, those quiet for 10 s (their owner had its chance). */
+const CATCH_UP = { everyMs: 60_000, quietMs: 10_000 } as const;
 /** How long a readiness probe waits for the store: a load balancer's probe times out in a few seconds. */
 const HEALTH_STORE_TIMEOUT_MS = 2000;
 /** Bounds of the drain after SIGTERM: they add up to ≤ 20 s with DRAIN_NOTICE_MS ≤ 10 s, under a 30 s stop timeout. */
@@ -126,6 +128,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     engine,
     log,
     store,
+    now: () => clock.now(),
+    ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {
       const op = ops[run.kind];
@@ -161,6 +165,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
       await store.signalsReady();
       await engine.resumeAll();
+      // Messages left showing an old state by a process that died after storing the run's final state.
+      publisher.startCatchUp(CATCH_UP.everyMs, CATCH_UP.quietMs);
       if (opts.lambdaReceiver) return {};
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
@@ -202,6 +208,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     async stop(stopOpts = {}) {
       draining = true;
       scheduler.stop();
+      publisher.stopCatchUp();
       // The notice and the hand-over run side by side: the port stays open (503 on /healthz, Slack's requests still
       // recorded and handed to the other replicas) for `noticeMs`, while every driven run is handed back at its next
       // step boundary. A driver still inside an AWS call after DRAIN.handOverMs keeps its lease (see engine.stop).

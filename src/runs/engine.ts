@@ -457,6 +457,7 @@ export class RunEngine extends EventEmitter {
     const before = await store.getRun(runId);
     await store.audit({ at: clock.now(), env: before?.env ?? null, run_id: runId, actor: 'bot', action: 'decision', detail: { state, error } });
     const run = await this.update(runId, { state, error, pause: null, ended_at: clock.now() });
+    this.deps.failpoint?.('after:finish');
     await store.releaseLocks(runId);
     return run;
   }

@@ -390,6 +390,33 @@ export class Store {
     await this.db.deleteFrom('kv').where('key', '=', key).execute();
   }
 
+  // ── what each run's Slack message shows ─────────────────────────────────────
+
+  /** Records that the run's message now shows `version` (never moves backwards). */
+  async markShown(runId: string, version: number): Promise<void> {
+    await this.db
+      .insertInto('shown')
+      .values({ run_id: runId, version })
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ version }).where('shown.version', '<', version))
+      .execute();
+  }
+
+  /** Finished runs (ended after `since`, last changed before `before`) whose message does not show their last version. */
+  async listUnshown(since: number, before: number, limit = 50): Promise<RunRow[]> {
+    return this.db
+      .selectFrom('runs')
+      .leftJoin('shown', 'shown.run_id', 'runs.id')
+      .selectAll('runs')
+      .where('runs.state', 'not in', ACTIVE_STATES)
+      .where('runs.ts', 'is not', null)
+      .where('runs.ended_at', '>=', since)
+      .where('runs.updated_at', '<=', before)
+      .where((eb) => eb.or([eb('shown.version', 'is', null), eb('shown.version', '<', eb.ref('runs.version'))]))
+      .orderBy('runs.ended_at')
+      .limit(limit)
+      .execute();
+  }
+
   // ── scheduled fires ─────────────────────────────────────────────────────────
 
   /** Claims one fire of a schedule; true for exactly one caller, however many processes try. */
