@@ -386,6 +386,8 @@ export class RunEngine extends EventEmitter {
         ctx.run = (await this.getRun(runId)) ?? ctx.run;
         final = await op.onInterrupt(ctx, err.intent);
       }
+      // Fenced like an AWS call: a replica that lost the run (frozen past its lease) does not declare its end.
+      if (!(await this.stillOwned(runId))) throw new Stopping('lease lost');
       await this.finish(runId, final, null);
     } catch (err) {
       if (err instanceof Stopping || driver.abort.signal.aborted) {
@@ -398,7 +400,8 @@ export class RunEngine extends EventEmitter {
         const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
         const message = `${where}${err instanceof Error ? err.message : String(err)}`;
         log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'run failed');
-        await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
+        const owned = await this.stillOwned(runId).catch(() => true);
+        if (owned) await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
           if (!isStoreUnavailable(e)) throw e;
           // The failure cannot be recorded now: drive again once the store is back, and it is met again there.
           storeDown = true;
@@ -412,6 +415,11 @@ export class RunEngine extends EventEmitter {
       if (!storeDown) await store.releaseRun(runId, owner).catch(() => undefined);
     }
     if (storeDown) void this.resumeWhenStoreIsBack(runId, log);
+  }
+
+  /** The lease fence for writes people see: this replica still owns the run (renewing the lease), or nobody else does. */
+  private stillOwned(runId: string): Promise<boolean> {
+    return this.deps.store.claimRun(runId, this.deps.owner, this.deps.clock.now(), this.deps.leaseMs);
   }
 
   /** Store outages seen by a driver: waits from 250 ms up to 5 s between two looks. */
@@ -476,6 +484,18 @@ export class RunEngine extends EventEmitter {
     const interrupts = op.interrupts ?? [];
     const aborted = () => {
       if (driver.abort.signal.aborted) throw new Stopping('stopping');
+    };
+    /**
+     * Slack writes are fenced by the lease the way AWS calls are: a replica that froze (SIGSTOP, a long GC, a VM
+     * pause) past its lease and woke up after another took the run must not post a stale thread note or push an
+     * older render over the new owner's.
+     */
+    const fence = async () => {
+      aborted();
+      if (!(await store.claimRun(run.id, engine.deps.owner, clock.now(), engine.deps.leaseMs))) {
+        driver.abort.abort();
+        throw new Stopping('lease lost');
+      }
     };
     const handled = new Set<string>();
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
@@ -568,10 +588,12 @@ export class RunEngine extends EventEmitter {
         return (await store.getStep(run.id, id))?.status === 'done';
       },
       async view(patch) {
+        await fence();
         const current = (await engine.getRun(run.id))?.view ?? {};
         ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, ...patch }) });
       },
       async note(text) {
+        await fence();
         engine.emit('note', { run: ctx.run, text });
       },
       async sleep(ms) {
@@ -596,6 +618,7 @@ export class RunEngine extends EventEmitter {
         }
       },
       async pause(id, p) {
+        await fence();
         const stepId = `pause:${id}`;
         const existing = await store.getStep(run.id, stepId);
         if (existing?.status === 'done') return JSON.parse(existing.result ?? '"timeout"') as Intent | 'timeout';
