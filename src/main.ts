@@ -13,6 +13,7 @@ import { receiverMode, type BotEnv } from './env.js';
 import { createLog, forSlack, type Log } from './log.js';
 import { buildOperations } from './ops/index.js';
 import { RunEngine } from './runs/engine.js';
+import { ownerIsGone, processOwner } from './runs/identity.js';
 import { Access } from './runs/permissions.js';
 import { Scheduler } from './runs/scheduler.js';
 import { StatusPublisher } from './slack/publisher.js';
@@ -97,6 +98,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
   const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
   const ops = buildOperations({ aws, store, clock, access });
+  const owner = opts.owner ?? processOwner();
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;
   const engine = new RunEngine({
@@ -106,7 +108,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     config,
     access,
     ops,
-    owner: opts.owner ?? `bot-${process.pid}`,
+    owner,
+    ownerGone: (holder) => ownerIsGone(holder, owner),
     leaseMs: env.RUN_LEASE_MS,
     ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     prepare: (run) => publisher.ensurePosted(run.id),

@@ -34,6 +34,11 @@ export interface EngineDeps {
   /** This process's name for leases: several replicas may share one database. */
   owner: string;
   leaseMs: number;
+  /**
+   * Whether a lease holder is provably dead (same host and PID namespace, PID gone): its runs are taken at once
+   * instead of after its lease. Absent, every lease runs out.
+   */
+  ownerGone?: (owner: string) => boolean;
   /** Test failpoints: called with `before:<step>` and `after:<step>`; may kill the process. */
   failpoint?: (name: string) => void;
   /**
@@ -242,6 +247,12 @@ export class RunEngine extends EventEmitter {
         for (const id of await this.deps.store.listClaimable(this.deps.clock.now())) {
           if (!this.drivers.has(id)) this.start(id);
         }
+        const gone = this.deps.ownerGone;
+        if (gone) {
+          for (const row of await this.deps.store.listRuns({ active: true, limit: 1000 })) {
+            if (row.owner && row.owner !== this.deps.owner && !this.drivers.has(row.id) && gone(row.owner)) this.start(row.id);
+          }
+        }
       } catch (err) {
         this.deps.log.warn({ err: String(err) }, 'resume sweep failed');
       }
@@ -334,6 +345,15 @@ export class RunEngine extends EventEmitter {
     let claimed = false;
     try {
       claimed = await store.claimRun(runId, owner, clock.now(), leaseMs);
+      if (!claimed && this.deps.ownerGone) {
+        // A process that can prove the holder is dead (its own earlier life after a restart, or a replica killed on
+        // this host) resumes at once rather than waiting out a lease nobody will renew.
+        const held = await store.getRun(runId);
+        if (held?.owner && this.deps.ownerGone(held.owner)) {
+          claimed = await store.takeOverRun(runId, held.owner, owner, clock.now(), leaseMs);
+          if (claimed) rootLog.info({ run: runId, from: held.owner }, 'took the run over at once: its holder is provably dead');
+        }
+      }
     } finally {
       if (!claimed) this.drivers.delete(runId);
     }

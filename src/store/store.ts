@@ -266,6 +266,12 @@ export class Store {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /** Takes a run from an owner proven dead, whatever its lease says; false when the row moved on meanwhile. */
+  async takeOverRun(id: string, from: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const res = await this.db.updateTable('runs').set({ owner, lease_until: now + leaseMs }).where('id', '=', id).where('owner', '=', from).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   async releaseRun(id: string, owner: string): Promise<void> {
     await this.db.updateTable('runs').set({ owner: null, lease_until: null }).where('id', '=', id).where('owner', '=', owner).execute();
   }
