@@ -49,6 +49,11 @@ export interface Bot {
   stop(opts?: { noticeMs?: number }): Promise<void>;
   /** Readiness as /healthz reports it. */
   health(): Promise<Health>;
+  /**
+   * AWS Lambda's scheduled invocation: fire due schedules, drive runs for `budgetMs`, hand them back, send what the
+   * messages must show. Bounded: returns within budgetMs + 15 s.
+   */
+  work(budgetMs: number): Promise<void>;
 }
 
 export interface Health {
@@ -110,6 +115,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     ops,
     owner,
     ownerGone: (holder) => ownerIsGone(holder, owner),
+    passive: Boolean(opts.lambdaReceiver),
     leaseMs: env.RUN_LEASE_MS,
     ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     prepare: (run) => publisher.ensurePosted(run.id),
@@ -167,10 +173,14 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     async start() {
       // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
       await store.signalsReady();
+      // Lambda: nothing runs between invocations; work() does it all, on the schedule's invocations.
+      if (opts.lambdaReceiver) {
+        await scheduler.syncConfig(Object.keys(ops));
+        return {};
+      }
       await engine.resumeAll();
       // Messages left showing an old state by a process that died after storing the run's final state.
       publisher.startCatchUp(CATCH_UP.everyMs, CATCH_UP.quietMs);
-      if (opts.lambdaReceiver) return {};
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
       scheduler.start(opts.schedulerEveryMs ?? 15_000);
@@ -208,6 +218,15 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
      * stops, every driven run is handed back at its next step boundary (another replica takes it at once),
      * pending status updates and thread replies are sent, and requests in flight finish before the server closes.
      */
+    async work(budgetMs) {
+      const pass = () => scheduler.tick().catch((err: unknown) => log.warn({ err: String(err) }, 'scheduler pass failed'));
+      await pass();
+      await publisher.catchUp(0).catch((err: unknown) => log.warn({ err: String(err) }, 'status catch-up failed'));
+      await engine.work(budgetMs, DRAIN.handOverMs);
+      // A window due while the runs were driven fires now rather than a whole schedule period later.
+      await pass();
+      if (!(await within(publisher.flush(), DRAIN.flushMs))) log.warn('status updates still pending at the end of the invocation; the next one sends them');
+    },
     async stop(stopOpts = {}) {
       draining = true;
       scheduler.stop();

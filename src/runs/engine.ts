@@ -39,6 +39,11 @@ export interface EngineDeps {
    * instead of after its lease. Absent, every lease runs out.
    */
   ownerGone?: (owner: string) => boolean;
+  /**
+   * AWS Lambda: a function is frozen between invocations, so nothing is driven in the background. Runs move only
+   * inside `work()`, which a scheduled invocation calls with a bounded budget.
+   */
+  passive?: boolean;
   /** Test failpoints: called with `before:<step>` and `after:<step>`; may kill the process. */
   failpoint?: (name: string) => void;
   /**
@@ -133,7 +138,7 @@ export class RunEngine extends EventEmitter {
       owner: null,
       // No owner yet, but a lease: the replica that took the request drives it (start() right after the ack);
       // other replicas' sweepers leave it alone unless that replica dies first. A draining replica hands it over.
-      lease_until: this.stopped ? null : now + this.deps.leaseMs,
+      lease_until: this.stopped || this.deps.passive ? null : now + this.deps.leaseMs,
       created_at: now,
       updated_at: now,
       ended_at: null,
@@ -153,6 +158,37 @@ export class RunEngine extends EventEmitter {
   /** Starts driving a run in the background (after the Slack ack). */
   start(runId: string): void {
     void this.drive(runId);
+  }
+
+  private working = false;
+
+  /**
+   * Lambda's scheduled invocation: drive every run that can be driven for `ms`, then hand each back at its next step
+   * boundary (waiting at most `graceMs`), so the function returns — and freezes — holding nothing it is not doing.
+   * A driver still inside an AWS call at the end keeps its lease, which then runs out (as in `stop`).
+   */
+  async work(ms: number, graceMs: number): Promise<void> {
+    if (this.stopped) return;
+    this.working = true;
+    const { clock } = this.deps;
+    const until = clock.now() + ms;
+    try {
+      await this.resumeAll();
+      while (clock.now() < until) {
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
+        await this.sweep();
+      }
+    } finally {
+      this.working = false;
+      const driving = [...this.drivers.values()];
+      for (const d of driving) {
+        d.abort.abort();
+        d.wake();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(driving.map((d) => d.done)), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -330,7 +366,7 @@ export class RunEngine extends EventEmitter {
   }
 
   private drive(runId: string): Promise<void> {
-    if (this.stopped || this.drivers.has(runId)) return Promise.resolve();
+    if (this.stopped || (this.deps.passive && !this.working) || this.drivers.has(runId)) return Promise.resolve();
     const driver: Driver = { abort: new AbortController(), wake: () => undefined, woken: Promise.resolve() };
     // Reserve the slot before the first await, so two sweeps cannot both start driving the same run here.
     this.drivers.set(runId, driver);
