@@ -1,7 +1,7 @@
 // Builds the bot: the only place that turns the environment into clients, stores and receivers.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver, LogLevel, type AwsLambdaReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type AwsLambdaReceiver } from '@slack/bolt';
 import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
 import { createAwsPorts } from './aws/ports.js';
@@ -61,6 +61,8 @@ export interface Health {
   draining: boolean;
   /** 'ok', or why the store cannot be used (no address: this body is readable by anyone who can reach the port). */
   store: string;
+  /** Socket Mode only: 'connected', or why not. */
+  slack?: string;
 }
 
 /** Looks for finished runs whose message is behind: every minute, those quiet for 10 s (their owner had its chance). */
@@ -78,6 +80,63 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   return done;
 }
 
+/**
+ * The Socket Mode receiver and what its connection is doing. The client retries apps.connections.open for ever and
+ * only logs why it failed; that line is turned into one plain sentence and kept for /healthz.
+ */
+function socketModeReceiver(env: BotEnv, log: Log): { receiver: SocketModeReceiver; state: () => string; connect: () => void } {
+  let state = 'connecting';
+  let told = '';
+  const slackLog = forSlack(log);
+  const watched = {
+    ...slackLog,
+    error: (...m: unknown[]) => {
+      const text = m.map((x) => (x instanceof Error ? x.message : String(x))).join(' ');
+      const failed = /Failed to retrieve a new WSS URL \(error: (?:Error: )?(.*)\)/s.exec(text);
+      if (failed) {
+        const why = failed[1]!.replace(/\s+/g, ' ').slice(0, 200);
+        state = `not connected: apps.connections.open failed (${why})`;
+        if (why !== told) {
+          told = why;
+          log.error(
+            { why },
+            'cannot connect to Slack in Socket Mode: apps.connections.open failed — check that SLACK_APP_TOKEN is an app-level token (xapp-…) with connections:write, that Socket Mode is on in the app settings, and that this host reaches slack.com; retrying',
+          );
+        }
+        return;
+      }
+      slackLog.error(...m);
+    },
+  };
+  const receiver = new SocketModeReceiver({
+    appToken: env.SLACK_APP_TOKEN!,
+    logger: watched,
+    logLevel: LogLevel.INFO,
+    ...(env.SLACK_API_URL ? { installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } } : {}),
+  });
+  receiver.client.on('connected', () => {
+    state = 'connected';
+    told = '';
+    log.info('connected to Slack in Socket Mode');
+  });
+  receiver.client.on('reconnecting', () => {
+    if (state === 'connected') state = 'not connected: reconnecting';
+  });
+  receiver.client.on('disconnected', () => {
+    if (state === 'connected') state = 'not connected: disconnected';
+  });
+  return {
+    receiver,
+    state: () => state,
+    connect: () => {
+      void receiver.start().catch((err: unknown) => {
+        state = `not connected: ${err instanceof Error ? err.message : String(err)}`;
+        log.error({ why: state }, 'Socket Mode gave up connecting (Slack refused the app token) — fix SLACK_APP_TOKEN and restart');
+      });
+    },
+  };
+}
+
 export function secretsOf(env: BotEnv): string[] {
   return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN].filter((s): s is string => typeof s === 'string');
 }
@@ -92,11 +151,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     mode === 'http' && !opts.lambdaReceiver
       ? new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logger: forSlack(log), bodyLimit: MAX_SLACK_BODY })
       : undefined;
+  // Socket Mode, built here so its connection can be watched: health says whether it is up, the log says why not.
+  const socket = mode === 'socket' && !opts.lambdaReceiver ? socketModeReceiver(env, log) : undefined;
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
     logger: forSlack(log),
     logLevel: LogLevel.INFO,
-    ...(opts.lambdaReceiver ? { receiver: opts.lambdaReceiver } : receiver ? { receiver } : { socketMode: true, appToken: env.SLACK_APP_TOKEN! }),
+    ...(opts.lambdaReceiver ? { receiver: opts.lambdaReceiver } : receiver ? { receiver } : { receiver: socket!.receiver }),
     ...(env.SLACK_API_URL ? { clientOptions: { slackApiUrl: env.SLACK_API_URL } } : {}),
   });
 
@@ -163,6 +224,10 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       store_ = isStoreUnavailable(err) ? err.reason : 'the store refused a write';
     });
     if (!(await within(probe, HEALTH_STORE_TIMEOUT_MS))) store_ = `the store did not answer within ${HEALTH_STORE_TIMEOUT_MS / 1000} s`;
+    if (socket) {
+      const slack = socket.state();
+      return { ok: store_ === 'ok' && slack === 'connected', draining: false, store: store_, slack };
+    }
     return { ok: store_ === 'ok', draining: false, store: store_ };
   };
   return {
@@ -184,11 +249,6 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
       scheduler.start(opts.schedulerEveryMs ?? 15_000);
-      if (!receiver) {
-        await app.start();
-        log.info('connected to Slack in Socket Mode');
-        return {};
-      }
       const guard = new RequestGuard(() => clock.now());
       server = createServer((req, res) => {
         if (req.method === 'GET' && req.url === '/healthz') {
@@ -198,6 +258,11 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
             res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
             res.end(JSON.stringify(h));
           });
+          return;
+        }
+        // Socket Mode: this port serves only the health check.
+        if (!receiver) {
+          res.writeHead(404).end();
           return;
         }
         const refused = guard.check(req);
@@ -210,14 +275,15 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       });
       await new Promise<void>((resolve) => server!.listen(env.PORT, env.HOST, resolve));
       const port = (server.address() as AddressInfo).port;
+      if (!receiver) {
+        // Never wait here for Slack: the Socket Mode client retries for ever, and health must answer meanwhile.
+        socket!.connect();
+        log.info({ port }, 'health check on /healthz; connecting to Slack in Socket Mode');
+        return { url: `http://127.0.0.1:${port}`, port };
+      }
       log.info({ port }, 'listening for Slack on /slack/events');
       return { url: `http://127.0.0.1:${port}`, port };
     },
-    /**
-     * Graceful shutdown (SIGTERM): /healthz turns 503 so the load balancer stops sending work, the scheduler
-     * stops, every driven run is handed back at its next step boundary (another replica takes it at once),
-     * pending status updates and thread replies are sent, and requests in flight finish before the server closes.
-     */
     async work(budgetMs) {
       const pass = () => scheduler.tick().catch((err: unknown) => log.warn({ err: String(err) }, 'scheduler pass failed'));
       await pass();
@@ -227,6 +293,11 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       await pass();
       if (!(await within(publisher.flush(), DRAIN.flushMs))) log.warn('status updates still pending at the end of the invocation; the next one sends them');
     },
+    /**
+     * Graceful shutdown (SIGTERM): /healthz turns 503 so the load balancer stops sending work, the scheduler
+     * stops, every driven run is handed back at its next step boundary (another replica takes it at once),
+     * pending status updates and thread replies are sent, and requests in flight finish before the server closes.
+     */
     async stop(stopOpts = {}) {
       draining = true;
       scheduler.stop();
@@ -248,7 +319,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
         // A reply a handler started after its ack (respond(), chat.postEphemeral) gets a moment to land.
         await within(publisher.flush(), DRAIN.flushMs);
       }
-      if (!receiver && !opts.lambdaReceiver) await within(app.stop(), DRAIN.closeMs);
+      if (socket) await within(app.stop(), DRAIN.closeMs);
       await within(store.close(), DRAIN.closeMs);
     },
   };
