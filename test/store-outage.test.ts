@@ -130,6 +130,12 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
       // Assess: the run is not failed; the replica carries on driving it (a press acts), and it lives.
       await waitUntil(() => a.output().includes('the database is back: resuming the run'), 15_000);
       expect((await runOf(url, 'startup'))?.state).toBe('running');
+      // People watching the run are told it paused and carried on, in its thread.
+      const thread = await c.slack.waitFor(() => {
+        const replies = c.slack.thread(message.channel, message.ts).map((m) => m.text);
+        return replies.some((t) => t.includes('▶️ The database is back')) && replies;
+      });
+      expect(thread.some((t) => t.includes('⏸ Paused where it was') && !/127\.0\.0\.1|administrator/.test(t))).toBe(true);
       await a.client.press(message, 'run.stop', { user: 'U0DEV0002' });
       const run = await waitForRun(url, 'startup', (r) => r.state !== 'running');
       expect(run.state).not.toBe('failed');

@@ -452,6 +452,9 @@ export class RunEngine extends EventEmitter {
         // Only AWS's answer fails a step. A store outage pauses the run where it is; it resumes when the store is back.
         storeDown = true;
         log.warn({ err: err.message }, 'the database is unavailable: the run pauses and resumes when it is back');
+        // Said in the thread when the store can still be read (a full disk): a frozen message with no word is worse.
+        const reason = (err as { reason?: string }).reason ?? 'unavailable';
+        this.emit('note', { run, text: `⏸ Paused where it was: the bot cannot use its database (${reason}). It carries on by itself as soon as the database is back — no need to press anything.` });
       } else {
         const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
         const message = `${where}${err instanceof Error ? err.message : String(err)}`;
@@ -510,6 +513,8 @@ export class RunEngine extends EventEmitter {
         continue;
       }
       log.info('the database is back: resuming the run');
+      const run = await this.getRun(runId).catch(() => undefined);
+      if (run) this.emit('note', { run, text: '▶️ The database is back: carrying on from where the run paused.' });
       this.start(runId);
       return;
     }
