@@ -255,12 +255,16 @@ export class Store {
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit ?? 20).execute();
   }
 
-  /** Claims (or renews) ownership of a run: free, expired, or already ours. */
+  /**
+   * Claims (or renews) ownership of an active run: free, expired, or already ours. A run that has ended cannot be
+   * claimed: a replica waking from a freeze after another finished the run must not drive (or show) it again.
+   */
   async claimRun(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
     const res = await this.db
       .updateTable('runs')
       .set({ owner, lease_until: now + leaseMs })
       .where('id', '=', id)
+      .where('state', 'in', ACTIVE_STATES)
       .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]))
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
