@@ -23,7 +23,7 @@ RUN mkdir -p /data /config && chown node:node /data
 USER node
 EXPOSE 3000
 VOLUME ["/data"]
-# HTTP mode only: in Socket Mode there is no port to probe, and the healthcheck reports healthy on any answer.
+# Readiness in both modes: the store reachable and writable, and in Socket Mode the connection to Slack up.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(process.env.SLACK_APP_TOKEN?0:1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "dist/src/cli.js"]

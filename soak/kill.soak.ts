@@ -36,7 +36,7 @@ describe('kill -9 at random moments', () => {
         await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
         victim.proc.kill('SIGKILL');
         await victim.exited;
-        const heir = await c.startReplica(`heir-${round}`);
+        const heir = await c.startReplica(`heir-${round}`, { DRAIN_NOTICE_MS: '0' });
         const db = new Database(file, { readonly: true });
         try {
           for (let waited = 0; ; waited += 50) {

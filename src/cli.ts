@@ -59,8 +59,16 @@ async function main(): Promise<void> {
   const where = await bot.start();
   log.info({ ...where, config: configPath, exists: existsSync(configPath) }, 'ecs-chatops is running');
   const shutdown = (signal: string) => {
-    log.info({ signal }, 'draining: no new work, leases handed back');
-    void bot.stop().then(() => process.exit(0));
+    log.info({ signal, noticeMs: env.DRAIN_NOTICE_MS }, 'draining: /healthz says 503, no new work, leases handed back');
+    // The last word on the 30 s stop timeout: whatever still hangs (Slack or the database unreachable) is left behind.
+    setTimeout(() => {
+      log.warn('drain did not finish within 25 s; exiting — runs still leased are taken over when their lease ends');
+      process.exit(1);
+    }, 25_000).unref();
+    void bot.stop({ noticeMs: env.DRAIN_NOTICE_MS }).then(() => {
+      log.info('drained; exiting');
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -27,6 +27,12 @@ export const EnvSchema = z
     STATUS_UPDATE_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
     /** How long a replica's ownership of a run lasts without renewal. */
     RUN_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
+    /**
+     * After SIGTERM, how long /healthz answers 503 (while Slack's requests are still served and runs are handed over)
+     * before the port closes: a load balancer marks a target unhealthy after interval × threshold, 2 × 5 s at the
+     * fastest on an ALB. The whole drain stays under the 30 s stop timeout.
+     */
+    DRAIN_NOTICE_MS: z.coerce.number().int().min(0).max(20_000, 'must be at most 20000 so the drain ends within a 30 s stop timeout').default(10_000),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) {

@@ -27,7 +27,7 @@ describe('Slack edge', () => {
   it('answers GET /healthz', async () => {
     const res = await fetch(new URL('/healthz', t.url));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, draining: false });
+    expect(await res.json()).toEqual({ ok: true, draining: false, store: 'ok' });
   });
 
   it('answers a signed /ops help with every command and its forms', async () => {

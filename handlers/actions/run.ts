@@ -1,9 +1,25 @@
 // Every run button (`run.<intent>`): a bad payload is refused, a good one records the intent; the run engine acts on it.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { ActionId, parseEndMaintenance, parseRunButton } from '../../blocks/actions.js';
 import type { MaintenanceView } from '../../blocks/maintenance.js';
 import { isActive, toRun, type Run } from '../../src/runs/run.js';
+import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
+
+/**
+ * A press that cannot be recorded (the store is down) is answered at once: "not recorded — press again". A
+ * Rollback also gets a line in the run's thread, where everyone watching sees it: it must never vanish silently.
+ * The bot does not keep the press in memory to act on later — a late, unseen rollback is worse than a clear "press again".
+ */
+async function notRecorded(deps: Deps, app: App, respond: RespondFn, p: { intent: string; user: string; channel: string | undefined; ts: string | undefined; err: unknown }): Promise<void> {
+  const why = isStoreUnavailable(p.err) ? STORE_DOWN_TEXT : 'an internal error stopped the bot before it could record it (logged)';
+  deps.log.error({ intent: p.intent, err: p.err instanceof Error ? p.err.message : String(p.err) }, 'a press could not be recorded');
+  const text = `⚠️ *${p.intent}* by <@${p.user}> was *not recorded*: ${why}. Nothing changed — press *${p.intent}* again in a minute.`;
+  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) => deps.log.warn({ err: String(e) }, 'could not answer the presser'));
+  if (p.intent === 'rollback' && p.channel && p.ts) {
+    await app.client.chat.postMessage({ channel: p.channel, thread_ts: p.ts, text }).catch((e: unknown) => deps.log.warn({ err: String(e) }, 'could not post the not-recorded notice'));
+  }
+}
 
 export function register(app: App, deps: Deps): void {
   app.action<BlockButtonAction>(/^run\.[a-z]+$/, async ({ ack, body, action, respond }) => {
@@ -14,7 +30,14 @@ export function register(app: App, deps: Deps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, text: '⚠️ That button carried a payload I cannot read; nothing was changed.' });
       return;
     }
-    const answer = await deps.engine.press({ runId: button.r, intent, nonce: button.n, by: body.user.id });
+    let answer;
+    try {
+      answer = await deps.engine.press({ runId: button.r, intent, nonce: button.n, by: body.user.id });
+    } catch (err) {
+      // Acked already: the presser must hear at once that nothing was recorded, or they will wait for nothing.
+      await notRecorded(deps, app, respond, { intent, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err });
+      return;
+    }
     if (!answer.accepted) await respond({ response_type: 'ephemeral', replace_original: false, text: `⛔ ${answer.reason}` });
     else if (answer.duplicate) await respond({ response_type: 'ephemeral', replace_original: false, text: `Already noted: *${intent}* was pressed once; pressing again does nothing more.` });
   });
@@ -25,19 +48,12 @@ export function register(app: App, deps: Deps): void {
     const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     const button = parseEndMaintenance(action.value);
     if (!button || !deps.config.environments[button.env]) return void (await say('⚠️ That button carried a payload I cannot read; nothing was changed.'));
-    if (button.of) {
-      const of = await deps.engine.getRun(button.of);
-      const endedBy = (of?.view as MaintenanceView | undefined)?.endedBy;
-      if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say('⚠️ That button does not belong to a maintenance run of this environment; nothing was changed.'));
-      if (endedBy) return void (await say(`That button is out of date: maintenance of *${of.env}* was already ended by run \`${endedBy}\`. Nothing was changed.`));
-      // One press per rendered button, however close together and on whichever replica: the first claims it.
-      if (!(await deps.store.claimFire(`press:${ActionId.endMaintenance}:${of.id}`, deps.clock.now()))) {
-        return void (await say(`Already noted: *End maintenance* was pressed once on this message; pressing again does nothing more.`));
-      }
+    try {
+      await endMaintenance(deps, button, body.user.id, say);
+    } catch (err) {
+      // The store could not record the press: say so at once, as for every other button.
+      await notRecorded(deps, app, respond, { intent: 'End maintenance', user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err });
     }
-    const answer = await deps.engine.request({ kind: 'maintenance', envName: button.env, params: { action: 'end' }, by: body.user.id });
-    if (!answer.accepted) return void (await say(`⛔ ${answer.reason}`));
-    deps.engine.start(answer.run.id);
   });
 
   // When maintenance is over (however it was ended), the start messages lose their End button and say who ended it.
@@ -54,6 +70,23 @@ export function register(app: App, deps: Deps): void {
       .then((o) => (o && !(o.view as { switchedBackBy?: string }).switchedBackBy ? deps.engine.annotate(of, { switchedBackBy: run.id }) : undefined))
       .catch((err: unknown) => deps.log.warn({ run: of, err: String(err) }, 'could not mark the cutover as switched back'));
   });
+}
+
+/** End maintenance from a button: a new `/maintenance end` run, taken once per rendered button. */
+async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, say: (text: string) => Promise<unknown>): Promise<void> {
+  if (button.of) {
+    const of = await deps.engine.getRun(button.of);
+    const endedBy = (of?.view as MaintenanceView | undefined)?.endedBy;
+    if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say('⚠️ That button does not belong to a maintenance run of this environment; nothing was changed.'));
+    if (endedBy) return void (await say(`That button is out of date: maintenance of *${of.env}* was already ended by run \`${endedBy}\`. Nothing was changed.`));
+    // One press per rendered button, however close together and on whichever replica: the first claims it.
+    if (!(await deps.store.claimFire(`press:${ActionId.endMaintenance}:${of.id}`, deps.clock.now()))) {
+      return void (await say(`Already noted: *End maintenance* was pressed once on this message; pressing again does nothing more.`));
+    }
+  }
+  const answer = await deps.engine.request({ kind: 'maintenance', envName: button.env, params: { action: 'end' }, by });
+  if (!answer.accepted) return void (await say(`⛔ ${answer.reason}`));
+  deps.engine.start(answer.run.id);
 }
 
 async function markEnded(deps: Deps, end: Run): Promise<void> {

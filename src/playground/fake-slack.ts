@@ -679,6 +679,23 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
       if (!/^[UW][A-Z0-9]+$/.test(user)) throw new SlackApiError('user_not_found');
       return { user: plausibleUser(user) };
     },
+    'conversations.history': (args) => {
+      // Newest first, top-level messages only; metadata only when asked for (include_all_metadata), as Slack does.
+      const channel = requireChannel(args);
+      const oldest = Number(str(args.oldest) ?? '0');
+      const limit = Math.min(Number(str(args.limit) ?? '100') || 100, 1000);
+      const withMeta = String(args.include_all_metadata) === 'true';
+      const list = messages
+        .filter((m) => m.channel === channel && !m.deleted && (!m.thread_ts || m.thread_ts === m.ts) && Number(m.ts) >= oldest)
+        .reverse()
+        .slice(0, limit)
+        .map((m) => {
+          const w = wireMessage(m);
+          if (!withMeta) delete (w as { metadata?: unknown }).metadata;
+          return w;
+        });
+      return { messages: list, has_more: false };
+    },
     'conversations.info': (args) => {
       const channel = requireChannel(args);
       return {

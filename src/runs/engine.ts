@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { OpsConfig } from '../config/schema.js';
 import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
+import { isStoreUnavailable } from '../store/outage.js';
 import type { RunRow, Store } from '../store/store.js';
 import { Interrupted, StepFailed, type FinalState, type Intent, type OpContext, type Operation } from './operation.js';
 import { approvalPoint, describeResource, resourcesOf } from './guardrails.js';
@@ -34,6 +35,16 @@ export interface EngineDeps {
   /** This process's name for leases: several replicas may share one database. */
   owner: string;
   leaseMs: number;
+  /**
+   * Whether a lease holder is provably dead (same host and PID namespace, PID gone): its runs are taken at once
+   * instead of after its lease. Absent, every lease runs out.
+   */
+  ownerGone?: (owner: string) => boolean;
+  /**
+   * AWS Lambda: a function is frozen between invocations, so nothing is driven in the background. Runs move only
+   * inside `work()`, which a scheduled invocation calls with a bounded budget.
+   */
+  passive?: boolean;
   /** Test failpoints: called with `before:<step>` and `after:<step>`; may kill the process. */
   failpoint?: (name: string) => void;
   /**
@@ -128,7 +139,7 @@ export class RunEngine extends EventEmitter {
       owner: null,
       // No owner yet, but a lease: the replica that took the request drives it (start() right after the ack);
       // other replicas' sweepers leave it alone unless that replica dies first. A draining replica hands it over.
-      lease_until: this.stopped ? null : now + this.deps.leaseMs,
+      lease_until: this.stopped || this.deps.passive ? null : now + this.deps.leaseMs,
       created_at: now,
       updated_at: now,
       ended_at: null,
@@ -154,6 +165,37 @@ export class RunEngine extends EventEmitter {
   /** Starts driving a run in the background (after the Slack ack). */
   start(runId: string): void {
     void this.drive(runId);
+  }
+
+  private working = false;
+
+  /**
+   * Lambda's scheduled invocation: drive every run that can be driven for `ms`, then hand each back at its next step
+   * boundary (waiting at most `graceMs`), so the function returns — and freezes — holding nothing it is not doing.
+   * A driver still inside an AWS call at the end keeps its lease, which then runs out (as in `stop`).
+   */
+  async work(ms: number, graceMs: number): Promise<void> {
+    if (this.stopped) return;
+    this.working = true;
+    const { clock } = this.deps;
+    const until = clock.now() + ms;
+    try {
+      await this.resumeAll();
+      while (clock.now() < until) {
+        await clock.sleep(Math.min(1000, Math.max(0, until - clock.now())));
+        await this.sweep();
+      }
+    } finally {
+      this.working = false;
+      const driving = [...this.drivers.values()];
+      for (const d of driving) {
+        d.abort.abort();
+        d.wake();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(driving.map((d) => d.done)), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -252,6 +294,12 @@ export class RunEngine extends EventEmitter {
         for (const id of await this.deps.store.listClaimable(this.deps.clock.now())) {
           if (!this.drivers.has(id)) this.start(id);
         }
+        const gone = this.deps.ownerGone;
+        if (gone) {
+          for (const row of await this.deps.store.listRuns({ active: true, limit: 1000 })) {
+            if (row.owner && row.owner !== this.deps.owner && !this.drivers.has(row.id) && gone(row.owner)) this.start(row.id);
+          }
+        }
       } catch (err) {
         this.deps.log.warn({ err: String(err) }, 'resume sweep failed');
       }
@@ -339,7 +387,7 @@ export class RunEngine extends EventEmitter {
   }
 
   private drive(runId: string): Promise<void> {
-    if (this.stopped || this.drivers.has(runId)) return Promise.resolve();
+    if (this.stopped || (this.deps.passive && !this.working) || this.drivers.has(runId)) return Promise.resolve();
     const driver: Driver = { abort: new AbortController(), wake: () => undefined, woken: Promise.resolve() };
     // Reserve the slot before the first await, so two sweeps cannot both start driving the same run here.
     this.drivers.set(runId, driver);
@@ -354,6 +402,15 @@ export class RunEngine extends EventEmitter {
     let claimed = false;
     try {
       claimed = await store.claimRun(runId, owner, clock.now(), leaseMs);
+      if (!claimed && this.deps.ownerGone) {
+        // A process that can prove the holder is dead (its own earlier life after a restart, or a replica killed on
+        // this host) resumes at once rather than waiting out a lease nobody will renew.
+        const held = await store.getRun(runId);
+        if (held?.owner && this.deps.ownerGone(held.owner)) {
+          claimed = await store.takeOverRun(runId, held.owner, owner, clock.now(), leaseMs);
+          if (claimed) rootLog.info({ run: runId, from: held.owner }, 'took the run over at once: its holder is provably dead');
+        }
+      }
     } finally {
       if (!claimed) this.drivers.delete(runId);
     }
@@ -391,6 +448,7 @@ export class RunEngine extends EventEmitter {
     const log = rootLog.child({ run: run.id, op: run.kind, env: run.env });
     const op = this.deps.ops[run.kind];
     const env = this.deps.config.environments[run.env];
+    let storeDown = false;
     try {
       if (!op || !env) throw new Error(`run ${run.id}: operation ${run.kind} or environment ${run.env} is no longer configured`);
       const params: unknown = op.params.parse(run.params);
@@ -405,20 +463,81 @@ export class RunEngine extends EventEmitter {
         ctx.run = (await this.getRun(runId)) ?? ctx.run;
         final = await op.onInterrupt(ctx, err.intent);
       }
+      // Fenced like an AWS call: a replica that lost the run (frozen past its lease) does not declare its end.
+      if (!(await this.stillOwned(runId))) throw new Stopping('lease lost');
       await this.finish(runId, final, null);
     } catch (err) {
       if (err instanceof Stopping || driver.abort.signal.aborted) {
         log.info('stopped driving; the run stays where it is for the next owner');
+      } else if (isStoreUnavailable(err)) {
+        // Only AWS's answer fails a step. A store outage pauses the run where it is; it resumes when the store is back.
+        storeDown = true;
+        log.warn({ err: err.message }, 'the database is unavailable: the run pauses and resumes when it is back');
+        // Said in the thread when the store can still be read (a full disk): a frozen message with no word is worse.
+        const reason = (err as { reason?: string }).reason ?? 'unavailable';
+        this.emit('note', { run, text: `⏸ Paused where it was: the bot cannot use its database (${reason}). It carries on by itself as soon as the database is back — no need to press anything.` });
       } else {
         const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
         const message = `${where}${err instanceof Error ? err.message : String(err)}`;
         log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'run failed');
-        await this.finish(runId, RunState.failed, message);
+        const owned = await this.stillOwned(runId).catch(() => true);
+        if (owned) await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
+          if (!isStoreUnavailable(e)) throw e;
+          // The failure cannot be recorded now: drive again once the store is back, and it is met again there.
+          storeDown = true;
+        });
       }
     } finally {
       clearInterval(renew);
       this.drivers.delete(runId);
-      await store.releaseRun(runId, owner).catch(() => undefined);
+      // Keep the lease through an outage: this replica carries on as soon as the store answers (another replica
+      // takes over instead only if this one dies meanwhile and the lease runs out).
+      if (!storeDown) await store.releaseRun(runId, owner).catch(() => undefined);
+    }
+    if (storeDown) void this.resumeWhenStoreIsBack(runId, log);
+  }
+
+  /** The lease fence for writes people see: this replica still owns the run (renewing the lease), or nobody else does. */
+  private stillOwned(runId: string): Promise<boolean> {
+    return this.deps.store.claimRun(runId, this.deps.owner, this.deps.clock.now(), this.deps.leaseMs);
+  }
+
+  /** Store outages seen by a driver: waits from 250 ms up to 5 s between two looks. */
+  private static readonly STORE_RETRY_MS = { first: 250, max: 5000 } as const;
+
+  /** Retries a store write while the store is down (the AWS result it records exists only in memory). */
+  private async patiently<T>(work: () => Promise<T>): Promise<T> {
+    let wait: number = RunEngine.STORE_RETRY_MS.first;
+    for (;;) {
+      try {
+        return await work();
+      } catch (err) {
+        // A draining replica gives up: the step stays "started" and its next owner asks AWS (verify) first.
+        if (!isStoreUnavailable(err) || this.stopped) throw err;
+        this.deps.log.warn({ err: err.message }, 'the database is unavailable: holding a step result until it is back');
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(RunEngine.STORE_RETRY_MS.max, wait * 2);
+        if (this.stopped) throw err;
+      }
+    }
+  }
+
+  /** After an outage paused a run: look at the store with backoff, and drive the run again as soon as it answers. */
+  private async resumeWhenStoreIsBack(runId: string, log: Log): Promise<void> {
+    let wait: number = RunEngine.STORE_RETRY_MS.first;
+    while (!this.stopped && !this.drivers.has(runId)) {
+      await new Promise((r) => setTimeout(r, wait).unref());
+      wait = Math.min(RunEngine.STORE_RETRY_MS.max, wait * 2);
+      try {
+        await this.deps.store.getRun(runId);
+      } catch {
+        continue;
+      }
+      log.info('the database is back: resuming the run');
+      const run = await this.getRun(runId).catch(() => undefined);
+      if (run) this.emit('note', { run, text: '▶️ The database is back: carrying on from where the run paused.' });
+      this.start(runId);
+      return;
     }
   }
 
@@ -449,6 +568,7 @@ export class RunEngine extends EventEmitter {
     const before = await store.getRun(runId);
     await store.audit({ at: clock.now(), env: before?.env ?? null, run_id: runId, actor: 'bot', action: 'decision', detail: { state, error } });
     const run = await this.update(runId, { state, error, pause: null, ended_at: clock.now() });
+    this.deps.failpoint?.('after:finish');
     await store.releaseLocks(runId);
     return run;
   }
@@ -457,10 +577,28 @@ export class RunEngine extends EventEmitter {
     const { store, clock, config } = this.deps;
     const env = config.environments[run.env]!;
     // Lexical helpers instead of `this`, so the context's methods can be passed around freely.
-    const engine = { deps: this.deps, getRun: (id: string) => this.getRun(id), update: (id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>) => this.update(id, patch), emit: (e: string, v: unknown) => this.emit(e, v) };
+    const engine = {
+      deps: this.deps,
+      getRun: (id: string) => this.getRun(id),
+      update: (id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>) => this.update(id, patch),
+      emit: (e: string, v: unknown) => this.emit(e, v),
+      patiently: <T>(work: () => Promise<T>) => this.patiently(work),
+    };
     const interrupts = op.interrupts ?? [];
     const aborted = () => {
       if (driver.abort.signal.aborted) throw new Stopping('stopping');
+    };
+    /**
+     * Slack writes are fenced by the lease the way AWS calls are: a replica that froze (SIGSTOP, a long GC, a VM
+     * pause) past its lease and woke up after another took the run must not post a stale thread note or push an
+     * older render over the new owner's.
+     */
+    const fence = async () => {
+      aborted();
+      if (!(await store.claimRun(run.id, engine.deps.owner, clock.now(), engine.deps.leaseMs))) {
+        driver.abort.abort();
+        throw new Stopping('lease lost');
+      }
     };
     const handled = new Set<string>();
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
@@ -530,14 +668,19 @@ export class RunEngine extends EventEmitter {
           // step failing: it goes up as itself, so onInterrupt rolls back. The step stays "started"; a later
           // run of it asks its verify again.
           if (err instanceof Interrupted || err instanceof Stopping) throw err;
+          // The step met the store (an operation reading or writing it), not AWS: the run pauses, it does not fail.
+          if (isStoreUnavailable(err)) throw err;
           const message = err instanceof Error ? err.message : String(err);
-          await store.endStep(run.id, id, clock.now(), { error: message });
-          await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws-failed', detail: { step: id, error: message } });
+          // AWS's answer is known only here: wait for the store rather than lose it.
+          await engine.patiently(() => store.endStep(run.id, id, clock.now(), { error: message }));
+          await engine.patiently(() => store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws-failed', detail: { step: id, error: message } }));
           throw new StepFailed(id, message, { cause: err });
         }
         engine.deps.failpoint?.(`after:${id}`);
-        await store.endStep(run.id, id, clock.now(), { result: result === undefined ? null : result });
-        await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws', detail: { step: id } });
+        // The change is made on AWS and its result is in memory only: record it once the store answers again,
+        // so that resuming never has to guess (or repeat the call).
+        await engine.patiently(() => store.endStep(run.id, id, clock.now(), { result: result === undefined ? null : result }));
+        await engine.patiently(() => store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: 'bot', action: 'aws', detail: { step: id } }));
         return result;
       },
       async attempt() {
@@ -548,10 +691,12 @@ export class RunEngine extends EventEmitter {
         return (await store.getStep(run.id, id))?.status === 'done';
       },
       async view(patch) {
+        await fence();
         const current = (await engine.getRun(run.id))?.view ?? {};
         ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, ...patch }) });
       },
       async note(text) {
+        await fence();
         engine.emit('note', { run: ctx.run, text });
       },
       async sleep(ms) {
@@ -576,6 +721,7 @@ export class RunEngine extends EventEmitter {
         }
       },
       async pause(id, p) {
+        await fence();
         const stepId = `pause:${id}`;
         const existing = await store.getStep(run.id, stepId);
         if (existing?.status === 'done') return JSON.parse(existing.result ?? '"timeout"') as Intent | 'timeout';

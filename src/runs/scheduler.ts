@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { RunEngine } from './engine.js';
+import { isStoreUnavailable } from '../store/outage.js';
 import { newRunId } from './run.js';
 import { nextCron } from './when.js';
 
@@ -35,6 +36,17 @@ export interface SchedulerDeps {
 /** A fire later than this (the bot was down) is reported as missed instead of run hours late. */
 const MISFIRE_GRACE_MS = 60 * 60_000;
 const DEFAULT_REMIND_MS = 15 * 60_000;
+/** A fire whose request throws is given back and tried again at the next passes (15 s apart), this many times in all. */
+const FIRE_ATTEMPTS = 3;
+const FIRE_TRIES = 'fire-tries:';
+
+/** Why a fire could not be requested, in words for the channel: no address, no stack. */
+function whyNotRun(err: unknown): string {
+  if (isStoreUnavailable(err)) return "the bot's database was unavailable";
+  const slack = (err as { data?: { error?: unknown } } | null)?.data?.error;
+  if (typeof slack === 'string') return `Slack refused a lookup it needs (\`${slack}\` — check the user groups named in permissions)`;
+  return err instanceof Error ? err.message : String(err);
+}
 
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -157,10 +169,32 @@ export class Scheduler {
         } else if (now - at > MISFIRE_GRACE_MS) {
           await this.deps.post(env.channel, { text: `⚠️ Missed: scheduled *${s.kind}* of *${s.env}* was due ${Math.round((now - at) / 60_000)} min ago while the bot was down; not run late. (${s.id})` }).catch(() => undefined);
         } else {
-          const answer = await engine.request({ kind: s.kind, envName: s.env, params: s.params, by: s.createdBy === 'ops.yml' ? 'scheduler' : s.createdBy, system: s.createdBy === 'ops.yml' });
+          const key = `${s.id}@${at}`;
+          let answer: Awaited<ReturnType<RunEngine['request']>>;
+          let reported = false;
+          try {
+            answer = await engine.request({ kind: s.kind, envName: s.env, params: s.params, by: s.createdBy === 'ops.yml' ? 'scheduler' : s.createdBy, system: s.createdBy === 'ops.yml' });
+          } catch (err) {
+            // The fire could not even be asked for (a user-group lookup failed, the store hiccuped): never leave it
+            // claimed and undone. Give the claim back for the next pass, a few times; then say so in the channel.
+            const why = whyNotRun(err);
+            const tries = ((await store.getKv<number>(`${FIRE_TRIES}${key}`)) ?? 0) + 1;
+            log.warn({ schedule: s.id, at, tries, err: why }, 'scheduled fire could not be requested');
+            if (tries < FIRE_ATTEMPTS && now - at < MISFIRE_GRACE_MS) {
+              await store.setKv(`${FIRE_TRIES}${key}`, tries, now);
+              await store.db.deleteFrom('fires').where('key', '=', key).execute();
+              continue;
+            }
+            await this.deps
+              .post(env.channel, { text: `⚠️ Scheduled *${s.kind}* of *${s.env}* (${s.id}) did not start: ${why} — tried ${tries} times. Nothing was changed; run it by hand if it is still wanted.` })
+              .catch((e: unknown) => log.warn({ err: String(e) }, 'could not report a scheduled fire that did not start'));
+            answer = { accepted: false, reason: why };
+            reported = true;
+          }
           if (answer.accepted) engine.start(answer.run.id);
-          else await this.deps.post(env.channel, { text: `⛔ Scheduled *${s.kind}* of *${s.env}* did not start: ${answer.reason}` }).catch(() => undefined);
+          else if (!reported) await this.deps.post(env.channel, { text: `⛔ Scheduled *${s.kind}* of *${s.env}* did not start: ${answer.reason}` }).catch(() => undefined);
           await store.audit({ at: now, env: s.env, actor: 'scheduler', action: 'fire', detail: { schedule: s.id, at, accepted: answer.accepted } });
+          await store.deleteKv(`${FIRE_TRIES}${key}`).catch(() => undefined);
         }
         const next = s.type === 'cron' ? (nextCron(s.spec, config.timezone, Math.max(now, at)) ?? null) : null;
         await store.db.updateTable('schedules').set({ next_at: next, skip_at: null }).where('id', '=', s.id).where('next_at', '=', at).execute();

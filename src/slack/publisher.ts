@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Log } from '../log.js';
 import type { RunEngine } from '../runs/engine.js';
-import { isActive, type Run } from '../runs/run.js';
+import { isActive, toRun, type Run } from '../runs/run.js';
 import type { Store } from '../store/store.js';
 
 export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
@@ -36,6 +36,10 @@ export class StatusPublisher {
       perMinute?: number;
       /** Where the workspace-wide bucket lives when several replicas share one workspace. */
       store?: Store;
+      /** The injected clock's now (catch-up windows); the rate limiting above keeps its own wall clock. */
+      now?: () => number;
+      /** Test failpoints: `after:post-status` (the message is posted, its ts not yet stored). */
+      failpoint?: (name: string) => void;
     },
   ) {
     this.tokens = 10;
@@ -114,13 +118,101 @@ export class StatusPublisher {
   private async post(id: string): Promise<void> {
     const run = await this.deps.engine.getRun(id);
     if (!run || run.ts || !run.channel) return;
+    const { store } = this.deps;
+    const marker = `${StatusPublisher.POSTING}${id}`;
+    // A process that died between posting and storing the ts left this marker: find that message (its metadata
+    // names the run) and adopt it instead of posting a second one.
+    const attempt = store ? await store.getKv<{ at: number }>(marker) : undefined;
+    if (attempt) {
+      const ts = await this.findPosted(run.channel, id);
+      if (ts) {
+        this.deps.log.info({ run: id }, 'found the status message posted before a crash; updating it instead of posting another');
+        await this.deps.engine.setMessage(id, run.channel, ts);
+        await store!.deleteKv(marker).catch(() => undefined);
+        await this.update(id);
+        await this.flushNotes(id);
+        return;
+      }
+    }
+    const now = this.now();
+    await store?.setKv(marker, { at: now }, now);
     const view = this.deps.render(run);
-    const res = await this.deps.client.chat.postMessage({ channel: run.channel, text: view.text, blocks: view.blocks, unfurl_links: false });
+    const res = await this.deps.client.chat.postMessage({
+      channel: run.channel,
+      text: view.text,
+      blocks: view.blocks,
+      unfurl_links: false,
+      metadata: { event_type: StatusPublisher.METADATA_TYPE, event_payload: { run_id: id } },
+    });
+    this.deps.failpoint?.('after:post-status');
     const s = this.slot(id);
     s.lastSentAt = Date.now();
     s.lastKey = JSON.stringify(view);
-    if (res.ts) await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
+    if (res.ts) {
+      const after = await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
+      await store?.deleteKv(marker).catch(() => undefined);
+      // What the message shows is this render; setMessage's own version bump renders the same and is marked below.
+      await this.shown(run.id, run.version);
+      if (JSON.stringify(this.deps.render(after)) === s.lastKey) await this.shown(after.id, after.version);
+    }
     await this.flushNotes(id);
+  }
+
+  /** Slack message metadata on every status message: how a run finds its message again after a crash. */
+  static readonly METADATA_TYPE = 'ecs_chatops_run';
+  private static readonly POSTING = 'posting:';
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  private async findPosted(channel: string, runId: string): Promise<string | undefined> {
+    try {
+      // The message was posted moments before the crash: it is among the channel's newest. (No `oldest` bound:
+      // a message's ts is Slack's clock, the marker's time is ours.)
+      const res = await this.deps.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+      const found = (res.messages ?? []).find((m) => {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: { run_id?: unknown } } }).metadata;
+        return meta?.event_type === StatusPublisher.METADATA_TYPE && meta.event_payload?.run_id === runId && !m.thread_ts;
+      });
+      return found?.ts;
+    } catch (err) {
+      // Without history access the bot cannot tell; posting again (one extra message) beats showing nothing.
+      this.deps.log.warn({ run: runId, err: err instanceof Error ? err.message : String(err) }, 'could not look for the status message posted before a crash');
+      return undefined;
+    }
+  }
+
+  private async shown(id: string, version: number): Promise<void> {
+    await this.deps.store?.markShown(id, version).catch((err: unknown) => this.deps.log.warn({ run: id, err: String(err) }, 'could not record what the message shows'));
+  }
+
+  /**
+   * Finished runs whose message does not show their final state (the process that stored it died before it could
+   * update the message): re-render them. At start every such run of the last day; then, every `everyMs`, those
+   * quiet for `quietMs` (their owner would have updated them by then).
+   */
+  async catchUp(quietMs: number): Promise<number> {
+    const { store } = this.deps;
+    if (!store) return 0;
+    const now = this.now();
+    const rows = await store.listUnshown(now - 24 * 3600_000, now - quietMs);
+    for (const row of rows) this.changed(toRun(row));
+    return rows.length;
+  }
+
+  private catchUpTimer: NodeJS.Timeout | undefined;
+
+  startCatchUp(everyMs: number, quietMs: number): void {
+    const pass = () => void this.catchUp(quietMs).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'status catch-up failed'));
+    void this.catchUp(0).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'status catch-up failed'));
+    this.catchUpTimer ??= setInterval(pass, everyMs);
+    this.catchUpTimer.unref();
+  }
+
+  stopCatchUp(): void {
+    if (this.catchUpTimer) clearInterval(this.catchUpTimer);
+    this.catchUpTimer = undefined;
   }
 
   private async update(id: string): Promise<void> {
@@ -129,7 +221,10 @@ export class StatusPublisher {
     const view = this.deps.render(run);
     const key = JSON.stringify(view);
     const s = this.slot(id);
-    if (key === s.lastKey) return this.forgetIfDone(id, run);
+    if (key === s.lastKey) {
+      await this.shown(id, run.version);
+      return this.forgetIfDone(id, run);
+    }
     if (!(await this.takeToken())) {
       // Over the workspace budget: try again shortly with whatever the state is then.
       s.timer = setTimeout(() => {
@@ -141,6 +236,7 @@ export class StatusPublisher {
     await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
     s.lastSentAt = Date.now();
     s.lastKey = key;
+    await this.shown(id, run.version);
     this.forgetIfDone(id, run);
   }
 

@@ -25,6 +25,17 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_shown': {
+      async up(db: Kysely<unknown>) {
+        // Which version of each run its Slack message last showed: a final state stored by a process that died
+        // before updating the message is found and shown by the next start or another replica.
+        await db.schema
+          .createTable('shown')
+          .addColumn('run_id', 'text', (c) => c.primaryKey())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -36,6 +36,12 @@ export interface StepsTable {
   ended_at: number | null;
 }
 
+export interface ShownTable {
+  run_id: string;
+  /** The run's version the status message last showed. */
+  version: number;
+}
+
 export interface LocksTable {
   target: string;
   run_id: string;
@@ -111,4 +117,5 @@ export interface Database {
   fires: FiresTable;
   kv: KvTable;
   budget: BudgetTable;
+  shown: ShownTable;
 }

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable } from 'kysely';
 import pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
+import { outageAware } from './outage.js';
 import type { AuditTable, Database, IntentsTable, RunsTable, StepsTable } from './schema.js';
 
 export type RunRow = Selectable<RunsTable>;
@@ -31,12 +32,18 @@ function pgPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor a checked-out client's: pg-pool listens for errors only while a client is idle, so a connection dropped
+  // between two queries of a transaction (a restart, pg_terminate_backend) emitted an 'error' nobody heard and
+  // the process died. The query in flight still fails (as a StoreUnavailable), and pg-pool discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
 /** `file:./data/x.db`, a bare path, `:memory:`, or `postgres://user@host:5432/db`. */
 export function openDatabase(url: string): Kysely<Database> {
-  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(url) }) });
+  if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: outageAware(new PostgresDialect({ pool: pgPool(url) })) });
   const path = url.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -44,7 +51,7 @@ export function openDatabase(url: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: sqlite })) });
 }
 
 /** Two replicas racing for one row: a unique key taken in between (PostgreSQL 23505, SQLite constraint) or a busy SQLite file. */
@@ -160,6 +167,14 @@ export class Store {
     await this.db.destroy();
   }
 
+  /**
+   * Readiness: the store answers and accepts a write (a full disk, a read-only standby after a failover and a
+   * stopped server all fail here). One small row, overwritten.
+   */
+  async probe(now: number): Promise<void> {
+    await this.setKv('health:probe', { at: now }, now);
+  }
+
   // ── cross-replica signals ───────────────────────────────────────────────────
 
   /** Tells every replica (PostgreSQL NOTIFY); on SQLite a no-op, the replicas poll instead. */
@@ -250,14 +265,24 @@ export class Store {
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit ?? 20).execute();
   }
 
-  /** Claims (or renews) ownership of a run: free, expired, or already ours. */
+  /**
+   * Claims (or renews) ownership of an active run: free, expired, or already ours. A run that has ended cannot be
+   * claimed: a replica waking from a freeze after another finished the run must not drive (or show) it again.
+   */
   async claimRun(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
     const res = await this.db
       .updateTable('runs')
       .set({ owner, lease_until: now + leaseMs })
       .where('id', '=', id)
+      .where('state', 'in', ACTIVE_STATES)
       .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '=', owner), eb('lease_until', '<', now)]))
       .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Takes a run from an owner proven dead, whatever its lease says; false when the row moved on meanwhile. */
+  async takeOverRun(id: string, from: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const res = await this.db.updateTable('runs').set({ owner, lease_until: now + leaseMs }).where('id', '=', id).where('owner', '=', from).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 
@@ -383,6 +408,33 @@ export class Store {
 
   async deleteKv(key: string): Promise<void> {
     await this.db.deleteFrom('kv').where('key', '=', key).execute();
+  }
+
+  // ── what each run's Slack message shows ─────────────────────────────────────
+
+  /** Records that the run's message now shows `version` (never moves backwards). */
+  async markShown(runId: string, version: number): Promise<void> {
+    await this.db
+      .insertInto('shown')
+      .values({ run_id: runId, version })
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ version }).where('shown.version', '<', version))
+      .execute();
+  }
+
+  /** Finished runs (ended after `since`, last changed before `before`) whose message does not show their last version. */
+  async listUnshown(since: number, before: number, limit = 50): Promise<RunRow[]> {
+    return this.db
+      .selectFrom('runs')
+      .leftJoin('shown', 'shown.run_id', 'runs.id')
+      .selectAll('runs')
+      .where('runs.state', 'not in', ACTIVE_STATES)
+      .where('runs.ts', 'is not', null)
+      .where('runs.ended_at', '>=', since)
+      .where('runs.updated_at', '<=', before)
+      .where((eb) => eb.or([eb('shown.version', 'is', null), eb('shown.version', '<', eb.ref('runs.version'))]))
+      .orderBy('runs.ended_at')
+      .limit(limit)
+      .execute();
   }
 
   // ── scheduled fires ─────────────────────────────────────────────────────────

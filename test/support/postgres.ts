@@ -12,7 +12,24 @@ export interface TestPostgres {
   url: string;
   /** A new empty database on the server, for one test. */
   freshDatabase(): Promise<string>;
+  /** Faults (issue 18): stop the server (fast shutdown: every connection dropped) and start it again on the same port. */
+  stopServer(): void;
+  startServer(): void;
+  /** Drops every connection to `databaseUrl`'s database (pg_terminate_backend), as an administrator or a failover would. */
+  terminateConnections(databaseUrl: string): Promise<number>;
   close(): Promise<void>;
+}
+
+async function terminateConnections(adminUrl: string, databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const name = new URL(databaseUrl).pathname.slice(1);
+    const res = await client.query('select count(*) filter (where pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+    return Number((res.rows[0] as { n: string }).n);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Where the server binaries are (Debian's `postgresql` package), or why PostgreSQL tests are skipped. */
@@ -55,7 +72,12 @@ async function createDatabase(adminUrl: string): Promise<string> {
 /** Starts one server (a second or two); every test then takes its own database with `freshDatabase()`. */
 export async function startPostgres(): Promise<TestPostgres> {
   const given = process.env.TEST_DATABASE_URL;
-  if (given) return { url: given, freshDatabase: () => createDatabase(given), close: async () => undefined };
+  if (given) {
+    const cannot = () => {
+      throw new Error('stopping the server needs the tests own PostgreSQL (unset TEST_DATABASE_URL)');
+    };
+    return { url: given, freshDatabase: () => createDatabase(given), stopServer: cannot, startServer: cannot, terminateConnections: (db) => terminateConnections(given, db), close: async () => undefined };
+  }
   if (!('bin' in POSTGRES)) throw new Error(POSTGRES.missing);
   const { bin } = POSTGRES;
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-pg-'));
@@ -76,11 +98,15 @@ export async function startPostgres(): Promise<TestPostgres> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
   // Loopback only, socket in the temp dir, no fsync: a test server, thrown away after the file.
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+  const startServer = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`, 'start']);
+  startServer();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
     freshDatabase: () => createDatabase(url),
+    stopServer: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    startServer,
+    terminateConnections: (db) => terminateConnections(url, db),
     close: async () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
