@@ -10,6 +10,7 @@ import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
 import { Route53Gateway } from './route53.js';
 import { SfnGateway } from './sfn.js';
 import { CodeDeployGateway } from './codedeploy.js';
+import { CloudWatchGateway } from './cloudwatch.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -18,6 +19,7 @@ export interface EnvironmentGateways {
   route53: Route53Gateway;
   sfn: SfnGateway;
   codedeploy: CodeDeployGateway;
+  cloudwatch: CloudWatchGateway;
 }
 
 function toRuleAction(a: Action | undefined): RuleAction | undefined {
@@ -48,7 +50,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
       if (!env) throw new Error(`unknown environment ${envName}`);
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
-      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx) };
+      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: new CloudWatchGateway(clients.cloudwatch, ctx) };
       cache.set(envName, g);
     }
     return g;
