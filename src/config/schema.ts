@@ -1,6 +1,7 @@
 // The shape of ops.yml, defined once in zod: validation at start, types for the code, and the JSON Schema for editors.
 import { z } from 'zod';
 import { findCycle } from './dag.js';
+import { AnalysisSchema, insufficientDataSeconds } from './cloudwatch.js';
 
 const slackId = z
   .string()
@@ -123,6 +124,8 @@ export const CanarySchema = z
     bakeSeconds: z.number().int().min(0).max(86400).default(0),
     auto: z.boolean().default(false).describe('advance after each bake without waiting for Promote'),
     alarms: z.array(z.string().min(1)).default([]).describe('CloudWatch alarm names; one in ALARM rolls back'),
+    insufficientDataSeconds,
+    analysis: AnalysisSchema.prefault({}).describe('green against blue over each bake (needs bakeSeconds > 0)'),
   })
   .strict()
   .refine((c) => (c.route53 === undefined) !== (c.alb === undefined), { message: 'give exactly one of route53 or alb' });

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from '../aws/traffic.js';
 import type { Access } from '../runs/permissions.js';
 import { canaryOperation } from './canary.js';
+import { canaryWatch } from '../aws/watch.js';
 import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
 import { startupOperations } from './startup.js';
@@ -30,7 +31,7 @@ export function buildOperations({ aws, store, access }: OperationDeps): Record<s
       tasksets: (env) => taskSetDeployPort(aws.gateways(env), env),
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
-    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), ...(access ? { access } : {}) }),
+    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),
   };
 }
