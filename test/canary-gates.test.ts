@@ -154,6 +154,15 @@ describe('canary gates from CloudWatch', () => {
     const call = h.aws.world.record.since(mark).find((e) => e.mutating)!;
     expect(call.at - badAt).toBeLessThanOrEqual(WATCH_EVERY_MS + 3000);
     expect(weights(4, 'analysed')).toEqual({ [tg('analysed', 4, 'b')]: 100, [tg('analysed', 4, 'g')]: 0 });
+    // The picture of the step, in the run's thread, through the real upload flow: a PNG, bytes as announced.
+    const chart = await until(() => h.slack.thread(CH, failed.ts).find((m) => m.files?.length), 'the chart in the thread');
+    expect(chart.text).toContain('📈 Step 1/3 · green 10 % · ❌ gate failed: green vs blue since the start');
+    const upload = h.slack.uploads().find((u) => u.id === chart.files![0]!.id)!;
+    expect(upload).toMatchObject({ completed: true, channel: CH, thread_ts: failed.ts });
+    expect(upload.bytes!.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(upload.bytes!.length).toBe(upload.length);
+    expect(h.slack.callsTo('files.getUploadURLExternal').length).toBe(1);
+    expect(h.slack.callsTo('files.completeUploadExternal').length).toBe(1);
     h.aws.world.cloudwatch.setQuality(tg('analysed', 4, 'g'), { errorRate: 0.002 });
   });
 

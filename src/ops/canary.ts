@@ -264,7 +264,7 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
     const until = bakeStart + cfg.bakeSeconds * 1000;
     if (until > ctx.now()) await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
     const watched = await bakeWatched(ctx, watch, cfg, bakeStart, until);
-    if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`);
+    if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`, watched.after);
     if (watched.inconclusive) {
       await ctx.note(`⏳ Step ${n}/${plan.length} · green ${pct} % — ${watched.inconclusive}. A person decides: Promote or Rollback.`);
       const answer = await decide(ctx, deps, `inconclusive-${n}`, `Step ${n}/${plan.length} · ${watched.inconclusive} — Promote to go on anyway, or Rollback`);
@@ -295,10 +295,11 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
  * A CloudWatch gate did not pass: traffic that is on green goes back to blue with the same one call as a person's
  * Rollback, and the run is held failed (Retry starts again from step 1). Nothing moved yet: a refusal, no call.
  */
-async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<never> {
+async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string, after?: () => Promise<void>): Promise<never> {
   const w = (ctx.run.view as Partial<CanaryView>).weights;
   if (w && greenShare(w) > 0) {
     await rollback(ctx, traffic, `by itself: gate failed ${why}`);
+    await after?.();
     throw new Error('all traffic is back on blue — Retry starts the canary again from step 1');
   }
   await ctx.view({ why: `Refused ${why}` });

@@ -1,6 +1,7 @@
 // CloudWatch gates of traffic-moving runs: alarms checked before every step and at every poll of a bake, and green judged against blue.
 import type { AnalysisConfig } from '../config/cloudwatch.js';
 import { formatTime } from '../clock.js';
+import type { Run } from '../runs/run.js';
 
 /** One alarm as CloudWatch reports it (src/aws/cloudwatch.ts returns this shape). */
 export interface AlarmReading {
@@ -34,6 +35,8 @@ export interface TrafficWatch {
   compare?(fromMs: number, toMs: number): Promise<Comparison>;
   /** How the comparison is made, for messages and --dry-run ("ALB target groups web-blue vs web-green"). */
   compareWhat?: string;
+  /** Posts a picture in the run's thread (files.uploadV2); absent where no Slack is wired (dry runs, unit tests). */
+  postFile?: (run: Run, file: { png: Buffer; filename: string; title: string; comment: string }) => Promise<void>;
 }
 
 export interface GateSettings {
@@ -189,6 +192,8 @@ export interface BakeResult {
   /** Set when the analysis could not decide within `inconclusiveAfterSeconds` after the bake: a person decides. */
   inconclusive?: string;
   analysis?: AnalysisVerdict;
+  /** Work that must wait until traffic is safe again (the step's chart after a failure): run it after the rollback. */
+  after?: () => Promise<void>;
 }
 
 /** Alarms only: the check before a traffic step. */

@@ -7,6 +7,7 @@ import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from '
 import type { Access } from '../runs/permissions.js';
 import { canaryOperation } from './canary.js';
 import { canaryWatch } from '../aws/watch.js';
+import type { FilePoster } from '../slack/files.js';
 import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
 import { startupOperations } from './startup.js';
@@ -18,10 +19,12 @@ export interface OperationDeps {
   clock: Clock;
   /** Rights checks an operation makes itself (canary Promote follows the approval rules). */
   access?: Access;
+  /** Posts charts in a run's thread (files.uploadV2). */
+  files?: FilePoster;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
-export function buildOperations({ aws, store, access }: OperationDeps): Record<string, Operation<any>> {
+export function buildOperations({ aws, store, access, files }: OperationDeps): Record<string, Operation<any>> {
   return {
     maintenance: maintenanceOperation({ alb: (env) => aws.maintenanceAlb(env), store }),
     deploy: deployOperation({
@@ -31,7 +34,7 @@ export function buildOperations({ aws, store, access }: OperationDeps): Record<s
       tasksets: (env) => taskSetDeployPort(aws.gateways(env), env),
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
-    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(access ? { access } : {}) }),
+    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),
   };
 }
