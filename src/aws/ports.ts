@@ -11,6 +11,7 @@ import { Route53Gateway } from './route53.js';
 import { SfnGateway } from './sfn.js';
 import { CodeDeployGateway } from './codedeploy.js';
 import { CloudWatchGateway } from './cloudwatch.js';
+import { maintenanceMetrics } from './watch.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -113,5 +114,5 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
     };
   };
 
-  return { gateways, maintenanceAlb, startupEcs, status };
+  return { gateways, maintenanceAlb, startupEcs, status, maintenanceMetrics: (envName) => maintenanceMetrics(gateways(envName).cloudwatch, maintenanceAlb(envName), envName) };
 }

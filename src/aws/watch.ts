@@ -2,6 +2,8 @@
 import type { CanaryConfig } from '../config/schema.js';
 import type { MetricRefConfig } from '../config/cloudwatch.js';
 import type { Comparison, SideSeries, TrafficWatch } from '../ops/gates.js';
+import type { MaintenanceAlb } from '../ops/maintenance.js';
+import type { MaintenanceMetrics, Minute } from '../ops/maintenance-report.js';
 import { loadBalancerDimension, targetGroupDimension, type CloudWatchGateway, type MetricRef, type Series } from './cloudwatch.js';
 
 interface SideMetrics {
@@ -70,4 +72,55 @@ export function canaryWatch(cw: CloudWatchGateway, envName: string, target: stri
       }
     : undefined;
   return trafficWatch(cw, cfg.alarms, sides, hint);
+}
+
+/** Maintenance's counts per load balancer: fixed responses and redirects, and what the bypass rules' target groups served. */
+export function maintenanceMetrics(cw: CloudWatchGateway, alb: MaintenanceAlb, envName: string): MaintenanceMetrics {
+  return {
+    async read(listeners, fromMs, toMs) {
+      const byLb = new Map<string, { arn: string; listeners: typeof listeners }>();
+      for (const l of listeners) {
+        const dim = loadBalancerDimension(l.listenerArn);
+        const e = byLb.get(dim) ?? { arn: l.listenerArn, listeners: [] };
+        e.listeners.push(l);
+        byLb.set(dim, e);
+      }
+      const queries: Record<string, MetricRef> = {};
+      const bypassIds = new Map<string, string[]>();
+      let i = 0;
+      for (const [dim, e] of byLb) {
+        const m = (name: string): MetricRef => ({ namespace: 'AWS/ApplicationELB', name, dimensions: { LoadBalancer: dim }, stat: 'Sum' });
+        queries[`f${i}`] = m('HTTP_Fixed_Response_Count');
+        queries[`r${i}`] = m('HTTP_Redirect_Count');
+        // The bypass forwards "as today": to the target groups of the listener's default rule (the bypass rule itself is gone after the end).
+        const tgs = new Set<string>();
+        for (const l of e.listeners.filter((x) => x.bypass)) {
+          const rules = await alb.rules(l.listenerArn, `check environments.${envName}.maintenance.listeners (${l.name})`);
+          const bypassRule = rules.find((r) => r.conditions.some((c) => c.field === 'source-ip') && r.action?.type === 'forward');
+          const source = bypassRule ?? rules.find((r) => r.priority === undefined);
+          if (source?.action?.type === 'forward') for (const tg of Object.keys(source.action.targetGroups)) tgs.add(tg);
+        }
+        const ids = [...tgs].map((tg, j) => {
+          const id = `b${i}_${j}`;
+          queries[id] = { namespace: 'AWS/ApplicationELB', name: 'RequestCount', dimensions: { TargetGroup: targetGroupDimension(tg), LoadBalancer: dim }, stat: 'Sum' };
+          return id;
+        });
+        if (e.listeners.some((x) => x.bypass)) bypassIds.set(dim, ids);
+        i += 1;
+      }
+      const r = await cw.series(queries, fromMs, toMs, 60, `check environments.${envName}.maintenance.listeners`);
+      const minutes = (s: Series | undefined): Minute[] => (s ? s.timestamps.map((t, j) => [t, s.values[j] ?? 0]) : []);
+      return [...byLb.keys()].map((dim, k) => {
+        const ids = bypassIds.get(dim);
+        const bypass = ids ? sumMinutes(ids.map((id) => minutes(r[id]))) : undefined;
+        return { loadBalancer: dim.split('/')[1] ?? dim, listeners: byLb.get(dim)!.listeners.map((l) => l.name), fixed: minutes(r[`f${k}`]), redirect: minutes(r[`r${k}`]), ...(bypass ? { bypass } : {}) };
+      });
+    },
+  };
+}
+
+function sumMinutes(all: Minute[][]): Minute[] {
+  const at = new Map<number, number>();
+  for (const list of all) for (const [t, v] of list) at.set(t, (at.get(t) ?? 0) + v);
+  return [...at.entries()].sort((a, b) => a[0] - b[0]);
 }

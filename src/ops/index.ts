@@ -10,6 +10,7 @@ import { canaryWatch } from '../aws/watch.js';
 import type { FilePoster } from '../slack/files.js';
 import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
+import { afterMaintenance } from './maintenance-report.js';
 import { startupOperations } from './startup.js';
 import { deployOperation } from './deploy.js';
 
@@ -26,7 +27,11 @@ export interface OperationDeps {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
 export function buildOperations({ aws, store, access, files }: OperationDeps): Record<string, Operation<any>> {
   return {
-    maintenance: maintenanceOperation({ alb: (env) => aws.maintenanceAlb(env), store }),
+    maintenance: maintenanceOperation({
+      alb: (env) => aws.maintenanceAlb(env),
+      store,
+      ...(aws.maintenanceMetrics ? { after: (ctx) => afterMaintenance(ctx, { metrics: (env) => aws.maintenanceMetrics!(env), store, ...(files ? { postFile: files } : {}) }) } : {}),
+    }),
     deploy: deployOperation({
       ecs: (env) => aws.gateways(env).ecs,
       codedeploy: (env) => aws.gateways(env).codedeploy,
