@@ -36,7 +36,7 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
       ecs: (env) => aws.gateways(env).ecs,
       codedeploy: (env) => aws.gateways(env).codedeploy,
       native: (env) => nativeDeployPort(aws.gateways(env)),
-      tasksets: (env) => taskSetDeployPort(aws.gateways(env), env),
+      tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
