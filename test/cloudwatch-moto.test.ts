@@ -35,7 +35,7 @@ describe('CloudWatch gateway against moto', () => {
     expect(read.found[0]).toMatchObject({ name: 'web-5xx-high', state: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [31.0] was greater than the threshold (10.0).' });
     // moto sends no StateTransitionedTimestamp: the gateway falls back to StateUpdatedTimestamp rather than 0.
     expect(Math.abs(read.found[0]!.since - Date.now())).toBeLessThan(60_000);
-    const verdict = judgeAlarms(['web-5xx-high', 'never-created'], read, Date.now(), { insufficientDataSeconds: 300, analysis: AnalysisSchema.parse({}) }, 'UTC');
+    const verdict = judgeAlarms(['web-5xx-high', 'never-created'], read, Date.now(), { insufficientDataSeconds: 300 }, 'UTC');
     expect(verdict.failure).toContain('alarm `web-5xx-high` in ALARM');
     expect(verdict.lines).toContain('❌ alarm never-created does not exist');
   });

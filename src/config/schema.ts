@@ -220,6 +220,9 @@ export const CutoverSchema = z
     recordName: dnsName,
     to: z.object({ loadBalancerArn }).strict(),
     switchBackDays: z.number().int().min(1).max(365).default(30),
+    alarms: z.array(z.string().min(1).max(255)).max(100).default([]).describe('CloudWatch alarms: checked before the switch, then watched; ALARM switches back'),
+    insufficientDataSeconds,
+    watchMinutes: z.number().int().min(0).max(1440).default(10).describe('how long the alarms are watched after the switch (0: not at all)'),
   })
   .strict();
 

@@ -58,7 +58,7 @@ export interface AlarmVerdict {
  * gate); INSUFFICIENT_DATA is tolerated for `insufficientDataSeconds` (alarms on sparse metrics sit there after a quiet
  * spell), then fails.
  */
-export function judgeAlarms(names: readonly string[], read: { found: AlarmReading[]; missing: string[] }, now: number, s: GateSettings, timezone: string): AlarmVerdict {
+export function judgeAlarms(names: readonly string[], read: { found: AlarmReading[]; missing: string[] }, now: number, s: Pick<GateSettings, 'insufficientDataSeconds'>, timezone: string): AlarmVerdict {
   const lines: string[] = [];
   let failure: string | undefined;
   const fail = (why: string) => (failure ??= why);
@@ -197,7 +197,7 @@ export interface BakeResult {
 }
 
 /** Alarms only: the check before a traffic step. */
-export async function checkAlarms(watch: TrafficWatch, s: GateSettings, now: number, timezone: string): Promise<AlarmVerdict> {
+export async function checkAlarms(watch: TrafficWatch, s: Pick<GateSettings, 'insufficientDataSeconds'>, now: number, timezone: string): Promise<AlarmVerdict> {
   if (watch.alarmNames.length === 0) return { lines: [] };
   return judgeAlarms(watch.alarmNames, await watch.alarms(), now, s, timezone);
 }

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from '../aws/traffic.js';
 import type { Access } from '../runs/permissions.js';
 import { canaryOperation } from './canary.js';
-import { canaryWatch } from '../aws/watch.js';
+import { canaryWatch, trafficWatch } from '../aws/watch.js';
 import type { FilePoster } from '../slack/files.js';
 import { cutoverOperation } from './cutover.js';
 import { maintenanceOperation } from './maintenance.js';
@@ -40,6 +40,6 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
-    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store }),
+    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store, watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
   };
 }

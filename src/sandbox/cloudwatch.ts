@@ -276,6 +276,7 @@ export class CloudWatchSim {
     const names = new Set<string>();
     for (const c of Object.values(env.canary)) for (const a of c.alarms) names.add(a);
     for (const d of Object.values(env.deploy)) for (const a of ('alarms' in d ? d.alarms : undefined) ?? []) names.add(a);
+    for (const c of Object.values(env.cutover)) for (const a of c.alarms) names.add(a);
     for (const n of names) if (!this.alarmsByName.has(n)) this.alarmsByName.set(n, this.newAlarm(n, this.world.clock.now() - 3_600_000));
     for (const l of env.maintenance?.listeners ?? []) for (const cidr of l.bypass?.sourceIps ?? []) this.officeIps.add(hostIn(cidr));
   }
