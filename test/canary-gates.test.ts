@@ -42,6 +42,12 @@ environments:
         steps: [10, 50, 100]
         bakeSeconds: 180
         auto: true
+      blind:
+        alb: ${alb('blind', 6)}
+        steps: [10, 100]
+        bakeSeconds: 120
+        alarms: [blind-alarm]
+        analysis: { enabled: false }
       quiet:
         alb: ${alb('quiet', 5)}
         steps: [20, 100]
@@ -179,5 +185,22 @@ describe('canary gates from CloudWatch', () => {
     await h.client.press(paused, 'run.rollback', { user: 'U0SRE0001' });
     await waitFor(title, 'All traffic on blue');
     h.aws.world.cloudwatch.setRequestsPerMinute(600);
+  });
+
+  it('a CloudWatch that cannot be read during the bake is a gate that does not pass: rolled back, the error named', async () => {
+    const title = 'Canary · blind · dev';
+    await h.client.command('/canary dev blind start', { user: 'U0SRE0001' });
+    await waitFor(title, 'Bake ends');
+    const mark = h.aws.world.record.mark();
+    h.aws.world.faults.add({ service: 'cloudwatch', kind: 'error5xx', count: 50 });
+    try {
+      const failed = await waitFor(title, 'Retry');
+      expect(textOf(failed.blocks)).toContain('CloudWatch alarms could not be read');
+      expect(textOf(failed.blocks)).toContain('a gate that cannot be checked does not pass');
+      expect(h.aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
+      expect(weights(6, 'blind')).toEqual({ [tg('blind', 6, 'b')]: 100, [tg('blind', 6, 'g')]: 0 });
+    } finally {
+      h.aws.world.faults.clear();
+    }
   });
 });

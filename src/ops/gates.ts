@@ -199,7 +199,19 @@ export interface BakeResult {
 /** Alarms only: the check before a traffic step. */
 export async function checkAlarms(watch: TrafficWatch, s: Pick<GateSettings, 'insufficientDataSeconds'>, now: number, timezone: string): Promise<AlarmVerdict> {
   if (watch.alarmNames.length === 0) return { lines: [] };
-  return judgeAlarms(watch.alarmNames, await watch.alarms(), now, s, timezone);
+  let read;
+  try {
+    read = await watch.alarms();
+  } catch (err) {
+    // The SDK already retried: a gate that cannot be read is a gate that does not pass.
+    return blind('alarms', err);
+  }
+  return judgeAlarms(watch.alarmNames, read, now, s, timezone);
+}
+
+function blind(what: string, err: unknown): AlarmVerdict {
+  const why = err instanceof Error ? err.message : String(err);
+  return { lines: [`❌ ${what} could not be read from CloudWatch`], failure: `CloudWatch ${what} could not be read (${why}) — a gate that cannot be checked does not pass` };
 }
 
 /**
@@ -215,7 +227,14 @@ export async function watchBake(ctx: WatchContext, watch: TrafficWatch, s: GateS
     const now = ctx.now();
     const alarms = await checkAlarms(watch, s, now, ctx.timezone);
     let analysis: AnalysisVerdict | undefined;
-    if (analyse && !alarms.failure) analysis = judgeCanary(await watch.compare!(Math.floor(bake.from / 60_000) * 60_000, now), s.analysis);
+    if (analyse && !alarms.failure) {
+      try {
+        analysis = judgeCanary(await watch.compare!(Math.floor(bake.from / 60_000) * 60_000, now), s.analysis);
+      } catch (err) {
+        const b = blind('metrics', err);
+        return { lines: [...alarms.lines, ...b.lines], failure: b.failure! };
+      }
+    }
     const lines = [...alarms.lines, ...(analysis ? [analysis.line] : [])];
     if (lines.join('\n') !== shown) {
       shown = lines.join('\n');
