@@ -58,12 +58,12 @@ describe('CloudWatch gateway against moto', () => {
     expect(series.g!.values).toEqual([100, 100, 100]);
     expect(series.g!.timestamps).toEqual([...series.g!.timestamps].sort((a, b) => a - b));
 
-    const watch = trafficWatch(cw, [], { blue: { requests: m('blue', 'Requests'), errors: m('blue', 'Errors') }, green: { requests: m('green', 'Requests'), errors: m('green', 'Errors') }, what: 'Shop/Api blue vs green' }, 'check ops.yml');
+    const watch = trafficWatch(cw, [], { blue: { requests: m('blue', 'Requests'), errors: m('blue', 'Errors') }, green: { requests: m('green', 'Requests'), errors: m('green', 'Errors') }, what: 'Shop/Api blue vs green', errorWord: 'error' }, 'check ops.yml');
     const cmp = await watch.compare!(minute - 60_000, minute + 10 * 60_000);
     const verdict = judgeCanary(cmp, AnalysisSchema.parse({}));
     expect(verdict.green).toMatchObject({ requests: 300, errors: 36 });
     expect(verdict.blue).toMatchObject({ requests: 2700, errors: 5 });
     expect(verdict.outcome).toBe('fail');
-    expect(verdict.why).toContain("green's 5XX rate 12.0 %");
+    expect(verdict.why).toContain("green's error rate 12.0 %");
   });
 });

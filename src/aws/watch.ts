@@ -42,7 +42,7 @@ function side(requests: Series, errors: Series, p99: Series | undefined): SideSe
 }
 
 /** The watch of any run moving traffic between two sides read from CloudWatch. */
-export function trafficWatch(cw: CloudWatchGateway, alarmNames: readonly string[], sides: { blue: SideMetrics; green: SideMetrics; what: string } | undefined, hint: string): TrafficWatch {
+export function trafficWatch(cw: CloudWatchGateway, alarmNames: readonly string[], sides: { blue: SideMetrics; green: SideMetrics; what: string; errorWord?: string } | undefined, hint: string): TrafficWatch {
   const watch: TrafficWatch = { alarmNames, alarms: () => cw.alarms(alarmNames, hint) };
   if (!sides) return watch;
   watch.compareWhat = sides.what;
@@ -51,7 +51,7 @@ export function trafficWatch(cw: CloudWatchGateway, alarmNames: readonly string[
     if (sides.blue.p99) q.bP99 = sides.blue.p99;
     if (sides.green.p99) q.gP99 = sides.green.p99;
     const r = await cw.series(q, fromMs, toMs, 60, hint);
-    return { blue: side(r.bReq!, r.bErr!, r.bP99), green: side(r.gReq!, r.gErr!, r.gP99) };
+    return { blue: side(r.bReq!, r.bErr!, r.bP99), green: side(r.gReq!, r.gErr!, r.gP99), ...(sides.errorWord ? { errorWord: sides.errorWord } : {}) };
   };
   return watch;
 }
@@ -69,6 +69,7 @@ export function canaryWatch(cw: CloudWatchGateway, envName: string, target: stri
         blue: { requests: fromConfig(m.blue.requests), errors: fromConfig(m.blue.errors), ...(m.blue.p99 ? { p99: fromConfig(m.blue.p99) } : {}) },
         green: { requests: fromConfig(m.green.requests), errors: fromConfig(m.green.errors), ...(m.green.p99 ? { p99: fromConfig(m.green.p99) } : {}) },
         what: `${m.blue.requests.namespace} metrics blue vs green`,
+        errorWord: 'error',
       }
     : undefined;
   return trafficWatch(cw, cfg.alarms, sides, hint);

@@ -11,7 +11,7 @@ export function describeCanaryGates(cfg: CanaryConfig): string[] {
   const comparable = cfg.alb !== undefined || cfg.analysis.metrics !== undefined;
   if (comparable && cfg.analysis.enabled && cfg.bakeSeconds > 0) {
     const a = cfg.analysis;
-    out.push(`analysis green vs blue from ${cfg.alb ? 'the ALB target groups' : 'the metrics named in ops.yml'} (GetMetricData; 5XX rate +${a.maxErrorRateIncrease} points or p99 +${a.maxP99IncreasePercent} % fails; ${a.minRequests} requests a side needed)`);
+    out.push(`analysis green vs blue from ${cfg.alb ? 'the ALB target groups' : 'the metrics named in ops.yml'} (GetMetricData; ${cfg.alb ? '5XX' : 'error'} rate +${a.maxErrorRateIncrease} points or p99 +${a.maxP99IncreasePercent} % fails; ${a.minRequests} requests a side needed)`);
   }
   return out;
 }

@@ -24,6 +24,8 @@ export interface SideSeries {
 export interface Comparison {
   blue: SideSeries;
   green: SideSeries;
+  /** What the errors are called in messages: `5XX` for an ALB's target groups, `error` for metrics ops.yml names. */
+  errorWord?: string;
 }
 
 /** What a run's gates read from CloudWatch (a port; src/aws/watch.ts provides it). */
@@ -132,11 +134,12 @@ const ms = (v: number | undefined) => (v === undefined ? 'no data' : `${Math.rou
 export function judgeCanary(cmp: Comparison, a: AnalysisConfig): AnalysisVerdict {
   const blue = figures(cmp.blue);
   const green = figures(cmp.green);
-  const both = `green ${pct(green.errorRate)} 5XX · p99 ${ms(green.p99Ms)} (${green.requests} req) vs blue ${pct(blue.errorRate)} · p99 ${ms(blue.p99Ms)} (${blue.requests} req)`;
+  const word = cmp.errorWord ?? '5XX';
+  const both = `green ${pct(green.errorRate)} ${word} · p99 ${ms(green.p99Ms)} (${green.requests} req) vs blue ${pct(blue.errorRate)} · p99 ${ms(blue.p99Ms)} (${blue.requests} req)`;
   if (green.requests >= a.minRequests && blue.requests >= a.minRequests) {
     const rateOver = green.errorRate - blue.errorRate;
     if (rateOver > a.maxErrorRateIncrease) {
-      const why = `green's 5XX rate ${pct(green.errorRate)} is ${rateOver.toFixed(1)} points above blue's ${pct(blue.errorRate)} (allowed ${a.maxErrorRateIncrease}) over ${green.requests} requests`;
+      const why = `green's ${word} rate ${pct(green.errorRate)} is ${rateOver.toFixed(1)} points above blue's ${pct(blue.errorRate)} (allowed ${a.maxErrorRateIncrease}) over ${green.requests} requests`;
       return { outcome: 'fail', line: `❌ analysis: ${both}`, why, blue, green };
     }
     if (green.p99Ms !== undefined && blue.p99Ms !== undefined) {
