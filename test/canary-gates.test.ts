@@ -48,6 +48,13 @@ environments:
         bakeSeconds: 120
         alarms: [blind-alarm]
         analysis: { enabled: false }
+      restarted:
+        alb: ${alb('restarted', 7)}
+        steps: [10, 100]
+        bakeSeconds: 600
+        auto: true
+        alarms: [restarted-5xx]
+        analysis: { enabled: false }
       quiet:
         alb: ${alb('quiet', 5)}
         steps: [20, 100]
@@ -202,5 +209,22 @@ describe('canary gates from CloudWatch', () => {
     } finally {
       h.aws.world.faults.clear();
     }
+  });
+
+  it('a bot restarted mid-bake goes on watching the same bake: the alarm still rolls back, the bake not restarted', async () => {
+    const title = 'Canary · restarted · dev';
+    await h.client.command('/canary dev restarted start', { user: 'U0SRE0001' });
+    const baking = await waitFor(title, 'Bake ends');
+    const bakeEnds = /Bake ends ([0-9:]+ JST)/.exec(textOf(baking.blocks))![1]!;
+    await h.restart();
+    const mark = h.aws.world.record.mark();
+    h.aws.world.setAlarm('restarted-5xx', 'ALARM', 'Threshold Crossed: after the restart');
+    const failed = await waitFor(title, 'Retry');
+    expect(textOf(failed.blocks)).toContain('alarm `restarted-5xx` in ALARM');
+    expect(h.aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
+    expect(weights(7, 'restarted')).toEqual({ [tg('restarted', 7, 'b')]: 100, [tg('restarted', 7, 'g')]: 0 });
+    // The same bake (its start is a durable step): its end, as the message showed it, never moved with the restart.
+    const views = h.slack.messages(CH).find((m) => m.ts === baking.ts)!.history.map((v) => /Bake ends ([0-9:]+ JST)/.exec(textOf(v.blocks))?.[1]).filter(Boolean);
+    expect(new Set(views)).toEqual(new Set([bakeEnds]));
   });
 });
