@@ -13,6 +13,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 OPS_CONFIG=/config/ops.yml DATABASE_URL=file:/data/ecs-chatops.db
+# One font for the charts' text (resvg draws with the system's fonts; the slim image has none).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

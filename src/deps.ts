@@ -9,6 +9,7 @@ import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
 import type { MaintenanceAlb } from './ops/maintenance.js';
 import type { StatusReader } from './ops/status.js';
+import type { MaintenanceMetrics } from './ops/maintenance-report.js';
 import type { StartupEcs } from './ops/startup.js';
 import type { EnvironmentGateways } from './aws/ports.js';
 
@@ -21,6 +22,8 @@ export interface AwsPorts {
   startupEcs(envName: string): StartupEcs;
   /** Live reads for /ops status. */
   status(envName: string): StatusReader;
+  /** CloudWatch counts of what maintenance answered (the report at its end and in /maintenance status). */
+  maintenanceMetrics?(envName: string): MaintenanceMetrics;
 }
 
 export interface Deps {

@@ -17,6 +17,7 @@ import { ownerIsGone, processOwner } from './runs/identity.js';
 import { Access } from './runs/permissions.js';
 import { Scheduler } from './runs/scheduler.js';
 import { StatusPublisher } from './slack/publisher.js';
+import { filePoster } from './slack/files.js';
 import { scheduleReminder } from '../blocks/schedule.js';
 import { MAX_SLACK_BODY, RequestGuard } from './slack/guard.js';
 import { isStoreUnavailable } from './store/outage.js';
@@ -163,7 +164,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
   const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
-  const ops = buildOperations({ aws, store, clock, access });
+  const ops = buildOperations({ aws, store, clock, access, files: filePoster(app.client, log) });
   const owner = opts.owner ?? processOwner();
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;

@@ -159,7 +159,7 @@ describe('/canary', () => {
     const msg = await waitLatest(t, 'Step 1/4 · green 10 % — Promote to continue');
     expect(albWeights(t)).toMatchObject({ kind: 'forward', targetGroups: { [BLUE_TG]: 90, [GREEN_TG]: 10 } });
     expect(textOf(latest(t).blocks)).toContain('✅ green targets healthy 2/2');
-    expect(textOf(latest(t).blocks)).toContain('alarms web-5xx-high not checked');
+    expect(textOf(latest(t).blocks)).toContain('✅ alarm web-5xx-high OK');
     for (const [n, pct] of [[2, 25], [3, 50]] as const) {
       await t.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
       await waitLatest(t, `Step ${n}/4 · green ${pct} % — Promote to continue`);

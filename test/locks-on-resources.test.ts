@@ -14,7 +14,7 @@ function config() {
   const c = prodConfig();
   const prod = c.environments.prod!;
   // A second name for the canary's records, and a canary on the production rule ECS's blue/green of checkout drives.
-  prod.cutover.internal = { hostedZoneId: 'Z0PRIVATE0001', recordName: 'API.internal.example.', to: prod.cutover.www!.to, switchBackDays: 30 };
+  prod.cutover.internal = { ...prod.cutover.www!, hostedZoneId: 'Z0PRIVATE0001', recordName: 'API.internal.example.', alarms: [] };
   const checkout = prod.deploy.checkout!;
   if (checkout.strategy !== 'ecs') throw new Error('the example changed: checkout is no longer an ECS blue/green target');
   prod.canary.shop = { ...prod.canary.web!, alb: { listenerArn: SHOP_LISTENER, ruleArn: checkout.productionListenerRuleArn, blueTargetGroupArn: checkout.targetGroupArn, greenTargetGroupArn: checkout.alternateTargetGroupArn } };

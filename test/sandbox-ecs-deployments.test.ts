@@ -372,9 +372,9 @@ describe('ECS service deployments on the sandbox', () => {
 
     expect(baking).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME', alarms: { status: 'MONITORING' } });
     expect(bad.status).toBe(400);
-    expect(badBody.error).toEqual(['state must be "OK" or "ALARM"']);
+    expect(badBody.error).toEqual(['state must be "OK", "ALARM" or "INSUFFICIENT_DATA"']);
     expect(set.status).toBe(200);
-    expect(setBody.alarms).toEqual({ [ALARM]: 'ALARM' });
+    expect(setBody.alarms).toMatchObject({ [ALARM]: 'ALARM' });
     expect(triggered.status).toBe('ROLLBACK_REQUESTED');
     expect(triggered.alarms).toEqual({ status: 'TRIGGERED', alarmNames: [ALARM], triggeredAlarmNames: [ALARM] });
     expect(done.status).toBe('ROLLBACK_SUCCESSFUL');

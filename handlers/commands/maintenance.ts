@@ -2,6 +2,8 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { listenerInMaintenance, planMaintenance } from '../../src/ops/maintenance.js';
+import { readReport, reportLines } from '../../src/ops/maintenance-report.js';
+import type { Environment } from '../../src/config/schema.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { formatTime } from '../../src/clock.js';
 import { parseDateTime, parseWindowEnd } from '../../src/runs/when.js';
@@ -78,7 +80,8 @@ export function register(app: App, deps: Deps): void {
             }
           }),
         );
-        await respond({ response_type: 'ephemeral', text: `*Maintenance · ${envName}* (read from AWS)\n${lines.join('\n')}` });
+        const report = lines.some((l) => l.startsWith('🚧')) ? await maintenanceStatusReport(envName, env, deps) : [];
+        await respond({ response_type: 'ephemeral', text: `*Maintenance · ${envName}* (read from AWS)\n${[...lines, ...report].join('\n')}` });
         return;
       }
       if (flags['dry-run']) {
@@ -92,4 +95,15 @@ export function register(app: App, deps: Deps): void {
       await replyError(err, ack, deps.log, respond);
     }
   });
+}
+
+/** While maintenance is on: what it has answered so far (CloudWatch), or why that cannot be shown. */
+async function maintenanceStatusReport(envName: string, env: Environment, deps: Deps): Promise<string[]> {
+  if (!deps.aws.maintenanceMetrics) return [];
+  try {
+    const { report } = await readReport(envName, env, deps.aws.maintenanceMetrics(envName), deps.store, deps.clock.now());
+    return ['', ...reportLines(report, deps.config.timezone)];
+  } catch (e) {
+    return ['', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`];
+  }
 }

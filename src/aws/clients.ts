@@ -1,4 +1,5 @@
 // Builds the AWS SDK v3 clients of one environment: its region, an assumed role when configured, endpoints as the SDK reads them.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -14,6 +15,7 @@ export interface AwsClients {
   route53: Route53Client;
   codedeploy: CodeDeployClient;
   sfn: SFNClient;
+  cloudwatch: CloudWatchClient;
 }
 
 export interface ClientOptions {
@@ -52,6 +54,7 @@ export function createClients(env: { region: string; roleArn?: string | undefine
     route53: new Route53Client(common),
     codedeploy: new CodeDeployClient(common),
     sfn: new SFNClient(common),
+    cloudwatch: new CloudWatchClient(common),
   };
 }
 

@@ -10,6 +10,8 @@ import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
 import { Route53Gateway } from './route53.js';
 import { SfnGateway } from './sfn.js';
 import { CodeDeployGateway } from './codedeploy.js';
+import { CloudWatchGateway } from './cloudwatch.js';
+import { maintenanceMetrics } from './watch.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -18,6 +20,7 @@ export interface EnvironmentGateways {
   route53: Route53Gateway;
   sfn: SfnGateway;
   codedeploy: CodeDeployGateway;
+  cloudwatch: CloudWatchGateway;
 }
 
 function toRuleAction(a: Action | undefined): RuleAction | undefined {
@@ -48,7 +51,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
       if (!env) throw new Error(`unknown environment ${envName}`);
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
-      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx) };
+      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: new CloudWatchGateway(clients.cloudwatch, ctx) };
       cache.set(envName, g);
     }
     return g;
@@ -117,5 +120,5 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
     };
   };
 
-  return { gateways, maintenanceAlb, startupEcs, status };
+  return { gateways, maintenanceAlb, startupEcs, status, maintenanceMetrics: (envName) => maintenanceMetrics(gateways(envName).cloudwatch, maintenanceAlb(envName), envName) };
 }

@@ -1,6 +1,7 @@
 // The shape of ops.yml, defined once in zod: validation at start, types for the code, and the JSON Schema for editors.
 import { z } from 'zod';
 import { findCycle } from './dag.js';
+import { AnalysisSchema, insufficientDataSeconds } from './cloudwatch.js';
 
 const slackId = z
   .string()
@@ -170,6 +171,8 @@ export const CanarySchema = z
     bakeSeconds: z.number().int().min(0).max(86400).default(0),
     auto: z.boolean().default(false).describe('advance after each bake without waiting for Promote'),
     alarms: z.array(z.string().min(1)).default([]).describe('CloudWatch alarm names; one in ALARM rolls back'),
+    insufficientDataSeconds,
+    analysis: AnalysisSchema.prefault({}).describe('green against blue over each bake (needs bakeSeconds > 0)'),
   })
   .strict()
   .refine((c) => (c.route53 === undefined) !== (c.alb === undefined), { message: 'give exactly one of route53 or alb' });
@@ -264,6 +267,9 @@ export const CutoverSchema = z
     recordName: dnsName,
     to: z.object({ loadBalancerArn }).strict(),
     switchBackDays: z.number().int().min(1).max(365).default(30),
+    alarms: z.array(z.string().min(1).max(255)).max(100).default([]).describe('CloudWatch alarms: checked before the switch, then watched; ALARM switches back'),
+    insufficientDataSeconds,
+    watchMinutes: z.number().int().min(0).max(1440).default(10).describe('how long the alarms are watched after the switch (0: not at all)'),
   })
   .strict();
 

@@ -4,6 +4,8 @@ import type { CanaryConfig, Environment } from '../config/schema.js';
 import type { Access } from '../runs/permissions.js';
 import { Interrupted, type FinalState, type Intent, type OpContext, type Operation } from '../runs/operation.js';
 import { formatTime } from '../clock.js';
+import type { TrafficWatch } from './gates.js';
+import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
 
 // ── traffic as the canary sees it (a port; src/aws/traffic.ts provides it) ───────
 
@@ -96,7 +98,7 @@ export function planCanary(cfg: CanaryConfig, traffic: CanaryTraffic, params: Ca
 function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
   const out: string[] = [];
   if (traffic.greenHealth) out.push('green targets healthy (DescribeTargetHealth)');
-  if (cfg.alarms.length) out.push(`alarms ${cfg.alarms.join(', ')} (not checked: CloudWatch is not connected yet)`);
+  out.push(...describeCanaryGates(cfg));
   if (out.length === 0) out.push('none configured');
   return out;
 }
@@ -106,6 +108,8 @@ function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
 export interface CanaryDeps {
   traffic: (envName: string, target: string, cfg: CanaryConfig) => CanaryTraffic;
   access?: Access;
+  /** CloudWatch: the target's alarms, and green against blue (src/aws/watch.ts). */
+  watch?: (envName: string, target: string, cfg: CanaryConfig) => TrafficWatch;
 }
 
 const POLL = { everyMs: 2000, timeoutMs: 10 * 60_000, maxEveryMs: 10_000 };
@@ -118,8 +122,8 @@ export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams> {
     title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
     interrupts: ['rollback', 'pause'],
     anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'] },
-    run: (ctx) => drive(ctx, deps, undefined),
-    onInterrupt: (ctx, intent) => drive(ctx, deps, intent),
+    run: async (ctx) => drive(await attemptScoped(ctx, true), deps, undefined),
+    onInterrupt: async (ctx, intent) => drive(await attemptScoped(ctx, false), deps, intent),
   };
 }
 
@@ -223,8 +227,8 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
 }
 
 /** Gate results; the first failing one is returned as `failed`. */
-async function gates(cfg: CanaryConfig, traffic: CanaryTraffic): Promise<{ lines: string[]; failed?: string }> {
-  const lines: string[] = [];
+async function gates(cfg: CanaryConfig, traffic: CanaryTraffic, watched: string[] = []): Promise<{ lines: string[]; failed?: string }> {
+  const lines: string[] = [...watched];
   let failed: string | undefined;
   if (traffic.greenHealth) {
     const h = await traffic.greenHealth();
@@ -232,7 +236,6 @@ async function gates(cfg: CanaryConfig, traffic: CanaryTraffic): Promise<{ lines
     lines.push(`${ok ? '✅' : '❌'} green targets healthy ${h.healthy}/${h.total}`);
     if (!ok) failed = h.total === 0 ? 'green target group has no targets' : `green targets unhealthy: ${h.healthy}/${h.total} healthy`;
   }
-  if (cfg.alarms.length) lines.push(`➖ alarms ${cfg.alarms.join(', ')} not checked (CloudWatch is not connected yet)`);
   if (lines.length === 0) lines.push('➖ no gates configured');
   return failed ? { lines, failed } : { lines };
 }
@@ -247,20 +250,28 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
     await ctx.view({ ...base, step: 0, phase: CanaryPhase.shifting, weights: { blue: w.blue, green: w.green } });
   } else await ctx.view(base);
 
+  const watch = deps.watch?.(ctx.envName, target, cfg);
   for (const [i, pct] of plan.entries()) {
     const n = i + 1;
+    const before = (ctx.run.view as Partial<CanaryView>).weights;
+    const blocked = await alarmsBeforeStep(ctx, watch, cfg, before ? greenShare(before) : 0, pct);
+    if (blocked) return gateFailed(ctx, traffic, `before step ${n}/${plan.length} (green ${pct} %): ${blocked}`);
     await shiftTo(ctx, traffic, n, plan.length, pct);
     if (params.action === 'set') break;
 
     // Bake: the start is remembered, so a restart or a hold does not bake from zero again.
     const bakeStart = await ctx.step(`bake:${target}:${pct}`, async () => ctx.now());
     const until = bakeStart + cfg.bakeSeconds * 1000;
-    if (until > ctx.now()) {
-      await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
-      await ctx.sleep(until - ctx.now());
+    if (until > ctx.now()) await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
+    const watched = await bakeWatched(ctx, watch, cfg, bakeStart, until);
+    if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`, watched.after);
+    if (watched.inconclusive) {
+      await ctx.note(`⏳ Step ${n}/${plan.length} · green ${pct} % — ${watched.inconclusive}. A person decides: Promote or Rollback.`);
+      const answer = await decide(ctx, deps, `inconclusive-${n}`, `Step ${n}/${plan.length} · ${watched.inconclusive} — Promote to go on anyway, or Rollback`);
+      if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
     }
     await ctx.view({ phase: CanaryPhase.gating });
-    const g = await gates(cfg, traffic);
+    const g = await gates(cfg, traffic, watched.lines);
     await ctx.view({ gates: g.lines });
     if (g.failed) return rollback(ctx, traffic, `by itself: gate failed at step ${n}/${plan.length} (green ${pct} %) — ${g.failed}`);
 
@@ -278,6 +289,21 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
   await ctx.view({ phase: CanaryPhase.done });
   await ctx.note(params.action === 'set' ? `✅ Green at ${last} %.` : `✅ Canary complete: green at ${last} %.`);
   return 'succeeded';
+}
+
+/**
+ * A CloudWatch gate did not pass: traffic that is on green goes back to blue with the same one call as a person's
+ * Rollback, and the run is held failed (Retry starts again from step 1). Nothing moved yet: a refusal, no call.
+ */
+async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string, after?: () => Promise<void>): Promise<never> {
+  const w = (ctx.run.view as Partial<CanaryView>).weights;
+  if (w && greenShare(w) > 0) {
+    await rollback(ctx, traffic, `by itself: gate failed ${why}`);
+    await after?.();
+    throw new Error('all traffic is back on blue — Retry starts the canary again from step 1');
+  }
+  await ctx.view({ why: `Refused ${why}` });
+  throw new Error('nothing was moved — Retry when the gate can pass');
 }
 
 /** All weight on blue in ONE call, then read back; a Route 53 change is also waited to INSYNC. */

@@ -1,7 +1,9 @@
 // Move a Route 53 name to a new load balancer after checking it can serve, remember the exact records, and switch back on request.
 import { z } from 'zod';
 import type { CutoverConfig, Environment } from '../config/schema.js';
-import type { FinalState, OpContext, Operation } from '../runs/operation.js';
+import { Interrupted, type FinalState, type OpContext, type Operation } from '../runs/operation.js';
+import type { TrafficWatch } from './gates.js';
+import { alarmsBeforeSwitch, watchAfterSwitch } from './cutover-gates.js';
 import type { Store } from '../store/store.js';
 import { formatTime } from '../clock.js';
 import type { RecordSet } from '../aws/route53.js';
@@ -123,6 +125,8 @@ export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: 
 export interface CutoverDeps {
   dns: (envName: string) => CutoverDns;
   store: Store;
+  /** CloudWatch: the cutover's alarms (src/aws/watch.ts). */
+  watch?: (envName: string, name: string, cfg: CutoverConfig) => TrafficWatch;
 }
 
 type Ctx = OpContext<CutoverParams>;
@@ -142,6 +146,17 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams> {
     async run(ctx) {
       const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
       return ctx.params.back ? switchBack(ctx, deps, cfg) : cutover(ctx, deps, cfg);
+    },
+    // While the alarms are watched after the switch, Rollback switches back at once (the Switch back button comes after).
+    interrupts: ['rollback'],
+    anytime: { rollback: ['running'] },
+    async onInterrupt(ctx, intent) {
+      const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
+      if (ctx.params.back || !(await ctx.stepDone(`upsert-alias:${ctx.params.name}`))) {
+        await ctx.view({ note: `Cancelled by <@${intent.by}> before the switch — the records were not switched.` });
+        return 'cancelled';
+      }
+      return autoSwitchBack(ctx, deps, cfg, `by <@${intent.by}>`);
     },
   };
 }
@@ -216,6 +231,13 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
     if (until > ctx.now()) await ctx.sleep(until - ctx.now());
   }
 
+  const watch = deps.watch?.(ctx.envName, name, cfg);
+  const blocked = await alarmsBeforeSwitch(ctx, watch, cfg);
+  if (blocked) {
+    await ctx.view({ phase: 'refused', note: `Refused: ${blocked} — nothing changed.` });
+    throw new Error(`cutover refused, nothing changed: ${blocked}`);
+  }
+
   await ctx.view({ phase: 'switching' });
   const changeId = await ctx.step(`upsert-alias:${name}`, () => dns.upsert(cfg.hostedZoneId, after, `ecs-chatops cutover ${name} → ${lb.name}`), {
     verify: async () => (same(await readSwitchable(dns, cfg, after), after) ? { done: true, result: '' } : { done: false }),
@@ -228,7 +250,35 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   const backUntilStored = await ctx.step(`remember-back-until:${name}`, async () => ctx.now() + cfg.switchBackDays * 86_400_000);
   await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ttl * 1000, backUntil: backUntilStored });
   await ctx.note(`✅ ${cfg.recordName} now points at *${lb.name}*: INSYNC at ${formatTime(at, ctx.timezone)}, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s). Switch back works until ${formatTime(backUntilStored, ctx.timezone, true)}.`);
+  const tripped = await watchAfterSwitch(ctx, watch, cfg, at);
+  if (tripped) return autoSwitchBack(ctx, deps, cfg, `by itself: ${tripped}`);
   return 'succeeded';
+}
+
+/** Puts the records back exactly as captured before the switch, in one change batch (what Switch back does), and waits INSYNC. */
+async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, why: string): Promise<FinalState> {
+  const dns = deps.dns(ctx.envName);
+  const name = ctx.params.name;
+  const before = await ctx.step<DnsRecord[]>(captureStep(name), async () => {
+    throw new Error('no records were captured before the switch');
+  });
+  const changeId = await ctx.step(`switch-back:${name}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops cutover ${name}: switch back`), {
+    verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
+  });
+  const now = await readSwitchable(dns, cfg, before);
+  if (!same(now, before)) throw new Error(`records read back different after switching back: ${now.map(describeRecord).join('; ')} — check ${cfg.recordName} by hand`);
+  // A second Rollback while the switch back waits for INSYNC is the same wish: keep waiting.
+  let at: number | undefined;
+  while (at === undefined) {
+    try {
+      at = changeId ? await waitInSync(ctx, dns, `switch-back:${name}`, changeId) : ctx.now();
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+    }
+  }
+  await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000, backUntil: undefined, note: `↩️ Switched back ${why}.` });
+  await ctx.note(`↩️ Switched back ${why}: ${cfg.recordName} restored exactly as before (INSYNC at ${formatTime(at, ctx.timezone)}).`);
+  return 'rolled_back';
 }
 
 /** Why a switch back of run `of` is refused now, or the records it restores. */

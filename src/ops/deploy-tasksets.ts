@@ -10,6 +10,8 @@ import type { FinalState, OpContext } from '../runs/operation.js';
 import { greenShare, weightsFor, type CanaryTraffic, type Weights } from './canary.js';
 import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
 import { THROTTLED_START } from './startup.js';
+import type { TrafficWatch } from './gates.js';
+import { alarmsBeforeStep, bakeWatched } from './canary-gates.js';
 
 type TaskSetConfig = z.infer<typeof TaskSetDeploySchema>;
 type Ctx = OpContext<DeployParams>;
@@ -20,6 +22,8 @@ export interface TaskSetDeployPort {
   ecs: Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'>;
   /** The Route 53 weighted pair of a canary target (src/aws/traffic.ts canaryTraffic). */
   traffic(canary: string, cfg: CanaryConfig): CanaryTraffic;
+  /** CloudWatch gates of the canary target: its alarms and, with metrics named, green against blue (src/aws/watch.ts). */
+  watch?(canary: string, cfg: CanaryConfig): TrafficWatch;
 }
 
 const POLL = { everyMs: 2000, maxEveryMs: 5000 };
@@ -99,6 +103,13 @@ export function oriented(traffic: CanaryTraffic, live: Colour): CanaryTraffic {
     shift: (w) => traffic.shift(swap(w)),
     describeShift: (w) => traffic.describeShift(swap(w)),
   };
+}
+
+/** The CloudWatch comparison seen from the deploy, like `oriented`: `green` is always the new task set's side. */
+export function orientedWatch(watch: TrafficWatch, live: Colour): TrafficWatch {
+  const { compare } = watch;
+  if (live === 'blue' || !compare) return watch;
+  return { ...watch, compare: async (from, to) => { const c = await compare(from, to); return { ...c, blue: c.green, green: c.blue }; } };
 }
 
 /** The CreateTaskSet request EcsGateway.createTaskSet sends for `spec`, as --dry-run shows it (one definition). */
@@ -187,7 +198,7 @@ export function planTaskSets(p: {
   return lines;
 }
 
-export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
+export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
   const canaryOf = (ctx: Ctx, cfg: TaskSetConfig): CanaryConfig => {
     const c = ctx.env.canary[cfg.canary];
     if (!c?.route53) throw new Error(`${configPath(ctx)}.canary names "${cfg.canary}", which is not a Route 53 canary target of ${ctx.envName} — define environments.${ctx.envName}.canary.${cfg.canary}.route53`);
@@ -441,16 +452,23 @@ export function taskSetStrategy({ ecs, traffic: trafficOf }: TaskSetDeployPort):
       }
 
       // Traffic: each step is one Route 53 change batch, waited INSYNC, then baked (not after 100 %).
+      // CloudWatch gates (alarms before each shift and through each bake): a failure rolls back like a person's Rollback.
+      const watched = watchOf?.(cfg.canary, canary);
+      const watch = watched && orientedWatch(watched, k.live);
+      const gated = (n: number, pct: number, why: string) => rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: gate failed at step ${n}/${steps.length} (${k.n} ${pct} %): ${why}`, show, k);
       for (let n = 1; n <= steps.length; n += 1) {
         const pct = steps[n - 1]!;
+        const blocked = await alarmsBeforeStep(ctx, watch, canary, n === 1 ? 0 : steps[n - 2]!, pct);
+        if (blocked) return gated(n, pct, blocked);
         await shiftTo(ctx, cfg, traffic, steps, n, show, k);
         if (pct === 100 || bakeSeconds === 0) continue;
         const bakeStart = await ctx.step(`bake:${cfg.canary}:${pct}`, async () => ctx.now());
         const until = bakeStart + bakeSeconds * 1000;
-        if (until > ctx.now()) {
-          await show({ stage: `${k.n} ${pct} % · baking`, bakeEndsAt: until });
-          await ctx.sleep(until - ctx.now());
-        }
+        if (until > ctx.now()) await show({ stage: `${k.n} ${pct} % · baking`, bakeEndsAt: until });
+        const watched = await bakeWatched(ctx, watch, { ...canary, bakeSeconds }, bakeStart, until);
+        if (watched.failure) return gated(n, pct, watched.failure);
+        // A deploy has no Promote to ask for: too little traffic to judge green is not a pass, so it goes back.
+        if (watched.inconclusive) return gated(n, pct, watched.inconclusive);
         await show({ bakeEndsAt: undefined });
       }
 

@@ -325,7 +325,7 @@ export const changeKey = (envName: string, listener: string) => `maintenance:${e
 
 type Listeners = NonNullable<MaintenanceView['listeners']>;
 
-export function maintenanceOperation(deps: { alb: (envName: string) => MaintenanceAlb; store: Store }): Operation<MaintenanceParams> {
+export function maintenanceOperation(deps: { alb: (envName: string) => MaintenanceAlb; store: Store; after?: (ctx: OpContext<MaintenanceParams>) => Promise<void> }): Operation<MaintenanceParams> {
   return {
     kind: 'maintenance',
     params: MaintenanceParamsSchema,
@@ -399,6 +399,7 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
         view[l.name] = params.action === 'start' ? { state: 'on', detail: describeAction(maintenanceAction(l)) } : { state: 'off' };
         await show();
       }
+      await deps.after?.(ctx);
       return 'succeeded';
     },
   };

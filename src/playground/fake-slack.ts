@@ -39,6 +39,32 @@ export interface SlackMessage {
   history: MessageVersion[];
   reply_count: number;
   deleted: boolean;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: SharedFile[];
+}
+
+/** A file as a message shows it. */
+export interface SharedFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  size: number;
+}
+
+/** An upload through Slack's external flow: getUploadURLExternal → POST to upload_url → completeUploadExternal. */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  /** The length announced to getUploadURLExternal. */
+  length: number;
+  /** The bytes POSTed to the upload URL (undefined until then). */
+  bytes?: Buffer;
+  title?: string;
+  /** Where completeUploadExternal shared it. */
+  channel?: string;
+  thread_ts?: string;
+  completed: boolean;
 }
 
 export const EphemeralSource = { postEphemeral: 'chat.postEphemeral', responseUrl: 'response_url', ack: 'ack' } as const;
@@ -174,6 +200,8 @@ export interface FakeSlack {
   replies(): ResponseUrlReply[];
   views(): ViewEntry[];
   view(id: string): ViewEntry | undefined;
+  /** Every file upload begun, with its bytes once uploaded. */
+  uploads(): FakeUpload[];
   /** A response_url on this server; replies POSTed to it are recorded for the user/channel in context. */
   responseUrl(id: string, context?: ResponseUrlContext): string;
   /** Records a command's synchronous answer the way Slack shows it (used by the slack client). */
@@ -189,7 +217,7 @@ export interface FakeSlack {
 }
 
 /** Fields the WebClient JSON-encodes into a form field; decoded back so tests read objects. */
-const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks'] as const;
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks', 'files'] as const;
 
 /** Slack's documented Block Kit limits the fake enforces, so a message Slack would refuse fails in tests too. */
 const BlockLimits = { message: 50, modal: 100, home: 100, sectionText: 3000, headerText: 150, fields: 10, fieldText: 2000, actionsElements: 25, contextElements: 10, buttonText: 75, buttonValue: 2000, blockId: 255, actionId: 255, text: 40_000 } as const;
@@ -384,6 +412,28 @@ function decodeArgs(raw: string, contentType: string): Record<string, unknown> {
   return args;
 }
 
+function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The first part's content of a multipart/form-data body (the WebClient posts the file as one form field). */
+function firstPart(raw: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return raw;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(delimiter);
+  if (start < 0) return raw;
+  const headersEnd = raw.indexOf('\r\n\r\n', start);
+  const next = raw.indexOf(delimiter, headersEnd);
+  if (headersEnd < 0 || next < 0) return raw;
+  return raw.subarray(headersEnd + 4, next - 2);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -420,6 +470,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
   // Microseconds since the epoch of the last ts handed out; ts only ever grow.
   let lastTsMicros = BigInt(opts.startTs ?? 1_764_000_000) * 1_000_000n;
   let viewSeq = 0;
+  let uploads: FakeUpload[] = [];
 
   const nextTs = (): string => {
     lastTsMicros += 100n;
@@ -590,6 +641,37 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
       const body = content(args.blocks === undefined ? { ...args, blocks: m.blocks } : args, 'message');
       update(m, body, 'chat.update');
       return { channel, ts: m.ts, text: m.text, message: wireMessage(m) };
+    },
+    'files.getUploadURLExternal': (args) => {
+      const filename = str(args.filename);
+      const length = Number(str(args.length));
+      if (!filename) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
+      if (!Number.isInteger(length) || length < 1) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+      const id = `F0FAKE${String(uploads.length + 1).padStart(5, '0')}`;
+      uploads.push({ id, filename, length, completed: false });
+      return { upload_url: `${origin}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (args) => {
+      const list = Array.isArray(args.files) ? (args.files as unknown[]) : [];
+      if (list.length === 0) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: files'] } });
+      const chosen = list.map((f) => {
+        const id = isRecord(f) ? str(f.id) : undefined;
+        const u = uploads.find((x) => x.id === id);
+        // Slack answers file_not_found for an id it never handed out, or whose bytes never arrived.
+        if (!u || !u.bytes) throw new SlackApiError('file_not_found');
+        if (u.completed) throw new SlackApiError('file_not_found');
+        return { u, title: (isRecord(f) ? str(f.title) : undefined) ?? u.filename };
+      });
+      const channel = str(args.channel_id);
+      const threadTs = str(args.thread_ts);
+      const shared = chosen.map(({ u, title }): SharedFile => ({ id: u.id, name: u.filename, title, mimetype: u.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream', size: u.bytes!.length }));
+      if (channel) {
+        const m = post(channel, { text: str(args.initial_comment) ?? '', blocks: [] }, 'files.completeUploadExternal', threadTs || undefined);
+        m.files = shared;
+        changed('update', clone(m));
+      }
+      for (const { u, title } of chosen) Object.assign(u, { completed: true, title, ...(channel ? { channel } : {}), ...(threadTs ? { thread_ts: threadTs } : {}) });
+      return { files: shared };
     },
     'chat.delete': (args) => {
       const channel = requireChannel(args);
@@ -845,11 +927,29 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     return send(res, 200, { ok: true });
   };
 
+  /** Step 2 of the upload flow: the bytes, POSTed to the URL getUploadURLExternal gave; Slack answers "OK - <size>". */
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    const raw = await readBytes(req);
+    const u = uploads.find((x) => x.id === id);
+    if (!u || u.completed) return send(res, 404, 'not found');
+    const bytes = firstPart(raw, req.headers['content-type'] ?? '');
+    if (bytes.length !== u.length) return send(res, 400, `length mismatch: announced ${u.length}, received ${bytes.length}`);
+    u.bytes = Buffer.from(bytes);
+    return send(res, 200, `OK - ${bytes.length}`);
+  };
+
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/([a-zA-Z0-9_.]+)$/.exec(url.pathname);
     const respond = /^\/response\/([^/]+)$/.exec(url.pathname);
-    const work = api ? handleApi(req, res, api[1]!) : respond && req.method === 'POST' ? handleResponseUrl(req, res, decodeURIComponent(respond[1]!)) : Promise.resolve(send(res, 404, 'not found'));
+    const upload = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
+    const work = api
+      ? handleApi(req, res, api[1]!)
+      : respond && req.method === 'POST'
+        ? handleResponseUrl(req, res, decodeURIComponent(respond[1]!))
+        : upload && req.method === 'POST'
+          ? handleUpload(req, res, upload[1]!)
+          : Promise.resolve(send(res, 404, 'not found'));
     work.catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, { ok: false, error: 'fatal_error', detail: err instanceof Error ? err.message : String(err) });
     });
@@ -889,6 +989,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     ephemerals: (userId) => ephemerals.filter((e) => userId === undefined || e.user === userId).map(clone),
     replies: () => replies.map(clone),
     views: () => views.map(clone),
+    uploads: () => uploads.map((u) => ({ ...u, ...(u.bytes ? { bytes: Buffer.from(u.bytes) } : {}) })),
     view: (id) => {
       const v = views.find((e) => e.view.id === id);
       return v ? clone(v) : undefined;
@@ -989,6 +1090,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
       });
     },
     reset: () => {
+      uploads = [];
       calls = [];
       messages = [];
       ephemerals = [];

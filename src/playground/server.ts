@@ -268,6 +268,11 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
         const r = await sandbox('/_sandbox/alarms', { method: 'POST', body: await readJson(req) });
         return send(res, r.status, r.body);
       }
+      case 'POST /api/sandbox/traffic': {
+        // How a target group answers (green worse than blue): the sandbox validates it and names what is wrong.
+        const r = await sandbox('/_sandbox/traffic', { method: 'POST', body: await readJson(req) });
+        return send(res, r.status, r.body);
+      }
       case 'DELETE /api/sandbox/faults': {
         const r = await sandbox('/_sandbox/faults', { method: 'DELETE' });
         return send(res, r.status, r.body);

@@ -292,6 +292,11 @@ export class Elbv2Sim {
     rule.actions = [...rule.actions.filter((a) => !terminal(a)), forward].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
 
+  /** Every listener's ARN (the CloudWatch simulator sends traffic through each). */
+  listenerArns(): string[] {
+    return [...this.listeners.keys()];
+  }
+
   hasRule(ruleArn: string): boolean {
     return this.rules.has(ruleArn);
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const FaultSchema = z
   .object({
-    service: z.enum(['ecs', 'elbv2', 'route53', 'codedeploy', 'sfn']).optional(),
+    service: z.enum(['ecs', 'elbv2', 'route53', 'codedeploy', 'sfn', 'cloudwatch']).optional(),
     op: z.string().optional(),
     kind: z.enum(['throttle', 'error5xx', 'latency']),
     /** Fraction of matching calls affected, 0–1. */

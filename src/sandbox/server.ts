@@ -3,15 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors.js';
+import { TrafficSchema } from './cloudwatch.js';
 import { FaultSchema } from './faults.js';
 import type { JsonHandlers, QueryHandlers, RestRouter } from './protocol.js';
 import { xmlEscape } from './protocol.js';
 import { AlarmSchema, type World } from './world.js';
 
-const JSON_TARGETS: Record<string, 'ecs' | 'codedeploy' | 'sfn'> = {
+const JSON_TARGETS: Record<string, 'ecs' | 'codedeploy' | 'sfn' | 'cloudwatch'> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   CodeDeploy_20141006: 'codedeploy',
   AWSStepFunctions: 'sfn',
+  // CloudWatch speaks JSON 1.0 (awsQueryCompatible) since @aws-sdk/client-cloudwatch 3.7xx; see its protocolSettings.
+  GraniteServiceVersion20100801: 'cloudwatch',
 };
 const ELBV2_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const ROUTE53_NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
@@ -48,6 +51,7 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
     ecs: world.ecs.handlers(),
     codedeploy: world.codedeploy.handlers(),
     sfn: world.sfn.handlers(),
+    cloudwatch: world.cloudwatch.handlers(),
   };
   const query: QueryHandlers = world.elbv2.handlers();
   const rest: RestRouter = world.route53.router();
@@ -68,7 +72,7 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
     if (typeof target === 'string') {
       const [prefix = '', op = ''] = target.split('.');
       const service = JSON_TARGETS[prefix];
-      const contentType = service === 'sfn' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+      const contentType = service === 'sfn' || service === 'cloudwatch' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
       if (!service) return send(res, 400, contentType, JSON.stringify({ __type: 'UnknownOperationException', message: `unknown target ${target}` }));
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       return dispatch(service, op, input, res, {
@@ -194,8 +198,22 @@ export function startSandboxServer(world: World, port = 0, host = '127.0.0.1'): 
         // A CloudWatch alarm's state, as ECS deployments watching alarms see it.
         const parsed = AlarmSchema.safeParse(args);
         if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => i.message) }, 400);
-        world.setAlarm(parsed.data.name, parsed.data.state);
+        if (parsed.data.exists === false) world.deleteAlarm(parsed.data.name);
+        else world.setAlarm(parsed.data.name, parsed.data.state!, parsed.data.reason);
         return reply({ alarms: world.alarms() });
+      }
+      case 'POST /_sandbox/traffic': {
+        // How much traffic the listeners get, and how well a target group answers it (green worse than blue).
+        const parsed = TrafficSchema.safeParse(args);
+        if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => i.message) }, 400);
+        const t = parsed.data;
+        if (t.requestsPerMinute !== undefined) world.cloudwatch.setRequestsPerMinute(t.requestsPerMinute);
+        if (t.targetGroup !== undefined) {
+          const arn = t.targetGroup.startsWith('arn:') ? t.targetGroup : world.elbv2.targetGroupArnByName(t.targetGroup);
+          if (!arn || !world.elbv2.hasTargetGroup(arn)) return reply({ error: [`no target group ${t.targetGroup}`] }, 400);
+          world.cloudwatch.setQuality(arn, { ...(t.errorRate !== undefined ? { errorRate: t.errorRate } : {}), ...(t.p99Ms !== undefined ? { p99Ms: t.p99Ms } : {}) });
+        }
+        return reply(world.cloudwatch.snapshot());
       }
       default:
         return reply({ error: `no control ${method} ${url.pathname}` }, 404);
@@ -229,6 +247,7 @@ export function snapshot(world: World): Record<string, unknown> {
     route53: world.route53.snapshot(),
     codedeploy: world.codedeploy.snapshot(),
     sfn: world.sfn.snapshot(),
+    cloudwatch: world.cloudwatch.snapshot(),
     faults: world.faults.active(),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { OpsConfig } from '../config/schema.js';
 import { SimClock } from './clock.js';
+import { ALARM_STATES, CloudWatchSim } from './cloudwatch.js';
 import { CodeDeploySim } from './codedeploy.js';
 import { EcsSim } from './ecs.js';
 import { Elbv2Sim } from './elbv2.js';
@@ -13,13 +14,17 @@ import { SfnSim } from './sfn.js';
 export const SANDBOX_ACCOUNT = '111111111111';
 
 /** A CloudWatch alarm's state as the sandbox knows it; an alarm nobody set is OK. */
-export type AlarmState = 'OK' | 'ALARM';
+export type AlarmState = (typeof ALARM_STATES)[number];
 /** The body of `POST /_sandbox/alarms`. */
 export const AlarmSchema = z
   .object({
     name: z.string({ error: 'name: the CloudWatch alarm name is required' }).min(1, 'name must not be empty').max(255, 'name is at most 255 characters'),
-    state: z.enum(['OK', 'ALARM'], { error: 'state must be "OK" or "ALARM"' }),
+    state: z.enum(ALARM_STATES, { error: 'state must be "OK", "ALARM" or "INSUFFICIENT_DATA"' }).optional(),
+    reason: z.string().max(1023, 'reason is at most 1023 characters').optional(),
+    /** false: the alarm is deleted (a gate naming it must refuse). */
+    exists: z.boolean().optional(),
   })
+  .refine((a) => a.exists === false || a.state !== undefined, { message: 'state is required unless exists is false' })
   .strict();
 
 export interface WorldOptions {
@@ -41,7 +46,7 @@ export class World {
   readonly route53: Route53Sim;
   readonly codedeploy: CodeDeploySim;
   readonly sfn: SfnSim;
-  private readonly alarmStates = new Map<string, AlarmState>();
+  readonly cloudwatch: CloudWatchSim;
 
   constructor(readonly options: WorldOptions = {}) {
     this.clock = options.clock ?? new SimClock();
@@ -50,6 +55,7 @@ export class World {
     this.route53 = new Route53Sim(this);
     this.codedeploy = new CodeDeploySim(this);
     this.sfn = new SfnSim(this);
+    this.cloudwatch = new CloudWatchSim(this);
     this.clock.onAdvance((now) => this.settle(now));
   }
 
@@ -59,21 +65,28 @@ export class World {
     this.route53.settle(now);
     this.codedeploy.settle(now);
     this.sfn.settle(now);
+    this.cloudwatch.settle(now);
   }
 
   /** Sets a CloudWatch alarm's state (tests, `POST /_sandbox/alarms`); deployments watching it react at once. */
-  setAlarm(name: string, state: AlarmState): void {
-    this.alarmStates.set(name, state);
+  setAlarm(name: string, state: AlarmState, reason?: string): void {
+    this.settle();
+    this.cloudwatch.setAlarm(name, state, reason);
     this.settle();
   }
 
-  alarmState(name: string): AlarmState {
-    return this.alarmStates.get(name) ?? 'OK';
+  /** Deletes an alarm (a gate naming it must refuse, not pass). */
+  deleteAlarm(name: string): void {
+    this.cloudwatch.deleteAlarm(name);
   }
 
-  /** Every alarm set so far, name → state. */
+  alarmState(name: string): AlarmState {
+    return this.cloudwatch.alarmState(name) ?? 'OK';
+  }
+
+  /** Every alarm, name → state. */
   alarms(): Record<string, AlarmState> {
-    return Object.fromEntries(this.alarmStates);
+    return this.cloudwatch.alarms();
   }
 
   /** Creates every resource an ops.yml names, in a state that makes sense for a running system. */
@@ -84,6 +97,7 @@ export class World {
       this.route53.seed(name, env);
       this.codedeploy.seed(name, env);
       this.sfn.seed(name, env);
+      this.cloudwatch.seed(name, env);
     }
     return this;
   }

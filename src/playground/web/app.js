@@ -310,6 +310,14 @@ function sandboxHtml(s) {
   }
   const pendingChanges = (s.route53?.changes ?? []).filter((c) => c.status === 'PENDING').length;
   if (pendingChanges) out.push(`<div class="dim">Route 53: ${pendingChanges} change(s) PENDING</div>`);
+  const alarms = s.cloudwatch?.alarms ?? [];
+  if (alarms.length) {
+    out.push('<div class="panel-title">CloudWatch alarms</div><table class="svc"><tbody>');
+    for (const a of alarms) out.push(`<tr><td>${a.state === 'ALARM' ? '🚨' : a.state === 'OK' ? '✅' : '⏳'} ${escapeHtml(a.name)}</td><td class="dim">${escapeHtml(a.state)}</td></tr>`);
+    out.push('</tbody></table>');
+  }
+  const worse = Object.entries(s.cloudwatch?.targetGroups ?? {});
+  if (worse.length) out.push(`<div class="dim">Target groups answering differently: ${worse.map(([tg, q]) => `${escapeHtml(String(tg).split('/').at(-2))} ${escapeHtml((q.errorRate * 100).toFixed(1))} % 5XX, p99 ${escapeHtml(q.p99Ms)} ms`).join(' · ')}</div>`);
   const deployments = Array.isArray(s.codedeploy?.deployments) ? s.codedeploy.deployments : [];
   out.push('<div class="panel-title">CodeDeploy deployments</div>');
   out.push(
@@ -444,6 +452,12 @@ function wire() {
   $('alarm-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     await api('/api/sandbox/alarms', { name: $('alarm-name').value.trim(), state: $('alarm-state').value }).catch((err) => showError(err.message));
+    void refreshSandbox();
+  });
+  $('quality-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { targetGroup: $('quality-tg').value.trim(), errorRate: Number($('quality-errors').value) / 100, p99Ms: Number($('quality-p99').value) };
+    await api('/api/sandbox/traffic', body).catch((err) => showError(err.message));
     void refreshSandbox();
   });
   $('fault-clear').addEventListener('click', async () => {

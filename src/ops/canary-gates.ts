@@ -1,0 +1,101 @@
+// The canary's CloudWatch gates, kept out of canary.ts: alarms before each step, a watched bake, and a Retry that starts afresh.
+import type { CanaryConfig } from '../config/schema.js';
+import type { OpContext } from '../runs/operation.js';
+import { chartPng, COLORS, type ChartLine } from '../../blocks/chart.js';
+import { analysisApplies, checkAlarms, watchBake, WATCH_EVERY_MS, type BakeResult, type SideSeries, type TrafficWatch } from './gates.js';
+
+/** The gates a canary has, in words, from its config alone (for --dry-run, before any AWS read). */
+export function describeCanaryGates(cfg: CanaryConfig): string[] {
+  const out: string[] = [];
+  if (cfg.alarms.length) out.push(`alarms ${cfg.alarms.join(', ')} (DescribeAlarms before every step and every ${WATCH_EVERY_MS / 1000} s of a bake; ALARM rolls back)`);
+  const comparable = cfg.alb !== undefined || cfg.analysis.metrics !== undefined;
+  if (comparable && cfg.analysis.enabled && cfg.bakeSeconds > 0) {
+    const a = cfg.analysis;
+    out.push(`analysis green vs blue from ${cfg.alb ? 'the ALB target groups' : 'the metrics named in ops.yml'} (GetMetricData; ${cfg.alb ? '5XX' : 'error'} rate +${a.maxErrorRateIncrease} points or p99 +${a.maxP99IncreasePercent} % fails; ${a.minRequests} requests a side needed)`);
+  }
+  return out;
+}
+
+/**
+ * Alarms before a traffic step toward green: the failure in words, or undefined when the step may go. Moving toward
+ * blue is never held back by an alarm (it is the way out).
+ */
+export async function alarmsBeforeStep(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CanaryConfig, fromPct: number, toPct: number): Promise<string | undefined> {
+  if (!watch || toPct <= fromPct) return undefined;
+  const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
+  if (v.lines.length) await ctx.view({ gates: v.lines });
+  return v.failure;
+}
+
+/** The bake of one step, watched: alarms and the analysis every poll; a plain sleep when nothing is watched. */
+export async function bakeWatched(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CanaryConfig, from: number, until: number): Promise<BakeResult> {
+  if (!watch || (watch.alarmNames.length === 0 && !analysisApplies(watch, cfg.bakeSeconds, cfg.analysis))) {
+    if (until > ctx.now()) await ctx.sleep(until - ctx.now());
+    return { lines: [] };
+  }
+  const result = await watchBake(ctx, watch, cfg, { from, until, bakeSeconds: cfg.bakeSeconds });
+  if (!analysisApplies(watch, cfg.bakeSeconds, cfg.analysis) || !watch.postFile) return result;
+  // A failure rolls back first: the picture can wait, the customers cannot.
+  if (result.failure) return { ...result, after: () => postCanaryChart(ctx, watch, from, result).catch(() => undefined) };
+  await postCanaryChart(ctx, watch, from, result);
+  return result;
+}
+
+interface ChartMark {
+  at: number;
+  label: string;
+}
+
+/**
+ * At the end of each step's bake (and so at the run's end, passed or rolled back): green against blue over the run so
+ * far, one picture in the thread, step boundaries marked. Once per step: a restart does not post it again.
+ */
+async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, from: number, result: BakeResult): Promise<void> {
+  const view = ctx.run.view as { weights?: { blue: number; green: number }; step?: number; steps?: number[]; target?: string; chartMarks?: ChartMark[] };
+  const pct = view.steps?.[(view.step ?? 1) - 1] ?? 0;
+  const marks = [...(view.chartMarks ?? []).filter((m) => m.at !== from), { at: from, label: `${pct} %` }].sort((a, b) => a.at - b.at);
+  await ctx.view({ chartMarks: marks });
+  const id = `chart:${view.target ?? ''}:${from}`;
+  if (await ctx.stepDone(id)) return;
+  const start = Math.floor(Math.min(ctx.run.createdAt, marks[0]?.at ?? from) / 60_000) * 60_000;
+  const cmp = await watch.compare!(start, ctx.now());
+  const rate = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, (s.requests[i] ?? 0) > 0 ? (100 * (s.errors[i] ?? 0)) / s.requests[i]! : null]);
+  const p99 = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, s.p99Ms[i] ?? null]);
+  const line = (name: 'blue' | 'green', points: [number, number | null][]): ChartLine => ({ name, color: COLORS[name], points });
+  const png = chartPng({
+    title: `Canary ${view.target ?? ''} · ${ctx.envName} — green vs blue`,
+    timezone: ctx.timezone,
+    marks,
+    panels: [
+      { title: '5XX rate', unit: '%', lines: [line('blue', rate(cmp.blue)), line('green', rate(cmp.green))] },
+      { title: 'p99 response time', unit: 'ms', lines: [line('blue', p99(cmp.blue)), line('green', p99(cmp.green))] },
+    ],
+  });
+  const outcome = result.failure ? '❌ gate failed' : result.inconclusive ? '⏳ inconclusive' : '✅ passed';
+  const step = view.step && view.steps ? `Step ${view.step}/${view.steps.length} · green ${pct} %` : `green ${pct} %`;
+  await ctx.step(id, async () => {
+    await watch.postFile!(ctx.run, { png, filename: `canary-${view.target ?? 'run'}-${from}.png`, title: `${step} — green vs blue`, comment: `📈 ${step} · ${outcome}: green vs blue since the start (5XX rate, p99).` });
+    return true;
+  });
+}
+
+/**
+ * The context a canary runs under after people pressed Retry: every step and pause id carries the attempt, so the
+ * walk starts again from step 1 (the rollback already put everything on blue) instead of finding the old steps done.
+ */
+export async function attemptScoped<P>(ctx: OpContext<P>, fresh: boolean): Promise<OpContext<P>> {
+  const attempt = await ctx.attempt();
+  if (attempt === 0) return ctx;
+  const tag = (id: string) => `${id}:a${attempt}`;
+  // Reads (ctx.run) fall through to the engine's own context, which it keeps up to date.
+  const scoped = Object.create(ctx) as OpContext<P>;
+  scoped.step = (id, fn, opts) => ctx.step(tag(id), fn, opts);
+  scoped.stepDone = (id) => ctx.stepDone(tag(id));
+  scoped.pause = (id, p) => ctx.pause(tag(id), p);
+  if (fresh && !(await ctx.stepDone(tag('retry')))) {
+    await ctx.step(tag('retry'), async () => true);
+    await ctx.view({ why: undefined, gates: undefined, bakeUntil: undefined });
+    await ctx.note(`🔁 Retry (attempt ${attempt + 1}): the canary starts again from step 1, with its gates checked first.`);
+  }
+  return scoped;
+}

@@ -1,0 +1,151 @@
+// How many requests maintenance answered, redirected and let through, per load balancer, from the ALB's CloudWatch metrics.
+import type { Environment } from '../config/schema.js';
+import { formatTime } from '../clock.js';
+import type { OpContext } from '../runs/operation.js';
+import type { Run } from '../runs/run.js';
+import type { Store } from '../store/store.js';
+import { chartPng, COLORS, type ChartLine } from '../../blocks/chart.js';
+
+/** [minute start ms, count] */
+export type Minute = [number, number];
+
+export interface LoadBalancerCounts {
+  /** `prod-web` */
+  loadBalancer: string;
+  listeners: string[];
+  /** HTTP_Fixed_Response_Count of the load balancer, per minute. */
+  fixed: Minute[];
+  /** HTTP_Redirect_Count, per minute. */
+  redirect: Minute[];
+  /** RequestCount of the bypass rule's target groups, per minute (undefined: no listener of it has a bypass). */
+  bypass?: Minute[];
+}
+
+/** The port (src/aws/watch.ts provides it). */
+export interface MaintenanceMetrics {
+  read(listeners: { name: string; listenerArn: string; bypass: boolean }[], fromMs: number, toMs: number): Promise<LoadBalancerCounts[]>;
+}
+
+export interface MaintenanceReport {
+  from: number;
+  to: number;
+  /** The start was not recorded (maintenance begun by hand, or before the bot kept windows): the last hour is shown. */
+  guessed: boolean;
+  loadBalancers: { name: string; listeners: string[]; fixed: number; redirect: number; bypass?: number }[];
+  /**
+   * The allowlist's count comes from the target group's RequestCount, which also counts normal traffic: only the
+   * whole minutes inside the window are counted (the first and last minute are partly normal traffic).
+   */
+  bypassFrom: number;
+  bypassTo: number;
+}
+
+export const windowKey = (envName: string) => `maintenance-window:${envName}`;
+const GUESS_MS = 60 * 60_000;
+const MINUTE = 60_000;
+const total = (m: Minute[] | undefined) => Math.round((m ?? []).reduce((a, [, v]) => a + v, 0));
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** Reads the counts over the maintenance window of an environment, whole minutes only (CloudWatch's periods). */
+export async function readReport(
+  envName: string,
+  env: Environment,
+  metrics: MaintenanceMetrics,
+  store: Store,
+  now: number,
+  /** When traffic went back to normal (the end run's request), else now. */
+  endedAt = now,
+): Promise<{ report: MaintenanceReport; perMinute: LoadBalancerCounts[] }> {
+  const window = await store.getKv<{ since: number }>(windowKey(envName));
+  const since = window?.since ?? now - GUESS_MS;
+  const from = Math.floor(since / MINUTE) * MINUTE;
+  const to = Math.max(from + MINUTE, Math.ceil(now / MINUTE) * MINUTE);
+  const bypassFrom = Math.ceil(since / MINUTE) * MINUTE;
+  const bypassTo = Math.max(bypassFrom, Math.floor(Math.min(endedAt, now) / MINUTE) * MINUTE);
+  const listeners = (env.maintenance?.listeners ?? []).map((l) => ({ name: l.name, listenerArn: l.listenerArn, bypass: l.bypass !== undefined }));
+  const perMinute = (await metrics.read(listeners, from, to)).map((c) => ({ ...c, ...(c.bypass ? { bypass: c.bypass.filter(([t]) => t >= bypassFrom && t + MINUTE <= bypassTo) } : {}) }));
+  return {
+    perMinute,
+    report: {
+      from,
+      to: Math.min(to, now),
+      guessed: window === undefined,
+      bypassFrom,
+      bypassTo,
+      loadBalancers: perMinute.map((c) => ({ name: c.loadBalancer, listeners: c.listeners, fixed: total(c.fixed), redirect: total(c.redirect), ...(c.bypass ? { bypass: total(c.bypass) } : {}) })),
+    },
+  };
+}
+
+/** The report in words, for the thread and for /maintenance status. */
+export function reportLines(r: MaintenanceReport, timezone: string): string[] {
+  const span = `${formatTime(r.from, timezone)}–${formatTime(r.to, timezone)} (${Math.max(1, Math.round((r.to - r.from) / MINUTE))} min)`;
+  const lines = [`📊 *Maintenance report* · ${span}${r.guessed ? ' · start not recorded: the last hour' : ''}`];
+  for (const lb of r.loadBalancers) {
+    const parts = [`${n(lb.fixed)} answered with the maintenance response`, `${n(lb.redirect)} redirected`];
+    if (lb.bypass !== undefined) {
+      const whole = Math.round((r.bypassTo - r.bypassFrom) / MINUTE);
+      parts.push(`${n(lb.bypass)} let through by the allowlist (${whole > 0 ? `${formatTime(r.bypassFrom, timezone)}–${formatTime(r.bypassTo, timezone)}, whole minutes` : 'no whole minute yet'})`);
+    }
+    lines.push(`• *${lb.name}* (${lb.listeners.join(', ')}): ${parts.join(' · ')}`);
+  }
+  lines.push('_From the ALB\'s CloudWatch metrics (60 s periods, published a minute or two late; the load balancer counts all its listeners together)._');
+  return lines;
+}
+
+/** Requests per minute across the window, stacked by what they got. */
+export function reportChart(envName: string, perMinute: LoadBalancerCounts[], r: MaintenanceReport, timezone: string): Buffer {
+  const minutes: number[] = [];
+  for (let t = r.from; t < Math.max(r.to, r.from + MINUTE); t += MINUTE) minutes.push(t);
+  const sum = (pick: (c: LoadBalancerCounts) => Minute[] | undefined) =>
+    minutes.map((t): [number, number] => [t, Math.round(perMinute.reduce((a, c) => a + (pick(c)?.find(([m]) => m === t)?.[1] ?? 0), 0))]);
+  const lines: ChartLine[] = [
+    { name: 'maintenance response', color: COLORS.red, area: true, points: sum((c) => c.fixed) },
+    { name: 'redirected', color: COLORS.amber, area: true, points: sum((c) => c.redirect) },
+  ];
+  if (perMinute.some((c) => c.bypass)) lines.push({ name: 'let through (allowlist)', color: COLORS.green, area: true, points: sum((c) => c.bypass) });
+  return chartPng({ title: `Maintenance · ${envName} — requests per minute`, timezone, panels: [{ title: 'requests', unit: 'per minute', lines }] });
+}
+
+export interface ReportDeps {
+  metrics: (envName: string) => MaintenanceMetrics;
+  store: Store;
+  postFile?: (run: Run, file: { png: Buffer; filename: string; title: string; comment: string }) => Promise<void>;
+}
+
+/**
+ * After a maintenance run: a start remembers when the window opened; an end reads the counts over the window, says them
+ * in the thread with a chart, and forgets the window. Each is a durable step, so a restart does not post twice.
+ */
+export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' }>, deps: ReportDeps): Promise<void> {
+  const key = windowKey(ctx.envName);
+  if (ctx.params.action === 'start') {
+    await ctx.step('remember-window', async () => {
+      if (!(await deps.store.getKv(key))) await deps.store.setKv(key, { since: ctx.now() }, ctx.now());
+      return true;
+    });
+    return;
+  }
+  const done = await ctx.stepDone('report');
+  if (!done) {
+    try {
+      const { report, perMinute } = await readReport(ctx.envName, ctx.env, deps.metrics(ctx.envName), deps.store, ctx.now(), ctx.run.createdAt);
+      await ctx.view({ report });
+      await ctx.step('report', async () => {
+        await ctx.note(reportLines(report, ctx.timezone).join('\n'));
+        if (deps.postFile) {
+          const png = reportChart(ctx.envName, perMinute, report, ctx.timezone);
+          await deps.postFile(ctx.run, { png, filename: `maintenance-${ctx.envName}-${report.from}.png`, title: `Maintenance · ${ctx.envName}`, comment: '📈 Requests per minute during maintenance.' });
+        }
+        return true;
+      });
+    } catch (err) {
+      // The traffic is back either way: a report that cannot be read is said, not a failed run.
+      await ctx.note(`⚠️ No maintenance report: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  await ctx.step('forget-window', async () => {
+    await deps.store.deleteKv(key);
+    return true;
+  });
+}
