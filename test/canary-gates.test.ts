@@ -9,7 +9,7 @@ import { startHarness, type Harness } from './support/fast-bot.js';
 const CH = 'C0DEV0001';
 const ELB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111';
 const listener = (n: number) => `${ELB}:listener/app/gates-${n}/88888888888888${n}0/88888888888888${n}1`;
-const tg = (name: string, n: number, side: 'b' | 'g') => `${ELB}:targetgroup/${name}-${side === 'b' ? 'blue' : 'green'}/88888888888888${n}${side}`;
+const tg = (name: string, n: number, side: 'b' | 'g') => `${ELB}:targetgroup/${name}-${side === 'b' ? 'blue' : 'green'}/88888888888888${n}${side === 'b' ? 'b' : 'e'}`;
 const alb = (name: string, n: number) => `{ listenerArn: ${listener(n)}, blueTargetGroupArn: ${tg(name, n, 'b')}, greenTargetGroupArn: ${tg(name, n, 'g')} }`;
 
 const config = parseConfig(`
