@@ -2,10 +2,12 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { ActionId, parseRunButton } from '../../blocks/actions.js';
+import { afterAcks } from '../../src/slack/after-ack.js';
 
 export function register(app: App, deps: Deps): void {
   app.action<BlockButtonAction>(/^run\.[a-z]+$/, async ({ ack, body, action, respond }) => {
     await ack();
+    await afterAcks();
     const intent = action.action_id.slice('run.'.length);
     const button = parseRunButton(action.value);
     if (!button) {
