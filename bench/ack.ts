@@ -73,6 +73,8 @@ export async function run(): Promise<Record<string, unknown>> {
       const fp = summary(floorPress);
       out[`command@${concurrency} p50/p99 ms (floor)`] = `${c.p50}/${c.p99} (${f.p50}/${f.p99}) ×${(c.p99 / f.p99).toFixed(2)}`;
       out[`press@${concurrency} p50/p99 ms (floor)`] = `${cp.p50}/${cp.p99} (${fp.p50}/${fp.p99}) ×${(cp.p99 / fp.p99).toFixed(2)}`;
+      out[`command@${concurrency} p99 ratio`] = Number((c.p99 / f.p99).toFixed(2));
+      out[`press@${concurrency} p99 ratio`] = Number((cp.p99 / fp.p99).toFixed(2));
     }
   } finally {
     bot.proc.kill('SIGTERM');

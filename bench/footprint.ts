@@ -69,10 +69,14 @@ export async function run(): Promise<Record<string, unknown>> {
       if (i % Math.max(1, Math.floor(total / 5)) === 0) samples[i] = rssMb(proc.pid!);
     }
     const perRun = (performance.now() - runsStarted) / total;
+    // Flat after the last run: the same process a few seconds later, nothing running.
+    await new Promise((r) => setTimeout(r, 5000));
+    const after = rssMb(proc.pid!);
     return {
       'cold start to ready (ms)': coldStartMs,
       'idle RSS (MB)': idle,
       'RSS after N runs (MB)': samples,
+      'RSS 5 s after the last run (MB)': after,
       'mean run, command to done in the store (ms)': Math.round(perRun),
     };
   } finally {
