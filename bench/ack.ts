@@ -63,10 +63,22 @@ export async function run(): Promise<Record<string, unknown>> {
       // Warm both, then measure them interleaved so machine noise hits both alike.
       await timed(50, 5, async () => void (await bareClient.command('/ops help')));
       await timed(50, 5, async () => void (await botClient.command('/ops help')));
-      const floorCmd = await timed(total, concurrency, async () => void (await bareClient.command('/ops help')));
-      const botCmd = await timed(total, concurrency, async () => void (await botClient.command('/ops help')));
-      const floorPress = await timed(total, concurrency, async () => void (await bareClient.raw(press())));
-      const botPress = await timed(total, concurrency, async () => void (await botClient.raw(press())));
+      // Alternate in slices (floor, bot, floor, bot…) so the other work on the machine, which drifts over a run,
+      // lands on both alike instead of on whichever went second.
+      const slices = Math.max(1, Math.min(10, Math.floor(total / Math.max(20, concurrency * 2))));
+      const per = Math.ceil(total / slices);
+      const floorCmd: number[] = [];
+      const botCmd: number[] = [];
+      const floorPress: number[] = [];
+      const botPress: number[] = [];
+      for (let i = 0; i < slices; i += 1) {
+        floorCmd.push(...(await timed(per, concurrency, async () => void (await bareClient.command('/ops help')))));
+        botCmd.push(...(await timed(per, concurrency, async () => void (await botClient.command('/ops help')))));
+      }
+      for (let i = 0; i < slices; i += 1) {
+        floorPress.push(...(await timed(per, concurrency, async () => void (await bareClient.raw(press())))));
+        botPress.push(...(await timed(per, concurrency, async () => void (await botClient.raw(press())))));
+      }
       const c = summary(botCmd);
       const f = summary(floorCmd);
       const cp = summary(botPress);

@@ -21,7 +21,9 @@ export async function run(): Promise<Record<string, unknown>> {
   const port = 30_000 + Math.floor(Math.random() * 10_000);
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-bench-'));
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['dist/src/cli.js'], {
+  // The bot runs as the Dockerfile runs it (its node flags included); BENCH_NODE_FLAGS overrides them for experiments.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, 'dist/src/cli.js'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {

@@ -17,10 +17,10 @@ import { slackClient } from './support/slack-client.js';
 
 /*
  * Time: the bot and the sandbox share one clock running SPEED times the wall clock; every figure below is read from
- * the sandbox's call record, in simulated time. SPEED is low so that a loaded machine's few ms per round stay a few
- * simulated ms, not the second being measured.
+ * the sandbox's call record, in simulated time. SPEED is 1 so that a loaded machine's stalls of a few hundred ms
+ * stay what they are, not most of the second being measured.
  */
-const SPEED = 2;
+const SPEED = 1;
 const DEV = 'C0DEV0001';
 // A → B → (C, D). 7 s starts against a 3 s long poll: a poll-paced loop sees A and B ready 2 s late (at 9 s, not 7 s).
 const GRAPH: Record<string, string[]> = { 'service-a': [], 'service-b': ['service-a'], 'service-c': ['service-b'], 'service-d': ['service-b'] };
