@@ -63,16 +63,30 @@ export async function run(): Promise<Record<string, unknown>> {
       // Warm both, then measure them interleaved so machine noise hits both alike.
       await timed(50, 5, async () => void (await bareClient.command('/ops help')));
       await timed(50, 5, async () => void (await botClient.command('/ops help')));
-      const floorCmd = await timed(total, concurrency, async () => void (await bareClient.command('/ops help')));
-      const botCmd = await timed(total, concurrency, async () => void (await botClient.command('/ops help')));
-      const floorPress = await timed(total, concurrency, async () => void (await bareClient.raw(press())));
-      const botPress = await timed(total, concurrency, async () => void (await botClient.raw(press())));
+      // Alternate in slices (floor, bot, floor, bot…) so the other work on the machine, which drifts over a run,
+      // lands on both alike instead of on whichever went second.
+      const slices = Math.max(1, Math.min(10, Math.floor(total / Math.max(20, concurrency * 2))));
+      const per = Math.ceil(total / slices);
+      const floorCmd: number[] = [];
+      const botCmd: number[] = [];
+      const floorPress: number[] = [];
+      const botPress: number[] = [];
+      for (let i = 0; i < slices; i += 1) {
+        floorCmd.push(...(await timed(per, concurrency, async () => void (await bareClient.command('/ops help')))));
+        botCmd.push(...(await timed(per, concurrency, async () => void (await botClient.command('/ops help')))));
+      }
+      for (let i = 0; i < slices; i += 1) {
+        floorPress.push(...(await timed(per, concurrency, async () => void (await bareClient.raw(press())))));
+        botPress.push(...(await timed(per, concurrency, async () => void (await botClient.raw(press())))));
+      }
       const c = summary(botCmd);
       const f = summary(floorCmd);
       const cp = summary(botPress);
       const fp = summary(floorPress);
       out[`command@${concurrency} p50/p99 ms (floor)`] = `${c.p50}/${c.p99} (${f.p50}/${f.p99}) ×${(c.p99 / f.p99).toFixed(2)}`;
       out[`press@${concurrency} p50/p99 ms (floor)`] = `${cp.p50}/${cp.p99} (${fp.p50}/${fp.p99}) ×${(cp.p99 / fp.p99).toFixed(2)}`;
+      out[`command@${concurrency} p99 ratio`] = Number((c.p99 / f.p99).toFixed(2));
+      out[`press@${concurrency} p99 ratio`] = Number((cp.p99 / fp.p99).toFixed(2));
     }
   } finally {
     bot.proc.kill('SIGTERM');

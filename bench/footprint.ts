@@ -21,7 +21,9 @@ export async function run(): Promise<Record<string, unknown>> {
   const port = 30_000 + Math.floor(Math.random() * 10_000);
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-bench-'));
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['dist/src/cli.js'], {
+  // The bot runs as the Dockerfile runs it (its node flags included); BENCH_NODE_FLAGS overrides them for experiments.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, 'dist/src/cli.js'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {
@@ -69,10 +71,14 @@ export async function run(): Promise<Record<string, unknown>> {
       if (i % Math.max(1, Math.floor(total / 5)) === 0) samples[i] = rssMb(proc.pid!);
     }
     const perRun = (performance.now() - runsStarted) / total;
+    // Flat after the last run: the same process a few seconds later, nothing running.
+    await new Promise((r) => setTimeout(r, 5000));
+    const after = rssMb(proc.pid!);
     return {
       'cold start to ready (ms)': coldStartMs,
       'idle RSS (MB)': idle,
       'RSS after N runs (MB)': samples,
+      'RSS 5 s after the last run (MB)': after,
       'mean run, command to done in the store (ms)': Math.round(perRun),
     };
   } finally {

@@ -20,7 +20,8 @@ import { startSandboxServer } from '../src/sandbox/server.js';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/start.js';
 import { World } from '../src/sandbox/world.js';
 
-const SPEED = 40;
+/** 5: one simulated second is 200 ms of wall time, so a few ms of HTTP and SQLite per round do not read as seconds. */
+const SPEED = 5;
 const POLL_SECONDS = 3;
 /** Seed 003's Step Functions loop: start a level, poll every 10 s until it all runs, then the next level. */
 const SEED_POLL_SECONDS = 10;
@@ -113,15 +114,30 @@ async function measure(name: string, graph: Graph, delays: Record<string, number
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    const wall = (clock.now() - t0) / 1000;
+    const doneAt = clock.now();
     const calls = world.record.since(mark);
     const critical = criticalPath(graph, delays);
+    // From the first UpdateService to done: what the ordering costs. The cold process's first steps before it
+    // (first SQLite write, first SDK client, first connection) are wall-clock ms that SPEED would multiply; they
+    // are shown apart, in wall ms.
+    const firstCall = Math.min(...calls.filter((c) => c.op === 'UpdateService').map((c) => c.at));
+    const wall = (doneAt - firstCall) / 1000;
+    // A dependent's start (its UpdateService) after the moment its last dependency became ready (that one's
+    // UpdateService plus its start time): the figure the 1 s goal is about.
+    const startedAt = Object.fromEntries(calls.filter((c) => c.op === 'UpdateService').map((c) => [(c.input as { service: string }).service, c.at]));
+    const lags = Object.entries(graph)
+      .filter(([, ds]) => ds.length > 0)
+      .map(([s, ds]) => startedAt[s]! - Math.max(...ds.map((d) => startedAt[d]! + delays[d]! * 1000)));
     const loop = sequentialLoop(graph, delays);
     return {
       services: Object.keys(graph).length,
-      wallSeconds: Number(wall.toFixed(1)),
+      firstCallToDoneSeconds: Number(wall.toFixed(1)),
       criticalPathSeconds: critical,
       overPathSeconds: Number((wall - critical).toFixed(1)),
+      firstCallAfterWallMs: Math.round((firstCall - t0) / SPEED),
+      doneAfterLastReadySeconds: Number(((doneAt - Math.max(...Object.entries(startedAt).map(([s, at]) => at + delays[s]! * 1000))) / 1000).toFixed(2)),
+      maxStartLagSeconds: Number((Math.max(...lags) / 1000).toFixed(2)),
+      meanStartLagSeconds: Number((lags.reduce((a, b) => a + b, 0) / lags.length / 1000).toFixed(2)),
       pollSeconds: POLL_SECONDS,
       seed003LoopSeconds: loop,
       fasterThanLoopSeconds: Number((loop - wall).toFixed(1)),

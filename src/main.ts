@@ -158,6 +158,9 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     token: env.SLACK_BOT_TOKEN,
     logger: forSlack(log),
     logLevel: LogLevel.INFO,
+    // No conversation store: nothing reads context.conversation, and Bolt's in-memory one builds an Error (a stack
+    // trace) on every request that has none — a fifth of a millisecond of each ack under load (docs/decisions.md, issue 23).
+    convoStore: false,
     ...(opts.lambdaReceiver ? { receiver: opts.lambdaReceiver } : receiver ? { receiver } : { receiver: socket!.receiver }),
     ...(env.SLACK_API_URL ? { clientOptions: { slackApiUrl: env.SLACK_API_URL } } : {}),
   });

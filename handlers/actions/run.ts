@@ -4,6 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { ActionId, parseEndMaintenance, parseRunButton } from '../../blocks/actions.js';
 import type { MaintenanceView } from '../../blocks/maintenance.js';
 import { isActive, toRun, type Run } from '../../src/runs/run.js';
+import { afterAcks } from '../../src/slack/after-ack.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
 
 /**
@@ -24,6 +25,7 @@ async function notRecorded(deps: Deps, app: App, respond: RespondFn, p: { intent
 export function register(app: App, deps: Deps): void {
   app.action<BlockButtonAction>(/^run\.[a-z]+$/, async ({ ack, body, action, respond }) => {
     await ack();
+    await afterAcks();
     const intent = action.action_id.slice('run.'.length);
     const button = parseRunButton(action.value);
     if (!button) {

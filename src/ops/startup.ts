@@ -96,6 +96,21 @@ export function nextPollDelay(p: { baseMs: number; previousMs: number; unchanged
 }
 
 /**
+ * The short tier: a service close to done (all its tasks placed and its count accepted, and something changed
+ * in the last FAST_WINDOW_MS) is read every FAST_POLL_MS, so what waits on it starts within a second of it
+ * becoming ready, and a chain of them (seed 003: three reads on the critical path) stays within a second in all.
+ * At most FAST_SERVICES of them; the ones others wait on first, then the longest starting. The rest keep the long
+ * interval. The CALLS_PER_SECOND floor between rounds still holds, so 20 services cost 4 DescribeServices a second.
+ */
+export const FAST_POLL_MS = 300;
+export const FAST_SERVICES = 20;
+export const FAST_WINDOW_MS = 10 * 60_000;
+export function shortTier(candidates: { key: string; close: boolean; gates: boolean; since: number }[], cap = FAST_SERVICES): Set<string> {
+  const close = candidates.filter((c) => c.close).sort((a, b) => Number(b.gates) - Number(a.gates) || a.since - b.since);
+  return new Set(close.slice(0, cap).map((c) => c.key));
+}
+
+/**
  * Why shutdown must leave a service alone, or undefined when it is a service shutdown can classify (steady, or already
  * scaled to 0). A deployment in flight is someone's: scaling it to 0 would cut it short and hide why. Pure.
  */
@@ -254,8 +269,21 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   const next = direction === 'up' ? startable : stoppable;
   const active = direction === 'up' ? 'starting' : 'stopping';
   const was: Record<string, number> = {};
-  let delay = poll;
-  let lastChange = ctx.now();
+  // Each moving service has its own next read: the short interval while it is close to done, the long one otherwise.
+  const fastMs = Math.min(poll, FAST_POLL_MS);
+  const dueAt: Record<string, number> = {};
+  const every: Record<string, number> = {};
+  const changedAt: Record<string, number> = {};
+  let lastRound = { at: -Infinity, calls: 0 };
+  let shownAt = ctx.now();
+  let dirty = true;
+  const closeToDone = (key: string, r: ServiceRowView): boolean =>
+    ctx.now() - (changedAt[key] ?? 0) < FAST_WINDOW_MS &&
+    (direction === 'up' ? r.desired === want[key] && r.running + r.pending >= want[key]! : r.desired === 0);
+  const gates = (key: string): boolean =>
+    direction === 'up'
+      ? Object.entries(graph).some(([other, ds]) => rows[other]?.phase === 'waiting' && ds.includes(key))
+      : (graph[key] ?? []).some((d) => rows[d]?.phase === 'waiting');
   for (;;) {
     for (const key of next(graph, phase())) {
       const name = ecsName(env, key);
@@ -282,22 +310,44 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
         },
       );
       Object.assign(r, { phase: active, since });
-      lastChange = ctx.now();
+      // A first look soon after the change: the tasks are placed, and the service joins the short tier.
+      Object.assign(changedAt, { [key]: ctx.now() });
+      every[key] = poll;
+      dueAt[key] = ctx.now() + fastMs;
+      dirty = true;
     }
     const moving = Object.entries(rows).filter(([, r]) => r.phase === active);
     if (moving.length === 0) break;
-    await show();
-    await ctx.sleep(delay);
-    const states = await describeWithBackoff(ctx, ecs, moving.map(([k]) => ecsName(env, k)), poll);
-    if (absorb(states)) lastChange = ctx.now();
-    for (const [key, r] of moving) {
+    if (dirty || ctx.now() - shownAt >= poll) {
+      await show();
+      shownAt = ctx.now();
+      dirty = false;
+    }
+    // The earliest read due, but never sooner than CALLS_PER_SECOND allows after the last round's calls.
+    const wake = Math.max(Math.min(...moving.map(([k]) => dueAt[k]!)), lastRound.at + Math.ceil((lastRound.calls / CALLS_PER_SECOND) * 1000));
+    await ctx.sleep(Math.max(0, wake - ctx.now()));
+    const byDue = moving.map(([k]) => k).sort((a, b) => dueAt[a]! - dueAt[b]!);
+    const dueNow = byDue.filter((k) => dueAt[k]! <= ctx.now()).length;
+    // One DescribeServices reads 10 services: its spare places go to the services due soonest after.
+    const read = byDue.slice(0, Math.max(1, Math.ceil(dueNow / 10) * 10));
+    lastRound = { at: ctx.now(), calls: Math.ceil(read.length / 10) };
+    const states = await describeWithBackoff(ctx, ecs, read.map((k) => ecsName(env, k)), poll);
+    for (const st of states) {
+      const key = keyOf.get(st.name);
+      if (key && absorb([st])) {
+        changedAt[key] = ctx.now();
+        dirty = true;
+      }
+    }
+    for (const key of read) {
+      const r = rows[key]!;
       const st = states.find((s) => s.name === ecsName(env, key));
       const cfg = env.services[key]!;
       if (!st) continue;
       if (direction === 'down') {
         if (st.running === 0 && st.pending === 0) {
           Object.assign(r, { phase: 'stopped', doneAt: ctx.now() });
-          lastChange = ctx.now();
+          dirty = true;
           await ctx.note(`⚫ *${key}* stopped${was[key] ? ` (was ${was[key]} task${was[key] === 1 ? '' : 's'}; startup restores that)` : ''}`);
         }
         continue;
@@ -306,11 +356,11 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
       const why = ready ? undefined : failureOf(st, cfg, r.since ?? ctx.now(), ctx.now());
       if (ready) {
         Object.assign(r, { phase: 'ready', doneAt: ctx.now() });
-        lastChange = ctx.now();
+        dirty = true;
         await ctx.note(`🟢 *${key}* ready: ${fmtRow(key, r, ctx.now())}`);
       } else if (why) {
         Object.assign(r, { phase: 'failed', doneAt: ctx.now(), why });
-        lastChange = ctx.now();
+        dirty = true;
         await ctx.note(`❌ *${key}* failed: ${why} (${r.running}/${r.desired} running, ${r.failed} failed tasks)${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
       }
     }
@@ -323,11 +373,21 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
         if (bad) {
           Object.assign(r, { phase: 'held', why: `needs ${bad}` });
           changed = true;
+          dirty = true;
         }
       }
     }
-    const calls = Math.ceil(Object.values(rows).filter((r) => r.phase === active).length / 10);
-    delay = nextPollDelay({ baseMs: poll, previousMs: delay, unchangedForMs: ctx.now() - lastChange, calls });
+    // The next read of every service still moving: short tier for those close to done (capped), the long backoff for the rest.
+    const still = Object.entries(rows).filter(([, r]) => r.phase === active);
+    const short = shortTier(still.map(([k, r]) => ({ key: k, close: closeToDone(k, r), gates: gates(k), since: r.since ?? 0 })));
+    const calls = Math.ceil(still.length / 10);
+    for (const [key] of still) {
+      if (short.has(key)) dueAt[key] = Math.min(read.includes(key) ? Infinity : dueAt[key]!, ctx.now() + fastMs);
+      else if (read.includes(key)) {
+        every[key] = nextPollDelay({ baseMs: poll, previousMs: every[key] ?? poll, unchangedForMs: ctx.now() - (changedAt[key] ?? ctx.now()), calls });
+        dueAt[key] = ctx.now() + every[key];
+      }
+    }
   }
   if (direction === 'down') {
     // What could not stop because a service that needs it was left alone stays up too, and says so.

@@ -36,6 +36,11 @@ export class RequestGuard {
 
   private prune(now: number): void {
     if (this.seen.size < 1000) return;
-    for (const [sig, at] of this.seen) if (now - at > this.windowMs + this.futureSkewMs) this.seen.delete(sig);
+    // Entries are in arrival order: drop the expired ones at the front and stop at the first fresh one, so a busy
+    // window costs O(1) a request instead of a walk over every signature of the last six minutes.
+    for (const [sig, at] of this.seen) {
+      if (now - at <= this.windowMs + this.futureSkewMs) break;
+      this.seen.delete(sig);
+    }
   }
 }
