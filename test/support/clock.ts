@@ -4,6 +4,7 @@ import type { Clock } from '../../src/clock.js';
 export class TestClock implements Clock {
   private t: number;
   private sleepers: { until: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<() => void>();
   constructor(start = Date.parse('2026-12-01T00:00:00Z')) {
     this.t = start;
   }
@@ -15,8 +16,29 @@ export class TestClock implements Clock {
       if (signal?.aborted || ms <= 0) return resolve();
       const entry = { until: this.t + ms, resolve };
       this.sleepers.push(entry);
-      signal?.addEventListener('abort', () => resolve(), { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== entry);
+          resolve();
+        },
+        { once: true },
+      );
+      for (const l of this.listeners) l();
     });
+  }
+  /** How many sleeps are waiting for time to move: a test advances once the code it drives is asleep. */
+  sleeping(): number {
+    return this.sleepers.length;
+  }
+  /** The earliest time a sleeper waits for, if any. */
+  nextWake(): number | undefined {
+    return this.sleepers.length ? Math.min(...this.sleepers.map((s) => s.until)) : undefined;
+  }
+  /** Calls `listener` whenever someone starts sleeping (the waiters in ./wait.ts listen); returns the unsubscribe. */
+  onSleep(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
   advance(ms: number): void {
     this.t += ms;
