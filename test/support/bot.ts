@@ -19,6 +19,11 @@ export interface TestBot {
   /** Every log line the bot wrote, to scan for secrets. */
   logs: string[];
   secrets: { botToken: string; signingSecret: string };
+  /**
+   * The barrier after a request: resolves once no Slack handler is running (Bolt acks from inside the handler, so
+   * a request whose answer has arrived has started its handler). Then "it changed nothing" can be read off the record.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,9 +46,11 @@ export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<s
   const logs: string[] = [];
   const log = createLog({ level: 'debug', secrets: [botToken, signingSecret], destination: new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }) });
   const bot = await createBot({ env, config: aws.config, log, aws: undefined, awsClientOptions: { endpoint: aws.server.url, credentials: { accessKeyId: 'SANDBOXACCESSKEY', secretAccessKey: 'sandbox-secret-not-real' }, retryDelayMs: 5, maxAttempts: opts.maxAttempts ?? 4 }, schedulerEveryMs: 50 });
+  const settled = trackHandlers(bot);
   const { url } = await bot.start();
   const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack });
   return {
+    settled,
     bot,
     url: url!,
     slack,
@@ -57,4 +64,20 @@ export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<s
       await aws.close();
     },
   };
+}
+
+/** Counts the Slack handlers in flight with a global Bolt middleware; returns the barrier that waits for none. */
+export function trackHandlers(bot: Bot): () => Promise<void> {
+  let running = 0;
+  const idle: (() => void)[] = [];
+  bot.app.use(async ({ next }) => {
+    running += 1;
+    try {
+      await next();
+    } finally {
+      running -= 1;
+      if (running === 0) for (const r of idle.splice(0)) r();
+    }
+  });
+  return () => (running === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
 }
