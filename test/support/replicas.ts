@@ -27,6 +27,8 @@ export interface Cluster {
   databaseUrl: string;
   replicas: Replica[];
   startReplica(name: string, extra?: Record<string, string>): Promise<Replica>;
+  /** SIGTERM to every replica and wait for each to exit: the barrier after which no replica can act again. */
+  drain(): Promise<(number | null)[]>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     databaseUrl,
     replicas,
     startReplica,
+    drain: async () => {
+      for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGTERM');
+      return Promise.all(replicas.map((r) => r.exited));
+    },
     close: async () => {
       for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
       await Promise.all(replicas.map((r) => r.exited));
@@ -90,11 +96,13 @@ export async function pressLatencies(c: Cluster, owner: Replica, other: Replica,
   const samples: number[] = [];
   for (let i = 0; i < n; i += 1) {
     const before = statusMessages(c.slack).length;
+    const began = c.aws.world.record.mark();
     await owner.client.command('/startup dev', { user: 'U0DEV0001' });
     const message: SlackMessage = await c.slack.waitFor(() => statusMessages(c.slack).length > before && statusMessages(c.slack).at(-1)!.blocks && JSON.stringify(statusMessages(c.slack).at(-1)!.blocks).includes('run.stop') && statusMessages(c.slack).at(-1));
     // Let the run settle into its poll of service-a, then note where the record stands.
-    await c.slack.waitFor(() => c.aws.world.record.since(0).some((e) => e.op === 'UpdateService' && (e.input as { desiredCount?: number }).desiredCount === 1 && !samples.includes(e.seq)) || undefined);
-    await new Promise((r) => setTimeout(r, 100));
+    const update = await c.slack.waitFor(() => c.aws.world.record.since(began).find((e) => e.op === 'UpdateService' && (e.input as { desiredCount?: number }).desiredCount === 1));
+    // In its poll: a DescribeServices after that UpdateService.
+    await c.slack.waitFor(() => c.aws.world.record.since(update.seq).some((e) => e.op === 'DescribeServices') || undefined);
     const mark = c.aws.world.record.mark();
     const pressedAt = performance.now();
     await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
