@@ -69,7 +69,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   });
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
-  const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
+  const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {}, clock);
   const ops = buildOperations({ aws, store, clock, access });
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;
@@ -102,6 +102,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     engine,
     log,
     store,
+    clock,
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {
       const op = ops[run.kind];

@@ -1,5 +1,6 @@
 // A clock tests move by hand; sleeps wake when time is advanced past them (or at once when aborted).
 import type { Clock } from '../../src/clock.js';
+import { parseDuration, type SimClock } from '../../src/sandbox/clock.js';
 
 export class TestClock implements Clock {
   private t: number;
@@ -48,5 +49,55 @@ export class TestClock implements Clock {
   }
   set(ms: number): void {
     this.advance(Math.max(0, ms - this.t));
+  }
+}
+
+/**
+ * One simulated time for the bot and the AWS sandbox (the way Temporal's time-skipping test server serves a
+ * workflow and its activities): the sandbox's SimClock is the source, and the bot's sleeps wake when it is advanced
+ * — by the test (`clock.advance('5m')` or `aws.world.clock.advance(ms)`, the same thing). Nothing moves by itself.
+ */
+export class SharedClock implements Clock {
+  private sleepers: { until: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<() => void>();
+  constructor(readonly sim: SimClock) {
+    sim.onAdvance((now) => {
+      const due = this.sleepers.filter((s) => s.until <= now);
+      this.sleepers = this.sleepers.filter((s) => s.until > now);
+      for (const s of due) s.resolve();
+    });
+  }
+  now(): number {
+    return this.sim.now();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted || ms <= 0) return resolve();
+      const entry = { until: this.now() + ms, resolve };
+      this.sleepers.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== entry);
+          resolve();
+        },
+        { once: true },
+      );
+      for (const l of this.listeners) l();
+    });
+  }
+  sleeping(): number {
+    return this.sleepers.length;
+  }
+  nextWake(): number | undefined {
+    return this.sleepers.length ? Math.min(...this.sleepers.map((s) => s.until)) : undefined;
+  }
+  onSleep(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** Moves the one time forward: the sandbox's world settles and the bot's due sleeps wake. */
+  advance(d: string | number): number {
+    return this.sim.advance(parseDuration(d));
   }
 }

@@ -1,0 +1,99 @@
+// Time-skipping for the harness: while a test waits for something, and the bot, the sandbox and the fake Slack all
+// have nothing left to do but sleep, simulated time jumps to the earliest sleeper — as Temporal's test server does.
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest, ServerResponse } from 'node:http';
+
+/** What the skipper moves: any clock that knows its sleepers and can be advanced. */
+export interface SkippableClock {
+  now(): number;
+  nextWake(): number | undefined;
+  advance(ms: number): unknown;
+  onSleep(listener: () => void): () => void;
+}
+
+/**
+ * "Nothing left to do" is: no HTTP request in flight in this process (the SDK to the sandbox, the bot to the fake
+ * Slack, Slack to the bot — all three are in-process), and that has stayed so across a quiet window. The window
+ * is not a guess about speed: Node runs timers in order of expiry, so every product timer shorter than it (the
+ * status message's debounce, the SDK's retry delay) fires before the window ends and shows up as a new request.
+ */
+const QUIET_MS = 50;
+
+let inFlight = 0;
+let activity = 0;
+const listeners = new Set<() => void>();
+function changed(delta: number): void {
+  inFlight += delta;
+  activity += 1;
+  for (const l of listeners) l();
+}
+let subscribed = false;
+function subscribe(): void {
+  if (subscribed) return;
+  subscribed = true;
+  diagnostics.subscribe('http.client.request.start', (m) => {
+    const { request } = m as { request: ClientRequest };
+    changed(1);
+    request.once('close', () => changed(-1));
+  });
+  diagnostics.subscribe('http.server.request.start', (m) => {
+    const { response } = m as { response: ServerResponse };
+    changed(1);
+    response.once('close', () => changed(-1));
+  });
+}
+
+export interface TimeSkipper {
+  /** Skips time while `waiting` is pending (and only then); resolves or rejects as it does. */
+  during<T>(waiting: Promise<T>): Promise<T>;
+  /** How far simulated time has been skipped in all, in ms. */
+  skipped(): number;
+}
+
+export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } = {}): TimeSkipper {
+  subscribe();
+  let pending = 0;
+  let total = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending === 0 || inFlight > 0) return;
+    const seen = activity;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (pending === 0 || inFlight > 0 || activity !== seen) return arm();
+      const next = clock.nextWake();
+      if (next === undefined) return;
+      const step = Math.max(0, next - clock.now());
+      if (opts.maxSkipMs !== undefined && total + step > opts.maxSkipMs) return;
+      total += step;
+      clock.advance(step);
+      arm();
+    }, QUIET_MS);
+  };
+  const wake = () => arm();
+  let unsubscribe: (() => void) | undefined;
+  return {
+    async during<T>(waiting: Promise<T>): Promise<T> {
+      pending += 1;
+      if (pending === 1) {
+        listeners.add(wake);
+        unsubscribe = clock.onSleep(wake);
+      }
+      arm();
+      try {
+        return await waiting;
+      } finally {
+        pending -= 1;
+        if (pending === 0) {
+          listeners.delete(wake);
+          unsubscribe?.();
+          if (timer) clearTimeout(timer);
+          timer = undefined;
+        }
+      }
+    },
+    skipped: () => total,
+  };
+}
