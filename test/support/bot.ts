@@ -6,7 +6,7 @@ import { readEnv } from '../../src/env.js';
 import { createLog } from '../../src/log.js';
 import { createBot, type Bot } from '../../src/main.js';
 import { SimClock } from '../../src/sandbox/clock.js';
-import { SharedClock } from './clock.js';
+import { SharedClock, simulatedStart } from './clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { timeSkipper, type TimeSkipper } from './time-skipping.js';
 import { startSandbox, type TestSandbox } from './sandbox.js';
@@ -35,8 +35,7 @@ export interface TestBot {
 }
 
 export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<string, string[]>; world?: Parameters<typeof startSandbox>[0]; maxAttempts?: number } = {}): Promise<TestBot> {
-  // Starts at the wall clock's now, so Bolt (which checks request ages on the wall clock) accepts what the client signs.
-  const sim = opts.world?.clock ?? new SimClock(Date.now(), 'manual');
+  const sim = opts.world?.clock ?? new SimClock(simulatedStart(), 'manual');
   const clock = new SharedClock(sim);
   const aws = await startSandbox({ ...(opts.world ?? {}), clock: sim, ...(opts.config ? { config: opts.config } : {}) });
   const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
@@ -72,6 +71,7 @@ export async function startBot(opts: { config?: OpsConfig; userGroups?: Record<s
     logs,
     secrets: { botToken, signingSecret },
     close: async () => {
+      skipper.dispose();
       await bot.stop();
       await slack.close();
       await aws.close();

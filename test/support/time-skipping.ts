@@ -17,14 +17,20 @@ export interface SkippableClock {
  * is not a guess about speed: Node runs timers in order of expiry, so every product timer shorter than it (the
  * status message's debounce, the SDK's retry delay) fires before the window ends and shows up as a new request.
  */
-const QUIET_MS = 50;
+const QUIET_MS = 15;
 
-let inFlight = 0;
+/** The requests in flight (a set, so a request reported twice is still one). */
+const inFlight = new Set<object>();
 let activity = 0;
 const listeners = new Set<() => void>();
-function changed(delta: number): void {
-  inFlight += delta;
+function started(r: { once(event: 'close', l: () => void): unknown }): void {
+  inFlight.add(r);
   activity += 1;
+  r.once('close', () => {
+    inFlight.delete(r);
+    activity += 1;
+    for (const l of listeners) l();
+  });
   for (const l of listeners) l();
 }
 let subscribed = false;
@@ -32,14 +38,10 @@ function subscribe(): void {
   if (subscribed) return;
   subscribed = true;
   diagnostics.subscribe('http.client.request.start', (m) => {
-    const { request } = m as { request: ClientRequest };
-    changed(1);
-    request.once('close', () => changed(-1));
+    started((m as { request: ClientRequest }).request);
   });
   diagnostics.subscribe('http.server.request.start', (m) => {
-    const { response } = m as { response: ServerResponse };
-    changed(1);
-    response.once('close', () => changed(-1));
+    started((m as { response: ServerResponse }).response);
   });
 }
 
@@ -48,7 +50,24 @@ export interface TimeSkipper {
   during<T>(waiting: Promise<T>): Promise<T>;
   /** How far simulated time has been skipped in all, in ms. */
   skipped(): number;
+  /** Stops taking part in `whileWaiting` (the harness closes). */
+  dispose(): void;
 }
+
+const live = new Set<TimeSkipper>();
+
+/** The harness's waiters (./wait.ts) wrap their wait in this: every live skipper skips time meanwhile. */
+export function whileWaiting<T>(waiting: Promise<T>): Promise<T> {
+  let p = waiting;
+  for (const s of live) p = s.during(p);
+  return p;
+}
+
+/**
+ * With no sleeper at all (the bot idle, the test waiting on the sandbox — a task set draining, a console
+ * deployment reaching its hook) time still passes, IDLE_STEP_MS at a time, as it would for real.
+ */
+const IDLE_STEP_MS = 5000;
 
 export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } = {}): TimeSkipper {
   subscribe();
@@ -58,14 +77,13 @@ export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } 
   const arm = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (pending === 0 || inFlight > 0) return;
+    if (pending === 0 || inFlight.size > 0) return;
     const seen = activity;
     timer = setTimeout(() => {
       timer = undefined;
-      if (pending === 0 || inFlight > 0 || activity !== seen) return arm();
+      if (pending === 0 || inFlight.size > 0 || activity !== seen) return arm();
       const next = clock.nextWake();
-      if (next === undefined) return;
-      const step = Math.max(0, next - clock.now());
+      const step = next === undefined ? IDLE_STEP_MS : Math.max(0, next - clock.now());
       if (opts.maxSkipMs !== undefined && total + step > opts.maxSkipMs) return;
       total += step;
       clock.advance(step);
@@ -74,7 +92,7 @@ export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } 
   };
   const wake = () => arm();
   let unsubscribe: (() => void) | undefined;
-  return {
+  const skipper: TimeSkipper = {
     async during<T>(waiting: Promise<T>): Promise<T> {
       pending += 1;
       if (pending === 1) {
@@ -95,5 +113,8 @@ export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } 
       }
     },
     skipped: () => total,
+    dispose: () => void live.delete(skipper),
   };
+  live.add(skipper);
+  return skipper;
 }

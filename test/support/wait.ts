@@ -3,6 +3,7 @@
 // the timeout only turns a hang into a failure that says what was awaited.
 import type { EventEmitter } from 'node:events';
 import type { CallRecord } from '../../src/sandbox/record.js';
+import { whileWaiting } from './time-skipping.js';
 
 /** Something that can tell a waiter "look again": returns its unsubscribe. */
 export type Source = (wake: () => void) => () => void;
@@ -28,7 +29,7 @@ export function until<T>(
 ): Promise<T> {
   const sources = opts.on === undefined ? [] : Array.isArray(opts.on) ? opts.on : [opts.on];
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  return new Promise<T>((resolve, reject) => {
+  return whileWaiting(new Promise<T>((resolve, reject) => {
     let done = false;
     let running = false;
     let again = false;
@@ -71,5 +72,5 @@ export function until<T>(
       for (const u of unsubscribe) u();
     }
     void look();
-  });
+  }));
 }
