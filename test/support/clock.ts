@@ -103,15 +103,11 @@ export class SharedClock implements Clock {
 }
 
 /**
- * Where a harness's simulated time starts: the next Wednesday 10:00 JST (01:00 UTC) from the wall clock's now. Never
- * behind the wall clock (Bolt refuses requests signed more than 5 minutes in the past), and always the same time of
- * week, so the schedules of ops.example.yml (08:00 and 22:00 JST) are hours away whatever hour the suite runs.
+ * Where a harness's simulated time starts: the wall clock's now. Slack's request timestamps come from the simulated
+ * clock, and Bolt refuses one more than 5 minutes behind the wall clock, so the simulated time must not start
+ * behind it (skips only move it further ahead, which Bolt accepts). The bot's own replay guard reads the same
+ * simulated time. ops.example.yml's schedules are as near as they would be on the wall clock.
  */
 export function simulatedStart(wallNow = Date.now()): number {
-  const d = new Date(wallNow);
-  d.setUTCHours(1, 0, 0, 0);
-  const days = (3 - d.getUTCDay() + 7) % 7;
-  d.setUTCDate(d.getUTCDate() + days);
-  if (d.getTime() < wallNow) d.setUTCDate(d.getUTCDate() + 7);
-  return d.getTime();
+  return wallNow;
 }
