@@ -15,19 +15,45 @@ export const SlackLimits = {
   messageText: 12_000,
 } as const;
 
+/** What the builders cut while `cutsWhile` runs (undefined otherwise: no cost in production). */
+let cuts: string[] | undefined;
+
+/**
+ * Runs a view and lists what the builders had to cut to stay within Slack's limits. The builders never send
+ * Slack too much, so checking their output against the limits proves nothing; a view that fits without any
+ * cut shows the reader everything it was given. Tests of views use this.
+ */
+export function cutsWhile<T>(view: () => T): { value: T; cuts: string[] } {
+  const outer = cuts;
+  cuts = [];
+  try {
+    const value = view();
+    return { value, cuts };
+  } finally {
+    cuts = outer;
+  }
+}
+
+function keep<T>(items: T[], max: number, what: string): T[] {
+  if (items.length > max) cuts?.push(`${items.length} ${what} cut to ${max}`);
+  return items.slice(0, max);
+}
+
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  cuts?.push(`${text.length} chars cut to ${max}: "${text.slice(0, 60)}…"`);
+  return `${text.slice(0, max - 1)}…`;
 }
 
 export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, SlackLimits.headerText), emoji: true } });
 export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SlackLimits.sectionText) } });
 export const fields = (items: string[]): SectionBlock => ({
   type: 'section',
-  fields: items.slice(0, SlackLimits.fields).map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.fieldText) })),
+  fields: keep(items, SlackLimits.fields, 'fields').map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.fieldText) })),
 });
 export const context = (items: string[]): ContextBlock => ({
   type: 'context',
-  elements: items.slice(0, SlackLimits.contextElements).map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.sectionText) })),
+  elements: keep(items, SlackLimits.contextElements, 'context elements').map((t) => ({ type: 'mrkdwn', text: clip(t, SlackLimits.sectionText) })),
 });
 export const divider = (): KnownBlock => ({ type: 'divider' });
 
@@ -60,7 +86,7 @@ export function button(b: ButtonSpec): Button {
   };
 }
 
-export const actions = (blockId: string, buttons: ButtonSpec[]): KnownBlock => ({ type: 'actions', block_id: blockId, elements: buttons.slice(0, 25).map(button) });
+export const actions = (blockId: string, buttons: ButtonSpec[]): KnownBlock => ({ type: 'actions', block_id: blockId, elements: keep(buttons, 25, 'buttons').map(button) });
 
 /** Problems with a message against Slack's limits; empty when it fits. Used by tests on every view. */
 export function limitProblems(blocks: readonly KnownBlock[], text = ''): string[] {

@@ -166,7 +166,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   });
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
-  const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {});
+  const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {}, clock);
   const ops = buildOperations({ aws, store, clock, access, files: filePoster(app.client, log) });
   const owner = opts.owner ?? processOwner();
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
@@ -202,7 +202,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     engine,
     log,
     store,
-    now: () => clock.now(),
+    clock,
     ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {

@@ -20,7 +20,17 @@ function startBuilt(env: Record<string, string>) {
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return { proc, exited, out: () => out, err: () => err };
+  /** The port it listens on, from its own log line (PORT=0: the kernel picks a free one, so parallel files never collide). */
+  const listening = new Promise<number>((resolve, reject) => {
+    proc.stdout.on('data', () => {
+      const m = /"port":(\d+)[^\n]*listening for Slack/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.once('exit', () => reject(new Error(`the built bot exited before listening:\n${out.slice(-2000)}${err.slice(-2000)}`)));
+  });
+  // The bad-config tests expect an exit and never await it.
+  listening.catch(() => undefined);
+  return { proc, exited, listening, out: () => out, err: () => err };
 }
 
 describe('the built bot', () => {
@@ -33,15 +43,11 @@ describe('the built bot', () => {
     const signingSecret = randomBytes(16).toString('hex');
     const slack = await startFakeSlack({ botToken });
     const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-build-'));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const bot = startBuilt({ SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: String(port), HOST: '127.0.0.1', OPS_CONFIG: 'ops.example.yml', DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, AWS_REGION: 'ap-northeast-1' });
+    const bot = startBuilt({ SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', OPS_CONFIG: 'ops.example.yml', DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, AWS_REGION: 'ap-northeast-1' });
     try {
-      let health: Response | undefined;
-      for (let i = 0; i < 100 && !health; i += 1) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-        if (!health) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(health?.status).toBe(200);
+      const port = await bot.listening;
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
       const res = await slackClient({ baseUrl: `http://127.0.0.1:${port}`, signingSecret, fakeSlack: slack }).command('/ops help');
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body)).toContain('/maintenance start <env>');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsGateway } from '../src/aws/ecs.js';
 import { parseConfig } from '../src/config/load.js';
 import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
+import { until as waitUntil } from './support/wait.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 
 const CH = 'C0PROD001';
@@ -31,16 +32,9 @@ ${extra
   .map((l) => `        ${l.trim()}`)
   .join('\n')}`;
 
-/** Polls `check` every 100 ms (wall clock) until it returns a value. */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Re-reads `check` (which asks the sandbox over the SDK) until it returns a value: the harness's waiter. */
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> =>
+  waitUntil(check, { what, timeoutMs, pollMs: 100 });
 
 const config = parseConfig(`
 timezone: Asia/Tokyo
@@ -190,6 +184,8 @@ describe('/deploy through ECS native deployments', () => {
   });
 
   it("refuses while someone else's deployment runs, and a restart mid-deploy re-attaches by ARN; Rollback at a pause answers it", async () => {
+    // What production serves now, whatever earlier tests did: a rolled-back deploy must leave it so.
+    const serving = h.aws.world.elbv2.ruleWeights(rule('11'));
     // Someone deploys checkout from the console: the bot shows it with a link and refuses a second one.
     const current = await h.aws.clients.ecs.send(new UpdateServiceCommand({ cluster: 'prod-cluster', service: 'checkout', forceNewDeployment: true }));
     expect(current.service?.deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
@@ -218,6 +214,6 @@ describe('/deploy through ECS native deployments', () => {
     expect(h.aws.world.record.mutations(before)).toEqual(['ecs:ContinueServiceDeployment']);
     expect(calls(before, 'ContinueServiceDeployment')[0]!.input).toMatchObject({ action: 'ROLLBACK' });
     expect(calls(mark, 'UpdateService')).toHaveLength(1);
-    expect(weight(rule('11'), tg('checkout-green', '12'))).toBe(100); // the first test left production on the alternate group
+    expect(h.aws.world.elbv2.ruleWeights(rule('11'))).toEqual(serving);
   });
 });

@@ -8,6 +8,7 @@ import { limitProblems } from '../blocks/kit.js';
 import { parseConfig } from '../src/config/load.js';
 import { createTaskSetRequest, greenTaskSet, shiftPlan } from '../src/ops/deploy-tasksets.js';
 import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
+import { until as waitUntil } from './support/wait.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 
 const CH = 'C0PROD001';
@@ -66,16 +67,9 @@ ${TARGETS.map((_, i) => `      ${['api-internal', 'users', 'carts', 'orders', 's
     deploy:${TARGETS.map((t) => t.deploy).join('')}
 `);
 
-/** Polls `check` every 100 ms (wall clock) until it returns a value. */
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Re-reads `check` (which asks the sandbox over the SDK) until it returns a value: the harness's waiter. */
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> =>
+  waitUntil(check, { what, timeoutMs, pollMs: 100 });
 
 describe('a tasksets target in ops.yml', () => {
   it("takes its steps and bake from the canary target unless it names its own, and refuses one registry for both colours", () => {

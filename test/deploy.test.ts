@@ -5,6 +5,7 @@ import { CodeDeployGateway } from '../src/aws/codedeploy.js';
 import { parseConfig } from '../src/config/load.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { until } from './support/wait.js';
 
 const CH = 'C0PROD001';
 const PAY_LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-pay/4444444444444444/4444444444444401';
@@ -121,6 +122,11 @@ describe('/deploy (CodeDeploy blue/green)', () => {
     const refused = await waitLatest('❌ Deploy · checkout · prod');
     expect(textOf(refused.blocks)).toContain(`a deployment ${other} is already in progress`);
     await cd.rollback(other);
+    // This test's own starting point: no payment deployment of an earlier test still rolling back in CodeDeploy.
+    await until(async () => ((await cd.inProgressDeployments('AppEcs-prod-payment', 'DgpEcs-prod-payment')).length === 0 ? true : undefined), {
+      what: "earlier tests' payment deployments to end",
+      pollMs: 100,
+    });
 
     const mark = h.aws.world.record.mark();
     await h.client.command(`/deploy prod payment ${IMAGE.replace('v2', 'v4')}`, { user: 'U0DEV0001' });

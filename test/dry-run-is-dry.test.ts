@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../handlers/commands/spec.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { prodConfig } from './guardrails-fixtures.js';
+import { onEmitter, until } from './support/wait.js';
 
 const IMAGE = '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2';
 const OPERATORS = ['U0SRE0001', ...Array.from({ length: 20 }, (_, i) => `U0DRY${String(i).padStart(4, '0')}`)];
@@ -36,6 +37,15 @@ describe('--dry-run is dry', () => {
     const c = await t.client.command('/canary prod api-internal start', { user: 'U0SRE0001' });
     expect(JSON.stringify(c.body)).toContain('accepted as run');
     await t.slack.waitFor(() => t.slack.messages('C0PROD001').find((m) => JSON.stringify(m.blocks).includes('Waiting for a second person')), { timeoutMs: 10_000 });
+    // Barrier: every run's message shows its latest version (the store's `shown` rows have caught up), so the
+    // snapshot the walk starts from holds no write still on its way from the canary's own start.
+    await until(
+      async () => {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from runs left join shown on shown.run_id = runs.id where shown.version is null or shown.version < runs.version`.execute(t.bot.deps.store.db);
+        return rows[0]!.n === 0;
+      },
+      { what: "the canary's message to show its latest version", on: onEmitter(t.bot.deps.engine) },
+    );
   });
   afterAll(async () => t.close());
 

@@ -1,7 +1,8 @@
 // The run engine on its own: locks, durable steps, approvals, interrupts and resume, against a real SQLite store and a real PostgreSQL.
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { createLog } from '../src/log.js';
 import { RunEngine } from '../src/runs/engine.js';
@@ -9,7 +10,9 @@ import type { Operation } from '../src/runs/operation.js';
 import { Access } from '../src/runs/permissions.js';
 import type { Run } from '../src/runs/run.js';
 import { Store } from '../src/store/store.js';
+import { TestClock } from './support/clock.js';
 import { backends } from './support/postgres.js';
+import { onEmitter, until } from './support/wait.js';
 
 const config = parseConfig(`
 environments:
@@ -52,32 +55,51 @@ const testOp: Operation<{ steps: number; approve?: boolean; sleepMs?: number }> 
   },
 };
 
-async function waitForRun(engine: RunEngine, id: string, pred: (r: Run) => boolean, ms = 5000): Promise<Run> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const run = await engine.getRun(id);
-    if (run && pred(run)) return run;
-    if (Date.now() > until) throw new Error(`run ${id} never reached the condition; now ${run?.state}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Every engine's changes, and every log line, wake the waiters (a run driven by another replica changes there). */
+const changes = new EventEmitter();
+const logLines: string[] = [];
+
+async function waitForRun(engine: RunEngine, id: string, pred: (r: Run) => boolean, ms = 10_000): Promise<Run> {
+  return until(
+    async () => {
+      const run = await engine.getRun(id);
+      return run && pred(run) ? run : undefined;
+    },
+    { what: `run ${id} to reach the condition`, on: onEmitter(changes), timeoutMs: ms },
+  );
 }
 
 describe.each(backends())('run engine on $name', (backend) => {
   let store: Store;
   let url: string;
   let engine: RunEngine;
+  // Time stands still unless a test moves it: a run's 60 s sleep never ends by itself, and no lease runs out.
+  let clock: TestClock;
   const others: { engine: RunEngine; store: Store }[] = [];
-  const make = (owner = 'a', on = store) =>
-    new RunEngine({
+  const make = (owner = 'a', on = store) => {
+    const log = createLog({
+      level: 'info',
+      destination: new Writable({
+        write: (c: Buffer, _e, cb) => {
+          logLines.push(c.toString());
+          changes.emit('changed');
+          cb();
+        },
+      }),
+    });
+    const e = new RunEngine({
       store: on,
-      clock: systemClock,
-      log: createLog({ level: 'silent' }),
+      clock,
+      log,
       config,
-      access: new Access(async (g) => (g === 'S0LEADS01' ? ['U0LEAD001'] : []), () => Date.now()),
+      access: new Access(async (g) => (g === 'S0LEADS01' ? ['U0LEAD001'] : []), () => clock.now()),
       ops: { test: testOp },
       owner,
       leaseMs: 2000,
     });
+    e.on('changed', () => changes.emit('changed'));
+    return e;
+  };
 
   beforeEach(async (t) => {
     if (backend.skip) {
@@ -85,7 +107,9 @@ describe.each(backends())('run engine on $name', (backend) => {
       return;
     }
     calls.length = 0;
+    logLines.length = 0;
     verifyAnswer = 'not-done';
+    clock = new TestClock();
     url = await backend.freshUrl();
     store = await Store.open(url);
     engine = make();
@@ -188,11 +212,10 @@ describe.each(backends())('run engine on $name', (backend) => {
     if (!a.accepted) throw new Error(a.reason);
     engine.start(a.run.id);
     await waitForRun(engine, a.run.id, () => calls.length === 1);
-    const pressedAt = Date.now();
     const p = await engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime', by: 'U0OPS0002' });
     expect(p.accepted).toBe(true);
+    // The clock never moves here: the run's 60 s sleep can only have ended because the press woke it.
     const run = await waitForRun(engine, a.run.id, (r) => r.state === 'rolled_back');
-    expect(Date.now() - pressedAt).toBeLessThan(1000);
     expect(calls).toEqual(['do-thing:0', 'undo']);
     expect(run.endedAt).not.toBeNull();
   });
@@ -215,7 +238,7 @@ describe.each(backends())('run engine on $name', (backend) => {
     const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 2 }, by: 'U0OPS0001' });
     if (!a.accepted) throw new Error(a.reason);
     // As if a crash hit between the AWS call of step 0 and its record: started, never ended.
-    await store.startStep(a.run.id, 'do-thing:0', Date.now());
+    await store.startStep(a.run.id, 'do-thing:0', clock.now());
     verifyAnswer = 'done';
     expect(await engine.resumeAll()).toBe(1);
     await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
@@ -225,13 +248,16 @@ describe.each(backends())('run engine on $name', (backend) => {
   it('a run owned by a live replica is not taken over; an expired lease is', async () => {
     const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1 }, by: 'U0OPS0001' });
     if (!a.accepted) throw new Error(a.reason);
-    expect(await store.claimRun(a.run.id, 'other', Date.now(), 60_000)).toBe(true);
-    await engine.resumeAll();
-    await new Promise((r) => setTimeout(r, 50));
+    expect(await store.claimRun(a.run.id, 'other', clock.now(), 60_000)).toBe(true);
+    expect(await engine.resumeAll()).toBe(1);
+    // Barrier: stop() returns once every attempt this engine began has ended; only then is "no call" a fact.
+    await engine.stop();
     expect(calls).toEqual([]);
-    expect(await store.claimRun(a.run.id, 'other', Date.now() - 120_000, 1)).toBe(true); // lease now in the past
-    await engine.resumeAll();
-    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
+    expect((await store.getRun(a.run.id))?.owner).toBe('other');
+    expect(await store.claimRun(a.run.id, 'other', clock.now() - 120_000, 1)).toBe(true); // lease now in the past
+    const b = await replica('b');
+    expect(await b.resumeAll()).toBe(1);
+    await waitForRun(b, a.run.id, (r) => r.state === 'succeeded');
     expect(calls).toEqual(['do-thing:0']);
   });
 
@@ -242,12 +268,11 @@ describe.each(backends())('run engine on $name', (backend) => {
     if (!a.accepted) throw new Error(a.reason);
     engine.start(a.run.id);
     await waitForRun(engine, a.run.id, () => calls.length === 1);
-    const pressedAt = Date.now();
     const p = await b.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime', by: 'U0OPS0002' });
     expect(p.accepted).toBe(true);
-    await waitForRun(engine, a.run.id, () => calls.includes('undo'), 2000);
-    // The rollback latency goal is 150 ms from press to AWS call; in-process there is room to spare.
-    expect(Date.now() - pressedAt).toBeLessThan(150);
+    // The clock stands still, so the 60 s sleep ends only because the press reached the owner. How fast that is
+    // (the 150 ms goal from press to AWS call) is measured by `npm run bench -- rollback`, not asserted here.
+    await waitForRun(engine, a.run.id, () => calls.includes('undo'));
     await waitForRun(engine, a.run.id, (r) => r.state === 'rolled_back');
   });
 
@@ -269,11 +294,13 @@ describe.each(backends())('run engine on $name', (backend) => {
     if (!a.accepted) throw new Error(a.reason);
     engine.start(a.run.id);
     await waitForRun(engine, a.run.id, () => calls.length === 2);
-    const stoppedAt = Date.now();
     await engine.stop();
-    // Handed back, not left to expire: taken over well within the 2 s lease.
-    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded', 5000);
-    expect(Date.now() - stoppedAt).toBeLessThan(3500);
+    // Handed back, not left to expire: the lease is released in the store, and with the clock standing still
+    // no lease can run out, so b can only take the run because it was handed back.
+    expect((await store.getRun(a.run.id))?.owner ?? null).toBeNull();
+    await until(() => clock.sleeping() > 0, { what: 'b to take the run over and sleep', on: (wake) => clock.onSleep(wake) });
+    clock.advance(1500);
+    await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
     expect(calls).toEqual(['do-thing:0', 'do-thing:1']);
   });
 
@@ -283,9 +310,11 @@ describe.each(backends())('run engine on $name', (backend) => {
     engine.start(a.run.id);
     const paused = await waitForRun(engine, a.run.id, (r) => r.state === 'awaiting_approval');
     // Another replica takes the run over (as after a partition longer than the lease).
-    await store.db.updateTable('runs').set({ owner: 'z', lease_until: Date.now() + 60_000 }).where('id', '=', a.run.id).execute();
+    await store.db.updateTable('runs').set({ owner: 'z', lease_until: clock.now() + 60_000 }).where('id', '=', a.run.id).execute();
     await engine.press({ runId: a.run.id, intent: 'approve', nonce: paused.pause!.nonce, by: 'U0LEAD001' });
-    await new Promise((r) => setTimeout(r, 300));
+    // Barrier: the driver woke on the press and stopped by itself at the fence (not by our stop()).
+    // (Or it made its call, which the assertion below then shows.)
+    await until(() => calls.length > 0 || logLines.some((l) => l.includes(a.run.id) && l.includes('stopped driving')), { what: 'the driver to stop at the fence', on: onEmitter(changes) });
     expect(calls).toEqual([]);
     expect((await store.getRun(a.run.id))?.owner).toBe('z');
   });

@@ -146,7 +146,11 @@ describe('Route 53 sandbox through the gateway', () => {
 
   it('retries injected throttling and keeps going', async () => {
     s.world.faults.add({ service: 'route53', op: 'ListResourceRecordSets', kind: 'throttle', count: 2 });
+    const mark = s.world.record.mark();
     const pair = await dns.weightedPair(PRIVATE, 'api.internal.example.', 'CNAME', 'api-blue', 'api-green');
     expect(pair.blue.setIdentifier).toBe('api-blue');
+    // The fault fired: two throttled answers, then the retry that got through.
+    const lists = s.world.record.since(mark).filter((c) => c.op === 'ListResourceRecordSets');
+    expect(lists.map((c) => c.error ?? 'ok')).toEqual([expect.stringMatching(/throttl/i), expect.stringMatching(/throttl/i), 'ok']);
   });
 });

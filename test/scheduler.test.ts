@@ -10,6 +10,7 @@ import { Scheduler } from '../src/runs/scheduler.js';
 import { parseDateTime } from '../src/runs/when.js';
 import { Store } from '../src/store/store.js';
 import { TestClock } from './support/clock.js';
+import { onEmitter, until } from './support/wait.js';
 import { backends } from './support/postgres.js';
 
 const config = parseConfig(`
@@ -47,7 +48,9 @@ describe.each(backends())('scheduler on $name', (backend) => {
     engines.push(engine);
     return new Scheduler({ store: on, engine, clock, config, log: createLog({ level: 'silent' }), post: async (_c, m) => void posts.push(m.text), reminder: (s, at) => ({ text: `reminder ${s.id} ${at}`, blocks: [] }) });
   };
-  const settle = () => new Promise((r) => setTimeout(r, 30));
+  /** Barrier after a tick: every run it started has finished (the store says so); then what fired is a fact. */
+  const settle = () =>
+    until(async () => (await store.listRuns({ active: true })).length === 0 || undefined, { what: 'the runs the tick started to finish', on: engines.map((e) => onEmitter(e)) });
   const open = async () => {
     const s = await Store.open(url);
     extra.push(s);

@@ -17,7 +17,8 @@ describe('Slack edge', () => {
     const aws = t.aws.world.record.mark();
     const audit = (await t.bot.deps.store.listAudit({ limit: 1000 })).length;
     const res = await send();
-    await new Promise((r) => setTimeout(r, 50));
+    // Barrier: every handler the request started has finished; only then is "nothing changed" a fact.
+    await t.settled();
     expect(t.slack.calls.length).toBe(calls);
     expect(t.aws.world.record.since(aws)).toEqual([]);
     expect((await t.bot.deps.store.listAudit({ limit: 1000 })).length).toBe(audit);

@@ -115,7 +115,7 @@ describe('/startup and /shutdown of seed 003 (dev: A → B → C, D, E)', () => 
 describe('a failing service, Retry and Stop', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ time: 'fast' });
   });
   afterAll(async () => h.close());
 
@@ -136,7 +136,10 @@ describe('a failing service, Retry and Stop', () => {
 
     h.aws.world.ecs.failTasks(CLUSTER, 'service-b', false);
     const retry = h.aws.world.record.mark();
-    await h.client.press(failed, 'run.retry', { user: 'U0DEV0001' });
+    // Press Retry on the message as it stands once every pending update is sent: the first render that said ❌ may
+    // carry an older run version, whose Retry is (rightly) refused as stale.
+    await h.bot.publisher.flush();
+    await h.client.press(h.slack.message(DEV, failed.ts)!, 'run.retry', { user: 'U0DEV0001' });
     const done = await waitText(h, '✅ Startup · dev');
     expect(done.ts).toBe(failed.ts);
     // Only the failed part again (a fresh deployment for B), then its dependents; A is left alone.

@@ -8,6 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { quietSdkNodeWarning } from '../node-support.js';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -33,6 +34,8 @@ export interface ClientOptions {
 }
 
 export function createClients(env: { region: string; roleArn?: string | undefined }, opts: ClientOptions = {}): AwsClients {
+  // Every entry point (bot, Lambda, sandbox, bench) builds its clients here: the SDK's Node.js 22 notice is answered once.
+  quietSdkNodeWarning(process.env, process.version);
   const credentials =
     opts.credentials ??
     (env.roleArn

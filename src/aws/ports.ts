@@ -1,4 +1,5 @@
 // Connects the operations' ports to the gateways: one set of SDK clients and gateways per environment, built lazily.
+import { systemClock, type Clock } from '../clock.js';
 import type { OpsConfig } from '../config/schema.js';
 import type { AwsPorts } from '../deps.js';
 import type { ListenerRule, MaintenanceAlb, RuleAction, RuleCondition } from '../ops/maintenance.js';
@@ -42,7 +43,8 @@ function toListenerRule(r: Rule): ListenerRule {
   };
 }
 
-export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts {
+/** `clock`: the bot's, so a deployment's age is reckoned on the same time as everything else (and tests can move it). */
+export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pick<Clock, 'now'> = systemClock): AwsPorts {
   const cache = new Map<string, EnvironmentGateways>();
   const gateways = (envName: string): EnvironmentGateways => {
     let g = cache.get(envName);
@@ -98,7 +100,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions): AwsPorts
           running: s.running,
           pending: s.pending,
           ...(s.rolloutState ? { rolloutState: s.rolloutState } : {}),
-          ...(s.primaryCreatedAt ? { deploymentAgeMs: Math.max(0, Date.now() - s.primaryCreatedAt) } : {}),
+          ...(s.primaryCreatedAt ? { deploymentAgeMs: Math.max(0, clock.now() - s.primaryCreatedAt) } : {}),
         })),
       canaryWeights: async (name) => {
         const c = env.canary[name];

@@ -31,6 +31,8 @@ export interface SlackClientOptions {
   defaultChannel?: string;
   /** Slack's deprecated verification token; sent because Slack still sends it, never checked by Bolt. */
   verificationToken?: string;
+  /** Slack's clock, for request timestamps: a test's simulated one, so the bot's replay guard reads them on its own time. */
+  now?: () => number;
 }
 
 export interface ActorOptions extends Tamper {
@@ -97,6 +99,7 @@ export function slackClient(opts: SlackClientOptions) {
   const defaultChannel = opts.defaultChannel ?? 'C0DEV0001';
   const verificationToken = opts.verificationToken ?? 'fake-verification-token';
   const base = opts.baseUrl.replace(/\/$/, '');
+  const now = opts.now ?? (() => Date.now());
   let seq = 0;
 
   const userName = (id: string) => id.toLowerCase();
@@ -105,7 +108,7 @@ export function slackClient(opts: SlackClientOptions) {
   const newResponseId = (kind: string) => `${kind}-${Date.now()}-${++seq}-${randomBytes(4).toString('hex')}`;
 
   async function send(body: string, headers: Record<string, string>, tamper: Tamper = {}): Promise<SlackResponse> {
-    const timestamp = Math.floor(Date.now() / 1000) + (tamper.timestampOffsetSeconds ?? 0);
+    const timestamp = Math.floor(now() / 1000) + (tamper.timestampOffsetSeconds ?? 0);
     const h: Record<string, string> = {
       'content-type': tamper.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),

@@ -17,11 +17,19 @@ const READ_ONLY = /^(Describe|List|Get|BatchGet)/;
 
 export class CallRecord {
   private readonly entries: CallEntry[] = [];
+  private readonly listeners = new Set<(e: CallEntry) => void>();
 
   add(e: Omit<CallEntry, 'seq' | 'mutating'>): CallEntry {
     const entry = { ...e, seq: this.entries.length + 1, mutating: !READ_ONLY.test(e.op) };
     this.entries.push(entry);
+    for (const l of this.listeners) l(entry);
     return entry;
+  }
+
+  /** Calls `listener` after each new entry (tests wait on the record instead of sleeping); returns the unsubscribe. */
+  onAdd(listener: (e: CallEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** A position to compare against later: `const m = record.mark(); …; record.since(m)`. */

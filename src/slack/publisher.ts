@@ -1,6 +1,7 @@
 // Keeps each run's one status message current: post once, then chat.update at most every interval, latest state wins.
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
+import { systemClock, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { RunEngine } from '../runs/engine.js';
 import { isActive, toRun, type Run } from '../runs/run.js';
@@ -10,7 +11,8 @@ export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
 
 interface Slot {
   chain: Promise<void>;
-  timer?: NodeJS.Timeout;
+  /** A pending delayed update; aborting it cancels it. */
+  timer?: AbortController;
   lastSentAt: number;
   lastKey?: string;
   pendingNotes: string[];
@@ -24,7 +26,8 @@ interface Slot {
 export class StatusPublisher {
   private readonly slots = new Map<string, Slot>();
   private tokens: number;
-  private lastRefill = Date.now();
+  private readonly clock: Clock;
+  private lastRefill: number;
 
   constructor(
     private readonly deps: {
@@ -36,12 +39,14 @@ export class StatusPublisher {
       perMinute?: number;
       /** Where the workspace-wide bucket lives when several replicas share one workspace. */
       store?: Store;
-      /** The injected clock's now (catch-up windows); the rate limiting above keeps its own wall clock. */
-      now?: () => number;
       /** Test failpoints: `after:post-status` (the message is posted, its ts not yet stored). */
       failpoint?: (name: string) => void;
+      /** The bot's clock: the bucket's refills and the waits are reckoned on it, like every other time the bot keeps. */
+      clock?: Clock;
     },
   ) {
+    this.clock = deps.clock ?? systemClock;
+    this.lastRefill = this.clock.now();
     this.tokens = 10;
     deps.engine.on('changed', (run: Run) => this.changed(run));
     deps.engine.on('note', ({ run, text }: { run: Run; text: string }) => this.note(run, text));
@@ -71,7 +76,7 @@ export class StatusPublisher {
     const { store } = this.deps;
     if (store) {
       try {
-        return await store.takeToken(StatusPublisher.BUDGET_KEY, Date.now(), this.deps.perMinute ?? 50, 10);
+        return await store.takeToken(StatusPublisher.BUDGET_KEY, this.clock.now(), this.deps.perMinute ?? 50, 10);
       } catch (err) {
         // The database is briefly unreachable: fall back to this replica's own bucket rather than go silent.
         this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'shared update budget unavailable; using the local one');
@@ -82,7 +87,7 @@ export class StatusPublisher {
 
   private takeLocalToken(): boolean {
     const perMinute = this.deps.perMinute ?? 50;
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(10, this.tokens + ((now - this.lastRefill) / 60_000) * perMinute);
     this.lastRefill = now;
     if (this.tokens < 1) return false;
@@ -97,11 +102,19 @@ export class StatusPublisher {
       return;
     }
     if (s.timer) return;
-    const wait = Math.max(0, s.lastSentAt + this.deps.intervalMs - Date.now());
-    s.timer = setTimeout(() => {
+    const wait = Math.min(this.deps.intervalMs, Math.max(0, s.lastSentAt + this.deps.intervalMs - this.clock.now()));
+    this.later(s, run.id, wait);
+  }
+
+  /** An update of `id` after `ms` on the bot's clock (cancelled by flush, which sends it at once). */
+  private later(s: Slot, id: string, ms: number): void {
+    const timer = new AbortController();
+    s.timer = timer;
+    void this.clock.sleep(ms, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
       s.timer = undefined;
-      void this.enqueue(run.id, () => this.update(run.id));
-    }, wait);
+      void this.enqueue(id, () => this.update(id));
+    });
   }
 
   /** Posts the run's status message now if it has none yet (before any AWS change of the run). */
@@ -134,7 +147,7 @@ export class StatusPublisher {
         return;
       }
     }
-    const now = this.now();
+    const now = this.clock.now();
     await store?.setKv(marker, { at: now }, now);
     const view = this.deps.render(run);
     const res = await this.deps.client.chat.postMessage({
@@ -146,7 +159,7 @@ export class StatusPublisher {
     });
     this.deps.failpoint?.('after:post-status');
     const s = this.slot(id);
-    s.lastSentAt = Date.now();
+    s.lastSentAt = this.clock.now();
     s.lastKey = JSON.stringify(view);
     if (res.ts) {
       const after = await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
@@ -162,9 +175,6 @@ export class StatusPublisher {
   static readonly METADATA_TYPE = 'ecs_chatops_run';
   private static readonly POSTING = 'posting:';
 
-  private now(): number {
-    return this.deps.now?.() ?? Date.now();
-  }
 
   private async findPosted(channel: string, runId: string): Promise<string | undefined> {
     try {
@@ -195,7 +205,7 @@ export class StatusPublisher {
   async catchUp(quietMs: number): Promise<number> {
     const { store } = this.deps;
     if (!store) return 0;
-    const now = this.now();
+    const now = this.clock.now();
     const rows = await store.listUnshown(now - 24 * 3600_000, now - quietMs);
     for (const row of rows) this.changed(toRun(row));
     return rows.length;
@@ -227,14 +237,11 @@ export class StatusPublisher {
     }
     if (!(await this.takeToken())) {
       // Over the workspace budget: try again shortly with whatever the state is then.
-      s.timer = setTimeout(() => {
-        s.timer = undefined;
-        void this.enqueue(id, () => this.update(id));
-      }, 1500);
+      this.later(s, id, 1500);
       return;
     }
     await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
-    s.lastSentAt = Date.now();
+    s.lastSentAt = this.clock.now();
     s.lastKey = key;
     await this.shown(id, run.version);
     this.forgetIfDone(id, run);
@@ -260,7 +267,7 @@ export class StatusPublisher {
   async flush(): Promise<void> {
     for (const [id, s] of this.slots) {
       if (s.timer) {
-        clearTimeout(s.timer);
+        s.timer.abort();
         s.timer = undefined;
         void this.enqueue(id, () => this.update(id));
       }

@@ -2,9 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { startFakeSlack, textOf, type FakeSlack, type SlackMessage } from './fake-slack.js';
+import { Store } from '../../src/store/store.js';
+import { startFakeSlack, type FakeSlack, type SlackMessage } from './fake-slack.js';
 import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
 import { slackClient } from './slack-client.js';
+import { until } from './wait.js';
 
 const DEV = 'C0DEV0001';
 
@@ -27,6 +29,8 @@ export interface Cluster {
   databaseUrl: string;
   replicas: Replica[];
   startReplica(name: string, extra?: Record<string, string>): Promise<Replica>;
+  /** SIGTERM to every replica and wait for each to exit: the barrier after which no replica can act again. */
+  drain(): Promise<(number | null)[]>;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,10 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     databaseUrl,
     replicas,
     startReplica,
+    drain: async () => {
+      for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGTERM');
+      return Promise.all(replicas.map((r) => r.exited));
+    },
     close: async () => {
       for (const r of replicas) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
       await Promise.all(replicas.map((r) => r.exited));
@@ -88,20 +96,30 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
 /** Starts `/startup dev` on `owner` (the sandbox clock stands still, so it waits on service-a) and presses Stop on `other`, `n` times. */
 export async function pressLatencies(c: Cluster, owner: Replica, other: Replica, n: number): Promise<number[]> {
   const samples: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const before = statusMessages(c.slack).length;
-    await owner.client.command('/startup dev', { user: 'U0DEV0001' });
-    const message: SlackMessage = await c.slack.waitFor(() => statusMessages(c.slack).length > before && statusMessages(c.slack).at(-1)!.blocks && JSON.stringify(statusMessages(c.slack).at(-1)!.blocks).includes('run.stop') && statusMessages(c.slack).at(-1));
-    // Let the run settle into its poll of service-a, then note where the record stands.
-    await c.slack.waitFor(() => c.aws.world.record.since(0).some((e) => e.op === 'UpdateService' && (e.input as { desiredCount?: number }).desiredCount === 1 && !samples.includes(e.seq)) || undefined);
-    await new Promise((r) => setTimeout(r, 100));
-    const mark = c.aws.world.record.mark();
-    const pressedAt = performance.now();
-    await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
-    const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
-    samples.push(call.receivedAt! - pressedAt);
-    await c.slack.waitFor(() => textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('Stopped') || textOf(c.slack.message(DEV, message.ts)?.blocks ?? []).includes('⏹') || undefined, { timeoutMs: 5000 }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
+  const store = await Store.open(c.databaseUrl);
+  try {
+    for (let i = 0; i < n; i += 1) {
+      const before = statusMessages(c.slack).length;
+      const began = c.aws.world.record.mark();
+      await owner.client.command('/startup dev', { user: 'U0DEV0001' });
+      const message: SlackMessage = await c.slack.waitFor(() => statusMessages(c.slack).length > before && statusMessages(c.slack).at(-1)!.blocks && JSON.stringify(statusMessages(c.slack).at(-1)!.blocks).includes('run.stop') && statusMessages(c.slack).at(-1));
+      // Let the run settle into its poll of service-a, then note where the record stands.
+      const update = await c.slack.waitFor(() => c.aws.world.record.since(began).find((e) => e.op === 'UpdateService' && (e.input as { desiredCount?: number }).desiredCount === 1));
+      // In its poll: a DescribeServices after that UpdateService.
+      await c.slack.waitFor(() => c.aws.world.record.since(update.seq).some((e) => e.op === 'DescribeServices') || undefined);
+      const mark = c.aws.world.record.mark();
+      const pressedAt = performance.now();
+      await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
+      const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
+      samples.push(call.receivedAt! - pressedAt);
+      // The next /startup needs the lock: wait until the store says the stopped run has ended and let it go.
+      await until(async () => ((await store.db.selectFrom('locks').select('run_id').execute()).length === 0 && (await store.listRuns({ active: true })).length === 0) || undefined, {
+        what: 'the stopped run to end and release its lock',
+        timeoutMs: 10_000,
+      });
+    }
+  } finally {
+    await store.close();
   }
   return samples;
 }
