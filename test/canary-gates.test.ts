@@ -5,6 +5,7 @@ import { parseConfig } from '../src/config/load.js';
 import { WATCH_EVERY_MS } from '../src/ops/gates.js';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { until as waitUntil } from './support/wait.js';
 
 const CH = 'C0DEV0001';
 const ELB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111';
@@ -63,16 +64,8 @@ environments:
         analysis: { inconclusiveAfterSeconds: 60 }
 `);
 
-/** Polls `check` every 50 ms (wall clock) until it returns a value. */
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The harness's waiter (it lets simulated time skip ahead while the test waits), in this file's argument order. */
+const until = <T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => waitUntil(check, { what, timeoutMs });
 
 describe('canary gates from CloudWatch', () => {
   let h: Harness;

@@ -7,16 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
 import { startCluster, statusMessages } from './support/replicas.js';
+import { until as waitUntil } from './support/wait.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The harness's waiter, in this file's argument order. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> => waitUntil(probe, { what, timeoutMs, pollMs: 25 });
 
 describe('a frozen owner that wakes up', () => {
   it('SIGSTOP mid-DescribeServices past its lease, run taken over and stopped elsewhere, SIGCONT: no stale write', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { until as waitUntil } from './support/wait.js';
 import type { MaintenanceReport } from '../src/ops/maintenance-report.js';
 
 const CH = 'C0SHOP001';
@@ -30,15 +31,8 @@ environments:
           response: { fixed: { status: 503, contentType: application/json, body: '{"message":"Service Unavailable"}' } }
 `);
 
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The harness's waiter (it lets simulated time skip ahead while the test waits), in this file's argument order. */
+const until = <T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => waitUntil(check, { what, timeoutMs });
 
 describe('maintenance report from CloudWatch', () => {
   let h: Harness;
