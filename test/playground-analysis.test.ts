@@ -59,6 +59,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the playground: a canary rolled back by its ana
     await modal.waitFor({ state: 'detached', timeout: 10_000 });
     const status = page.locator('.msg:not(.ephemeral)', { hasText: 'Canary · web · prod' }).last();
     await status.waitFor({ timeout: 10_000 });
+    // prod has requireApproval: the canary waits for a second person before green gets any traffic (issue 17).
+    await status.locator('button', { hasText: 'Approve' }).waitFor({ timeout: 15_000 });
+    await actAs('U0LEAD001');
+    await status.locator('button', { hasText: 'Approve' }).click();
     await shows(status, 'Bake ends', 20_000);
     await shows(status, '✅ analysis: green', 30_000);
     expect(greenShare()).toBe(10);
