@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
 import { startCluster, statusMessages } from './support/replicas.js';
+import { until } from './support/wait.js';
 
 async function healthOf(port: number): Promise<{ status: number; body: string } | undefined> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
@@ -14,13 +15,7 @@ async function healthOf(port: number): Promise<{ status: number; body: string } 
 
 /** Polls /healthz until `ok` holds for an answer (an observed fact), or fails after `timeoutMs`. */
 async function healthUntil(port: number, ok: (h: { status: number; body: string } | undefined) => boolean, timeoutMs = 15_000) {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const h = await healthOf(port);
-    if (ok(h)) return h;
-    if (performance.now() > until) throw new Error(`/healthz never matched; last: ${JSON.stringify(h)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return until(async () => { const h = await healthOf(port); return ok(h) ? { h } : undefined; }, { what: `/healthz on port ${port} to match`, timeoutMs, pollMs: 50 }).then((r) => r.h);
 }
 
 describe.skipIf(postgresMissing)('readiness and drain', () => {
@@ -84,15 +79,16 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       a.proc.kill('SIGTERM');
       let first503: number | undefined;
       let last503: number | undefined;
-      for (;;) {
+      // Probe as a load balancer would until the port closes, noting when it answered 503.
+      await until(async () => {
         const h = await healthOf(a.port);
-        if (!h) break; // the port is closed
+        if (!h) return true; // the port is closed
         if (h.status === 503) {
           first503 ??= performance.now() - termAt;
           last503 = performance.now() - termAt;
         }
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return undefined;
+      }, { what: 'the draining replica to close its port', timeoutMs: 30_000, pollMs: 50 });
       expect(await a.exited).toBe(0);
       expect(first503).toBeDefined();
       // A load balancer probing during the notice sees 503 the whole time, not a closed port after ~70 ms.
@@ -114,8 +110,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       // The run ends (Stop), so its message must change, but Slack cannot be reached: the update is retried.
       const failedBefore = (a.output().match(/http request failed/g) ?? []).length;
       await a.client.press(status, 'run.stop', { user: 'U0DEV0002' });
-      const until = performance.now() + 15_000;
-      while ((a.output().match(/http request failed/g) ?? []).length <= failedBefore && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await until(() => (a.output().match(/http request failed/g) ?? []).length > failedBefore, { what: 'a failed status update in the log', timeoutMs: 15_000, pollMs: 50 }).catch(() => undefined);
       expect((a.output().match(/http request failed/g) ?? []).length).toBeGreaterThan(failedBefore);
       const termAt = performance.now();
       a.proc.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { RunEngine } from '../src/runs/engine.js';
 import type { Operation } from '../src/runs/operation.js';
 import { Access } from '../src/runs/permissions.js';
 import { Store } from '../src/store/store.js';
+import { until } from './support/wait.js';
 import { backends } from './support/postgres.js';
 
 const config = parseConfig(`
@@ -69,10 +70,10 @@ describe.each(backends())('Slack writes fenced by the lease on $name', (backend)
       const viewBefore = (await store.getRun(answer.run.id))!.view;
       wake();
       // Barrier: the old owner's driver has let go of the run, or (unfenced) finished it.
-      const until = Date.now() + 5000;
-      while (!lines.some((l) => l.includes('stopped driving')) && (await store.getRun(answer.run.id))!.state === 'running' && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until(async () => lines.some((l) => l.includes('stopped driving')) || (await store.getRun(answer.run.id))!.state !== 'running', {
+        what: "the old owner's driver to let go of the run (or, unfenced, finish it)",
+        timeoutMs: 5000,
+      }).catch(() => undefined);
       const after = (await store.getRun(answer.run.id))!;
       expect(notes).toEqual([]);
       expect(after.view).toBe(viewBefore);

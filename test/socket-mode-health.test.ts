@@ -8,6 +8,7 @@ import { createLog } from '../src/log.js';
 import { createBot, type Bot } from '../src/main.js';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { EXAMPLE_CONFIG } from './support/sandbox.js';
+import { until } from './support/wait.js';
 import { loadConfig } from '../src/config/load.js';
 
 describe('Socket Mode health', () => {
@@ -32,16 +33,14 @@ describe('Socket Mode health', () => {
     const { port } = await bot.start();
     expect(port).toBeGreaterThan(0);
     await slack.waitFor(() => slack!.callsTo('apps.connections.open').length > 0);
-    const until = Date.now() + 10_000;
     let body: { ok?: boolean; slack?: string } = {};
     let status = 0;
-    while (Date.now() < until) {
+    await until(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       status = res.status;
       body = (await res.json()) as typeof body;
-      if (body.slack?.includes('apps.connections.open failed')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return body.slack?.includes('apps.connections.open failed');
+    }, { what: '/healthz to name the failed Socket Mode connection', timeoutMs: 10_000, pollMs: 50 }).catch(() => undefined);
     expect(status).toBe(503);
     expect(body).toMatchObject({ ok: false });
     expect(body.slack).toContain('apps.connections.open failed');

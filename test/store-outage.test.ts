@@ -7,6 +7,7 @@ import { Store } from '../src/store/store.js';
 import type { SlackMessage } from './support/fake-slack.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
 import { startCluster, statusMessages, type Cluster, type Replica } from './support/replicas.js';
+import { until } from './support/wait.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -173,12 +174,7 @@ async function waitForRun(url: string, kind: string, ok: (r: NonNullable<Awaited
   return last!;
 }
 
-/** Polls a condition (an observable fact, not a fixed sleep) until it holds, or fails after `timeoutMs`. */
+/** The harness's waiter, in this file's argument order: an observable fact, not a fixed sleep. */
 async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await until(cond, { what: 'the condition', timeoutMs, pollMs: 25 });
 }
