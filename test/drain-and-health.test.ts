@@ -3,8 +3,8 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { postgresForTests, postgresMissing } from './support/postgres.js';
 import { startCluster, statusMessages } from './support/replicas.js';
 import { until } from './support/wait.js';
 
@@ -19,25 +19,19 @@ async function healthUntil(port: number, ok: (h: { status: number; body: string 
 }
 
 describe.skipIf(postgresMissing)('readiness and drain', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = postgresForTests();
 
   it('/healthz is 503 while the database is stopped, names no address, and 200 again once it is back', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     try {
       const a = await c.startReplica('a');
       expect((await healthOf(a.port))?.status).toBe(200);
-      server.stopServer();
+      server().stopServer();
       let down;
       try {
         down = await healthUntil(a.port, (h) => h?.status === 503);
       } finally {
-        server.startServer();
+        server().startServer();
       }
       expect(JSON.parse(down!.body)).toMatchObject({ ok: false, draining: false });
       expect(down!.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{4,5}/);
@@ -49,20 +43,20 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
   }, 60_000);
 
   it('/healthz is 503 when the database is read-only (a standby after a failover)', async () => {
-    const url = await server.freshDatabase();
+    const url = await server().freshDatabase();
     const c = await startCluster(url);
-    const admin = new pg.Client({ connectionString: server.url });
+    const admin = new pg.Client({ connectionString: server().url });
     await admin.connect();
     const name = new URL(url).pathname.slice(1);
     try {
       const a = await c.startReplica('a');
       expect((await healthOf(a.port))?.status).toBe(200);
       await admin.query(`alter database ${name} set default_transaction_read_only = on`);
-      await server.terminateConnections(url);
+      await server().terminateConnections(url);
       const h = await healthUntil(a.port, (x) => x?.status === 503);
       expect(JSON.parse(h!.body)).toMatchObject({ ok: false, store: 'the database is read-only' });
       await admin.query(`alter database ${name} set default_transaction_read_only = off`);
-      await server.terminateConnections(url);
+      await server().terminateConnections(url);
       await healthUntil(a.port, (x) => x?.status === 200);
     } finally {
       await admin.end();
@@ -71,7 +65,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
   }, 60_000);
 
   it('after SIGTERM an idle replica answers 503 for DRAIN_NOTICE_MS before its port closes, then exits 0', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     try {
       const a = await c.startReplica('a', { DRAIN_NOTICE_MS: '1500' });
       expect((await healthOf(a.port))?.status).toBe(200);
@@ -99,7 +93,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
   }, 60_000);
 
   it('SIGTERM with Slack unreachable (status updates retrying) exits within the 30 s stop timeout', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     const link = await cuttableLink(new URL(c.slack.url).port);
     try {
       // This replica reaches Slack's Web API through a link the test can cut.

@@ -1,10 +1,10 @@
 // Three bot processes on one PostgreSQL: a killed owner's run is finished by another replica, a lock and a
 // schedule hold across replicas, a press on any replica reaches the owner at once, the Slack budget is shared.
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
-import { backends, postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
+import { backends, postgresForTests, postgresMissing } from './support/postgres.js';
 import { pressLatencies, startCluster, statusMessages } from './support/replicas.js';
 import { until } from './support/wait.js';
 
@@ -12,16 +12,10 @@ const API_LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:l
 
 
 describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = postgresForTests();
 
   it('kill -9 of the owner mid-run: another replica finishes it on the same message, no mutation twice', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     try {
       // The owner dies right after its first rule move reached AWS, before it could record it.
       const a = await c.startReplica('a', { ECS_CHATOPS_FAILPOINTS: 'after:shift-rule:api#1' });
@@ -48,7 +42,7 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
   }, 60_000);
 
   it('two people pressing Start on two replicas at once get one run', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     try {
       const [a, b] = await Promise.all([c.startReplica('a'), c.startReplica('b'), c.startReplica('c')]);
       const answers = await Promise.all([a!.client.command('/maintenance start dev', { user: 'U0DEV0001' }), b!.client.command('/maintenance start dev', { user: 'U0DEV0002' })]);
@@ -64,7 +58,7 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
   }, 60_000);
 
   it('a schedule due while three replicas start together fires once', async () => {
-    const url = await server.freshDatabase();
+    const url = await server().freshDatabase();
     const store = await Store.open(url);
     const now = Date.now();
     await store.db
@@ -87,7 +81,7 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
   }, 60_000);
 
   it('Stop pressed on a replica that does not own the run reaches AWS, every time', async () => {
-    const c = await startCluster(await server.freshDatabase());
+    const c = await startCluster(await server().freshDatabase());
     try {
       const [a, b] = await Promise.all([c.startReplica('a'), c.startReplica('b'), c.startReplica('c')]);
       // Each press is followed to its UpdateService on the owner (pressLatencies throws if one never arrives).
@@ -102,7 +96,7 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
 
   it('SIGTERM mid AWS call: /healthz turns 503, the call is recorded, the run is handed over at once', async () => {
     // A 30 s lease: an owner that did not hand its run back would hold it that long.
-    const c = await startCluster(await server.freshDatabase(), { leaseMs: 30_000 });
+    const c = await startCluster(await server().freshDatabase(), { leaseMs: 30_000 });
     try {
       const [a] = await Promise.all([c.startReplica('a'), c.startReplica('b')]);
       expect((await fetch(`http://127.0.0.1:${a!.port}/healthz`)).status).toBe(200);

@@ -2,10 +2,10 @@
 // replica dies and no run is failed by it. Real PostgreSQL, real bot processes, real signals.
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import type { SlackMessage } from './support/fake-slack.js';
-import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
+import { postgresForTests, postgresMissing } from './support/postgres.js';
 import { startCluster, statusMessages, type Cluster, type Replica } from './support/replicas.js';
 import { until } from './support/wait.js';
 
@@ -32,16 +32,10 @@ async function runOf(url: string, kind: string) {
 }
 
 describe.skipIf(postgresMissing)('the store goes away', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = postgresForTests();
 
   it('a connection dropped while checked out between two queries does not kill the process; the next query reconnects', async () => {
-    const url = await server.freshDatabase();
+    const url = await server().freshDatabase();
     // A process of its own: pg's unheard 'error' event ends the process (exit 1), which is what this must show not happening.
     const script = `
       import { sql } from 'kysely';
@@ -63,9 +57,9 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     await waitUntil(() => out.includes('HOLDING') || child.exitCode !== null, 20_000);
-    expect(await server.terminateConnections(url)).toBeGreaterThan(0);
+    expect(await server().terminateConnections(url)).toBeGreaterThan(0);
     // Barrier: the server has dropped the backend; the client's socket closes with it.
-    await waitUntil(async () => (await backendsOf(server.url, url)) === 0, 5000);
+    await waitUntil(async () => (await backendsOf(server().url, url)) === 0, 5000);
     child.stdin.end('go\n');
     const code = await exited;
     expect(out).not.toContain("Unhandled 'error' event");
@@ -77,12 +71,12 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
   }, 60_000);
 
   it('a press and a command during an outage are answered "not recorded", the replica lives, and a press after recovery acts', async () => {
-    const url = await server.freshDatabase();
+    const url = await server().freshDatabase();
     const c = await startCluster(url);
     try {
       const a = await c.startReplica('a');
       const message = await startupWaiting(c, a);
-      server.stopServer();
+      server().stopServer();
       let restarted = false;
       try {
         // Act: Stop pressed and a command typed while the database is down.
@@ -96,10 +90,10 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
         expect(said).toContain('cannot reach its database');
         // Never the database's address or the driver's words.
         expect(said).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{4,5}/);
-        server.startServer();
+        server().startServer();
         restarted = true;
       } finally {
-        if (!restarted) server.startServer();
+        if (!restarted) server().startServer();
       }
       expect(a.proc.exitCode).toBeNull();
       // Assess: nothing was recorded during the outage; the run is still waiting, not failed, and a new press acts.
@@ -114,7 +108,7 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
   }, 90_000);
 
   it('a step that meets a dropped connection pauses the run instead of failing it, and the run carries on', async () => {
-    const url = await server.freshDatabase();
+    const url = await server().freshDatabase();
     const c = await startCluster(url);
     const admin = new pg.Client({ connectionString: url });
     try {

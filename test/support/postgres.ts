@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestPostgres {
   /** The server's admin URL (database `postgres`). */
@@ -118,6 +119,21 @@ export async function startPostgres(): Promise<TestPostgres> {
 }
 
 /** A database the store can open, fresh for each test: SQLite in a temp file, or a new PostgreSQL database. */
+/** One throwaway PostgreSQL for the calling describe block: started before its tests, stopped after them. */
+export function postgresForTests(): () => TestPostgres {
+  let server: TestPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('PostgreSQL is not started: call postgresForTests() inside a describe block');
+    return server;
+  };
+}
+
 export interface Backend {
   name: 'sqlite' | 'postgres';
   /** Why this backend's tests are skipped here, if they are. */
