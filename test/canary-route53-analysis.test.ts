@@ -31,12 +31,12 @@ environments:
 
 describe('Route 53 canary judged by the metrics ops.yml names', () => {
   let h: Harness;
-  let publishing = true;
+  let stopPublishing = () => {};
   beforeAll(async () => {
     h = await startHarness({ config });
   });
   afterAll(async () => {
-    publishing = false;
+    stopPublishing();
     await h.close();
   });
   const { waitLatest } = latestIn(() => h.slack, CH, 30_000);
@@ -59,16 +59,19 @@ describe('Route 53 canary judged by the metrics ops.yml names', () => {
 
   it('green erring more than blue in its own metrics is rolled back, the comparison named', async () => {
     let greenErrors = 0;
-    // The application's own metrics, as it would publish them: every moment, both colours.
-    const publish = async () => {
-      while (publishing) {
-        const Timestamp = new Date(h.aws.world.clock.now());
-        const d = (color: string, name: string, v: number) => ({ MetricName: name, Dimensions: [{ Name: 'Color', Value: color }], Value: v, Timestamp });
-        await h.aws.clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: 'Shop/Api', MetricData: [d('blue', 'Requests', 90), d('blue', 'Errors', 0), d('green', 'Requests', 10), d('green', 'Errors', greenErrors)] }));
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    // The application's own metrics, both colours, published at every moment the bot looks at AWS (each of its
+    // calls, every bake poll among them) — driven by the sandbox's call record, so no simulated minute goes by
+    // without a point, however fast the harness skips time.
+    let lastAt = -1;
+    const publish = () => {
+      const at = h.aws.world.clock.now();
+      if (at === lastAt) return;
+      lastAt = at;
+      const d = (color: string, name: string, v: number) => ({ MetricName: name, Dimensions: [{ Name: 'Color', Value: color }], Value: v, Timestamp: new Date(at) });
+      void h.aws.clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: 'Shop/Api', MetricData: [d('blue', 'Requests', 90), d('blue', 'Errors', 0), d('green', 'Requests', 10), d('green', 'Errors', greenErrors)] }));
     };
-    void publish();
+    stopPublishing = h.aws.world.record.onAdd((call) => call.op !== 'PutMetricData' && publish());
+    publish();
     await h.client.command('/canary dev orders start', { user: 'U0SRE0001' });
     await waitLatest('✅ analysis: green 0.00 % error');
     expect(weights()).toEqual({ 'orders-blue': 90, 'orders-green': 10 });
