@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatTime } from '../src/clock.js';
 import { greenShare, type CanaryPhase, type CanaryView } from '../src/ops/canary.js';
 import type { Run } from '../src/runs/run.js';
-import type { RunViewContext } from './run.js';
+import type { RunViewContext } from './kit.js';
 import { context, section } from './kit.js';
 
 const PHASE: Record<CanaryPhase, string> = {

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatTime } from '../src/clock.js';
 import type { CutoverView } from '../src/ops/cutover.js';
 import type { Run } from '../src/runs/run.js';
-import type { RunViewContext } from './run.js';
+import type { RunViewContext } from './kit.js';
 import { actions, section } from './kit.js';
 
 export const CutoverActionId = { back: 'cutover.back' } as const;

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration, formatTime, formatTimeNear } from '../src/clock.js';
 import type { DeployView } from '../src/ops/deploy.js';
 import type { Run } from '../src/runs/run.js';
-import type { RunViewContext } from './run.js';
+import type { RunViewContext } from './kit.js';
 import { context, fields, section } from './kit.js';
 
 const STAGE_ICON: Record<string, string> = { Succeeded: '🟢', InProgress: '⏳', Pending: '⚪', Failed: '❌', Skipped: '➖', RolledBack: '↩️' };

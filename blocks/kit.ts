@@ -1,5 +1,7 @@
 // Small Block Kit builders and Slack's limits, shared by every view (limits: docs.slack.dev "Block Kit" reference).
 import type { KnownBlock, Button, ContextBlock, SectionBlock } from '@slack/types';
+import type { z } from 'zod';
+import type { Run } from '../src/runs/run.js';
 
 /** Slack's documented limits: 50 blocks a message, 3,000 chars a section text, 10 fields of 2,000, 75 chars a button label, 2,000 a button value. */
 export const SlackLimits = {
@@ -110,4 +112,28 @@ export function limitProblems(blocks: readonly KnownBlock[], text = ''): string[
   }
   if (total > SlackLimits.messageText) problems.push(`message text ${total} > ${SlackLimits.messageText}`);
   return problems;
+}
+
+/** What every status-message body is given besides its run. */
+export interface RunViewContext {
+  timezone: string;
+  now: number;
+  title: string;
+  /** Intents accepted at any moment in the run's current state (e.g. rollback while running). */
+  anytime: string[];
+  /** The operation's own part of the message (src/registry.ts picks it by the run's kind). */
+  body?: Body;
+}
+
+export type Body = (run: Run, ctx: RunViewContext) => KnownBlock[];
+
+/**
+ * An operation's body, given its view parsed by the operation's view schema (no cast). View schemas have only
+ * optional fields, so a stored view that does not parse (written by an older version, say) renders as an empty one.
+ */
+export function typedBody<V>(schema: z.ZodType<V>, body: (view: V, run: Run, ctx: RunViewContext) => KnownBlock[]): Body {
+  return (run, ctx) => {
+    const parsed = schema.safeParse(run.view);
+    return body(parsed.success ? parsed.data : schema.parse({}), run, ctx);
+  };
 }

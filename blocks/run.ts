@@ -2,13 +2,10 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration, formatTime, formatTimeNear } from '../src/clock.js';
 import type { Run, RunState } from '../src/runs/run.js';
-import { actions, context, header, section, type ButtonSpec } from './kit.js';
+import { actions, context, header, section, type ButtonSpec, type RunViewContext } from './kit.js';
+
+export type { Body, RunViewContext } from './kit.js';
 import { Intent, runActionId, runButtonValue } from './actions.js';
-import { canaryBody } from './canary.js';
-import { cutoverBody } from './cutover.js';
-import { maintenanceBody } from './maintenance.js';
-import { startupBody } from './startup.js';
-import { deployBody } from './deploy.js';
 
 export const STATE_EMOJI: Record<RunState, string> = {
   planned: '🗒',
@@ -47,28 +44,11 @@ const BUTTON: Record<string, Omit<ButtonSpec, 'actionId' | 'value'>> = {
   },
 };
 
-export interface RunViewContext {
-  timezone: string;
-  now: number;
-  title: string;
-  /** Intents accepted at any moment in the run's current state (e.g. rollback while running). */
-  anytime: string[];
-}
-
-type Body = (run: Run, ctx: RunViewContext) => KnownBlock[];
-const BODIES: Record<string, Body> = {
-  maintenance: maintenanceBody,
-  startup: startupBody,
-  deploy: deployBody,
-  shutdown: startupBody,
-  canary: canaryBody,
-  cutover: cutoverBody,
-};
 
 export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks: KnownBlock[] } {
   const emoji = STATE_EMOJI[run.state];
   const blocks: KnownBlock[] = [header(`${emoji} ${ctx.title}`)];
-  blocks.push(...(BODIES[run.kind]?.(run, ctx) ?? []));
+  blocks.push(...(ctx.body?.(run, ctx) ?? []));
 
   const buttons: ButtonSpec[] = [];
   if (run.pause) {

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../src/clock.js';
 import type { StartupView, ServiceRowView } from '../src/ops/startup.js';
 import type { Run } from '../src/runs/run.js';
-import type { RunViewContext } from './run.js';
+import type { RunViewContext } from './kit.js';
 import { context, section } from './kit.js';
 
 const ICON: Record<ServiceRowView['phase'], string> = {

@@ -5,22 +5,23 @@ import { guardPayloads, UNKNOWN_ACTION, unknownAction } from './edge.js';
 import * as cutoverActions from './actions/cutover.js';
 import * as runActions from './actions/run.js';
 import * as scheduleActions from './actions/schedule.js';
-import * as canary from './commands/canary.js';
-import * as cutover from './commands/cutover.js';
-import * as deploy from './commands/deploy.js';
-import * as maintenance from './commands/maintenance.js';
 import * as ops from './commands/ops.js';
-import * as services from './commands/services.js';
 import * as home from './home.js';
 import * as confirm from './views/confirm.js';
 
-export const REGISTRY = [ops, maintenance, canary, services, deploy, cutover, runActions, cutoverActions, scheduleActions, confirm, home] as const;
+/** A handler module: wires itself to the app. */
+export interface CommandModule {
+  register(app: App, deps: Deps): void;
+}
 
-export function registerHandlers(app: App, deps: Deps): void {
+/** The handlers that belong to no one operation; the operations' commands come from src/registry.ts (`commands`). */
+export const REGISTRY: readonly CommandModule[] = [ops, runActions, cutoverActions, scheduleActions, confirm, home];
+
+export function registerHandlers(app: App, deps: Deps, commands: readonly CommandModule[]): void {
   guardPayloads(app, deps.log);
   app.action(UNKNOWN_ACTION, unknownAction);
   app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
-  for (const module of REGISTRY) module.register(app, deps);
+  for (const module of [...REGISTRY, ...commands]) module.register(app, deps);
 }
 
 /**

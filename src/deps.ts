@@ -11,7 +11,7 @@ import type { MaintenanceAlb } from './ops/maintenance.js';
 import type { StatusReader } from './ops/status.js';
 import type { MaintenanceMetrics } from './ops/maintenance-report.js';
 import type { StartupEcs } from './ops/startup.js';
-import type { EnvironmentGateways } from './aws/ports.js';
+import type { EnvironmentGateways } from './adapters/index.js';
 
 export interface AwsPorts {
   /** The typed gateways of one environment (src/aws), for operations whose ports they satisfy directly. */

@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type AwsLambdaReceiver } from '@slack/bolt';
 import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
-import { createAwsPorts } from './aws/ports.js';
+import { createAwsPorts } from './adapters/index.js';
 import type { ClientOptions } from './aws/clients.js';
 import type { OpsConfig } from './config/schema.js';
 import { systemClock, type Clock } from './clock.js';
 import type { AwsPorts, Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
 import { createLog, forSlack, type Log } from './log.js';
-import { buildOperations } from './ops/index.js';
+import { BODIES, buildOperations, COMMANDS } from './registry.js';
 import { RunEngine } from './runs/engine.js';
 import { ownerIsGone, processOwner } from './runs/identity.js';
 import { Access } from './runs/permissions.js';
@@ -211,10 +211,10 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       const anytime = Object.entries(op?.anytime ?? {})
         .filter(([, states]) => (states ?? []).includes(run.state))
         .map(([intent]) => intent);
-      return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime });
+      return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
   });
-  registerHandlers(app, deps);
+  registerHandlers(app, deps, COMMANDS);
   app.error(async (err) => {
     log.error({ err: { name: err.name, message: err.message } }, 'unhandled error in a Slack handler');
   });

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Elbv2Gateway } from '../src/aws/elbv2.js';
-import type { EnvironmentGateways } from '../src/aws/ports.js';
-import { canaryTraffic } from '../src/aws/traffic.js';
+import type { EnvironmentGateways } from '../src/adapters/index.js';
+import { canaryTraffic } from '../src/adapters/traffic.js';
 import type { CanaryConfig } from '../src/config/schema.js';
 import { startSandbox, type TestSandbox } from './support/sandbox.js';
 

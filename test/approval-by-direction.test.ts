@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
-import { buildOperations } from '../src/ops/index.js';
+import { buildOperations } from '../src/registry.js';
 import { APPROVAL_TABLE_KINDS } from '../src/runs/guardrails.js';
 import { prodConfig } from './guardrails-fixtures.js';
 

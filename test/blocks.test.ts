@@ -4,6 +4,7 @@ import { cutsWhile, limitProblems } from '../blocks/kit.js';
 import { runStatus } from '../blocks/run.js';
 import { environmentStatus } from '../blocks/status.js';
 import type { Run } from '../src/runs/run.js';
+import { BODIES } from '../src/registry.js';
 
 const T0 = Date.parse('2026-12-01T05:00:00Z');
 const base: Run = {
@@ -24,7 +25,7 @@ const base: Run = {
   updatedAt: T0,
   endedAt: null,
 };
-const ctx = { timezone: 'Asia/Tokyo', now: T0 + 41_000, title: 'Maintenance on · prod', anytime: [] };
+const ctx = { timezone: 'Asia/Tokyo', now: T0 + 41_000, title: 'Maintenance on · prod', anytime: [], body: BODIES.maintenance! };
 
 const text = (blocks: ReturnType<typeof runStatus>['blocks']) => JSON.stringify(blocks);
 

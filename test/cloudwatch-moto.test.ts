@@ -4,7 +4,7 @@ import { PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, destroyClients, type AwsClients } from '../src/aws/clients.js';
 import { CloudWatchGateway } from '../src/aws/cloudwatch.js';
-import { trafficWatch } from '../src/aws/watch.js';
+import { trafficWatch } from '../src/adapters/watch.js';
 import { judgeAlarms, judgeCanary } from '../src/ops/gates.js';
 import { AnalysisSchema } from '../src/config/cloudwatch.js';
 import { startMoto, type Moto } from './support/moto-cloudwatch.js';

@@ -17,9 +17,9 @@ import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, type Re
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Elbv2Gateway } from '../src/aws/elbv2.js';
-import type { EnvironmentGateways } from '../src/aws/ports.js';
+import type { EnvironmentGateways } from '../src/adapters/index.js';
 import { Route53Gateway } from '../src/aws/route53.js';
-import { canaryTraffic } from '../src/aws/traffic.js';
+import { canaryTraffic } from '../src/adapters/traffic.js';
 import type { CanaryConfig } from '../src/config/schema.js';
 import { textOf } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';

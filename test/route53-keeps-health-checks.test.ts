@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvironmentGateways } from '../src/aws/ports.js';
+import type { EnvironmentGateways } from '../src/adapters/index.js';
 import { Route53Gateway } from '../src/aws/route53.js';
-import { canaryTraffic } from '../src/aws/traffic.js';
+import { canaryTraffic } from '../src/adapters/traffic.js';
 import type { CanaryConfig } from '../src/config/schema.js';
 import { switched } from '../src/ops/cutover.js';
 import { startSandbox, type TestSandbox } from './support/sandbox.js';

@@ -1,7 +1,7 @@
 // /canary <env> <target> start [steps] | promote | pause | rollback | set <pct> | status
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { canaryTraffic } from '../../src/aws/traffic.js';
+import { canaryTraffic } from '../../src/adapters/traffic.js';
 import { greenShare, planCanary, type CanaryParams } from '../../src/ops/canary.js';
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';

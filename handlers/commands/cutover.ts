@@ -1,7 +1,7 @@
 // /cutover <env> <name> [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { cutoverDns } from '../../src/aws/traffic.js';
+import { cutoverDns } from '../../src/adapters/traffic.js';
 import { planCutover } from '../../src/ops/cutover.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';

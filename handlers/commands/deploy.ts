@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { buildAppSpec } from '../../src/aws/codedeploy.js';
-import { canaryTraffic } from '../../src/aws/traffic.js';
+import { canaryTraffic } from '../../src/adapters/traffic.js';
 import { serviceOf } from '../../src/ops/deploy.js';
 import { nativeSpec } from '../../src/ops/deploy-ecs.js';
 import { halfDone, planTaskSets } from '../../src/ops/deploy-tasksets.js';

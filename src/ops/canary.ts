@@ -7,7 +7,7 @@ import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
 
-// ── traffic as the canary sees it (a port; src/aws/traffic.ts provides it) ───────
+// ── traffic as the canary sees it (a port; src/adapters/traffic.ts provides it) ───────
 
 /** Raw weights as AWS holds them. The bot writes percentages (0–100) as weights, so raw = % for what it wrote. */
 export interface Weights {
@@ -108,7 +108,7 @@ function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
 export interface CanaryDeps {
   traffic: (envName: string, target: string, cfg: CanaryConfig) => CanaryTraffic;
   access?: Access;
-  /** CloudWatch: the target's alarms, and green against blue (src/aws/watch.ts). */
+  /** CloudWatch: the target's alarms, and green against blue (src/adapters/watch.ts). */
   watch?: (envName: string, target: string, cfg: CanaryConfig) => TrafficWatch;
 }
 

@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import { formatTime } from '../clock.js';
 import type { RecordSet } from '../aws/route53.js';
 
-// ── DNS and load balancers as the cutover sees them (a port; src/aws/traffic.ts provides it) ──
+// ── DNS and load balancers as the cutover sees them (a port; src/adapters/traffic.ts provides it) ──
 
 /** A record set with every field needed to put it back exactly: the Route 53 gateway's own shape. */
 export type DnsRecord = RecordSet;
@@ -125,7 +125,7 @@ export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: 
 export interface CutoverDeps {
   dns: (envName: string) => CutoverDns;
   store: Store;
-  /** CloudWatch: the cutover's alarms (src/aws/watch.ts). */
+  /** CloudWatch: the cutover's alarms (src/adapters/watch.ts). */
   watch?: (envName: string, name: string, cfg: CutoverConfig) => TrafficWatch;
 }
 

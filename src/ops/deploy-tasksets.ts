@@ -20,9 +20,9 @@ type Show = (v: Partial<DeployView>) => Promise<void>;
 /** ECS and Route 53 as this strategy sees them: the gateway's task-set calls, and a canary target's weighted pair. */
 export interface TaskSetDeployPort {
   ecs: Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'>;
-  /** The Route 53 weighted pair of a canary target (src/aws/traffic.ts canaryTraffic). */
+  /** The Route 53 weighted pair of a canary target (src/adapters/traffic.ts canaryTraffic). */
   traffic(canary: string, cfg: CanaryConfig): CanaryTraffic;
-  /** CloudWatch gates of the canary target: its alarms and, with metrics named, green against blue (src/aws/watch.ts). */
+  /** CloudWatch gates of the canary target: its alarms and, with metrics named, green against blue (src/adapters/watch.ts). */
   watch?(canary: string, cfg: CanaryConfig): TrafficWatch;
 }
 

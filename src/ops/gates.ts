@@ -28,7 +28,7 @@ export interface Comparison {
   errorWord?: string;
 }
 
-/** What a run's gates read from CloudWatch (a port; src/aws/watch.ts provides it). */
+/** What a run's gates read from CloudWatch (a port; src/adapters/watch.ts provides it). */
 export interface TrafficWatch {
   alarmNames: readonly string[];
   /** DescribeAlarms of `alarmNames`. */

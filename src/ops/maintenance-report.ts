@@ -21,7 +21,7 @@ export interface LoadBalancerCounts {
   bypass?: Minute[];
 }
 
-/** The port (src/aws/watch.ts provides it). */
+/** The port (src/adapters/watch.ts provides it). */
 export interface MaintenanceMetrics {
   read(listeners: { name: string; listenerArn: string; bypass: boolean }[], fromMs: number, toMs: number): Promise<LoadBalancerCounts[]>;
 }

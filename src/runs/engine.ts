@@ -5,7 +5,7 @@ import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
 import type { RunRow, Store } from '../store/store.js';
-import { Interrupted, StepFailed, type FinalState, type Intent, type OpContext, type Operation } from './operation.js';
+import { Interrupted, StepFailed, type Facts, type FinalState, type Intent, type OpContext, type Operation, type ReadContext, type RunsReader } from './operation.js';
 import { approvalPoint, describeResource, resourcesOf } from './guardrails.js';
 import { Access } from './permissions.js';
 import { newRunId, RunState, toRun, type Pause, type Run } from './run.js';
@@ -104,6 +104,50 @@ export class RunEngine extends EventEmitter {
     return row ? toRun(row) : undefined;
   }
 
+  /** Environment-level facts shared between runs (an operation's Facts), kept in the store's key-value table. */
+  readonly facts: Facts = {
+    recall: (key) => this.deps.store.getKv(key),
+    remember: (key, value) => this.deps.store.setKv(key, value, this.deps.clock.now()),
+    forget: (key) => this.deps.store.deleteKv(key),
+  };
+
+  /** Other runs, read-only, as operations see them. */
+  readonly runs: RunsReader = {
+    get: (id) => this.getRun(id),
+    step: async <T>(runId: string, stepId: string) => {
+      const row = await this.deps.store.getStep(runId, stepId);
+      if (!row) return undefined;
+      return { status: row.status === 'done' ? ('done' as const) : ('started' as const), result: row.result === null ? undefined : (JSON.parse(row.result) as T), startedAt: Number(row.started_at) };
+    },
+  };
+
+  // ── reads: dry runs and status ──────────────────────────────────────────────
+
+  /** `--dry-run`: validates like a request, then asks the operation's plan (reads only). Throws with a reason people can act on. */
+  async plan(kind: string, envName: string, params: unknown): Promise<string[]> {
+    const { op, q } = this.reading(kind, envName, params, 'a dry run');
+    return op.plan!(q);
+  }
+
+  /** Read-only status of an operation's target (`/canary prod web status`). */
+  async status(kind: string, envName: string, params: unknown): Promise<string> {
+    const { op, q } = this.reading(kind, envName, params, 'a status');
+    return op.status!(q);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params
+  private reading(kind: string, envName: string, params: unknown, what: string): { op: Operation<any, any>; q: ReadContext<any> } {
+    const { config, clock, log } = this.deps;
+    const env = config.environments[envName];
+    if (!env) throw new Error(`unknown environment "${envName}" — known: ${Object.keys(config.environments).join(', ')}`);
+    const op = this.deps.ops[kind];
+    if (!op) throw new Error(`unknown operation "${kind}"`);
+    if ((what === 'a dry run' && !op.plan) || (what === 'a status' && !op.status)) throw new Error(`${kind} has no ${what.slice(2)}`);
+    const parsed = op.params.safeParse(params);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+    return { op, q: { params: parsed.data, envName, env, timezone: config.timezone, log: log.child({ kind, env: envName, read: what }), now: () => clock.now(), facts: { recall: this.facts.recall }, runs: this.runs } };
+  }
+
   // ── requests ────────────────────────────────────────────────────────────────
 
   /** Validates, checks rights, takes the lock and persists the run; the AWS work starts after. */
@@ -145,7 +189,7 @@ export class RunEngine extends EventEmitter {
       ended_at: null,
     };
     // The run's name, and every AWS resource it will change: a second run touching any of them is refused.
-    const taken = await store.createRunWithLock(row, [target, ...resourcesOf(req.kind, env, parsed.data)]);
+    const taken = await store.createRunWithLock(row, [target, ...(op.resources ? op.resources(env, parsed.data) : resourcesOf(req.kind, env, parsed.data))]);
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
@@ -239,7 +283,7 @@ export class RunEngine extends EventEmitter {
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
-      const holder = await store.takeLock([run.target, ...resourcesOf(run.kind, env, run.params)], run.id, p.by, clock.now());
+      const holder = await store.takeLock([run.target, ...(op.resources ? op.resources(env, op.params.parse(run.params)) : resourcesOf(run.kind, env, run.params))], run.id, p.by, clock.now());
       if (holder) return { accepted: false, reason: `*${run.target}* is now held by run ${holder.id} of <@${holder.requested_by}> — retry after it ends`, run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });
@@ -579,6 +623,8 @@ export class RunEngine extends EventEmitter {
     // Lexical helpers instead of `this`, so the context's methods can be passed around freely.
     const engine = {
       deps: this.deps,
+      facts: this.facts,
+      runs: this.runs,
       getRun: (id: string) => this.getRun(id),
       update: (id: string, patch: Partial<Omit<RunRow, 'id' | 'version'>>) => this.update(id, patch),
       emit: (e: string, v: unknown) => this.emit(e, v),
@@ -695,6 +741,23 @@ export class RunEngine extends EventEmitter {
         const current = (await engine.getRun(run.id))?.view ?? {};
         ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, ...patch }) });
       },
+      async remember(key, value) {
+        await fence();
+        await store.setKv(`run:${run.id}:${key}`, value, clock.now());
+      },
+      recall: (key) => store.getKv(`run:${run.id}:${key}`),
+      facts: {
+        recall: engine.facts.recall,
+        async remember(key, value) {
+          await fence();
+          await engine.facts.remember(key, value);
+        },
+        async forget(key) {
+          await fence();
+          await engine.facts.forget(key);
+        },
+      },
+      runs: engine.runs,
       async note(text) {
         await fence();
         engine.emit('note', { run: ctx.run, text });

@@ -33,7 +33,36 @@ export class StepFailed extends Error {
 
 export type Verify<T> = () => Promise<{ done: true; result: T } | { done: false }>;
 
-export interface OpContext<P> {
+/**
+ * Durable facts an operation keeps between runs of an environment, under keys it names (e.g. what a maintenance
+ * start changed on a listener, for the end that undoes it). Stored in the store's key-value table, keys unchanged.
+ */
+export interface Facts {
+  recall<T>(key: string): Promise<T | undefined>;
+  remember(key: string, value: unknown): Promise<void>;
+  forget(key: string): Promise<void>;
+}
+
+/** Other runs, read-only: a Switch back reads the cutover it undoes. */
+export interface RunsReader {
+  get(id: string): Promise<Run | undefined>;
+  /** One step of a run: `started` (no result yet) or `done` with its stored result. */
+  step<T = unknown>(runId: string, stepId: string): Promise<{ status: 'started' | 'done'; result: T | undefined; startedAt: number } | undefined>;
+}
+
+/** What `plan()` (a dry run) and `status()` get: reads only — of AWS through the operation's port, of the store through these. */
+export interface ReadContext<P> {
+  params: P;
+  envName: string;
+  env: Environment;
+  timezone: string;
+  log: Log;
+  now(): number;
+  facts: Pick<Facts, 'recall'>;
+  runs: RunsReader;
+}
+
+export interface OpContext<P, V = Record<string, unknown>> {
   run: Run;
   params: P;
   envName: string;
@@ -50,8 +79,18 @@ export interface OpContext<P> {
   attempt(): Promise<number>;
   /** Whether a step of this run is done already (a resumed run skips what it finished). */
   stepDone(id: string): Promise<boolean>;
-  /** Merges into the run's view (what the status message shows) and schedules a message update. */
-  view(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Merges into the run's view (what the status message shows) and schedules a message update. The view is for
+   * people: an operation never reads a decision back from it — durable facts live in steps or in remember/recall.
+   */
+  view(patch: Partial<V>): Promise<void>;
+  /** This run's own durable memory (survives a restart; gone with the run): a value the run decided and needs again. */
+  remember(key: string, value: unknown): Promise<void>;
+  recall<T>(key: string): Promise<T | undefined>;
+  /** Facts shared between the runs of an environment (see Facts). */
+  facts: Facts;
+  /** Other runs, read-only. */
+  runs: RunsReader;
   /** A reply in the status message's thread. */
   note(text: string): Promise<void>;
   /** Waits, but wakes at once for an interrupting intent (then throws Interrupted). */
@@ -69,9 +108,21 @@ export interface OpContext<P> {
 
 export type FinalState = Extract<RunState, 'succeeded' | 'failed' | 'rolled_back' | 'cancelled'>;
 
-export interface Operation<P = unknown> {
+/**
+ * One operation, in one shape (docs/architecture.md): its params, its view, its locks, its read-only plan and status,
+ * and its run. It reaches AWS only through the port its factory is given (declared in its own module, in its own terms).
+ */
+export interface Operation<P = unknown, V = Record<string, unknown>> {
   kind: string;
   params: z.ZodType<P>;
+  /** What its status message shows, as a schema: blocks render the parsed view, never a cast. */
+  view?: z.ZodType<V>;
+  /** The AWS resources the run changes (`listener:<arn>`, `service:<cluster>/<name>`…): a second run touching any is refused. */
+  resources?(env: Environment, params: P): string[];
+  /** `--dry-run`: the checks and the calls it would make, as lines for people. Reads only. */
+  plan?(q: ReadContext<P>): Promise<string[]>;
+  /** Read-only status (`/canary … status`, `/maintenance status`): one message's text. */
+  status?(q: ReadContext<P>): Promise<string>;
   /** One active run per lock target: `prod:maintenance`, `prod:canary:web`. */
   lockTarget(envName: string, params: P): string;
   /** "Maintenance on · prod" — the status message's title. */
@@ -80,7 +131,7 @@ export interface Operation<P = unknown> {
   interrupts?: readonly string[];
   /** Intents accepted outside a pause, in these states (e.g. rollback while running). */
   anytime?: Partial<Record<string, readonly RunState[]>>;
-  run(ctx: OpContext<P>): Promise<FinalState>;
+  run(ctx: OpContext<P, V>): Promise<FinalState>;
   /** Handles an interrupting intent; returns the final state (rolled_back, cancelled). */
-  onInterrupt?(ctx: OpContext<P>, intent: Intent): Promise<FinalState>;
+  onInterrupt?(ctx: OpContext<P, V>, intent: Intent): Promise<FinalState>;
 }

@@ -4,8 +4,8 @@ import type { CanaryTraffic, Weights } from '../ops/canary.js';
 import type { CutoverDns } from '../ops/cutover.js';
 import type { NativeDeployPort } from '../ops/deploy-ecs.js';
 import type { TaskSetDeployPort } from '../ops/deploy-tasksets.js';
-import type { EnvironmentGateways } from './ports.js';
-import { ChangeStatus, type WeightedPair } from './route53.js';
+import type { EnvironmentGateways } from './index.js';
+import { ChangeStatus, type WeightedPair } from '../aws/route53.js';
 
 const tail = (arn: string) => arn.split('/').slice(-2).join('/');
 

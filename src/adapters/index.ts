@@ -5,13 +5,13 @@ import type { AwsPorts } from '../deps.js';
 import type { ListenerRule, MaintenanceAlb, RuleAction, RuleCondition } from '../ops/maintenance.js';
 import type { StartupEcs } from '../ops/startup.js';
 import type { StatusReader } from '../ops/status.js';
-import { createClients, type AwsClients, type ClientOptions } from './clients.js';
-import { EcsGateway } from './ecs.js';
-import { Elbv2Gateway, type Action, type Rule } from './elbv2.js';
-import { Route53Gateway } from './route53.js';
-import { SfnGateway } from './sfn.js';
-import { CodeDeployGateway } from './codedeploy.js';
-import { CloudWatchGateway } from './cloudwatch.js';
+import { createClients, type AwsClients, type ClientOptions } from '../aws/clients.js';
+import { EcsGateway } from '../aws/ecs.js';
+import { Elbv2Gateway, type Action, type Rule } from '../aws/elbv2.js';
+import { Route53Gateway } from '../aws/route53.js';
+import { SfnGateway } from '../aws/sfn.js';
+import { CodeDeployGateway } from '../aws/codedeploy.js';
+import { CloudWatchGateway } from '../aws/cloudwatch.js';
 import { maintenanceMetrics } from './watch.js';
 
 export interface EnvironmentGateways {

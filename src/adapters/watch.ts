@@ -4,7 +4,7 @@ import type { MetricRefConfig } from '../config/cloudwatch.js';
 import type { Comparison, SideSeries, TrafficWatch } from '../ops/gates.js';
 import type { MaintenanceAlb } from '../ops/maintenance.js';
 import type { MaintenanceMetrics, Minute } from '../ops/maintenance-report.js';
-import { loadBalancerDimension, targetGroupDimension, type CloudWatchGateway, type MetricRef, type Series } from './cloudwatch.js';
+import { loadBalancerDimension, targetGroupDimension, type CloudWatchGateway, type MetricRef, type Series } from '../aws/cloudwatch.js';
 
 interface SideMetrics {
   requests: MetricRef;

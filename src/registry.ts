@@ -1,0 +1,71 @@
+// The one registry of operations: each operation with its adapter (AWS → the operation's port), the body of its status
+// message and its slash command. Adding an operation is one entry in each list here (docs/architecture.md).
+import type { Body } from '../blocks/kit.js';
+import { canaryBody } from '../blocks/canary.js';
+import { cutoverBody } from '../blocks/cutover.js';
+import { deployBody } from '../blocks/deploy.js';
+import { maintenanceBody } from '../blocks/maintenance.js';
+import { startupBody } from '../blocks/startup.js';
+import * as canaryCommand from '../handlers/commands/canary.js';
+import * as cutoverCommand from '../handlers/commands/cutover.js';
+import * as deployCommand from '../handlers/commands/deploy.js';
+import * as maintenanceCommand from '../handlers/commands/maintenance.js';
+import * as servicesCommand from '../handlers/commands/services.js';
+import type { CommandModule } from '../handlers/index.js';
+import type { Clock } from './clock.js';
+import type { AwsPorts } from './deps.js';
+import type { Operation } from './runs/operation.js';
+import type { Store } from './store/store.js';
+import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from './adapters/traffic.js';
+import type { Access } from './runs/permissions.js';
+import { canaryOperation } from './ops/canary.js';
+import { canaryWatch, trafficWatch } from './adapters/watch.js';
+import type { FilePoster } from './slack/files.js';
+import { cutoverOperation } from './ops/cutover.js';
+import { maintenanceOperation } from './ops/maintenance.js';
+import { afterMaintenance } from './ops/maintenance-report.js';
+import { startupOperations } from './ops/startup.js';
+import { deployOperation } from './ops/deploy.js';
+
+export interface OperationDeps {
+  aws: AwsPorts;
+  store: Store;
+  clock: Clock;
+  /** Rights checks an operation makes itself (canary Promote follows the approval rules). */
+  access?: Access;
+  /** Posts charts in a run's thread (files.uploadV2). */
+  files?: FilePoster;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
+export function buildOperations({ aws, store, access, files }: OperationDeps): Record<string, Operation<any>> {
+  return {
+    maintenance: maintenanceOperation({
+      alb: (env) => aws.maintenanceAlb(env),
+      store,
+      ...(aws.maintenanceMetrics ? { after: (ctx) => afterMaintenance(ctx, { metrics: (env) => aws.maintenanceMetrics!(env), store, ...(files ? { postFile: files } : {}) }) } : {}),
+    }),
+    deploy: deployOperation({
+      ecs: (env) => aws.gateways(env).ecs,
+      codedeploy: (env) => aws.gateways(env).codedeploy,
+      native: (env) => nativeDeployPort(aws.gateways(env)),
+      tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
+    }),
+    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
+    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
+    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store, watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
+  };
+}
+
+/** The status message's body of each kind of run. */
+export const BODIES: Record<string, Body> = {
+  maintenance: maintenanceBody,
+  startup: startupBody,
+  shutdown: startupBody,
+  deploy: deployBody,
+  canary: canaryBody,
+  cutover: cutoverBody,
+};
+
+/** The slash commands that start and steer operations (the other handlers register in handlers/index.ts). */
+export const COMMANDS: readonly CommandModule[] = [maintenanceCommand, canaryCommand, servicesCommand, deployCommand, cutoverCommand];
