@@ -6,19 +6,20 @@ import { ActionId } from '../blocks/actions.js';
 import { CONFIRM_CALLBACK } from '../blocks/confirm.js';
 import { CutoverActionId } from '../blocks/cutover.js';
 import type { Log } from '../src/log.js';
-import { COMMANDS } from './commands/spec.js';
+import type { CommandSpec } from './commands/spec.js';
 
 const SlackId = z.string().regex(/^[UWB][A-Z0-9]{2,30}$/);
 
 /** Every action id a listener answers; anything else is refused politely by `unknownAction`. */
 export const KNOWN_ACTION = new RegExp(`^(run\\.[a-z]+|${[ActionId.endMaintenance, ActionId.scheduleSkip, ActionId.scheduleCancel, CutoverActionId.back].map((a) => a.replace('.', '\\.')).join('|')})$`);
 
-const CommandSchema = z.object({
-  command: z.string().refine((c) => COMMANDS.some((k) => k.command === c), 'not a command of this bot'),
-  user_id: SlackId,
-  channel_id: z.string().min(1),
-  text: z.string(),
-});
+const commandSchema = (commands: readonly CommandSpec[]) =>
+  z.object({
+    command: z.string().refine((c) => commands.some((k) => k.command === c), 'not a command of this bot'),
+    user_id: SlackId,
+    channel_id: z.string().min(1),
+    text: z.string(),
+  });
 const BlockActionsSchema = z.object({
   type: z.literal('block_actions'),
   user: z.object({ id: SlackId }),
@@ -31,13 +32,13 @@ const ViewSubmissionSchema = z.object({
 });
 
 /** Why a request is refused before any listener, or undefined when its shape is sound (events pass: Bolt acks them). */
-export function malformed(body: unknown): string | undefined {
+export function malformed(body: unknown, commands: readonly CommandSpec[]): string | undefined {
   const b = (body ?? {}) as Record<string, unknown>;
   if (b.type === 'event_callback' || b.type === 'url_verification' || b.type === 'block_suggestion' || b.type === 'view_closed') return undefined;
   let parsed;
   if (b.type === 'block_actions') parsed = BlockActionsSchema.safeParse(b);
   else if (b.type === 'view_submission') parsed = ViewSubmissionSchema.safeParse(b);
-  else if (b.type === undefined && 'command' in b) parsed = CommandSchema.safeParse(b);
+  else if (b.type === undefined && 'command' in b) parsed = commandSchema(commands).safeParse(b);
   else return `not a request this bot answers (type ${JSON.stringify(b.type ?? null).slice(0, 40)})`;
   return parsed.success ? undefined : parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
@@ -46,10 +47,10 @@ export function malformed(body: unknown): string | undefined {
  * Bolt leaves a request it cannot route unanswered (Slack waits 3 s, the log says "not acknowledged"), and a listener
  * would meet `body.user` undefined. Wrapping `processEvent` catches them after the receiver verified the signature.
  */
-export function guardPayloads(app: App, log: Log): void {
+export function guardPayloads(app: App, log: Log, commands: readonly CommandSpec[]): void {
   const process = app.processEvent.bind(app);
   app.processEvent = async (event) => {
-    const why = malformed(event.body);
+    const why = malformed(event.body, commands);
     if (!why) return process(event);
     log.warn({ why }, 'refused a malformed Slack payload');
     const isCommand = typeof (event.body as { command?: unknown }).command === 'string' || !('type' in (event.body as object));

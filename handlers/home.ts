@@ -5,7 +5,6 @@ import { formatTime } from '../src/clock.js';
 import { toRun } from '../src/runs/run.js';
 import { STATE_EMOJI } from '../blocks/run.js';
 import { context, header, section } from '../blocks/kit.js';
-import { COMMANDS } from './commands/spec.js';
 
 export function register(app: App, deps: Deps): void {
   app.event('app_home_opened', async ({ event, client }) => {
@@ -19,7 +18,7 @@ export function register(app: App, deps: Deps): void {
         blocks: [
           header('ecs-chatops'),
           section(`*Latest runs*\n${lines.join('\n') || 'None yet.'}`),
-          section(`*Commands*\n${COMMANDS.map((c) => `\`${c.command} ${c.usageHint}\``).join('\n')}`),
+          section(`*Commands*\n${deps.commands.map((c) => `\`${c.command} ${c.usageHint}\``).join('\n')}`),
           context([`Environments: ${Object.keys(deps.config.environments).join(', ')}`]),
         ],
       },

@@ -2,6 +2,7 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { guardPayloads, UNKNOWN_ACTION, unknownAction } from './edge.js';
+import type { CommandSpec } from './commands/spec.js';
 import * as cutoverActions from './actions/cutover.js';
 import * as runActions from './actions/run.js';
 import * as scheduleActions from './actions/schedule.js';
@@ -12,13 +13,15 @@ import * as confirm from './views/confirm.js';
 /** A handler module: wires itself to the app. */
 export interface CommandModule {
   register(app: App, deps: Deps): void;
+  /** The grammar of the command(s) it answers, for help, the App Home, the edge's check and manifest.yml. */
+  specs?: readonly CommandSpec[];
 }
 
 /** The handlers that belong to no one operation; the operations' commands come from src/registry.ts (`commands`). */
 export const REGISTRY: readonly CommandModule[] = [ops, runActions, cutoverActions, scheduleActions, confirm, home];
 
 export function registerHandlers(app: App, deps: Deps, commands: readonly CommandModule[]): void {
-  guardPayloads(app, deps.log);
+  guardPayloads(app, deps.log, deps.commands);
   app.action(UNKNOWN_ACTION, unknownAction);
   app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
   for (const module of [...REGISTRY, ...commands]) module.register(app, deps);

@@ -12,6 +12,7 @@ import type { StatusReader } from './ops/status.js';
 import type { MaintenanceMetrics } from './ops/maintenance-report.js';
 import type { StartupEcs } from './ops/startup.js';
 import type { EnvironmentGateways } from './adapters/index.js';
+import type { CommandSpec } from '../handlers/commands/spec.js';
 
 export interface AwsPorts {
   /** The typed gateways of one environment (src/aws), for operations whose ports they satisfy directly. */
@@ -36,5 +37,7 @@ export interface Deps {
   access: Access;
   aws: AwsPorts;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of operations with their own params
-  ops: Record<string, Operation<any>>;
+  ops: Record<string, Operation<any, any>>;
+  /** Every slash command's grammar (src/registry.ts commandSpecs): help, the App Home, the edge's check. */
+  commands: readonly CommandSpec[];
 }

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { AwsPorts, Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
 import { createLog, forSlack, type Log } from './log.js';
-import { BODIES, buildOperations, COMMANDS } from './registry.js';
+import { BODIES, buildOperations, commandSpecs, COMMANDS } from './registry.js';
 import { RunEngine } from './runs/engine.js';
 import { ownerIsGone, processOwner } from './runs/identity.js';
 import { Access } from './runs/permissions.js';
@@ -196,7 +196,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, aws, ops };
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, aws, ops, commands: commandSpecs() };
   publisher = new StatusPublisher({
     client: app.client,
     engine,

@@ -12,6 +12,11 @@ import * as deployCommand from '../handlers/commands/deploy.js';
 import * as maintenanceCommand from '../handlers/commands/maintenance.js';
 import * as servicesCommand from '../handlers/commands/services.js';
 import type { CommandModule } from '../handlers/index.js';
+import { COMMANDS as SPECS, type CommandSpec } from '../handlers/commands/spec.js';
+import * as scaleCommand from '../handlers/commands/scale.js';
+import { scaleBody } from '../blocks/scale.js';
+import { typedBody } from '../blocks/kit.js';
+import { scaleOperation, scaleView } from './ops/scale.js';
 import type { Clock } from './clock.js';
 import type { AwsPorts } from './deps.js';
 import type { Operation } from './runs/operation.js';
@@ -54,6 +59,15 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store, watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
+    scale: scaleOperation({
+      ecs: (env) => ({
+        counts: async (name) => {
+          const [s] = await aws.gateways(env).ecs.describeServices([name]);
+          return { desired: s!.desired, running: s!.running, pending: s!.pending, failed: s!.failedTasks, deployments: s!.deploymentCount };
+        },
+        setDesiredCount: (name, count) => aws.gateways(env).ecs.setDesiredCount(name, count),
+      }),
+    }),
   };
 }
 
@@ -65,7 +79,13 @@ export const BODIES: Record<string, Body> = {
   deploy: deployBody,
   canary: canaryBody,
   cutover: cutoverBody,
+  scale: typedBody(scaleView, scaleBody),
 };
 
 /** The slash commands that start and steer operations (the other handlers register in handlers/index.ts). */
-export const COMMANDS: readonly CommandModule[] = [maintenanceCommand, canaryCommand, servicesCommand, deployCommand, cutoverCommand];
+export const COMMANDS: readonly CommandModule[] = [maintenanceCommand, canaryCommand, servicesCommand, deployCommand, cutoverCommand, scaleCommand];
+
+/** Every command's grammar: the ones listed in handlers/commands/spec.ts, then those their modules carry. */
+export function commandSpecs(): CommandSpec[] {
+  return [...SPECS, ...COMMANDS.flatMap((m) => m.specs ?? [])];
+}

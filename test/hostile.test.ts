@@ -9,7 +9,7 @@ import { startBot, type TestBot } from './support/bot.js';
 import { EXAMPLE_CONFIG } from './support/sandbox.js';
 import { textOf } from './support/fake-slack.js';
 
-const COMMANDS = ['/ops', '/maintenance', '/canary', '/startup', '/shutdown', '/deploy', '/cutover'];
+const COMMANDS = ['/ops', '/maintenance', '/canary', '/startup', '/shutdown', '/deploy', '/cutover', '/scale'];
 const WORDS = ['start', 'end', 'status', 'schedule', 'schedules', 'cancel', 'help', 'dev', 'prod', 'staging', 'web', 'api-internal', 'payment', 'www', 'promote', 'rollback', 'set', '50', '10,50,100', '--dry-run', '--config', '--force', 'service-a', 'taskdef=x:1', '2026-12-01', '02:00', '2h', '<!channel>', '<@U0ABC>', '`', '*', '"', "'", '\u00a0', '—dry-run', 'w-zz-zz'];
 
 /** A config where the fuzzing user may operate nothing, so even a well-formed command must not change AWS. */

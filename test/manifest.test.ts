@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { COMMANDS } from '../handlers/commands/spec.js';
+import { commandSpecs } from '../src/registry.js';
 
 const Manifest = z.object({
   features: z.object({
@@ -22,7 +22,7 @@ const manifest = Manifest.parse(parse(readFileSync(new URL('../manifest.yml', im
 
 describe('manifest.yml', () => {
   it('declares exactly the slash commands the handlers wire, with the same hints', () => {
-    expect(manifest.features.slash_commands.map((c) => [c.command, c.usage_hint])).toEqual(COMMANDS.map((c) => [c.command, c.usageHint]));
+    expect(manifest.features.slash_commands.map((c) => [c.command, c.usage_hint])).toEqual(commandSpecs().map((c) => [c.command, c.usageHint]));
   });
 
   it('asks for the smallest set of scopes the code uses', () => {

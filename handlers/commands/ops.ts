@@ -7,7 +7,7 @@ import { toRun } from '../../src/runs/run.js';
 import { environmentStatus } from '../../blocks/status.js';
 import { STATE_EMOJI } from '../../blocks/run.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
-import { COMMANDS, helpText, specOf } from './spec.js';
+import { helpText, specOf } from './spec.js';
 import { replyError } from './reply.js';
 
 const spec = specOf('/ops');
@@ -19,7 +19,7 @@ export function register(app: App, deps: Deps): void {
       const sub = words.length === 0 ? 'help' : oneOf(words[0], ['help', 'status', 'runs', 'audit'] as const, 'subcommand', spec);
       if (sub === 'help') {
         noMore(words, 1, spec);
-        await ack({ response_type: 'ephemeral', text: ['*ecs-chatops* — every command takes `help`; mutating ones take `--dry-run`.', ...COMMANDS.map(helpText)].join('\n\n') });
+        await ack({ response_type: 'ephemeral', text: ['*ecs-chatops* — every command takes `help`; mutating ones take `--dry-run`.', ...deps.commands.map(helpText)].join('\n\n') });
         return;
       }
       if (sub === 'status') {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { COMMANDS } from '../../handlers/commands/spec.js';
+import { commandSpecs } from '../registry.js';
 import type { OpsConfig } from '../config/schema.js';
 import type { FakeSlack, SlackMessage } from './fake-slack.js';
 import type { SlackClient } from './slack-client.js';
@@ -145,7 +145,7 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
     channels,
     people: opts.people,
     groups: opts.groups,
-    commands: COMMANDS,
+    commands: commandSpecs(),
   };
 
   const withThread = (m: SlackMessage) => ({

@@ -590,7 +590,7 @@ export class RunEngine extends EventEmitter {
    * the operation's first step. Durable: a resumed run finds the same pause, or its answer. Undefined = go on.
    */
   private async approvalGate<P>(ctx: OpContext<P>, op: Operation<P>, env: { permissions: { requireApproval: boolean } }): Promise<FinalState | undefined> {
-    if (!env.permissions.requireApproval || approvalPoint(op.kind, ctx.env, ctx.params) !== 'before-start') return undefined;
+    if (!env.permissions.requireApproval || (op.approval ? op.approval(ctx.env, ctx.params) : approvalPoint(op.kind, ctx.env, ctx.params)) !== 'before-start') return undefined;
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.

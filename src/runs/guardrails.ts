@@ -1,6 +1,7 @@
 // What a run touches on AWS (its locks) and which way it moves (whether it waits for a second person): one table each.
 import type { Environment } from '../config/schema.js';
 import { chosenServices } from '../ops/startup.js';
+import type { ApprovalPoint } from './operation.js';
 
 /**
  * The AWS resources a run changes, as lock names: `listener:<arn>`, `rule:<arn>`, `dns:<zone>:<name>`,
@@ -80,7 +81,7 @@ export function describeResource(r: string): string {
  *   cutover, a deploy whose strategy waits with green at 0 %);
  * - `never`: the safe direction (startup, maintenance end, Switch back, canary set 0).
  */
-export type ApprovalPoint = 'before-start' | 'own' | 'never';
+export type { ApprovalPoint } from './operation.js';
 
 const EARLY_PAUSES = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT'];
 

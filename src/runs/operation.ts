@@ -106,6 +106,13 @@ export interface OpContext<P, V = Record<string, unknown>> {
   checkpoint(): Promise<void>;
 }
 
+/**
+ * Where a run toward risk waits for a second person on an environment that requires approval (docs/decisions.md,
+ * issue 17): `before-start` — the engine holds it before the first step; `own` — the operation asks itself, at the
+ * moment it knows (after a read); `never` — the safe direction.
+ */
+export type ApprovalPoint = 'before-start' | 'own' | 'never';
+
 export type FinalState = Extract<RunState, 'succeeded' | 'failed' | 'rolled_back' | 'cancelled'>;
 
 /**
@@ -119,6 +126,8 @@ export interface Operation<P = unknown, V = Record<string, unknown>> {
   view?: z.ZodType<V>;
   /** The AWS resources the run changes (`listener:<arn>`, `service:<cluster>/<name>`…): a second run touching any is refused. */
   resources?(env: Environment, params: P): string[];
+  /** Which way the run moves (see ApprovalPoint); operations without it use the table in src/runs/guardrails.ts. */
+  approval?(env: Environment, params: P): ApprovalPoint;
   /** `--dry-run`: the checks and the calls it would make, as lines for people. Reads only. */
   plan?(q: ReadContext<P>): Promise<string[]>;
   /** Read-only status (`/canary … status`, `/maintenance status`): one message's text. */

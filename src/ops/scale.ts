@@ -1,0 +1,150 @@
+// /scale <env> <service> <count>: one ECS service to a new desired count, watched until its tasks are there.
+// The example of docs/architecture.md "How to add an operation": params, port, view, locks, direction, plan, run.
+import { z } from 'zod';
+import type { Environment } from '../config/schema.js';
+import type { ApprovalPoint, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
+
+/** ECS's own service quota is 5,000 tasks a service; anything above is a typo. */
+export const MAX_SCALE = 5000;
+
+export const scaleParams = z
+  .object({
+    /** The service's key in ops.yml (`services:`), not a free ECS name: only services the team listed can be scaled. */
+    service: z.string().min(1),
+    count: z.number().int().min(0).max(MAX_SCALE),
+  })
+  .strict();
+export type ScaleParams = z.infer<typeof scaleParams>;
+
+// ── ECS as /scale sees it (a port; src/registry.ts wires it to the ECS gateway) ──
+export interface ScaleCounts {
+  desired: number;
+  running: number;
+  pending: number;
+  /** Tasks of the current deployment that failed to start (ECS's failedTasks). */
+  failed: number;
+  /** Deployments still in flight: 1 when nothing else is moving. */
+  deployments: number;
+}
+
+export interface ScaleEcs {
+  counts(serviceName: string): Promise<ScaleCounts>;
+  setDesiredCount(serviceName: string, count: number): Promise<void>;
+}
+
+// ── what the status message shows ──
+export const scalePhase = z.enum(['reading', 'waiting', 'scaling', 'done', 'unchanged', 'cancelled']);
+export const scaleView = z
+  .object({
+    service: z.string(),
+    serviceName: z.string(),
+    from: z.number(),
+    to: z.number(),
+    running: z.number(),
+    pending: z.number(),
+    desired: z.number(),
+    failed: z.number(),
+    phase: scalePhase,
+    note: z.string(),
+  })
+  .partial();
+export type ScaleView = z.infer<typeof scaleView>;
+
+const serviceNameOf = (env: Environment, key: string) => env.services[key]?.serviceName ?? key;
+const POLL_MS = 5_000;
+const MAX_POLL_MS = 15_000;
+
+export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Operation<ScaleParams, ScaleView> {
+  const read = async (envName: string, env: Environment, p: ScaleParams) => {
+    if (!env.services[p.service]) throw new Error(`*${p.service}* is not a service of ${envName} in ops.yml — known: ${Object.keys(env.services).join(', ') || 'none'}`);
+    return deps.ecs(envName).counts(serviceNameOf(env, p.service));
+  };
+
+  return {
+    kind: 'scale',
+    params: scaleParams,
+    view: scaleView,
+    lockTarget: (envName, p) => `${envName}:scale:${p.service}`,
+    title: (envName, p) => `Scale ${p.service} to ${p.count} · ${envName}`,
+    resources: (env, p) => [`service:${env.cluster}/${serviceNameOf(env, p.service)}`],
+    // Less capacity is toward risk, more is not; only AWS knows which this is, so the operation asks itself after its read.
+    approval: (): ApprovalPoint => 'own',
+    interrupts: ['cancel'],
+    anytime: { cancel: ['running'] },
+
+    async plan(q: ReadContext<ScaleParams>): Promise<string[]> {
+      const { envName, env, params: p } = q;
+      const now = await read(envName, env, p);
+      const name = serviceNameOf(env, p.service);
+      const timeout = env.services[p.service]!.timeoutSeconds;
+      if (now.desired === p.count) return [`• *${p.service}* already wants ${p.count} task${p.count === 1 ? '' : 's'} (${now.running} running): no call.`];
+      const down = p.count < now.desired;
+      return [
+        `• ecs:UpdateService cluster \`${env.cluster}\` service \`${name}\` desiredCount ${now.desired} → ${p.count} (nothing else changed)`,
+        `• then waits up to ${timeout} s for ${p.count} running task${p.count === 1 ? '' : 's'} (now ${now.running} running, ${now.pending} pending)`,
+        ...(down && env.permissions.requireApproval ? [`• fewer tasks on *${envName}*: it waits first for a second person to approve`] : []),
+        ...(now.deployments > 1 ? [`⚠️ It would be refused now: \`${name}\` has ${now.deployments} deployments in flight`] : []),
+      ];
+    },
+
+    async run(ctx: OpContext<ScaleParams, ScaleView>): Promise<FinalState> {
+      const { env, envName, params: p } = ctx;
+      const name = serviceNameOf(env, p.service);
+      const cfg = env.services[p.service];
+      if (!cfg) throw new Error(`*${p.service}* is not a service of ${envName} in ops.yml — known: ${Object.keys(env.services).join(', ') || 'none'}`);
+      await ctx.view({ service: p.service, serviceName: name, to: p.count, phase: 'reading' });
+
+      // The count before: read once and kept as the step's result, so a resumed run compares with the same number.
+      const before = await ctx.step('read-before', () => deps.ecs(envName).counts(name));
+      await ctx.view({ from: before.desired, desired: before.desired, running: before.running, pending: before.pending, failed: before.failed });
+      if (before.desired === p.count) {
+        await ctx.view({ phase: 'unchanged', note: `Already at ${p.count} — nothing changed.` });
+        return 'succeeded';
+      }
+      // A deployment in flight owns the counts (ECS or CodeDeploy is moving tasks): scaling now would fight it.
+      if (before.deployments > 1) throw new Error(`\`${name}\` has ${before.deployments} deployments in flight — scale it once they end (\`/ops status ${envName}\`)`);
+
+      if (p.count < before.desired && env.permissions.requireApproval) {
+        await ctx.view({ phase: 'waiting' });
+        const answered = await ctx.stepDone('pause:fewer-tasks');
+        const answer = await ctx.pause('fewer-tasks', { reason: `Fewer tasks (${before.desired} → ${p.count}): waiting for a second person to approve — nothing has changed yet`, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+        if (answer === 'timeout' || answer.name !== 'approve') {
+          const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
+          await ctx.view({ phase: 'cancelled', note: `${why} — nothing changed.` });
+          await ctx.note(`⏹ ${why} — nothing changed.`);
+          return 'cancelled';
+        }
+        if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      }
+
+      await ctx.view({ phase: 'scaling' });
+      await ctx.step('set-desired', () => deps.ecs(envName).setDesiredCount(name, p.count), {
+        // A crash after the call: ECS says whether the count is already there.
+        verify: async () => ((await deps.ecs(envName).counts(name)).desired === p.count ? { done: true, result: undefined } : { done: false }),
+      });
+      await ctx.note(`↕️ \`${name}\` desired count ${before.desired} → ${p.count}.`);
+
+      await ctx.poll(
+        `${name} to run ${p.count} task${p.count === 1 ? '' : 's'}`,
+        async () => {
+          const c = await deps.ecs(envName).counts(name);
+          await ctx.view({ desired: c.desired, running: c.running, pending: c.pending, failed: c.failed });
+          if (c.desired !== p.count) throw new Error(`someone else changed \`${name}\`'s desired count to ${c.desired} while it scaled to ${p.count} — look at the service's events before scaling again`);
+          if (c.failed >= cfg.failedTasksThreshold) throw new Error(`${c.failed} tasks of \`${name}\` failed to start — its events say why (\`/ops status ${envName}\`)`);
+          return c.running === p.count && c.pending === 0 ? c : undefined;
+        },
+        { everyMs: POLL_MS, maxEveryMs: MAX_POLL_MS, timeoutMs: cfg.timeoutSeconds * 1000 },
+      );
+      await ctx.view({ phase: 'done', note: `${p.count} task${p.count === 1 ? '' : 's'} running.` });
+      return 'succeeded';
+    },
+
+    async onInterrupt(ctx, intent): Promise<FinalState> {
+      // Cancel stops the watching; the count already asked of ECS stays (a person scales again to undo it).
+      const asked = await ctx.stepDone('set-desired');
+      const note = asked ? `Cancelled by <@${intent.by}> while tasks were starting or stopping — the desired count stays ${ctx.params.count}; \`/scale\` again to change it.` : `Cancelled by <@${intent.by}> — nothing changed.`;
+      await ctx.view({ phase: 'cancelled', note });
+      return 'cancelled';
+    },
+  };
+}
