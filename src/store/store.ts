@@ -390,6 +390,17 @@ export class Store {
     await this.#db.updateTable('intents').set({ consumed_at: now }).where('id', '=', id).execute();
   }
 
+  /** How many times `name` was asked of a run (a Retry counts the attempts of a run), consumed or not. */
+  async countIntents(runId: string, name: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('intents')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('run_id', '=', runId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   // ── audit ────────────────────────────────────────────────────────────────────
 
   async audit(e: { at: number; env?: string | null; run_id?: string | null; actor: string; action: string; detail?: unknown }): Promise<void> {
@@ -451,17 +462,6 @@ export class Store {
       .orderBy('runs.ended_at')
       .limit(limit)
       .execute();
-  }
-
-  /** How many times `name` was asked of a run (a Retry counts the attempts of a run), consumed or not. */
-  async countIntents(runId: string, name: string): Promise<number> {
-    const row = await this.#db
-      .selectFrom('intents')
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .where('run_id', '=', runId)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
   }
 
   // ── schedules (maintenance windows typed in Slack, cron schedules from ops.yml) ─
