@@ -12,12 +12,14 @@ const run = promisify(execFile);
 
 /** file → its imports (a `type:` prefix makes it `import type`). Every file exports something so it parses as a module. */
 const TREE: Record<string, string[]> = {
-  'src/ops/canary.ts': ['../aws/ecs.js', 'type:../store/store.js', 'type:./port.js', '../../blocks/kit.js'],
+  'src/ops/canary.ts': ['../aws/ecs.js', 'type:../store/store.js', 'type:./port.js', '../../blocks/kit.js', '../adapters/ecs.js'],
   'src/ops/port.ts': [],
-  'src/aws/ecs.ts': ['type:../ops/port.js', '../clock.js'],
+  'src/aws/ecs.ts': ['type:../ops/port.js', '../clock.js', 'type:../adapters/ecs.js'],
   'src/clock.ts': [],
-  'handlers/canary.ts': ['../src/aws/ecs.js', '../src/runs/engine.js', '../blocks/canary.js', '../src/store/outage.js'],
-  'blocks/canary.ts': ['../src/runs/engine.js', 'type:../src/ops/port.js', './kit.js', '../handlers/canary.js', '../src/store/store.js'],
+  'handlers/canary.ts': ['../src/aws/ecs.js', '../src/runs/engine.js', '../blocks/canary.js', '../src/store/outage.js', '../src/adapters/ecs.js'],
+  'src/adapters/ecs.ts': ['../aws/ecs.js', 'type:../ops/port.js', 'type:../../blocks/kit.js'],
+  'src/registry.ts': ['./adapters/ecs.js', './ops/canary.js', '../blocks/canary.js', '../handlers/canary.js'],
+  'blocks/canary.ts': ['../src/runs/engine.js', 'type:../src/ops/port.js', './kit.js', '../handlers/canary.js', '../src/store/store.js', '../src/adapters/ecs.js'],
   'blocks/kit.ts': [],
   'src/runs/engine.ts': ['type:./run.js', 'type:../store/store.js', 'pg', '../store/schema.js'],
   'src/runs/run.ts': ['type:./engine.js'],
@@ -35,6 +37,11 @@ const TREE: Record<string, string[]> = {
 };
 
 const FORBIDDEN = [
+  'adapters-below-the-edge: src/adapters/ecs.ts → blocks/kit.ts',
+  'aws-not-upward: src/aws/ecs.ts → src/adapters/ecs.ts',
+  'blocks-are-pure: blocks/canary.ts → src/adapters/ecs.ts',
+  'handlers-not-to-aws: handlers/canary.ts → src/adapters/ecs.ts',
+  'ops-through-ports: src/ops/canary.ts → src/adapters/ecs.ts',
   'aws-not-upward: src/aws/ecs.ts → src/ops/port.ts',
   'blocks-are-pure: blocks/canary.ts → handlers/canary.ts',
   'blocks-are-pure: blocks/canary.ts → src/runs/engine.ts',
@@ -44,6 +51,9 @@ const FORBIDDEN = [
   // handlers → blocks is allowed; blocks → handlers is not, so this one pair is also a cycle.
   'no-cycle-in-product: blocks/canary.ts → handlers/canary.ts',
   'no-cycle-in-product: handlers/canary.ts → blocks/canary.ts',
+  // The gateway that imports its adapter back closes a loop too.
+  'no-cycle-in-product: src/adapters/ecs.ts → src/aws/ecs.ts',
+  'no-cycle-in-product: src/aws/ecs.ts → src/adapters/ecs.ts',
   'no-cycle-in-product: src/runs/engine.ts → src/runs/run.ts',
   'no-cycle-in-product: src/runs/run.ts → src/runs/engine.ts',
   'no-dev-tools-in-product: src/local.ts → playground/server.ts',
