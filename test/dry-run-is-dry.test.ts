@@ -6,6 +6,7 @@ import { commandSpecs } from '../src/registry.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { prodConfig } from './guardrails-fixtures.js';
 import { onEmitter, until } from './support/wait.js';
+import { databaseOf } from '../src/store/testing.js';
 
 const IMAGE = '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2';
 const OPERATORS = ['U0SRE0001', ...Array.from({ length: 20 }, (_, i) => `U0DRY${String(i).padStart(4, '0')}`)];
@@ -42,7 +43,7 @@ describe('--dry-run is dry', () => {
     // snapshot the walk starts from holds no write still on its way from the canary's own start.
     await until(
       async () => {
-        const { rows } = await sql<{ n: number }>`select count(*) as n from runs left join shown on shown.run_id = runs.id where shown.version is null or shown.version < runs.version`.execute(t.bot.deps.store.db);
+        const { rows } = await sql<{ n: number }>`select count(*) as n from runs left join shown on shown.run_id = runs.id where shown.version is null or shown.version < runs.version`.execute(databaseOf(t.bot.deps.store));
         return rows[0]!.n === 0;
       },
       { what: "the canary's message to show its latest version", on: onEmitter(t.bot.deps.engine) },
@@ -52,9 +53,9 @@ describe('--dry-run is dry', () => {
 
   /** Every row of every table of the store. */
   async function storeSnapshot(): Promise<string> {
-    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' order by name`.execute(t.bot.deps.store.db);
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' order by name`.execute(databaseOf(t.bot.deps.store));
     const out: Record<string, unknown[]> = {};
-    for (const { name } of rows) out[name] = (await sql.raw(`select * from "${name}"`).execute(t.bot.deps.store.db)).rows;
+    for (const { name } of rows) out[name] = (await sql.raw(`select * from "${name}"`).execute(databaseOf(t.bot.deps.store))).rows;
     // The waiting canary's lease is renewed by its own driver while simulated time moves (its heartbeat, not a
     // dry run's write): everything else of that row must stay as it was.
     out.runs = (out.runs as Record<string, unknown>[]).map(({ lease_until: _heartbeat, ...row }) => row);

@@ -10,6 +10,7 @@ import type { Operation } from '../src/runs/operation.js';
 import { Access } from '../src/runs/permissions.js';
 import type { Run } from '../src/runs/run.js';
 import { Store } from '../src/store/store.js';
+import { databaseOf } from '../src/store/testing.js';
 import { TestClock } from './support/clock.js';
 import { backends } from './support/postgres.js';
 import { onEmitter, until } from './support/wait.js';
@@ -310,7 +311,7 @@ describe.each(backends())('run engine on $name', (backend) => {
     engine.start(a.run.id);
     const paused = await waitForRun(engine, a.run.id, (r) => r.state === 'awaiting_approval');
     // Another replica takes the run over (as after a partition longer than the lease).
-    await store.db.updateTable('runs').set({ owner: 'z', lease_until: clock.now() + 60_000 }).where('id', '=', a.run.id).execute();
+    await databaseOf(store).updateTable('runs').set({ owner: 'z', lease_until: clock.now() + 60_000 }).where('id', '=', a.run.id).execute();
     await engine.press({ runId: a.run.id, intent: 'approve', nonce: paused.pause!.nonce, by: 'U0LEAD001' });
     // Barrier: the driver woke on the press and stopped by itself at the fence (not by our stop()).
     // (Or it made its call, which the assertion below then shows.)

@@ -61,10 +61,7 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
     const url = await server().freshDatabase();
     const store = await Store.open(url);
     const now = Date.now();
-    await store.db
-      .insertInto('schedules')
-      .values({ id: 'w-test:start', env: 'dev', kind: 'maintenance', type: 'once', spec: String(now), params: JSON.stringify({ action: 'start' }), created_by: 'U0DEV0001', created_at: now, cancelled_at: null, next_at: now - 1000, skip_at: null })
-      .execute();
+    await store.addOnceSchedules([{ id: 'w-test:start', env: 'dev', kind: 'maintenance', spec: String(now), params: JSON.stringify({ action: 'start' }), created_by: 'U0DEV0001', created_at: now, next_at: now - 1000 }]);
     const c = await startCluster(url);
     try {
       await Promise.all([c.startReplica('a'), c.startReplica('b'), c.startReplica('c')]);

@@ -10,6 +10,7 @@ import { RunEngine } from '../src/runs/engine.js';
 import type { Operation } from '../src/runs/operation.js';
 import { Access } from '../src/runs/permissions.js';
 import { Store } from '../src/store/store.js';
+import { databaseOf } from '../src/store/testing.js';
 import { until } from './support/wait.js';
 import { backends } from './support/postgres.js';
 
@@ -66,7 +67,7 @@ describe.each(backends())('Slack writes fenced by the lease on $name', (backend)
       engine.start(answer.run.id);
       await atFreeze;
       // Meanwhile another replica took the run over (its lease ran out while this one was frozen).
-      await store.db.updateTable('runs').set({ owner: 'new-owner', lease_until: Date.now() + 60_000 }).where('id', '=', answer.run.id).execute();
+      await databaseOf(store).updateTable('runs').set({ owner: 'new-owner', lease_until: Date.now() + 60_000 }).where('id', '=', answer.run.id).execute();
       const viewBefore = (await store.getRun(answer.run.id))!.view;
       wake();
       // Barrier: the old owner's driver has let go of the run, or (unfenced) finished it.

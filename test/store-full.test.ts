@@ -7,16 +7,17 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { isStoreUnavailable } from '../src/store/outage.js';
 import { Store } from '../src/store/store.js';
+import { databaseOf } from '../src/store/testing.js';
 
 describe('the store on a full disk', () => {
   it('a transaction that cannot grow the file fails as "the database disk is full", not as a failed rollback', async () => {
     const store = await Store.open(`file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-full-')), 'runs.db')}`);
     try {
       // Checkpoint the WAL into the file, then forbid the file to grow: the next page it needs is "disk full".
-      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
-      await sql`pragma journal_mode = DELETE`.execute(store.db);
-      const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(store.db);
-      await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(store.db);
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(databaseOf(store));
+      await sql`pragma journal_mode = DELETE`.execute(databaseOf(store));
+      const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(databaseOf(store));
+      await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(databaseOf(store));
       const now = Date.now();
       const big = JSON.stringify({ note: 'x'.repeat(200_000) });
       const row = { id: 'r-full', kind: 'maintenance', env: 'dev', target: 'dev:x', params: big, requested_by: 'U0DEV0001', state: 'running', channel: 'C0DEV0001', ts: null, thread_note: null, version: 1, view: '{}', pause: null, error: null, owner: null, lease_until: null, created_at: now, updated_at: now, ended_at: null };

@@ -40,8 +40,9 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
     const script = `
       import { sql } from 'kysely';
       import { Store } from './src/store/store.ts';
+      import { databaseOf } from './src/store/testing.ts';
       const store = await Store.open(process.env.DB);
-      await store.db.connection().execute(async (db) => {
+      await databaseOf(store).connection().execute(async (db) => {
         await sql\`select 1\`.execute(db);
         console.log('HOLDING');
         await new Promise((r) => process.stdin.once('data', r)); process.stdin.destroy();

@@ -730,8 +730,7 @@ export class RunEngine extends EventEmitter {
         return result;
       },
       async attempt() {
-        const all = await store.db.selectFrom('intents').select('id').where('run_id', '=', run.id).where('name', '=', 'retry').execute();
-        return all.length;
+        return store.countIntents(run.id, 'retry');
       },
       async stepDone(id) {
         return (await store.getStep(run.id, id))?.status === 'done';

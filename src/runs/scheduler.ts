@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { OpsConfig } from '../config/schema.js';
 import type { Clock } from '../clock.js';
 import type { Log } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { ScheduleRow, Store } from '../store/store.js';
 import type { RunEngine } from './engine.js';
 import { isStoreUnavailable } from '../store/outage.js';
 import { newRunId } from './run.js';
@@ -54,7 +54,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {}
 
-  private toSchedule(row: { id: string; env: string; kind: string; type: string; spec: string; params: string; created_by: string; next_at: number | null; skip_at: number | null }): Schedule {
+  private toSchedule(row: ScheduleRow): Schedule {
     return {
       id: row.id,
       env: row.env,
@@ -80,18 +80,14 @@ export class Scheduler {
       ];
       for (const [kind, expr] of wanted) {
         const id = `cfg:${envName}:${kind}`;
-        const existing = await store.db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+        const existing = await store.getSchedule(id);
         if (!expr || !kinds.includes(kind)) {
-          if (existing && existing.cancelled_at === null) await store.db.updateTable('schedules').set({ cancelled_at: now }).where('id', '=', id).execute();
+          if (existing && existing.cancelled_at === null) await store.cancelSchedules(id, now);
           continue;
         }
         const next = nextCron(expr, config.timezone, now) ?? null;
         if (existing && existing.spec === expr && existing.cancelled_at === null) continue;
-        await store.db
-          .insertInto('schedules')
-          .values({ id, env: envName, kind, type: 'cron', spec: expr, params: '{}', created_by: 'ops.yml', created_at: now, cancelled_at: null, next_at: next, skip_at: null })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ spec: expr, next_at: next, cancelled_at: null, skip_at: null }))
-          .execute();
+        await store.putCronSchedule({ id, env: envName, kind, spec: expr, params: '{}', created_by: 'ops.yml', created_at: now, next_at: next });
       }
     }
   }
@@ -101,32 +97,21 @@ export class Scheduler {
     const { store, clock } = this.deps;
     const id = newRunId(clock.now()).replace(/^r-/, 'w-');
     const now = clock.now();
-    for (const [suffix, action, at] of [['start', 'start', start], ['end', 'end', end]] as const) {
-      await store.db
-        .insertInto('schedules')
-        .values({ id: `${id}:${suffix}`, env, kind: 'maintenance', type: 'once', spec: String(at), params: JSON.stringify({ action }), created_by: by, created_at: now, cancelled_at: null, next_at: at, skip_at: null })
-        .execute();
-    }
+    await store.addOnceSchedules(
+      ([['start', 'start', start], ['end', 'end', end]] as const).map(([suffix, action, at]) => ({ id: `${id}:${suffix}`, env, kind: 'maintenance', spec: String(at), params: JSON.stringify({ action }), created_by: by, created_at: now, next_at: at })),
+    );
     await store.audit({ at: now, env, actor: by, action: 'schedule', detail: { window: id, start, end } });
     return id;
   }
 
   async list(env?: string): Promise<Schedule[]> {
-    let q = this.deps.store.db.selectFrom('schedules').selectAll().where('cancelled_at', 'is', null).where('next_at', 'is not', null);
-    if (env) q = q.where('env', '=', env);
-    return (await q.orderBy('next_at').execute()).map((r) => this.toSchedule(r));
+    return (await this.deps.store.pendingSchedules(env)).map((r) => this.toSchedule(r));
   }
 
   /** Cancels a schedule, or a whole window by its id (`w-…`). */
   async cancel(id: string, by: string): Promise<number> {
     const { store, clock } = this.deps;
-    const res = await store.db
-      .updateTable('schedules')
-      .set({ cancelled_at: clock.now() })
-      .where((eb) => eb.or([eb('id', '=', id), eb('id', 'like', `${id}:%`)]))
-      .where('cancelled_at', 'is', null)
-      .executeTakeFirst();
-    const n = Number(res.numUpdatedRows);
+    const n = await store.cancelSchedules(id, clock.now());
     if (n > 0) await store.audit({ at: clock.now(), actor: by, action: 'schedule-cancel', detail: { id } });
     return n;
   }
@@ -134,8 +119,7 @@ export class Scheduler {
   /** Skips one fire of a recurring schedule (the one at `at`). */
   async skipOnce(id: string, at: number, by: string): Promise<boolean> {
     const { store, clock } = this.deps;
-    const res = await store.db.updateTable('schedules').set({ skip_at: at }).where('id', '=', id).where('next_at', '=', at).executeTakeFirst();
-    const ok = Number(res.numUpdatedRows) === 1;
+    const ok = await store.skipScheduleOnce(id, at);
     if (ok) await store.audit({ at: clock.now(), actor: by, action: 'schedule-skip', detail: { id, at } });
     return ok;
   }
@@ -182,7 +166,7 @@ export class Scheduler {
             log.warn({ schedule: s.id, at, tries, err: why }, 'scheduled fire could not be requested');
             if (tries < FIRE_ATTEMPTS && now - at < MISFIRE_GRACE_MS) {
               await store.setKv(`${FIRE_TRIES}${key}`, tries, now);
-              await store.db.deleteFrom('fires').where('key', '=', key).execute();
+              await store.releaseFire(key);
               continue;
             }
             await this.deps
@@ -197,7 +181,7 @@ export class Scheduler {
           await store.deleteKv(`${FIRE_TRIES}${key}`).catch(() => undefined);
         }
         const next = s.type === 'cron' ? (nextCron(s.spec, config.timezone, Math.max(now, at)) ?? null) : null;
-        await store.db.updateTable('schedules').set({ next_at: next, skip_at: null }).where('id', '=', s.id).where('next_at', '=', at).execute();
+        await store.advanceSchedule(s.id, at, next);
       }
     }
   }

@@ -6,12 +6,14 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationPr
 import pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
 import { outageAware } from './outage.js';
-import type { AuditTable, Database, IntentsTable, RunsTable, StepsTable } from './schema.js';
+import { databases } from './database.js';
+import type { AuditTable, Database, IntentsTable, RunsTable, SchedulesTable, StepsTable } from './schema.js';
 
 export type RunRow = Selectable<RunsTable>;
 export type StepRow = Selectable<StepsTable>;
 export type IntentRow = Selectable<IntentsTable>;
 export type AuditRow = Selectable<AuditTable>;
+export type ScheduleRow = Selectable<SchedulesTable>;
 export { Dialect };
 
 const ACTIVE_STATES = ['planned', 'awaiting_confirmation', 'running', 'awaiting_approval'];
@@ -42,7 +44,7 @@ function pgPool(url: string): pg.Pool {
 }
 
 /** `file:./data/x.db`, a bare path, `:memory:`, or `postgres://user@host:5432/db`. */
-export function openDatabase(url: string): Kysely<Database> {
+function openDatabase(url: string): Kysely<Database> {
   if (isPostgresUrl(url)) return new Kysely<Database>({ dialect: outageAware(new PostgresDialect({ pool: pgPool(url) })) });
   const path = url.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -134,14 +136,28 @@ class PgListener {
   }
 }
 
+/** `x` as a LIKE pattern that matches `x` itself only (its `%`, `_` and backslash taken literally, with a backslash as the escape). */
+function likeLiteral(x: string): string {
+  return x.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Everything the bot keeps, behind named methods: no SQL leaves this file. The query builder is a true private
+ * field (`#db`), so `store.db` from another module fails the type-check (and would be undefined at run time);
+ * tests that must reach the tables (a raw dump, a pragma) go through `src/store/testing.ts`, which only tests may
+ * import (npm run lint:arch).
+ */
 export class Store {
+  readonly #db: Kysely<Database>;
   private readonly listener: PgListener | undefined;
 
-  constructor(
-    readonly db: Kysely<Database>,
+  private constructor(
+    db: Kysely<Database>,
     readonly dialect: Dialect = Dialect.sqlite,
     url?: string,
   ) {
+    this.#db = db;
+    databases.set(this, db);
     this.listener = dialect === Dialect.postgres && url ? new PgListener(url) : undefined;
   }
 
@@ -158,13 +174,13 @@ export class Store {
 
   async migrate(): Promise<void> {
     const provider: MigrationProvider = { getMigrations: async () => migrationsFor(this.dialect) };
-    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    const { error } = await new Migrator({ db: this.#db, provider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
   }
 
   async close(): Promise<void> {
     await this.listener?.close();
-    await this.db.destroy();
+    await this.#db.destroy();
   }
 
   /**
@@ -180,7 +196,7 @@ export class Store {
   /** Tells every replica (PostgreSQL NOTIFY); on SQLite a no-op, the replicas poll instead. */
   async signal(payload: string): Promise<void> {
     if (this.dialect !== Dialect.postgres) return;
-    await sql`select pg_notify(${WAKE_CHANNEL}, ${payload})`.execute(this.db);
+    await sql`select pg_notify(${WAKE_CHANNEL}, ${payload})`.execute(this.#db);
   }
 
   /** Calls `handler` for every signal from any replica (this one included); returns the unsubscribe. */
@@ -201,7 +217,7 @@ export class Store {
   async createRunWithLock(run: RunRow, lockTargets: string | readonly string[]): Promise<{ ok: true } | { ok: false; holder: RunRow; target: string }> {
     const targets = typeof lockTargets === 'string' ? [lockTargets] : [...new Set(lockTargets)];
     // Two replicas inserting the same lock at once: one insert fails on the primary key, and its retry sees the holder.
-    return retryRace(() => this.db.transaction().execute(async (trx) => {
+    return retryRace(() => this.#db.transaction().execute(async (trx) => {
       // Every lock of the run or none: the first one held by an active run refuses the whole request.
       for (const lockTarget of targets) {
         const lock = await trx.selectFrom('locks').selectAll().where('target', '=', lockTarget).executeTakeFirst();
@@ -220,7 +236,7 @@ export class Store {
   /** Takes a run's locks again (a Retry); returns the holding run when another active run has one of them. */
   async takeLock(lockTargets: string | readonly string[], runId: string, by: string, now: number): Promise<RunRow | undefined> {
     const targets = typeof lockTargets === 'string' ? [lockTargets] : [...new Set(lockTargets)];
-    return retryRace(() => this.db.transaction().execute(async (trx) => {
+    return retryRace(() => this.#db.transaction().execute(async (trx) => {
       const mine: string[] = [];
       for (const target of targets) {
         const lock = await trx.selectFrom('locks').selectAll().where('target', '=', target).executeTakeFirst();
@@ -238,16 +254,16 @@ export class Store {
   }
 
   async releaseLocks(runId: string): Promise<void> {
-    await this.db.deleteFrom('locks').where('run_id', '=', runId).execute();
+    await this.#db.deleteFrom('locks').where('run_id', '=', runId).execute();
   }
 
   getRun(id: string): Promise<RunRow | undefined> {
-    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.#db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** Optimistic concurrency: the update lands only when the row is still at `version`. */
   async updateRun(id: string, version: number, patch: Partial<Omit<RunRow, 'id' | 'version'>>): Promise<RunRow | undefined> {
-    const res = await this.db
+    const res = await this.#db
       .updateTable('runs')
       .set({ ...patch, version: version + 1 })
       .where('id', '=', id)
@@ -258,7 +274,7 @@ export class Store {
   }
 
   listRuns(opts: { env?: string; limit?: number; kind?: string; active?: boolean } = {}): Promise<RunRow[]> {
-    let q = this.db.selectFrom('runs').selectAll();
+    let q = this.#db.selectFrom('runs').selectAll();
     if (opts.env) q = q.where('env', '=', opts.env);
     if (opts.kind) q = q.where('kind', '=', opts.kind);
     if (opts.active) q = q.where('state', 'in', ACTIVE_STATES);
@@ -270,7 +286,7 @@ export class Store {
    * claimed: a replica waking from a freeze after another finished the run must not drive (or show) it again.
    */
   async claimRun(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
-    const res = await this.db
+    const res = await this.#db
       .updateTable('runs')
       .set({ owner, lease_until: now + leaseMs })
       .where('id', '=', id)
@@ -282,12 +298,12 @@ export class Store {
 
   /** Takes a run from an owner proven dead, whatever its lease says; false when the row moved on meanwhile. */
   async takeOverRun(id: string, from: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
-    const res = await this.db.updateTable('runs').set({ owner, lease_until: now + leaseMs }).where('id', '=', id).where('owner', '=', from).executeTakeFirst();
+    const res = await this.#db.updateTable('runs').set({ owner, lease_until: now + leaseMs }).where('id', '=', id).where('owner', '=', from).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 
   async releaseRun(id: string, owner: string): Promise<void> {
-    await this.db.updateTable('runs').set({ owner: null, lease_until: null }).where('id', '=', id).where('owner', '=', owner).execute();
+    await this.#db.updateTable('runs').set({ owner: null, lease_until: null }).where('id', '=', id).where('owner', '=', owner).execute();
   }
 
   /**
@@ -295,7 +311,7 @@ export class Store {
    * carries a lease with no owner, so the replica that took the request drives it, not the first sweeper.
    */
   async listClaimable(now: number, limit = 100): Promise<string[]> {
-    const rows = await this.db
+    const rows = await this.#db
       .selectFrom('runs')
       .select('id')
       .where('state', 'in', ACTIVE_STATES)
@@ -309,15 +325,15 @@ export class Store {
   // ── steps ────────────────────────────────────────────────────────────────────
 
   getStep(runId: string, stepId: string): Promise<StepRow | undefined> {
-    return this.db.selectFrom('steps').selectAll().where('run_id', '=', runId).where('step_id', '=', stepId).executeTakeFirst();
+    return this.#db.selectFrom('steps').selectAll().where('run_id', '=', runId).where('step_id', '=', stepId).executeTakeFirst();
   }
 
   listSteps(runId: string): Promise<StepRow[]> {
-    return this.db.selectFrom('steps').selectAll().where('run_id', '=', runId).orderBy('started_at').execute();
+    return this.#db.selectFrom('steps').selectAll().where('run_id', '=', runId).orderBy('started_at').execute();
   }
 
   async startStep(runId: string, stepId: string, now: number): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('steps')
       .values({ run_id: runId, step_id: stepId, status: 'started', result: null, error: null, started_at: now, ended_at: null })
       .onConflict((oc) => oc.columns(['run_id', 'step_id']).doUpdateSet({ status: 'started', error: null }))
@@ -325,7 +341,7 @@ export class Store {
   }
 
   async endStep(runId: string, stepId: string, now: number, outcome: { result?: unknown; error?: string }): Promise<void> {
-    await this.db
+    await this.#db
       .updateTable('steps')
       .set({
         status: outcome.error === undefined ? 'done' : 'failed',
@@ -342,7 +358,7 @@ export class Store {
 
   /** Records an intent once; a second press with the same dedupe key returns false. */
   async addIntent(i: { run_id: string; name: string; by: string; at: number; dedupe: string }): Promise<boolean> {
-    const res = await this.db
+    const res = await this.#db
       .insertInto('intents')
       .values({ ...i, consumed_at: null })
       .onConflict((oc) => oc.columns(['run_id', 'name', 'dedupe']).doNothing())
@@ -352,39 +368,50 @@ export class Store {
 
   /** Whether this exact press (run, intent, button nonce) was recorded, acted on or not. */
   async hasIntent(runId: string, name: string, dedupe: string): Promise<boolean> {
-    const row = await this.db.selectFrom('intents').select('id').where('run_id', '=', runId).where('name', '=', name).where('dedupe', '=', dedupe).executeTakeFirst();
+    const row = await this.#db.selectFrom('intents').select('id').where('run_id', '=', runId).where('name', '=', name).where('dedupe', '=', dedupe).executeTakeFirst();
     return row !== undefined;
   }
 
   pendingIntents(runId: string): Promise<IntentRow[]> {
-    return this.db.selectFrom('intents').selectAll().where('run_id', '=', runId).where('consumed_at', 'is', null).orderBy('id').execute();
+    return this.#db.selectFrom('intents').selectAll().where('run_id', '=', runId).where('consumed_at', 'is', null).orderBy('id').execute();
   }
 
   /** Intents recorded after `afterId` on any replica, still unconsumed: the SQLite replicas' poll for presses. */
   async intentsAfter(afterId: number): Promise<{ id: number; run_id: string }[]> {
-    return this.db.selectFrom('intents').select(['id', 'run_id']).where('id', '>', afterId).where('consumed_at', 'is', null).orderBy('id').limit(500).execute();
+    return this.#db.selectFrom('intents').select(['id', 'run_id']).where('id', '>', afterId).where('consumed_at', 'is', null).orderBy('id').limit(500).execute();
   }
 
   async lastIntentId(): Promise<number> {
-    const row = await this.db.selectFrom('intents').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const row = await this.#db.selectFrom('intents').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
     return Number(row?.id ?? 0);
   }
 
   async consumeIntent(id: number, now: number): Promise<void> {
-    await this.db.updateTable('intents').set({ consumed_at: now }).where('id', '=', id).execute();
+    await this.#db.updateTable('intents').set({ consumed_at: now }).where('id', '=', id).execute();
+  }
+
+  /** How many times `name` was asked of a run (a Retry counts the attempts of a run), consumed or not. */
+  async countIntents(runId: string, name: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('intents')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('run_id', '=', runId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   // ── audit ────────────────────────────────────────────────────────────────────
 
   async audit(e: { at: number; env?: string | null; run_id?: string | null; actor: string; action: string; detail?: unknown }): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('audit')
       .values({ at: e.at, env: e.env ?? null, run_id: e.run_id ?? null, actor: e.actor, action: e.action, detail: JSON.stringify(e.detail ?? {}) })
       .execute();
   }
 
   listAudit(opts: { env?: string; runId?: string; limit?: number } = {}): Promise<AuditRow[]> {
-    let q = this.db.selectFrom('audit').selectAll();
+    let q = this.#db.selectFrom('audit').selectAll();
     if (opts.env) q = q.where('env', '=', opts.env);
     if (opts.runId) q = q.where('run_id', '=', opts.runId);
     return q.orderBy('id', 'desc').limit(opts.limit ?? 20).execute();
@@ -393,13 +420,13 @@ export class Store {
   // ── key/value (small remembered facts: desired counts at shutdown, a maintenance's moves) ─
 
   async getKv<T>(key: string): Promise<T | undefined> {
-    const row = await this.db.selectFrom('kv').select('value').where('key', '=', key).executeTakeFirst();
+    const row = await this.#db.selectFrom('kv').select('value').where('key', '=', key).executeTakeFirst();
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   async setKv(key: string, value: unknown, now: number): Promise<void> {
     const v = JSON.stringify(value);
-    await this.db
+    await this.#db
       .insertInto('kv')
       .values({ key, value: v, updated_at: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: v, updated_at: now }))
@@ -407,14 +434,14 @@ export class Store {
   }
 
   async deleteKv(key: string): Promise<void> {
-    await this.db.deleteFrom('kv').where('key', '=', key).execute();
+    await this.#db.deleteFrom('kv').where('key', '=', key).execute();
   }
 
   // ── what each run's Slack message shows ─────────────────────────────────────
 
   /** Records that the run's message now shows `version` (never moves backwards). */
   async markShown(runId: string, version: number): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('shown')
       .values({ run_id: runId, version })
       .onConflict((oc) => oc.column('run_id').doUpdateSet({ version }).where('shown.version', '<', version))
@@ -423,7 +450,7 @@ export class Store {
 
   /** Finished runs (ended after `since`, last changed before `before`) whose message does not show their last version. */
   async listUnshown(since: number, before: number, limit = 50): Promise<RunRow[]> {
-    return this.db
+    return this.#db
       .selectFrom('runs')
       .leftJoin('shown', 'shown.run_id', 'runs.id')
       .selectAll('runs')
@@ -437,12 +464,78 @@ export class Store {
       .execute();
   }
 
+  // ── schedules (maintenance windows typed in Slack, cron schedules from ops.yml) ─
+
+  getSchedule(id: string): Promise<ScheduleRow | undefined> {
+    return this.#db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Schedules still to fire (not cancelled, with a next time), soonest first; of one environment when given. */
+  pendingSchedules(env?: string): Promise<ScheduleRow[]> {
+    let q = this.#db.selectFrom('schedules').selectAll().where('cancelled_at', 'is', null).where('next_at', 'is not', null);
+    if (env) q = q.where('env', '=', env);
+    return q.orderBy('next_at').execute();
+  }
+
+  /**
+   * Writes a recurring schedule from ops.yml: a new row, or the existing one with its new expression and next time,
+   * not cancelled and with no skip pending (a changed schedule starts afresh). Who made it, its kind and parameters
+   * stay as first written.
+   */
+  async putCronSchedule(row: Omit<ScheduleRow, 'type' | 'cancelled_at' | 'skip_at'>): Promise<void> {
+    await this.#db
+      .insertInto('schedules')
+      .values({ ...row, type: 'cron', cancelled_at: null, skip_at: null })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ spec: row.spec, next_at: row.next_at, cancelled_at: null, skip_at: null }))
+      .execute();
+  }
+
+  /** Adds one-off schedules (a window's start and end) together: all of them or, on any conflict, none. */
+  async addOnceSchedules(rows: readonly Omit<ScheduleRow, 'type' | 'cancelled_at' | 'skip_at'>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#db
+      .insertInto('schedules')
+      .values(rows.map((r) => ({ ...r, type: 'once', cancelled_at: null, skip_at: null })))
+      .execute();
+  }
+
+  /** Cancels the schedule `id`, or every schedule of the window `id` (`id:start`, `id:end`); returns how many were still live. */
+  async cancelSchedules(id: string, now: number): Promise<number> {
+    const res = await this.#db
+      .updateTable('schedules')
+      .set({ cancelled_at: now })
+      .where((eb) => eb.or([eb('id', '=', id), sql<boolean>`${eb.ref('id')} like ${`${likeLiteral(id)}:%`} escape '\\'`]))
+      .where('cancelled_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** Marks the fire at `at` to be skipped; false when the schedule has moved on (or never was at `at`). */
+  async skipScheduleOnce(id: string, at: number): Promise<boolean> {
+    const res = await this.#db.updateTable('schedules').set({ skip_at: at }).where('id', '=', id).where('next_at', '=', at).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Moves a schedule from the fire at `from` to `to` (null: no more fires) and forgets any skip. Compare-and-set on
+   * the next time: a replica that fired the same time late changes nothing.
+   */
+  async advanceSchedule(id: string, from: number, to: number | null): Promise<boolean> {
+    const res = await this.#db.updateTable('schedules').set({ next_at: to, skip_at: null }).where('id', '=', id).where('next_at', '=', from).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   // ── scheduled fires ─────────────────────────────────────────────────────────
 
   /** Claims one fire of a schedule; true for exactly one caller, however many processes try. */
   async claimFire(key: string, at: number): Promise<boolean> {
-    const res = await this.db.insertInto('fires').values({ key, at, run_id: null }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    const res = await this.#db.insertInto('fires').values({ key, at, run_id: null }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Gives a claimed fire back, so that the next pass (of any replica) may claim it again. */
+  async releaseFire(key: string): Promise<void> {
+    await this.#db.deleteFrom('fires').where('key', '=', key).execute();
   }
 
   // ── shared budgets ──────────────────────────────────────────────────────────
@@ -460,7 +553,7 @@ export class Store {
     const elapsed = sql<number>`(case when ${at} > refilled_at then ${at} - refilled_at else 0 end)`;
     const level = sql<number>`(case when tokens + ${elapsed} * ${perMs} > ${cap} then ${cap} else tokens + ${elapsed} * ${perMs} end)`;
     const take = () =>
-      this.db
+      this.#db
         .updateTable('budget')
         .set({ tokens: sql<number>`${level} - 1`, refilled_at: sql<number>`(case when ${at} > refilled_at then ${at} else refilled_at end)` })
         .where('key', '=', key)
@@ -469,7 +562,7 @@ export class Store {
     if (Number((await take()).numUpdatedRows) === 1) return true;
     // No row yet (first use), or none left. Create it full minus this token; another replica creating it first
     // means the row exists now, so take from it instead.
-    const inserted = await this.db.insertInto('budget').values({ key, tokens: burst - 1, refilled_at: now }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    const inserted = await this.#db.insertInto('budget').values({ key, tokens: burst - 1, refilled_at: now }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return true;
     return Number((await take()).numUpdatedRows) === 1;
   }

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../../src/store/store.js';
+import { databaseOf } from '../../src/store/testing.js';
 import { startFakeSlack, type FakeSlack, type SlackMessage } from './fake-slack.js';
 import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
 import { slackClient } from './slack-client.js';
@@ -113,7 +114,7 @@ export async function pressLatencies(c: Cluster, owner: Replica, other: Replica,
       const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
       samples.push(call.receivedAt! - pressedAt);
       // The next /startup needs the lock: wait until the store says the stopped run has ended and let it go.
-      await until(async () => ((await store.db.selectFrom('locks').select('run_id').execute()).length === 0 && (await store.listRuns({ active: true })).length === 0) || undefined, {
+      await until(async () => ((await databaseOf(store).selectFrom('locks').select('run_id').execute()).length === 0 && (await store.listRuns({ active: true })).length === 0) || undefined, {
         what: 'the stopped run to end and release its lock',
         timeoutMs: 10_000,
       });
