@@ -192,7 +192,7 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
         const id = pending?.name === 'pause' ? pending.id : held!.id;
         const by = pending?.name === 'pause' ? pending.by : held!.by;
         pending = undefined;
-        const answer = await hold(ctx, deps, id, by);
+        const answer = await hold(ctx, deps, id, by, baseView(ctx, cfg, traffic));
         if (answer.name === 'rollback') return await rollback(ctx, traffic, `by <@${answer.by}>`);
       }
       pending = undefined;
@@ -230,12 +230,13 @@ async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): P
   }
 }
 
-async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string): Promise<Intent> {
+async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string, base: CanaryView): Promise<Intent> {
   const was = await ctx.recall<Held | null>('held');
   const held = { id, by, since: was?.since ?? ctx.now() };
   await ctx.remember('held', held);
-  await ctx.view({ held, phase: CanaryPhase.held });
   const w = await knownWeights(ctx);
+  const step = await ctx.recall<number>('step');
+  await ctx.view({ ...base, held, phase: CanaryPhase.held, ...(w ? { weights: w } : {}), ...(step !== undefined ? { step } : {}) });
   const green = w ? greenShare(w) : '?';
   if (!was) await ctx.note(`⏸ Held at green ${green} % by <@${by}>.`);
   const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${green} % by <@${by}> — Promote to continue`);
@@ -249,6 +250,7 @@ async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string): Promise
 async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: number, pct: number): Promise<void> {
   const target = ctx.params.target;
   const want = weightsFor(pct);
+  await ctx.remember('step', n);
   await ctx.view({ step: n, phase: CanaryPhase.shifting, bakeUntil: undefined, gates: undefined, insyncAt: undefined });
   const shifted = await ctx.step<{ changeId?: string }>(`shift-weights:${target}:${pct}`, () => traffic.shift(want), {
     verify: async () => {
@@ -288,11 +290,16 @@ async function gates(cfg: CanaryConfig, traffic: CanaryTraffic, watched: string[
   return failed ? { lines, failed } : { lines };
 }
 
+const planOf = (p: CanaryParams, cfg: CanaryConfig): number[] => (p.action === 'set' ? [p.pct!] : (p.steps ?? cfg.steps));
+
+/** What the message always shows, from params and config: written again whenever a walk or a hold (re)starts. */
+const baseView = (ctx: Ctx, cfg: CanaryConfig, traffic: CanaryTraffic): CanaryView => ({ target: ctx.params.target, via: traffic.via, action: ctx.params.action, steps: planOf(ctx.params, cfg), auto: cfg.auto });
+
 async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: CanaryTraffic): Promise<FinalState> {
   const { params } = ctx;
   const target = params.target;
-  const plan = params.action === 'set' ? [params.pct!] : (params.steps ?? cfg.steps);
-  const base: CanaryView = { target, via: traffic.via, action: params.action, steps: plan, auto: cfg.auto };
+  const plan = planOf(params, cfg);
+  const base = baseView(ctx, cfg, traffic);
   if ((await knownWeights(ctx)) === undefined) await showWeights(ctx, await traffic.read(), { ...base, step: 0, phase: CanaryPhase.shifting });
   else await ctx.view(base);
 
