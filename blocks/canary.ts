@@ -22,8 +22,7 @@ export function stepTrail(steps: number[], current: number): string {
   return steps.map((s, i) => (i + 1 === current ? `*${s} %*` : `${s} %`)).join(' → ');
 }
 
-export function canaryBody(run: Run, ctx: RunViewContext): KnownBlock[] {
-  const v = run.view as Partial<CanaryView>;
+export function canaryBody(v: CanaryView, run: Run, ctx: RunViewContext): KnownBlock[] {
   if (!v.steps) return [];
   const out: KnownBlock[] = [];
   const green = v.weights ? greenShare(v.weights) : undefined;

@@ -2,32 +2,9 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import { formatTime } from '../src/clock.js';
+import { COLORS, type ChartSpec } from '../src/ops/chart.js';
 
-export interface ChartLine {
-  name: string;
-  /** [ms, value]; a null value is a gap (a minute without data is not drawn as zero). */
-  points: [number, number | null][];
-  color: string;
-  /** Stacked areas (requests per minute by outcome) instead of lines. */
-  area?: boolean;
-}
-
-export interface ChartPanel {
-  title: string;
-  unit: string;
-  lines: ChartLine[];
-}
-
-export interface ChartSpec {
-  title: string;
-  timezone: string;
-  panels: ChartPanel[];
-  /** Vertical marks (canary step boundaries): at ms, with a short label. */
-  marks?: { at: number; label: string }[];
-  width?: number;
-}
-
-export const COLORS = { blue: '#2b6cb0', green: '#2f855a', red: '#c53030', amber: '#b7791f', grey: '#718096' } as const;
+export { COLORS, type ChartLine, type ChartPanel, type ChartSpec } from '../src/ops/chart.js';
 
 const PANEL_HEIGHT = 170;
 

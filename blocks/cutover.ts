@@ -8,8 +8,7 @@ import { actions, section } from './kit.js';
 
 export const CutoverActionId = { back: 'cutover.back' } as const;
 
-export function cutoverBody(run: Run, ctx: RunViewContext): KnownBlock[] {
-  const v = run.view as Partial<CutoverView>;
+export function cutoverBody(v: CutoverView, run: Run, ctx: RunViewContext): KnownBlock[] {
   const out: KnownBlock[] = [];
   if (v.note) out.push(section(v.note));
   if (v.checks?.length) {
@@ -22,8 +21,7 @@ export function cutoverBody(run: Run, ctx: RunViewContext): KnownBlock[] {
     out.push(section(`Route 53 INSYNC ${formatTime(v.insyncAt, ctx.timezone)}${v.effectiveAt !== undefined ? ` · fully effective by ${formatTime(v.effectiveAt, ctx.timezone)}` : ''}`));
   }
   // The way back stays on the message for switchBackDays; the handler re-checks the deadline and the stored records.
-  const switchedBackBy = (run.view as { switchedBackBy?: string }).switchedBackBy;
-  if (switchedBackBy) out.push(section(`↩️ Switched back by run \`${switchedBackBy}\`.`));
+  if (v.switchedBackBy) out.push(section(`↩️ Switched back by run \`${v.switchedBackBy}\`.`));
   else if (!v.back && run.state === 'succeeded' && v.backUntil !== undefined && ctx.now < v.backUntil) {
     out.push(section(`Switch back restores the records above exactly, until ${formatTime(v.backUntil, ctx.timezone, true)}.`));
     out.push(

@@ -1,22 +1,14 @@
 // What people read about maintenance: per listener, whether the public sees the maintenance response.
 import type { KnownBlock } from '@slack/types';
+import type { MaintenanceView } from '../src/ops/maintenance.js';
 import type { Run } from '../src/runs/run.js';
 import { ActionId, endMaintenanceValue } from './actions.js';
 import { actions, context, fields, section } from './kit.js';
 
-export interface MaintenanceView {
-  action?: 'start' | 'end';
-  listeners?: Record<string, { state: 'pending' | 'working' | 'on' | 'off' | 'failed' | 'unchanged'; detail?: string }>;
-  note?: string;
-  /** The run that took the environment out of maintenance after this start: its End button is gone. */
-  endedBy?: string;
-}
-
 const ICON = { pending: '⚪', working: '⏳', on: '🚧', off: '🟢', failed: '❌', unchanged: '➖' } as const;
 const WORDS = { pending: 'waiting', working: 'changing', on: 'maintenance ON', off: 'serving normally', failed: 'failed', unchanged: 'unchanged' } as const;
 
-export function maintenanceBody(run: Run): KnownBlock[] {
-  const view = run.view as MaintenanceView;
+export function maintenanceBody(view: MaintenanceView, run: Run): KnownBlock[] {
   const listeners = Object.entries(view.listeners ?? {});
   const out: KnownBlock[] = [];
   if (view.note) out.push(section(view.note));

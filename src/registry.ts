@@ -1,6 +1,7 @@
 // The one registry of operations: each operation with its adapter (AWS → the operation's port), the body of its status
 // message and its slash command. Adding an operation is one entry in each list here (docs/architecture.md).
-import type { Body } from '../blocks/kit.js';
+import { typedBody, type Body } from '../blocks/kit.js';
+import { chartPng } from '../blocks/chart.js';
 import { canaryBody } from '../blocks/canary.js';
 import { cutoverBody } from '../blocks/cutover.js';
 import { deployBody } from '../blocks/deploy.js';
@@ -15,7 +16,6 @@ import type { CommandModule } from '../handlers/index.js';
 import { COMMANDS as SPECS, type CommandSpec } from '../handlers/commands/spec.js';
 import * as scaleCommand from '../handlers/commands/scale.js';
 import { scaleBody } from '../blocks/scale.js';
-import { typedBody } from '../blocks/kit.js';
 import { scaleOperation, scaleView } from './ops/scale.js';
 import type { Clock } from './clock.js';
 import type { AwsPorts } from './deps.js';
@@ -23,12 +23,11 @@ import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
 import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from './adapters/traffic.js';
 import type { Access } from './runs/permissions.js';
-import { canaryOperation } from './ops/canary.js';
+import { canaryOperation, canaryView } from './ops/canary.js';
 import { canaryWatch, trafficWatch } from './adapters/watch.js';
 import type { FilePoster } from './slack/files.js';
-import { cutoverOperation } from './ops/cutover.js';
-import { maintenanceOperation } from './ops/maintenance.js';
-import { afterMaintenance } from './ops/maintenance-report.js';
+import { cutoverOperation, cutoverView } from './ops/cutover.js';
+import { maintenanceOperation, maintenanceView } from './ops/maintenance.js';
 import { startupOperations } from './ops/startup.js';
 import { deployOperation } from './ops/deploy.js';
 
@@ -47,8 +46,7 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
   return {
     maintenance: maintenanceOperation({
       alb: (env) => aws.maintenanceAlb(env),
-      store,
-      ...(aws.maintenanceMetrics ? { after: (ctx) => afterMaintenance(ctx, { metrics: (env) => aws.maintenanceMetrics!(env), store, ...(files ? { postFile: files } : {}) }) } : {}),
+      ...(aws.maintenanceMetrics ? { report: { metrics: (env) => aws.maintenanceMetrics!(env), chart: chartPng, ...(files ? { postFile: files } : {}) } } : {}),
     }),
     deploy: deployOperation({
       ecs: (env) => aws.gateways(env).ecs,
@@ -57,8 +55,8 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
       tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
     }),
     ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
-    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
-    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store, watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
+    canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files, chart: chartPng } : {}) }), ...(access ? { access } : {}) }),
+    cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
     scale: scaleOperation({
       ecs: (env) => ({
         counts: async (name) => {
@@ -73,12 +71,12 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
 
 /** The status message's body of each kind of run. */
 export const BODIES: Record<string, Body> = {
-  maintenance: maintenanceBody,
+  maintenance: typedBody(maintenanceView, maintenanceBody),
   startup: startupBody,
   shutdown: startupBody,
   deploy: deployBody,
-  canary: canaryBody,
-  cutover: cutoverBody,
+  canary: typedBody(canaryView, canaryBody),
+  cutover: typedBody(cutoverView, cutoverBody),
   scale: typedBody(scaleView, scaleBody),
 };
 

@@ -12,6 +12,7 @@ import { createBot } from '../src/main.js';
 import type { SlackMessage } from '../src/playground/fake-slack.js';
 import { limitProblems } from '../blocks/kit.js';
 import { canaryBody } from '../blocks/canary.js';
+import { canaryView } from '../src/ops/canary.js';
 import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { SANDBOX_CREDENTIALS, startSandbox } from './support/sandbox.js';
@@ -263,7 +264,7 @@ describe('/canary', () => {
 describe('canary body', () => {
   it('stays inside Slack limits and reads plainly', () => {
     const run = { id: 'r-1-a', kind: 'canary', env: 'prod', state: 'awaiting_approval', view: { target: 'web', via: 'alb', action: 'start', steps: [10, 25, 50, 100], step: 2, phase: 'waiting', weights: { blue: 75, green: 25 }, gates: ['✅ green targets healthy 2/2'] } } as unknown as Run;
-    const blocks = canaryBody(run, { timezone: 'Asia/Tokyo', now: 0, title: 'x', anytime: [] });
+    const blocks = canaryBody(canaryView.parse(run.view), run, { timezone: 'Asia/Tokyo', now: 0, title: 'x', anytime: [] });
     expect(limitProblems(blocks)).toEqual([]);
     expect(textOf(blocks)).toContain('Step 2/4 · green 25 % · blue 75 %');
     expect(textOf(blocks)).toContain('10 % → *25 %* → 50 % → 100 %');

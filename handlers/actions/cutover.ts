@@ -3,7 +3,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { CutoverActionId } from '../../blocks/cutover.js';
-import { switchBackTarget } from '../../src/ops/cutover.js';
+import { CutoverParamsSchema, type CutoverParams } from '../../src/ops/cutover.js';
 
 const RunIdSchema = z.string().regex(/^r-[0-9a-z]+-[0-9a-z]+$/);
 
@@ -13,12 +13,18 @@ export function register(app: App, deps: Deps): void {
     const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     const id = RunIdSchema.safeParse(action.value);
     if (!id.success) return void (await say('⚠️ That button carried a payload I cannot read; nothing was changed.'));
-    const of = await deps.store.getRun(id.data);
-    // Checked here too (the run checks again), so a late press is told at once instead of through a failed run.
-    const target = await switchBackTarget(deps.store, id.data, deps.clock.now());
-    if (!of || !target.ok) return void (await say(`⛔ ${target.ok ? 'that cutover run no longer exists' : target.reason}`));
-    const params = JSON.parse(of.params) as { name: string };
-    const answer = await deps.engine.request({ kind: 'cutover', envName: of.env, params: { name: params.name, back: true, of: of.id }, by: body.user.id });
+    const of = await deps.engine.getRun(id.data);
+    const cutover = of?.kind === 'cutover' ? CutoverParamsSchema.safeParse(of.params) : undefined;
+    if (!of || !cutover?.success) return void (await say(`⛔ run ${id.data} is not a cutover`));
+    const params: CutoverParams = { name: cutover.data.name, back: true, of: of.id };
+    // The switch back's plan checks what the run checks again (done, stored records, deadline, not switched back yet),
+    // so a late press is told at once instead of through a failed run. It reads only the store.
+    try {
+      await deps.engine.plan('cutover', of.env, params);
+    } catch (err) {
+      return void (await say(`⛔ ${err instanceof Error ? err.message : String(err)}`));
+    }
+    const answer = await deps.engine.request({ kind: 'cutover', envName: of.env, params, by: body.user.id });
     if (!answer.accepted) return void (await say(`⛔ ${answer.reason}`));
     deps.engine.start(answer.run.id);
   });

@@ -2,7 +2,8 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { ActionId, parseEndMaintenance, parseRunButton } from '../../blocks/actions.js';
-import type { MaintenanceView } from '../../blocks/maintenance.js';
+import { cutoverView } from '../../src/ops/cutover.js';
+import { maintenanceView } from '../../src/ops/maintenance.js';
 import { isActive, toRun, type Run } from '../../src/runs/run.js';
 import { afterAcks } from '../../src/slack/after-ack.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
@@ -69,7 +70,7 @@ export function register(app: App, deps: Deps): void {
     const of = run.params.of;
     void deps.engine
       .getRun(of)
-      .then((o) => (o && !(o.view as { switchedBackBy?: string }).switchedBackBy ? deps.engine.annotate(of, { switchedBackBy: run.id }) : undefined))
+      .then((o) => (o && !switchedBackBy(o) ? deps.engine.annotate(of, { switchedBackBy: run.id }) : undefined))
       .catch((err: unknown) => deps.log.warn({ run: of, err: String(err) }, 'could not mark the cutover as switched back'));
   });
 }
@@ -78,7 +79,7 @@ export function register(app: App, deps: Deps): void {
 async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, say: (text: string) => Promise<unknown>): Promise<void> {
   if (button.of) {
     const of = await deps.engine.getRun(button.of);
-    const endedBy = (of?.view as MaintenanceView | undefined)?.endedBy;
+    const endedBy = of ? endedByOf(of) : undefined;
     if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say('⚠️ That button does not belong to a maintenance run of this environment; nothing was changed.'));
     if (endedBy) return void (await say(`That button is out of date: maintenance of *${of.env}* was already ended by run \`${endedBy}\`. Nothing was changed.`));
     // One press per rendered button, however close together and on whichever replica: the first claims it.
@@ -95,7 +96,14 @@ async function markEnded(deps: Deps, end: Run): Promise<void> {
   const rows = await deps.store.listRuns({ env: end.env, kind: 'maintenance', limit: 50 });
   for (const r of rows.map(toRun)) {
     if (r.id === end.id || r.params.action !== 'start' || r.createdAt > end.createdAt || isActive(r.state)) continue;
-    if ((r.view as MaintenanceView).endedBy) continue;
+    if (endedByOf(r)) continue;
     await deps.engine.annotate(r.id, { endedBy: end.id });
   }
 }
+
+/**
+ * The marks these buttons leave on a finished run's message (annotate), read through the operation's view schema:
+ * they say only whether a button is out of date, never what an operation does next.
+ */
+const endedByOf = (r: Run): string | undefined => maintenanceView.safeParse(r.view).data?.endedBy;
+const switchedBackBy = (r: Run): string | undefined => cutoverView.safeParse(r.view).data?.switchedBackBy;

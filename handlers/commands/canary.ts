@@ -1,8 +1,7 @@
 // /canary <env> <target> start [steps] | promote | pause | rollback | set <pct> | status
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { canaryTraffic } from '../../src/adapters/traffic.js';
-import { greenShare, planCanary, type CanaryParams } from '../../src/ops/canary.js';
+import type { CanaryParams } from '../../src/ops/canary.js';
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
@@ -47,17 +46,13 @@ export function register(app: App, deps: Deps): void {
         params = { target, action: 'set', pct };
       } else noMore(words, 3, spec);
 
-      const cfg = env.canary[target]!;
       if (sub === 'status') {
         await ack();
         let text: string;
         try {
-          const w = await canaryTraffic(deps.aws.gateways(envName), envName, target, cfg).read();
-          const g = greenShare(w);
+          const weights = await deps.engine.status('canary', envName, { target, action: 'start' } satisfies CanaryParams);
           const run = await activeRun(deps, envName, target);
-          text = `*Canary · ${target} · ${envName}* (read from AWS)\n🔵 blue ${100 - g} % · 🟢 green ${g} % (weights ${w.blue} / ${w.green}${w.ttl !== undefined ? `, TTL ${w.ttl} s` : ''})\n${
-            run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(run.channel, run.ts)}` : 'No canary run is active.'
-          }`;
+          text = `${weights}\n${run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(run.channel, run.ts)}` : 'No canary run is active.'}`;
         } catch (e) {
           text = `⚠️ *Canary · ${target} · ${envName}*: ${e instanceof Error ? e.message : String(e)}`;
         }
@@ -67,7 +62,7 @@ export function register(app: App, deps: Deps): void {
       if (params) {
         if (flags['dry-run']) {
           await ack();
-          const plan = planCanary(cfg, canaryTraffic(deps.aws.gateways(envName), envName, target, cfg), params);
+          const plan = await deps.engine.plan('canary', envName, params);
           await respond({ response_type: 'ephemeral', text: `*Dry run: /canary ${escapeText(command.text.replace(/\s*--dry-run\S*/, '').trim())}* — nothing was changed. The calls it would make:\n${plan.join('\n')}` });
           return;
         }
@@ -79,7 +74,8 @@ export function register(app: App, deps: Deps): void {
       const run = await activeRun(deps, envName, target);
       if (!run) throw new UsageError(`no canary is running on *${target}* in *${envName}* — start one with \`/canary ${envName} ${target} start\``, spec);
       if (flags['dry-run']) {
-        const call = sub === 'rollback' ? canaryTraffic(deps.aws.gateways(envName), envName, target, cfg).describeShift({ blue: 100, green: 0 }) : 'no AWS call by itself';
+        // Rollback is "set green to 0" in one call: its plan is that of `set 0`.
+        const call = sub === 'rollback' ? `The calls it would make:\n${(await deps.engine.plan('canary', envName, { target, action: 'set', pct: 0 } satisfies CanaryParams)).join('\n')}` : 'no AWS call by itself';
         await ack({ response_type: 'ephemeral', text: `*Dry run: /canary ${envName} ${target} ${sub}* — nothing was changed. ${call}` });
         return;
       }

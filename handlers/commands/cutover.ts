@@ -1,8 +1,6 @@
 // /cutover <env> <name> [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { cutoverDns } from '../../src/adapters/traffic.js';
-import { planCutover } from '../../src/ops/cutover.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
@@ -22,10 +20,9 @@ export function register(app: App, deps: Deps): void {
       noMore(words, 2, spec);
       if (flags['dry-run']) {
         await ack();
-        const cfg = deps.config.environments[envName]!.cutover[name]!;
         let text: string;
         try {
-          text = (await planCutover(cutoverDns(deps.aws.gateways(envName), envName), cfg, envName)).join('\n');
+          text = (await deps.engine.plan('cutover', envName, { name })).join('\n');
         } catch (e) {
           text = `⚠️ ${e instanceof Error ? e.message : String(e)}`;
         }

@@ -1,9 +1,6 @@
 // /maintenance start|end|status <env> [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { listenerInMaintenance, planMaintenance } from '../../src/ops/maintenance.js';
-import { readReport, reportLines } from '../../src/ops/maintenance-report.js';
-import type { Environment } from '../../src/config/schema.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { formatTime } from '../../src/clock.js';
 import { parseDateTime, parseWindowEnd } from '../../src/runs/when.js';
@@ -66,27 +63,15 @@ export function register(app: App, deps: Deps): void {
       }
       const env = deps.config.environments[envName]!;
       if (!env.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
-      const alb = deps.aws.maintenanceAlb(envName);
 
       if (sub === 'status') {
         await ack();
-        const lines = await Promise.all(
-          env.maintenance.listeners.map(async (l, i) => {
-            try {
-              const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, `check environments.${envName}.maintenance.listeners[${i}]`));
-              return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? 'maintenance ON' : 'serving normally'}`;
-            } catch (e) {
-              return `⚠️ *${l.name}*: ${e instanceof Error ? e.message : String(e)}`;
-            }
-          }),
-        );
-        const report = lines.some((l) => l.startsWith('🚧')) ? await maintenanceStatusReport(envName, env, deps) : [];
-        await respond({ response_type: 'ephemeral', text: `*Maintenance · ${envName}* (read from AWS)\n${[...lines, ...report].join('\n')}` });
+        await respond({ response_type: 'ephemeral', text: await deps.engine.status('maintenance', envName, { action: 'start' }) });
         return;
       }
       if (flags['dry-run']) {
         await ack();
-        const plan = await planMaintenance(env, envName, alb, sub, deps.store);
+        const plan = await deps.engine.plan('maintenance', envName, { action: sub });
         await respond({ response_type: 'ephemeral', text: `*Dry run: /maintenance ${sub} ${envName}* — nothing was changed. The calls it would make:\n${plan.join('\n') || 'none'}` });
         return;
       }
@@ -95,15 +80,4 @@ export function register(app: App, deps: Deps): void {
       await replyError(err, ack, deps.log, respond);
     }
   });
-}
-
-/** While maintenance is on: what it has answered so far (CloudWatch), or why that cannot be shown. */
-async function maintenanceStatusReport(envName: string, env: Environment, deps: Deps): Promise<string[]> {
-  if (!deps.aws.maintenanceMetrics) return [];
-  try {
-    const { report } = await readReport(envName, env, deps.aws.maintenanceMetrics(envName), deps.store, deps.clock.now());
-    return ['', ...reportLines(report, deps.config.timezone)];
-  } catch (e) {
-    return ['', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`];
-  }
 }

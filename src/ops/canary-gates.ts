@@ -1,7 +1,7 @@
 // The canary's CloudWatch gates, kept out of canary.ts: alarms before each step, a watched bake, and a Retry that starts afresh.
 import type { CanaryConfig } from '../config/schema.js';
 import type { OpContext } from '../runs/operation.js';
-import { chartPng, COLORS, type ChartLine } from '../../blocks/chart.js';
+import { COLORS, type ChartLine } from './chart.js';
 import { analysisApplies, checkAlarms, watchBake, WATCH_EVERY_MS, type BakeResult, type SideSeries, type TrafficWatch } from './gates.js';
 
 /** The gates a canary has, in words, from its config alone (for --dry-run, before any AWS read). */
@@ -27,17 +27,28 @@ export async function alarmsBeforeStep(ctx: OpContext<unknown>, watch: TrafficWa
   return v.failure;
 }
 
-/** The bake of one step, watched: alarms and the analysis every poll; a plain sleep when nothing is watched. */
-export async function bakeWatched(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CanaryConfig, from: number, until: number): Promise<BakeResult> {
+/**
+ * The bake of one step, watched: alarms and the analysis every poll; a plain sleep when nothing is watched. With `at`
+ * (where the bake stands) and a watch that can draw and post, the step ends with a green-vs-blue chart in the thread.
+ */
+/** Where the bake stands, for the chart's title and marks. */
+export interface BakeStep {
+  target: string;
+  /** 1-based. */
+  step: number;
+  steps: number[];
+}
+
+export async function bakeWatched(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CanaryConfig, from: number, until: number, at?: BakeStep): Promise<BakeResult> {
   if (!watch || (watch.alarmNames.length === 0 && !analysisApplies(watch, cfg.bakeSeconds, cfg.analysis))) {
     if (until > ctx.now()) await ctx.sleep(until - ctx.now());
     return { lines: [] };
   }
   const result = await watchBake(ctx, watch, cfg, { from, until, bakeSeconds: cfg.bakeSeconds });
-  if (!analysisApplies(watch, cfg.bakeSeconds, cfg.analysis) || !watch.postFile) return result;
+  if (!at || !analysisApplies(watch, cfg.bakeSeconds, cfg.analysis) || !watch.postFile || !watch.chart) return result;
   // A failure rolls back first: the picture can wait, the customers cannot.
-  if (result.failure) return { ...result, after: () => postCanaryChart(ctx, watch, from, result).catch(() => undefined) };
-  await postCanaryChart(ctx, watch, from, result);
+  if (result.failure) return { ...result, after: () => postCanaryChart(ctx, watch, from, result, at).catch(() => undefined) };
+  await postCanaryChart(ctx, watch, from, result, at);
   return result;
 }
 
@@ -50,20 +61,20 @@ interface ChartMark {
  * At the end of each step's bake (and so at the run's end, passed or rolled back): green against blue over the run so
  * far, one picture in the thread, step boundaries marked. Once per step: a restart does not post it again.
  */
-async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, from: number, result: BakeResult): Promise<void> {
-  const view = ctx.run.view as { weights?: { blue: number; green: number }; step?: number; steps?: number[]; target?: string; chartMarks?: ChartMark[] };
-  const pct = view.steps?.[(view.step ?? 1) - 1] ?? 0;
-  const marks = [...(view.chartMarks ?? []).filter((m) => m.at !== from), { at: from, label: `${pct} %` }].sort((a, b) => a.at - b.at);
-  await ctx.view({ chartMarks: marks });
-  const id = `chart:${view.target ?? ''}:${from}`;
+async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, from: number, result: BakeResult, at: BakeStep): Promise<void> {
+  const pct = at.steps[at.step - 1] ?? 0;
+  // The step boundaries so far are the run's own memory (not its view): a restart draws the same marks.
+  const marks = [...((await ctx.recall<ChartMark[]>('chart-marks')) ?? []).filter((m) => m.at !== from), { at: from, label: `${pct} %` }].sort((a, b) => a.at - b.at);
+  await ctx.remember('chart-marks', marks);
+  const id = `chart:${at.target}:${from}`;
   if (await ctx.stepDone(id)) return;
   const start = Math.floor(Math.min(ctx.run.createdAt, marks[0]?.at ?? from) / 60_000) * 60_000;
   const cmp = await watch.compare!(start, ctx.now());
   const rate = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, (s.requests[i] ?? 0) > 0 ? (100 * (s.errors[i] ?? 0)) / s.requests[i]! : null]);
   const p99 = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, s.p99Ms[i] ?? null]);
   const line = (name: 'blue' | 'green', points: [number, number | null][]): ChartLine => ({ name, color: COLORS[name], points });
-  const png = chartPng({
-    title: `Canary ${view.target ?? ''} · ${ctx.envName} — green vs blue`,
+  const png = watch.chart!({
+    title: `Canary ${at.target} · ${ctx.envName} — green vs blue`,
     timezone: ctx.timezone,
     marks,
     panels: [
@@ -72,9 +83,9 @@ async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, fro
     ],
   });
   const outcome = result.failure ? '❌ gate failed' : result.inconclusive ? '⏳ inconclusive' : '✅ passed';
-  const step = view.step && view.steps ? `Step ${view.step}/${view.steps.length} · green ${pct} %` : `green ${pct} %`;
+  const step = `Step ${at.step}/${at.steps.length} · green ${pct} %`;
   await ctx.step(id, async () => {
-    await watch.postFile!(ctx.run, { png, filename: `canary-${view.target ?? 'run'}-${from}.png`, title: `${step} — green vs blue`, comment: `📈 ${step} · ${outcome}: green vs blue since the start (5XX rate, p99).` });
+    await watch.postFile!(ctx.run, { png, filename: `canary-${at.target}-${from}.png`, title: `${step} — green vs blue`, comment: `📈 ${step} · ${outcome}: green vs blue since the start (5XX rate, p99).` });
     return true;
   });
 }

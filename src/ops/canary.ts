@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { CanaryConfig, Environment } from '../config/schema.js';
 import type { Access } from '../runs/permissions.js';
-import { Interrupted, type FinalState, type Intent, type OpContext, type Operation } from '../runs/operation.js';
+import { Interrupted, type FinalState, type Intent, type OpContext, type Operation, type ReadContext } from '../runs/operation.js';
 import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
@@ -54,23 +54,43 @@ export const CanaryPhase = {
 } as const;
 export type CanaryPhase = (typeof CanaryPhase)[keyof typeof CanaryPhase];
 
-/** What the status message shows (blocks/canary.ts). */
-export interface CanaryView {
-  target: string;
-  via: 'route53' | 'alb';
-  action: 'start' | 'set';
-  steps: number[];
-  /** 1-based index of the step in progress (0: before the first). */
-  step: number;
-  phase: CanaryPhase;
-  weights?: Weights;
-  insyncAt?: number;
-  ttl?: number;
-  bakeUntil?: number;
-  gates?: string[];
-  held?: { id: number; by: string; since: number } | null;
-  why?: string;
-  auto?: boolean;
+const weightsSchema = z.object({ blue: z.number(), green: z.number() });
+const heldSchema = z.object({ id: z.number(), by: z.string(), since: z.number() });
+type Held = z.infer<typeof heldSchema>;
+
+/**
+ * What the status message shows (blocks/canary.ts renders it). The canary never reads it back: what it needs again
+ * (the weights it last read, a hold) it keeps with `ctx.remember`.
+ */
+export const canaryView = z
+  .object({
+    target: z.string(),
+    via: z.enum(['route53', 'alb']),
+    action: z.enum(['start', 'set']),
+    steps: z.array(z.number()),
+    /** 1-based index of the step in progress (0: before the first). */
+    step: z.number(),
+    phase: z.enum([CanaryPhase.shifting, CanaryPhase.syncing, CanaryPhase.baking, CanaryPhase.gating, CanaryPhase.waiting, CanaryPhase.held, CanaryPhase.done, CanaryPhase.rolledBack]),
+    weights: weightsSchema,
+    insyncAt: z.number(),
+    ttl: z.number(),
+    bakeUntil: z.number(),
+    gates: z.array(z.string()),
+    held: heldSchema.nullable(),
+    why: z.string(),
+    auto: z.boolean(),
+  })
+  .partial();
+export type CanaryView = z.infer<typeof canaryView>;
+
+/** The resources a canary moves (its lock): the rule or listener of its ALB weights, or its weighted records. */
+export function canaryResources(env: Environment, target: string): string[] {
+  const c = env.canary[target];
+  const out: string[] = [];
+  // Weights on a rule are that rule's; weights on the default action are the listener's.
+  if (c?.alb) out.push(c.alb.ruleArn ? `rule:${c.alb.ruleArn}` : `listener:${c.alb.listenerArn}`);
+  if (c?.route53) out.push(`dns:${c.route53.hostedZoneId}:${c.route53.recordName.toLowerCase().replace(/\.?$/, '.')}`);
+  return out;
 }
 
 /** Percent of traffic on green from raw weights (blue-only when both are 0, as the canary never writes 0/0). */
@@ -91,7 +111,8 @@ export function planCanary(cfg: CanaryConfig, traffic: CanaryTraffic, params: Ca
       if (i < plan.length - 1) lines.push(cfg.auto ? '    advance by itself' : '    wait for Promote');
     }
   }
-  lines.push(`Rollback at any moment: ${traffic.describeShift(weightsFor(0))}`);
+  // Setting green to 0 is itself the rollback's one call: said once.
+  if (!(params.action === 'set' && params.pct === 0)) lines.push(`Rollback at any moment: ${traffic.describeShift(weightsFor(0))}`);
   return lines;
 }
 
@@ -105,6 +126,14 @@ function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
 
 // ── the operation ────────────────────────────────────────────────────────────
 
+/** `/canary … status`: both weights read from AWS now (the active run, if any, the handler adds). */
+async function canaryStatus(q: ReadContext<CanaryParams>, deps: CanaryDeps): Promise<string> {
+  const { target } = q.params;
+  const w = await deps.traffic(q.envName, target, configOf(q.env, q.envName, target)).read();
+  const g = greenShare(w);
+  return `*Canary · ${target} · ${q.envName}* (read from AWS)\n🔵 blue ${100 - g} % · 🟢 green ${g} % (weights ${w.blue} / ${w.green}${w.ttl !== undefined ? `, TTL ${w.ttl} s` : ''})`;
+}
+
 export interface CanaryDeps {
   traffic: (envName: string, target: string, cfg: CanaryConfig) => CanaryTraffic;
   access?: Access;
@@ -114,10 +143,17 @@ export interface CanaryDeps {
 
 const POLL = { everyMs: 2000, timeoutMs: 10 * 60_000, maxEveryMs: 10_000 };
 
-export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams> {
+export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams, CanaryView> {
   return {
     kind: 'canary',
     params: CanaryParamsSchema,
+    view: canaryView,
+    resources: (env, p) => canaryResources(env, p.target),
+    plan: async (q) => {
+      const cfg = configOf(q.env, q.envName, q.params.target);
+      return planCanary(cfg, deps.traffic(q.envName, q.params.target, cfg), q.params);
+    },
+    status: (q) => canaryStatus(q, deps),
     lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
     title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
     interrupts: ['rollback', 'pause'],
@@ -133,7 +169,15 @@ function configOf(env: Environment, envName: string, target: string): CanaryConf
   return cfg;
 }
 
-type Ctx = OpContext<CanaryParams>;
+type Ctx = OpContext<CanaryParams, CanaryView>;
+
+/** The weights last read back from AWS, remembered for the decisions that need them (the view only shows them). */
+async function showWeights(ctx: Ctx, w: Weights, more: Partial<CanaryView> = {}): Promise<void> {
+  const weights = { blue: w.blue, green: w.green };
+  await ctx.remember('weights', weights);
+  await ctx.view({ ...more, weights });
+}
+const knownWeights = (ctx: Ctx) => ctx.recall<Weights>('weights');
 
 /** The canary's one loop: walks, and turns every interruption (Rollback, Pause) into its handling, then walks on. */
 async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Promise<FinalState> {
@@ -143,12 +187,12 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
   for (;;) {
     try {
       if (pending?.name === 'rollback') return await rollback(ctx, traffic, `by <@${pending.by}>`);
-      const held = (ctx.run.view as Partial<CanaryView>).held;
+      const held = await ctx.recall<Held | null>('held');
       if (pending?.name === 'pause' || held) {
         const id = pending?.name === 'pause' ? pending.id : held!.id;
         const by = pending?.name === 'pause' ? pending.by : held!.by;
         pending = undefined;
-        const answer = await hold(ctx, deps, id, by);
+        const answer = await hold(ctx, deps, id, by, baseView(ctx, cfg, traffic));
         if (answer.name === 'rollback') return await rollback(ctx, traffic, `by <@${answer.by}>`);
       }
       pending = undefined;
@@ -186,12 +230,17 @@ async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): P
   }
 }
 
-async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string): Promise<Intent> {
-  const view = ctx.run.view as Partial<CanaryView>;
-  const since = view.held?.since ?? ctx.now();
-  await ctx.view({ held: { id, by, since }, phase: CanaryPhase.held });
-  if (!view.held) await ctx.note(`⏸ Held at green ${view.weights ? greenShare(view.weights) : '?'} % by <@${by}>.`);
-  const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${view.weights ? greenShare(view.weights) : '?'} % by <@${by}> — Promote to continue`);
+async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string, base: CanaryView): Promise<Intent> {
+  const was = await ctx.recall<Held | null>('held');
+  const held = { id, by, since: was?.since ?? ctx.now() };
+  await ctx.remember('held', held);
+  const w = await knownWeights(ctx);
+  const step = await ctx.recall<number>('step');
+  await ctx.view({ ...base, held, phase: CanaryPhase.held, ...(w ? { weights: w } : {}), ...(step !== undefined ? { step } : {}) });
+  const green = w ? greenShare(w) : '?';
+  if (!was) await ctx.note(`⏸ Held at green ${green} % by <@${by}>.`);
+  const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${green} % by <@${by}> — Promote to continue`);
+  await ctx.remember('held', null);
   await ctx.view({ held: null });
   if (answer.name === 'promote') await ctx.note(`▶️ Promoted by <@${answer.by}>: the canary continues.`);
   return answer;
@@ -201,6 +250,7 @@ async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string): Promise
 async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: number, pct: number): Promise<void> {
   const target = ctx.params.target;
   const want = weightsFor(pct);
+  await ctx.remember('step', n);
   await ctx.view({ step: n, phase: CanaryPhase.shifting, bakeUntil: undefined, gates: undefined, insyncAt: undefined });
   const shifted = await ctx.step<{ changeId?: string }>(`shift-weights:${target}:${pct}`, () => traffic.shift(want), {
     verify: async () => {
@@ -212,7 +262,7 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
   if (read.blue !== want.blue || read.green !== want.green) {
     throw new Error(`weights read back blue ${read.blue} · green ${read.green} after setting blue ${want.blue} · green ${want.green} — someone else changed them?`);
   }
-  await ctx.view({ weights: { blue: read.blue, green: read.green }, ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
+  await showWeights(ctx, read, read.ttl !== undefined ? { ttl: read.ttl } : {});
   if (traffic.inSync && shifted.changeId) {
     const changeId = shifted.changeId;
     await ctx.view({ phase: CanaryPhase.syncing });
@@ -240,20 +290,23 @@ async function gates(cfg: CanaryConfig, traffic: CanaryTraffic, watched: string[
   return failed ? { lines, failed } : { lines };
 }
 
+const planOf = (p: CanaryParams, cfg: CanaryConfig): number[] => (p.action === 'set' ? [p.pct!] : (p.steps ?? cfg.steps));
+
+/** What the message always shows, from params and config: written again whenever a walk or a hold (re)starts. */
+const baseView = (ctx: Ctx, cfg: CanaryConfig, traffic: CanaryTraffic): CanaryView => ({ target: ctx.params.target, via: traffic.via, action: ctx.params.action, steps: planOf(ctx.params, cfg), auto: cfg.auto });
+
 async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: CanaryTraffic): Promise<FinalState> {
   const { params } = ctx;
   const target = params.target;
-  const plan = params.action === 'set' ? [params.pct!] : (params.steps ?? cfg.steps);
-  const base: Partial<CanaryView> = { target, via: traffic.via, action: params.action, steps: plan, auto: cfg.auto };
-  if ((ctx.run.view as Partial<CanaryView>).weights === undefined) {
-    const w = await traffic.read();
-    await ctx.view({ ...base, step: 0, phase: CanaryPhase.shifting, weights: { blue: w.blue, green: w.green } });
-  } else await ctx.view(base);
+  const plan = planOf(params, cfg);
+  const base = baseView(ctx, cfg, traffic);
+  if ((await knownWeights(ctx)) === undefined) await showWeights(ctx, await traffic.read(), { ...base, step: 0, phase: CanaryPhase.shifting });
+  else await ctx.view(base);
 
   const watch = deps.watch?.(ctx.envName, target, cfg);
   for (const [i, pct] of plan.entries()) {
     const n = i + 1;
-    const before = (ctx.run.view as Partial<CanaryView>).weights;
+    const before = await knownWeights(ctx);
     const blocked = await alarmsBeforeStep(ctx, watch, cfg, before ? greenShare(before) : 0, pct);
     if (blocked) return gateFailed(ctx, traffic, `before step ${n}/${plan.length} (green ${pct} %): ${blocked}`);
     await shiftTo(ctx, traffic, n, plan.length, pct);
@@ -263,7 +316,7 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
     const bakeStart = await ctx.step(`bake:${target}:${pct}`, async () => ctx.now());
     const until = bakeStart + cfg.bakeSeconds * 1000;
     if (until > ctx.now()) await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
-    const watched = await bakeWatched(ctx, watch, cfg, bakeStart, until);
+    const watched = await bakeWatched(ctx, watch, cfg, bakeStart, until, { target, step: n, steps: plan });
     if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`, watched.after);
     if (watched.inconclusive) {
       await ctx.note(`⏳ Step ${n}/${plan.length} · green ${pct} % — ${watched.inconclusive}. A person decides: Promote or Rollback.`);
@@ -296,7 +349,7 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
  * Rollback, and the run is held failed (Retry starts again from step 1). Nothing moved yet: a refusal, no call.
  */
 async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string, after?: () => Promise<void>): Promise<never> {
-  const w = (ctx.run.view as Partial<CanaryView>).weights;
+  const w = await knownWeights(ctx);
   if (w && greenShare(w) > 0) {
     await rollback(ctx, traffic, `by itself: gate failed ${why}`);
     await after?.();
@@ -318,7 +371,8 @@ async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<
   });
   const read = await traffic.read();
   if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check the ${traffic.via === 'alb' ? 'listener' : 'records'} by hand`);
-  await ctx.view({ phase: CanaryPhase.rolledBack, weights: { blue: read.blue, green: read.green }, why: `Rolled back ${why}`, held: null, bakeUntil: undefined });
+  await ctx.remember('held', null);
+  await showWeights(ctx, read, { phase: CanaryPhase.rolledBack, why: `Rolled back ${why}`, held: null, bakeUntil: undefined });
   let sync = '';
   if (traffic.inSync && done.changeId) {
     // A second Rollback or Pause pressed now must not stop the wait for INSYNC: keep polling through it.

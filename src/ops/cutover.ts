@@ -1,17 +1,26 @@
 // Move a Route 53 name to a new load balancer after checking it can serve, remember the exact records, and switch back on request.
 import { z } from 'zod';
 import type { CutoverConfig, Environment } from '../config/schema.js';
-import { Interrupted, type FinalState, type OpContext, type Operation } from '../runs/operation.js';
+import { Interrupted, type Facts, type FinalState, type OpContext, type Operation, type RunsReader } from '../runs/operation.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeSwitch, watchAfterSwitch } from './cutover-gates.js';
-import type { Store } from '../store/store.js';
 import { formatTime } from '../clock.js';
-import type { RecordSet } from '../aws/route53.js';
 
 // ── DNS and load balancers as the cutover sees them (a port; src/adapters/traffic.ts provides it) ──
 
-/** A record set with every field needed to put it back exactly: the Route 53 gateway's own shape. */
-export type DnsRecord = RecordSet;
+/** A record set with every field needed to put it back exactly. */
+export interface DnsRecord {
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  weight?: number;
+  ttl?: number;
+  values: string[];
+  aliasTarget?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
+  healthCheckId?: string;
+  /** Every other field Route 53 returned (Failover, Region, GeoLocation…), opaque here, sent back as it came. */
+  extra?: object;
+}
 
 export interface CutoverDns {
   /** Throws when the load balancer does not exist. */
@@ -40,23 +49,27 @@ export interface CheckLine {
   text: string;
 }
 
-/** What the status message shows (blocks/cutover.ts). */
-export interface CutoverView {
-  name: string;
-  recordName: string;
-  back?: boolean;
-  of?: string;
-  checks?: CheckLine[];
-  phase?: 'checking' | 'refused' | 'lowering-ttl' | 'switching' | 'syncing' | 'done';
-  before?: string[];
-  after?: string[];
-  insyncAt?: number;
-  effectiveAt?: number;
-  /** Until when the Switch back button works. */
-  backUntil?: number;
-  switchedBackBy?: string;
-  note?: string;
-}
+/** What the status message shows (blocks/cutover.ts renders it). Never read back by the operation. */
+export const cutoverView = z
+  .object({
+    name: z.string(),
+    recordName: z.string(),
+    back: z.boolean(),
+    of: z.string(),
+    checks: z.array(z.object({ ok: z.boolean(), text: z.string() })),
+    phase: z.enum(['checking', 'refused', 'lowering-ttl', 'switching', 'syncing', 'done']),
+    before: z.array(z.string()),
+    after: z.array(z.string()),
+    insyncAt: z.number(),
+    effectiveAt: z.number(),
+    /** Until when the Switch back button works. */
+    backUntil: z.number(),
+    /** The switch back run that undid this cutover (annotated on the message when it succeeds). */
+    switchedBackBy: z.string(),
+    note: z.string(),
+  })
+  .partial();
+export type CutoverView = z.infer<typeof cutoverView>;
 
 const ALIAS_TTL_SECONDS = 60; // An alias to a load balancer is cached 60 s by resolvers (Route 53 docs, alias records).
 const LOW_TTL = 60;
@@ -124,12 +137,17 @@ export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: 
 
 export interface CutoverDeps {
   dns: (envName: string) => CutoverDns;
-  store: Store;
   /** CloudWatch: the cutover's alarms (src/adapters/watch.ts). */
   watch?: (envName: string, name: string, cfg: CutoverConfig) => TrafficWatch;
 }
 
-type Ctx = OpContext<CutoverParams>;
+type Ctx = OpContext<CutoverParams, CutoverView>;
+
+/** The records a cutover moves (its lock), in the same words as a canary's weighted records. */
+export function cutoverResources(env: Environment, name: string): string[] {
+  const c = env.cutover[name];
+  return c ? [`dns:${c.hostedZoneId}:${c.recordName.toLowerCase().replace(/\.?$/, '.')}`] : [];
+}
 
 function configOf(env: Environment, envName: string, name: string): CutoverConfig {
   const cfg = env.cutover[name];
@@ -137,10 +155,20 @@ function configOf(env: Environment, envName: string, name: string): CutoverConfi
   return cfg;
 }
 
-export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams> {
+export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, CutoverView> {
   return {
     kind: 'cutover',
     params: CutoverParamsSchema,
+    view: cutoverView,
+    resources: (env, p) => cutoverResources(env, p.name),
+    async plan(q) {
+      const cfg = configOf(q.env, q.envName, q.params.name);
+      if (!q.params.back) return planCutover(deps.dns(q.envName), cfg, q.envName);
+      // A switch back reads only what the cutover stored: refused (thrown, for people) or the records it restores.
+      const target = await switchBackTarget(q, q.params.of!, q.now());
+      if (!target.ok) throw new Error(target.reason);
+      return [`route53:ChangeResourceRecordSets (one batch) ${target.before.map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`, 'then GetChange until INSYNC'];
+    },
     lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
     title: (envName, p) => (p.back ? `Switch back · ${p.name} · ${envName}` : `DNS cutover · ${p.name} · ${envName}`),
     async run(ctx) {
@@ -259,9 +287,10 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
 async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, why: string): Promise<FinalState> {
   const dns = deps.dns(ctx.envName);
   const name = ctx.params.name;
-  const before = await ctx.step<DnsRecord[]>(captureStep(name), async () => {
-    throw new Error('no records were captured before the switch');
-  });
+  // The records captured before the switch are this run's own step result (the switch happened, so the step is done).
+  const captured = await ctx.runs.step<DnsRecord[]>(ctx.run.id, captureStep(name));
+  if (captured?.status !== 'done' || !captured.result) throw new Error(`no records were captured before the switch — check ${cfg.recordName} by hand`);
+  const before = captured.result;
   const changeId = await ctx.step(`switch-back:${name}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops cutover ${name}: switch back`), {
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });
@@ -281,27 +310,28 @@ async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, w
   return 'rolled_back';
 }
 
-/** Why a switch back of run `of` is refused now, or the records it restores. */
-export async function switchBackTarget(store: Store, of: string, now: number): Promise<{ ok: true; before: DnsRecord[] } | { ok: false; reason: string }> {
-  const run = await store.getRun(of);
+/** Why a switch back of run `of` is refused now, or the records it restores (read from that run's steps and the facts). */
+export async function switchBackTarget(q: { runs: RunsReader; facts: Pick<Facts, 'recall'> }, of: string, now: number): Promise<{ ok: true; before: DnsRecord[] } | { ok: false; reason: string }> {
+  const run = await q.runs.get(of);
   if (!run || run.kind !== 'cutover') return { ok: false, reason: `run ${of} is not a cutover` };
   if (run.state !== 'succeeded') return { ok: false, reason: `cutover ${of} did not complete (it is ${run.state}) — nothing to switch back` };
-  const params = JSON.parse(run.params) as CutoverParams;
-  const step = await store.getStep(of, captureStep(params.name));
+  const params = CutoverParamsSchema.safeParse(run.params);
+  if (!params.success) return { ok: false, reason: `run ${of} is not a cutover` };
+  const step = await q.runs.step<DnsRecord[]>(of, captureStep(params.data.name));
   if (step?.status !== 'done' || !step.result) return { ok: false, reason: `cutover ${of} has no stored records` };
-  const until = await store.getStep(of, `remember-back-until:${params.name}`);
-  const deadline = until?.result ? Number(JSON.parse(until.result)) : 0;
+  const until = await q.runs.step<number>(of, `remember-back-until:${params.data.name}`);
+  const deadline = until?.result !== undefined ? Number(until.result) : 0;
   if (now > deadline) return { ok: false, reason: `the way back of cutover ${of} closed on ${new Date(deadline).toISOString()} — change the records by hand if you must` };
-  const done = await store.getKv<string>(backKey(of));
+  const done = await q.facts.recall<string>(backKey(of));
   if (done) return { ok: false, reason: `cutover ${of} was already switched back by run ${done}` };
-  return { ok: true, before: JSON.parse(step.result) as DnsRecord[] };
+  return { ok: true, before: step.result };
 }
 
 async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise<FinalState> {
   const dns = deps.dns(ctx.envName);
   const name = ctx.params.name;
   const of = ctx.params.of!;
-  const target = await ctx.step(`check-back:${of}`, () => switchBackTarget(deps.store, of, ctx.now()));
+  const target = await ctx.step(`check-back:${of}`, () => switchBackTarget(ctx, of, ctx.now()));
   if (!target.ok) throw new Error(target.reason);
   const before = target.before;
   const current = await readSwitchable(dns, cfg, before);
@@ -314,7 +344,7 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
   if (!same(now, before)) throw new Error(`records read back different after the switch back: ${now.map(describeRecord).join('; ')}`);
   await ctx.view({ phase: 'syncing' });
   const at = changeId ? await waitInSync(ctx, dns, `restore-records:${name}`, changeId) : ctx.now();
-  await ctx.step(`remember-back:${of}`, () => deps.store.setKv(backKey(of), ctx.run.id, ctx.now()));
+  await ctx.step(`remember-back:${of}`, () => ctx.facts.remember(backKey(of), ctx.run.id));
   await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000 });
   await ctx.note(`↩️ ${cfg.recordName} restored exactly as before cutover \`${of}\`: INSYNC at ${formatTime(at, ctx.timezone)}.`);
   return 'succeeded';

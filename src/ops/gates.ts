@@ -2,6 +2,7 @@
 import type { AnalysisConfig } from '../config/cloudwatch.js';
 import { formatTime } from '../clock.js';
 import type { Run } from '../runs/run.js';
+import type { DrawChart } from './chart.js';
 
 /** One alarm as CloudWatch reports it (src/aws/cloudwatch.ts returns this shape). */
 export interface AlarmReading {
@@ -39,6 +40,8 @@ export interface TrafficWatch {
   compareWhat?: string;
   /** Posts a picture in the run's thread (files.uploadV2); absent where no Slack is wired (dry runs, unit tests). */
   postFile?: (run: Run, file: { png: Buffer; filename: string; title: string; comment: string }) => Promise<void>;
+  /** Draws the picture postFile posts (blocks/chart.ts `chartPng`, passed in by src/registry.ts). */
+  chart?: DrawChart;
 }
 
 export interface GateSettings {

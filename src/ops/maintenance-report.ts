@@ -1,10 +1,10 @@
 // How many requests maintenance answered, redirected and let through, per load balancer, from the ALB's CloudWatch metrics.
+import { z } from 'zod';
 import type { Environment } from '../config/schema.js';
 import { formatTime } from '../clock.js';
-import type { OpContext } from '../runs/operation.js';
+import type { Facts, OpContext } from '../runs/operation.js';
 import type { Run } from '../runs/run.js';
-import type { Store } from '../store/store.js';
-import { chartPng, COLORS, type ChartLine } from '../../blocks/chart.js';
+import { COLORS, type ChartLine, type DrawChart } from './chart.js';
 
 /** [minute start ms, count] */
 export type Minute = [number, number];
@@ -26,19 +26,20 @@ export interface MaintenanceMetrics {
   read(listeners: { name: string; listenerArn: string; bypass: boolean }[], fromMs: number, toMs: number): Promise<LoadBalancerCounts[]>;
 }
 
-export interface MaintenanceReport {
-  from: number;
-  to: number;
+export const maintenanceReport = z.object({
+  from: z.number(),
+  to: z.number(),
   /** The start was not recorded (maintenance begun by hand, or before the bot kept windows): the last hour is shown. */
-  guessed: boolean;
-  loadBalancers: { name: string; listeners: string[]; fixed: number; redirect: number; bypass?: number }[];
+  guessed: z.boolean(),
+  loadBalancers: z.array(z.object({ name: z.string(), listeners: z.array(z.string()), fixed: z.number(), redirect: z.number(), bypass: z.number().optional() })),
   /**
    * The allowlist's count comes from the target group's RequestCount, which also counts normal traffic: only the
    * whole minutes inside the window are counted (the first and last minute are partly normal traffic).
    */
-  bypassFrom: number;
-  bypassTo: number;
-}
+  bypassFrom: z.number(),
+  bypassTo: z.number(),
+});
+export type MaintenanceReport = z.infer<typeof maintenanceReport>;
 
 export const windowKey = (envName: string) => `maintenance-window:${envName}`;
 const GUESS_MS = 60 * 60_000;
@@ -51,12 +52,12 @@ export async function readReport(
   envName: string,
   env: Environment,
   metrics: MaintenanceMetrics,
-  store: Store,
+  facts: Pick<Facts, 'recall'>,
   now: number,
   /** When traffic went back to normal (the end run's request), else now. */
   endedAt = now,
 ): Promise<{ report: MaintenanceReport; perMinute: LoadBalancerCounts[] }> {
-  const window = await store.getKv<{ since: number }>(windowKey(envName));
+  const window = await facts.recall<{ since: number }>(windowKey(envName));
   const since = window?.since ?? now - GUESS_MS;
   const from = Math.floor(since / MINUTE) * MINUTE;
   const to = Math.max(from + MINUTE, Math.ceil(now / MINUTE) * MINUTE);
@@ -94,7 +95,7 @@ export function reportLines(r: MaintenanceReport, timezone: string): string[] {
 }
 
 /** Requests per minute across the window, stacked by what they got. */
-export function reportChart(envName: string, perMinute: LoadBalancerCounts[], r: MaintenanceReport, timezone: string): Buffer {
+export function reportChart(draw: DrawChart, envName: string, perMinute: LoadBalancerCounts[], r: MaintenanceReport, timezone: string): Buffer {
   const minutes: number[] = [];
   for (let t = r.from; t < Math.max(r.to, r.from + MINUTE); t += MINUTE) minutes.push(t);
   const sum = (pick: (c: LoadBalancerCounts) => Minute[] | undefined) =>
@@ -104,24 +105,25 @@ export function reportChart(envName: string, perMinute: LoadBalancerCounts[], r:
     { name: 'redirected', color: COLORS.amber, area: true, points: sum((c) => c.redirect) },
   ];
   if (perMinute.some((c) => c.bypass)) lines.push({ name: 'let through (allowlist)', color: COLORS.green, area: true, points: sum((c) => c.bypass) });
-  return chartPng({ title: `Maintenance · ${envName} — requests per minute`, timezone, panels: [{ title: 'requests', unit: 'per minute', lines }] });
+  return draw({ title: `Maintenance · ${envName} — requests per minute`, timezone, panels: [{ title: 'requests', unit: 'per minute', lines }] });
 }
 
 export interface ReportDeps {
   metrics: (envName: string) => MaintenanceMetrics;
-  store: Store;
+  /** Posts the chart in the run's thread (files.uploadV2); with `chart`, which draws it. */
   postFile?: (run: Run, file: { png: Buffer; filename: string; title: string; comment: string }) => Promise<void>;
+  chart?: DrawChart;
 }
 
 /**
  * After a maintenance run: a start remembers when the window opened; an end reads the counts over the window, says them
  * in the thread with a chart, and forgets the window. Each is a durable step, so a restart does not post twice.
  */
-export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' }>, deps: ReportDeps): Promise<void> {
+export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' }, { report?: MaintenanceReport }>, deps: ReportDeps): Promise<void> {
   const key = windowKey(ctx.envName);
   if (ctx.params.action === 'start') {
     await ctx.step('remember-window', async () => {
-      if (!(await deps.store.getKv(key))) await deps.store.setKv(key, { since: ctx.now() }, ctx.now());
+      if (!(await ctx.facts.recall(key))) await ctx.facts.remember(key, { since: ctx.now() });
       return true;
     });
     return;
@@ -129,12 +131,12 @@ export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' 
   const done = await ctx.stepDone('report');
   if (!done) {
     try {
-      const { report, perMinute } = await readReport(ctx.envName, ctx.env, deps.metrics(ctx.envName), deps.store, ctx.now(), ctx.run.createdAt);
+      const { report, perMinute } = await readReport(ctx.envName, ctx.env, deps.metrics(ctx.envName), ctx.facts, ctx.now(), ctx.run.createdAt);
       await ctx.view({ report });
       await ctx.step('report', async () => {
         await ctx.note(reportLines(report, ctx.timezone).join('\n'));
-        if (deps.postFile) {
-          const png = reportChart(ctx.envName, perMinute, report, ctx.timezone);
+        if (deps.postFile && deps.chart) {
+          const png = reportChart(deps.chart, ctx.envName, perMinute, report, ctx.timezone);
           await deps.postFile(ctx.run, { png, filename: `maintenance-${ctx.envName}-${report.from}.png`, title: `Maintenance · ${ctx.envName}`, comment: '📈 Requests per minute during maintenance.' });
         }
         return true;
@@ -145,7 +147,7 @@ export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' 
     }
   }
   await ctx.step('forget-window', async () => {
-    await deps.store.deleteKv(key);
+    await ctx.facts.forget(key);
     return true;
   });
 }

@@ -1,11 +1,10 @@
 // Put an environment's ALB listeners into maintenance, and take them out — seed 000 without the Lambdas.
 import { z } from 'zod';
 import type { Environment, ListenerConfig } from '../config/schema.js';
-import type { FinalState, OpContext, Operation } from '../runs/operation.js';
-import type { Store } from '../store/store.js';
-import type { MaintenanceView } from '../../blocks/maintenance.js';
+import type { Facts, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
+import { afterMaintenance, maintenanceReport, readReport, reportLines, type ReportDeps } from './maintenance-report.js';
 
-// ── the ALB as maintenance sees it (a port; src/aws/elbv2.ts provides it) ────
+// ── the ALB as maintenance sees it (a port; src/adapters/index.ts provides it from src/aws/elbv2.ts) ────
 
 export type RuleAction =
   | { type: 'forward'; targetGroups: Record<string, number> }
@@ -262,7 +261,7 @@ export const MaintenanceParamsSchema = z.object({ action: z.enum(['start', 'end'
 export type MaintenanceParams = z.infer<typeof MaintenanceParamsSchema>;
 
 /** The AWS calls a start or end would make, for --dry-run. */
-export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', store: Store): Promise<string[]> {
+export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', facts: Pick<Facts, 'recall'>): Promise<string[]> {
   const lines: string[] = [];
   for (const [i, l] of (env.maintenance?.listeners ?? []).entries()) {
     const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
@@ -301,7 +300,7 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
         if (l.bypass) lines.push(`*${l.name}*: ${l.bypass.sourceIps.join(', ')} match none of these rules and reach the listener's own rules, unchanged`);
       }
     } else {
-      const change = await store.getKv<ListenerChange>(changeKey(envName, l.name));
+      const change = await facts.recall<ListenerChange>(changeKey(envName, l.name));
       const ours = new Set([...(change?.created ?? []), ...numbered(rules).filter(isMaintenanceRule).map((r) => r.arn)]);
       for (const arn of ours) lines.push(`*${l.name}*: DeleteRule ${short(arn)}`);
       if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? 'the bottom'}`);
@@ -323,15 +322,69 @@ export const changeKey = (envName: string, listener: string) => `maintenance:${e
 
 // ── the operation ────────────────────────────────────────────────────────────
 
-type Listeners = NonNullable<MaintenanceView['listeners']>;
+const listenerState = z.enum(['pending', 'working', 'on', 'off', 'failed', 'unchanged']);
 
-export function maintenanceOperation(deps: { alb: (envName: string) => MaintenanceAlb; store: Store; after?: (ctx: OpContext<MaintenanceParams>) => Promise<void> }): Operation<MaintenanceParams> {
+/** What the status message shows (blocks/maintenance.ts renders it). Never read back by the operation. */
+export const maintenanceView = z
+  .object({
+    action: z.enum(['start', 'end']),
+    listeners: z.record(z.string(), z.object({ state: listenerState, detail: z.string().optional() })),
+    note: z.string(),
+    /** The run that took the environment out of maintenance after this start: its End button is gone. */
+    endedBy: z.string(),
+    report: maintenanceReport,
+  })
+  .partial();
+export type MaintenanceView = z.infer<typeof maintenanceView>;
+export type ListenerState = z.infer<typeof listenerState>;
+
+type Listeners = NonNullable<MaintenanceView['listeners']>;
+type Ctx = OpContext<MaintenanceParams, MaintenanceView>;
+
+export interface MaintenanceDeps {
+  alb: (envName: string) => MaintenanceAlb;
+  /** CloudWatch's counts of what maintenance answered: the report at the end and in `/maintenance status`. */
+  report?: ReportDeps;
+}
+
+/** `/maintenance status`: each listener read from AWS, and while one is in maintenance, what it has answered so far. */
+async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: MaintenanceDeps): Promise<string> {
+  const alb = deps.alb(q.envName);
+  const listeners = q.env.maintenance?.listeners ?? [];
+  if (listeners.length === 0) throw new Error(`*${q.envName}* has no \`maintenance.listeners\` in ops.yml`);
+  const lines = await Promise.all(
+    listeners.map(async (l, i) => {
+      try {
+        const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, hintFor(q.envName, i)));
+        return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? 'maintenance ON' : 'serving normally'}`;
+      } catch (e) {
+        return `⚠️ *${l.name}*: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }),
+  );
+  const report: string[] = [];
+  if (deps.report && lines.some((l) => l.startsWith('🚧'))) {
+    try {
+      const { report: r } = await readReport(q.envName, q.env, deps.report.metrics(q.envName), q.facts, q.now());
+      report.push('', ...reportLines(r, q.timezone));
+    } catch (e) {
+      report.push('', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return `*Maintenance · ${q.envName}* (read from AWS)\n${[...lines, ...report].join('\n')}`;
+}
+
+export function maintenanceOperation(deps: MaintenanceDeps): Operation<MaintenanceParams, MaintenanceView> {
   return {
     kind: 'maintenance',
     params: MaintenanceParamsSchema,
+    view: maintenanceView,
+    resources: (env) => (env.maintenance?.listeners ?? []).map((l) => `listener:${l.listenerArn}`),
     lockTarget: (envName) => `${envName}:maintenance`,
     title: (envName, p) => (p.action === 'start' ? `Maintenance on · ${envName}` : `Maintenance off · ${envName}`),
-    async run(ctx: OpContext<MaintenanceParams>): Promise<FinalState> {
+    plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts),
+    status: (q) => maintenanceStatus(q, deps),
+    async run(ctx: Ctx): Promise<FinalState> {
       const { env, envName, params } = ctx;
       const alb = deps.alb(envName);
       const listeners = env.maintenance?.listeners ?? [];
@@ -388,8 +441,8 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
         view[l.name] = { state: 'working' };
         await show();
         try {
-          if (params.action === 'start') await startListener(ctx, alb, deps.store, l, i);
-          else await endListener(ctx, alb, deps.store, l, i);
+          if (params.action === 'start') await startListener(ctx, alb, l, i);
+          else await endListener(ctx, alb, l, i);
           await ctx.step(`${params.action}:${l.name}`, async () => true);
         } catch (err) {
           view[l.name] = { state: 'failed', detail: err instanceof Error ? err.message : String(err) };
@@ -399,7 +452,7 @@ export function maintenanceOperation(deps: { alb: (envName: string) => Maintenan
         view[l.name] = params.action === 'start' ? { state: 'on', detail: describeAction(maintenanceAction(l)) } : { state: 'off' };
         await show();
       }
-      await deps.after?.(ctx);
+      if (deps.report) await afterMaintenance(ctx, deps.report);
       return 'succeeded';
     },
   };
@@ -410,7 +463,7 @@ async function readRules(alb: MaintenanceAlb, l: ListenerConfig, envName: string
 }
 
 /** Moves a rule and reads it back; the verify makes a restart after the call not repeat it. */
-async function moveRule(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, l: ListenerConfig, i: number, m: { ruleArn: string; to: number }, verb: string) {
+async function moveRule(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number, m: { ruleArn: string; to: number }, verb: string) {
   const read = async () => (await readRules(alb, l, ctx.envName, i, { tags: false })).find((r) => r.arn === m.ruleArn)?.priority;
   await ctx.step(
     `${verb}:${l.name}:${short(m.ruleArn)}:${m.to}`,
@@ -424,7 +477,7 @@ async function moveRule(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, 
   );
 }
 
-async function startListener(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, store: Store, l: ListenerConfig, i: number) {
+async function startListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number) {
   const plan = await ctx.step(`plan:${l.name}`, async () => {
     const rules = numbered(await readRules(alb, l, ctx.envName, i));
     const prepared = l.ruleArn ? rules.find((r) => r.arn === l.ruleArn) : undefined;
@@ -435,7 +488,7 @@ async function startListener(ctx: OpContext<MaintenanceParams>, alb: Maintenance
   });
   const change: ListenerChange = { moves: plan.moves, created: [], ...(plan.preparedFrom !== undefined ? { preparedFrom: plan.preparedFrom } : {}) };
   // Remember the plan before the first change, so an end (even after a failed start) can put things back.
-  await ctx.step(`remember:${l.name}`, async () => store.setKv(changeKey(ctx.envName, l.name), change, ctx.now()));
+  await ctx.step(`remember:${l.name}`, async () => ctx.facts.remember(changeKey(ctx.envName, l.name), change));
   for (const m of plan.moves) await moveRule(ctx, alb, l, i, m, 'shift-rule');
 
   if (l.ruleArn) {
@@ -454,15 +507,15 @@ async function startListener(ctx: OpContext<MaintenanceParams>, alb: Maintenance
       },
     });
     change.created.push(arn);
-    await store.setKv(changeKey(ctx.envName, l.name), change, ctx.now());
+    await ctx.facts.remember(changeKey(ctx.envName, l.name), change);
   };
   for (const [k, conditions] of maintenanceConditionSets(l).entries()) {
     await createAt(k === 0 ? 'maintenance' : `maintenance-${k + 1}`, plan.slots[k]!, conditions, action);
   }
 }
 
-async function endListener(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAlb, store: Store, l: ListenerConfig, i: number) {
-  const change = await store.getKv<ListenerChange>(changeKey(ctx.envName, l.name));
+async function endListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number) {
+  const change = await ctx.facts.recall<ListenerChange>(changeKey(ctx.envName, l.name));
   const rules = await readRules(alb, l, ctx.envName, i);
   // Ours: the rules we remember creating and every rule carrying our mark (state lost, or a start cut short).
   // A remembered rule that lost its mark is not deleted: someone changed it by hand, so it is reported instead.
@@ -480,5 +533,5 @@ async function endListener(ctx: OpContext<MaintenanceParams>, alb: MaintenanceAl
     await moveRule(ctx, alb, l, i, { ruleArn: l.ruleArn, to: back }, 'restore-rule');
   }
   for (const m of [...(change?.moves ?? [])].reverse()) await moveRule(ctx, alb, l, i, { ruleArn: m.ruleArn, to: m.from }, 'restore-rule');
-  await ctx.step(`forget:${l.name}`, async () => store.deleteKv(changeKey(ctx.envName, l.name)));
+  await ctx.step(`forget:${l.name}`, async () => ctx.facts.forget(changeKey(ctx.envName, l.name)));
 }

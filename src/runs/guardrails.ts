@@ -26,17 +26,6 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
     if (c?.route53) dns(c.route53.hostedZoneId, c.route53.recordName);
   };
   switch (kind) {
-    case 'maintenance':
-      for (const l of env.maintenance?.listeners ?? []) listener(l.listenerArn);
-      break;
-    case 'canary':
-      canary(String(p.target));
-      break;
-    case 'cutover': {
-      const c = env.cutover[String(p.name)];
-      if (c) dns(c.hostedZoneId, c.recordName);
-      break;
-    }
     case 'deploy': {
       const key = String(p.target);
       const d = env.deploy[key];
