@@ -16,7 +16,8 @@ import type { Clock } from './clock.js';
 import type { AwsPorts } from './deps.js';
 import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
-import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from './adapters/traffic.js';
+import { canaryTraffic, cutoverDns } from './adapters/traffic.js';
+import { codeDeployPort, deployEcs, nativeDeployPort, taskSetDeployPort } from './adapters/deploy.js';
 import type { Access } from './runs/permissions.js';
 import { canaryOperation } from './ops/canary.js';
 import { canaryWatch, trafficWatch } from './adapters/watch.js';
@@ -46,8 +47,8 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
       ...(aws.maintenanceMetrics ? { after: (ctx) => afterMaintenance(ctx, { metrics: (env) => aws.maintenanceMetrics!(env), store, ...(files ? { postFile: files } : {}) }) } : {}),
     }),
     deploy: deployOperation({
-      ecs: (env) => aws.gateways(env).ecs,
-      codedeploy: (env) => aws.gateways(env).codedeploy,
+      ecs: (env) => deployEcs(aws.gateways(env)),
+      codedeploy: (env) => codeDeployPort(aws.gateways(env)),
       native: (env) => nativeDeployPort(aws.gateways(env)),
       tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
     }),

@@ -1,6 +1,5 @@
 // What a run touches on AWS (its locks) and which way it moves (whether it waits for a second person): one table each.
 import type { Environment } from '../config/schema.js';
-import { chosenServices } from '../ops/startup.js';
 
 /**
  * The AWS resources a run changes, as lock names: `listener:<arn>`, `rule:<arn>`, `dns:<zone>:<name>`,
@@ -14,7 +13,6 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
   const listener = (arn: string) => out.add(`listener:${arn}`);
   const rule = (arn: string) => out.add(`rule:${arn}`);
   const dns = (zone: string, name: string) => out.add(`dns:${zone}:${name.toLowerCase().replace(/\.?$/, '.')}`);
-  const service = (key: string) => out.add(`service:${env.cluster}/${env.services[key]?.serviceName ?? key}`);
   const canary = (target: string) => {
     const c = env.canary[target];
     // Weights on a rule are that rule's; weights on the default action are the listener's.
@@ -36,25 +34,7 @@ export function resourcesOf(kind: string, env: Environment, params: unknown): st
       if (c) dns(c.hostedZoneId, c.recordName);
       break;
     }
-    case 'deploy': {
-      const key = String(p.target);
-      const d = env.deploy[key];
-      if (!d) break;
-      out.add(`service:${env.cluster}/${d.service ?? key}`);
-      if (d.strategy === 'codedeploy') {
-        listener(d.prodListenerArn);
-        if (d.testListenerArn) listener(d.testListenerArn);
-      } else if (d.strategy === 'ecs') {
-        // ECS moves the weights of these rules only: other services' rules on the same listener are not touched.
-        rule(d.productionListenerRuleArn);
-        if (d.testListenerRuleArn) rule(d.testListenerRuleArn);
-      } else canary(d.canary);
-      break;
-    }
-    case 'startup':
-    case 'shutdown':
-      for (const key of chosenServices(env, p.services as string[] | undefined, kind === 'startup' ? 'up' : 'down')) service(key);
-      break;
+    // deploy, startup, shutdown: their operations' own resources() (src/ops/deploy.ts, src/ops/startup.ts).
   }
   return [...out];
 }
