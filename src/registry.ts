@@ -1,6 +1,6 @@
 // The one registry of operations: each operation with its adapter (AWS → the operation's port), the body of its status
 // message and its slash command. Adding an operation is one entry in each list here (docs/architecture.md).
-import type { Body } from '../blocks/kit.js';
+import { typedBody, type Body } from '../blocks/kit.js';
 import { canaryBody } from '../blocks/canary.js';
 import { cutoverBody } from '../blocks/cutover.js';
 import { deployBody } from '../blocks/deploy.js';
@@ -18,6 +18,7 @@ import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
 import { canaryTraffic, cutoverDns } from './adapters/traffic.js';
 import { codeDeployPort, deployEcs, nativeDeployPort, taskSetDeployPort } from './adapters/deploy.js';
+import { startupSfn } from './adapters/startup.js';
 import type { Access } from './runs/permissions.js';
 import { canaryOperation } from './ops/canary.js';
 import { canaryWatch, trafficWatch } from './adapters/watch.js';
@@ -25,8 +26,8 @@ import type { FilePoster } from './slack/files.js';
 import { cutoverOperation } from './ops/cutover.js';
 import { maintenanceOperation } from './ops/maintenance.js';
 import { afterMaintenance } from './ops/maintenance-report.js';
-import { startupOperations } from './ops/startup.js';
-import { deployOperation } from './ops/deploy.js';
+import { startupOperations, startupView } from './ops/startup.js';
+import { deployOperation, deployView } from './ops/deploy.js';
 
 export interface OperationDeps {
   aws: AwsPorts;
@@ -52,7 +53,7 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
       native: (env) => nativeDeployPort(aws.gateways(env)),
       tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
     }),
-    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
+    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => startupSfn(aws.gateways(env)) }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files } : {}) }), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), store, watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
   };
@@ -61,9 +62,9 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
 /** The status message's body of each kind of run. */
 export const BODIES: Record<string, Body> = {
   maintenance: maintenanceBody,
-  startup: startupBody,
-  shutdown: startupBody,
-  deploy: deployBody,
+  startup: typedBody(startupView, startupBody),
+  shutdown: typedBody(startupView, startupBody),
+  deploy: typedBody(deployView, deployBody),
   canary: canaryBody,
   cutover: cutoverBody,
 };

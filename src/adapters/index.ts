@@ -13,6 +13,7 @@ import { SfnGateway } from '../aws/sfn.js';
 import { CodeDeployGateway } from '../aws/codedeploy.js';
 import { CloudWatchGateway } from '../aws/cloudwatch.js';
 import { maintenanceMetrics } from './watch.js';
+import { startupEcs as startupEcsOf } from './startup.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -75,18 +76,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pi
     };
   };
 
-  const startupEcs = (envName: string): StartupEcs => {
-    const { ecs, elbv2 } = gateways(envName);
-    return {
-      describe: (names) => ecs.describeServices(names),
-      setDesiredCount: (name, count, force) => ecs.setDesiredCount(name, count, force),
-      healthyTargets: async (targetGroupArns) => {
-        if (targetGroupArns.length === 0) return undefined;
-        const all = await Promise.all(targetGroupArns.map((tg) => elbv2.targetHealth(tg)));
-        return { healthy: Math.min(...all.map((h) => h.healthy)), total: Math.min(...all.map((h) => h.total)) };
-      },
-    };
-  };
+  const startupEcs = (envName: string): StartupEcs => startupEcsOf(gateways(envName));
 
   const status = (envName: string): StatusReader => {
     const env = config.environments[envName]!;

@@ -314,7 +314,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
         const hook = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
         if (d.status === 'IN_PROGRESS' && hook) {
           const deadline = hook.expiresAt ?? ctx.now() + cfg.pauseTimeoutMinutes * 60_000;
-          const onTimeout = (hook.timeoutAction ?? cfg.pauseTimeoutAction) as 'ROLLBACK' | 'CONTINUE';
+          const onTimeout = hook.timeoutAction ?? cfg.pauseTimeoutAction;
           await show({ waitingFor: 'approval', deadline, timeoutAction: onTimeout });
           const answer = await ctx.pause(`hook:${hook.id}`, {
             reason: PAUSE_REASON[d.stage ?? ''] ?? `ECS paused at ${d.stage ?? 'a lifecycle hook'} — Approve to go on`,

@@ -54,7 +54,7 @@ export const deployView = z
     /** ECS native: BLUE_GREEN, LINEAR or CANARY; the exact lifecycle stage; what ECS does when a pause times out. */
     type: z.string(),
     stage: z.string(),
-    timeoutAction: z.enum(['ROLLBACK', 'CONTINUE']),
+    timeoutAction: z.string(),
     /** When the current bake (canary, linear step or final) ends, as observed by the bot. */
     bakeEndsAt: z.number(),
     alarms: z.object({ status: z.string(), names: z.array(z.string()), triggered: z.array(z.string()) }),
