@@ -1,9 +1,11 @@
 // Connects ordered startup and shutdown's ports (src/ops/startup.ts) to the ECS, ELBv2 and Step Functions gateways of one environment.
 import type { StartupEcs, StartupSfn } from '../ops/startup.js';
-import type { EnvironmentGateways } from './index.js';
+import type { EcsGateway } from '../aws/ecs.js';
+import type { Elbv2Gateway } from '../aws/elbv2.js';
+import type { SfnGateway } from '../aws/sfn.js';
 
 /** ECS services as startup reads and scales them, with the target health that makes a service with a load balancer ready. */
-export function startupEcs(g: Pick<EnvironmentGateways, 'ecs' | 'elbv2'>): StartupEcs {
+export function startupEcs(g: { ecs: EcsGateway; elbv2: Elbv2Gateway }): StartupEcs {
   const { ecs, elbv2 } = g;
   return {
     describe: (names) => ecs.describeServices(names),
@@ -17,7 +19,7 @@ export function startupEcs(g: Pick<EnvironmentGateways, 'ecs' | 'elbv2'>): Start
 }
 
 /** The `stepfunctions` engine's state machine and its executions. */
-export function startupSfn(g: Pick<EnvironmentGateways, 'sfn'>): StartupSfn {
+export function startupSfn(g: { sfn: SfnGateway }): StartupSfn {
   const { sfn } = g;
   return {
     ensureStateMachine: (name, definition, roleArn) => sfn.ensureStateMachine(name, definition, roleArn),
