@@ -40,6 +40,33 @@ environments:
         pauseTimeoutMinutes: 30
 `);
 
+const ZONE = 'Z0PRIVATE0001';
+const taskSetConfig = parseConfig(`
+timezone: Asia/Tokyo
+environments:
+  prod:
+    region: ap-northeast-1
+    channel: ${CH}
+    cluster: prod-cluster
+    permissions: { operate: [], approve: [U0LEAD001, U0LEAD002], requireApproval: true }
+    services:
+      users: { desiredCount: 2 }
+    canary:
+      users:
+        route53: { hostedZoneId: ${ZONE}, recordName: users.internal.example., type: CNAME, blue: users-blue, green: users-green }
+        steps: [10, 50, 100]
+        bakeSeconds: 600
+    deploy:
+      users:
+        strategy: tasksets
+        container: app
+        port: 8080
+        canary: users
+        blueRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-users-blue
+        greenRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-users-green
+        terminationWaitMinutes: 30
+`);
+
 const runIdOf = (text: string) => /run `(r-[0-9a-z]+-[0-9a-z]+)`/.exec(text)![1]!;
 
 /** Every field of a run's view removed (annotate merges; a field set to undefined is dropped when stored). */
@@ -89,6 +116,38 @@ describe('/deploy through ECS: the plan is the operation’s, the decisions are 
     const stages = thread.flatMap((t) => /^▶️ `([A-Z_]+)`/.exec(t)?.[1] ?? []);
     expect(stages).toContain('POST_TEST_TRAFFIC_SHIFT');
     expect(stages).toEqual([...new Set(stages)]);
+  });
+});
+
+describe('/deploy with task sets: Rollback knows where the deploy stood without its view', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: taskSetConfig });
+  });
+  afterAll(async () => h.close());
+  const { waitLatest } = latestIn(() => h.slack, CH, 60_000);
+  const weights = () =>
+    Object.fromEntries(
+      h.aws.world.route53
+        .records(ZONE)
+        .filter((r) => r.name === 'users.internal.example.')
+        .map((r) => [r.setIdentifier?.endsWith('-blue') ? 'blue' : 'green', r.weight]),
+    );
+
+  it('Rollback during the 10 % bake, its view wiped: traffic back on blue, and the message marks the 10 % step rolled back', async () => {
+    await h.client.command(`/deploy prod users ${ACCT}.dkr.ecr.ap-northeast-1.amazonaws.com/users:v2`, { user: 'U0LEAD001' });
+    const waiting = await waitLatest('Approve to move 10 %');
+    await h.client.press(waiting, 'run.approve', { user: 'U0LEAD002' });
+    const baking = await waitLatest('Bake ends about');
+    expect(weights()).toEqual({ blue: 90, green: 10 });
+    await wipeView(h, runIdOf(textOf(baking.blocks)));
+    await h.bot.publisher.flush();
+    await h.client.press(h.slack.message(CH, baking.ts)!, 'run.rollback', { user: 'U0DEV0001' });
+    const done = await waitLatest('↩️ Deploy · users · prod');
+    expect(done.ts).toBe(waiting.ts);
+    expect(weights()).toEqual({ blue: 100, green: 0 });
+    // Green came up, the 10 % step is the one rolled back, the rest never happened.
+    expect(textOf(done.blocks)).toContain('🟢 Green up   ↩️ 10 %   ➖ 50 %   ➖ 100 %   ➖ Green primary   ➖ Blue removed');
   });
 });
 
