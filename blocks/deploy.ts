@@ -11,7 +11,7 @@ const short = (arn: string | undefined) => (arn ? (arn.split('/').pop() ?? arn) 
 const ACTIVE = ['running', 'awaiting_approval'];
 
 /** What happens when nobody answers in time, in the words of each strategy. */
-function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefined {
+function waitLine(v: DeployView, ctx: RunViewContext): string | undefined {
   if (!v.waitingFor || !v.deadline) return undefined;
   const until = formatTimeNear(v.deadline, ctx.timezone, ctx.now);
   if (v.waitingFor === 'termination') return `Blue is kept until ${until} for a fast rollback; Finish now ends the wait.`;
@@ -26,7 +26,7 @@ function waitLine(v: Partial<DeployView>, ctx: RunViewContext): string | undefin
 }
 
 /** Task sets: blue and green, each with its status and running / desired tasks (one line each). */
-function taskSetLines(v: Partial<DeployView>): string {
+function taskSetLines(v: DeployView): string {
   if (!v.taskSets) return ' not read yet';
   const line = (role: 'blue' | 'green') => {
     const t = v.taskSets?.find((s) => s.role === role);
@@ -43,8 +43,8 @@ function taskSetLines(v: Partial<DeployView>): string {
   return `\n${line('blue')}\n${line('green')}`;
 }
 
-export function deployBody(run: Run, ctx: RunViewContext): KnownBlock[] {
-  const v = run.view as Partial<DeployView>;
+/** The deploy's part of its status message, from its parsed view (registered with typedBody in src/registry.ts). */
+export function deployBody(v: DeployView, run: Run, ctx: RunViewContext): KnownBlock[] {
   const out: KnownBlock[] = [];
   const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
   const green = v.trafficToGreen ?? 0;

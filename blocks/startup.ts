@@ -26,8 +26,8 @@ function line(name: string, r: ServiceRowView, now: number): string {
   return `${ICON[r.phase]} \`${name}\` ${counts}${elapsed}${why}${event}`;
 }
 
-export function startupBody(run: Run, ctx: RunViewContext): KnownBlock[] {
-  const view = run.view as Partial<StartupView>;
+/** Startup's and shutdown's part of the status message, from the parsed view (registered with typedBody in src/registry.ts). */
+export function startupBody(view: StartupView, _run: Run, ctx: RunViewContext): KnownBlock[] {
   const rows = Object.entries(view.services ?? {});
   if (rows.length === 0) return [];
   const count = (p: ServiceRowView['phase']) => rows.filter(([, r]) => r.phase === p).length;

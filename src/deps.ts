@@ -7,25 +7,8 @@ import type { Access } from './runs/permissions.js';
 import type { Scheduler } from './runs/scheduler.js';
 import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
-import type { MaintenanceAlb } from './ops/maintenance.js';
 import type { StatusReader } from './ops/status.js';
-import type { MaintenanceMetrics } from './ops/maintenance-report.js';
-import type { StartupEcs } from './ops/startup.js';
-import type { EnvironmentGateways } from './adapters/index.js';
 import type { CommandSpec } from '../handlers/commands/spec.js';
-
-export interface AwsPorts {
-  /** The typed gateways of one environment (src/aws), for operations whose ports they satisfy directly. */
-  gateways(envName: string): EnvironmentGateways;
-  /** The ALB as maintenance needs it, for one environment. */
-  maintenanceAlb(envName: string): MaintenanceAlb;
-  /** ECS as ordered startup and shutdown need it. */
-  startupEcs(envName: string): StartupEcs;
-  /** Live reads for /ops status. */
-  status(envName: string): StatusReader;
-  /** CloudWatch counts of what maintenance answered (the report at its end and in /maintenance status). */
-  maintenanceMetrics?(envName: string): MaintenanceMetrics;
-}
 
 export interface Deps {
   config: OpsConfig;
@@ -35,7 +18,8 @@ export interface Deps {
   engine: RunEngine;
   scheduler: Scheduler;
   access: Access;
-  aws: AwsPorts;
+  /** Live reads of an environment for /ops status (src/adapters). */
+  status(envName: string): StatusReader;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of operations with their own params
   ops: Record<string, Operation<any, any>>;
   /** Every slash command's grammar (src/registry.ts commandSpecs): help, the App Home, the edge's check. */

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type AwsLambdaReceiver } from '@slack/bolt';
 import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
-import { createAwsPorts } from './adapters/index.js';
+import { createAwsPorts, type AwsPorts } from './adapters/index.js';
 import type { ClientOptions } from './aws/clients.js';
 import type { OpsConfig } from './config/schema.js';
 import { systemClock, type Clock } from './clock.js';
-import type { AwsPorts, Deps } from './deps.js';
+import type { Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
 import { createLog, forSlack, type Log } from './log.js';
 import { BODIES, buildOperations, commandSpecs, COMMANDS } from './registry.js';
@@ -43,6 +43,8 @@ export interface BotOptions {
 export interface Bot {
   app: App;
   deps: Deps;
+  /** The gateways and ports the operations were wired with (tests reach AWS through them as the bot does). */
+  aws: AwsPorts;
   publisher: StatusPublisher;
   /** Starts receiving: HTTP on env.PORT (0 = any free port) or Socket Mode. */
   start(): Promise<{ url?: string; port?: number }>;
@@ -167,7 +169,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
 
   const access = new Access(async (group) => (await app.client.usergroups.users.list({ usergroup: group })).users ?? [], () => clock.now());
   const aws = opts.aws ?? createAwsPorts(config, opts.awsClientOptions ?? {}, clock);
-  const ops = buildOperations({ aws, store, clock, access, files: filePoster(app.client, log) });
+  const ops = buildOperations({ aws, access, files: filePoster(app.client, log) });
   const owner = opts.owner ?? processOwner();
   // eslint-disable-next-line prefer-const -- bound after the engine it listens to
   let publisher: StatusPublisher;
@@ -196,7 +198,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, aws, ops, commands: commandSpecs() };
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs() };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -237,6 +239,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   return {
     app,
     deps,
+    aws,
     publisher,
     health,
     async start() {

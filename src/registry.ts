@@ -17,24 +17,22 @@ import { COMMANDS as SPECS, type CommandSpec } from '../handlers/commands/spec.j
 import * as scaleCommand from '../handlers/commands/scale.js';
 import { scaleBody } from '../blocks/scale.js';
 import { scaleOperation, scaleView } from './ops/scale.js';
-import type { Clock } from './clock.js';
-import type { AwsPorts } from './deps.js';
+import type { AwsPorts } from './adapters/index.js';
 import type { Operation } from './runs/operation.js';
-import type { Store } from './store/store.js';
-import { canaryTraffic, cutoverDns, nativeDeployPort, taskSetDeployPort } from './adapters/traffic.js';
+import { canaryTraffic, cutoverDns } from './adapters/traffic.js';
+import { codeDeployPort, deployEcs, nativeDeployPort, taskSetDeployPort } from './adapters/deploy.js';
+import { startupSfn } from './adapters/startup.js';
 import type { Access } from './runs/permissions.js';
 import { canaryOperation, canaryView } from './ops/canary.js';
 import { canaryWatch, trafficWatch } from './adapters/watch.js';
 import type { FilePoster } from './slack/files.js';
 import { cutoverOperation, cutoverView } from './ops/cutover.js';
 import { maintenanceOperation, maintenanceView } from './ops/maintenance.js';
-import { startupOperations } from './ops/startup.js';
-import { deployOperation } from './ops/deploy.js';
+import { startupOperations, startupView } from './ops/startup.js';
+import { deployOperation, deployView } from './ops/deploy.js';
 
 export interface OperationDeps {
   aws: AwsPorts;
-  store: Store;
-  clock: Clock;
   /** Rights checks an operation makes itself (canary Promote follows the approval rules). */
   access?: Access;
   /** Posts charts in a run's thread (files.uploadV2). */
@@ -42,19 +40,19 @@ export interface OperationDeps {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params type
-export function buildOperations({ aws, store, access, files }: OperationDeps): Record<string, Operation<any>> {
+export function buildOperations({ aws, access, files }: OperationDeps): Record<string, Operation<any>> {
   return {
     maintenance: maintenanceOperation({
       alb: (env) => aws.maintenanceAlb(env),
       ...(aws.maintenanceMetrics ? { report: { metrics: (env) => aws.maintenanceMetrics!(env), chart: chartPng, ...(files ? { postFile: files } : {}) } } : {}),
     }),
     deploy: deployOperation({
-      ecs: (env) => aws.gateways(env).ecs,
-      codedeploy: (env) => aws.gateways(env).codedeploy,
+      ecs: (env) => deployEcs(aws.gateways(env)),
+      codedeploy: (env) => codeDeployPort(aws.gateways(env)),
       native: (env) => nativeDeployPort(aws.gateways(env)),
       tasksets: (env) => ({ ...taskSetDeployPort(aws.gateways(env), env), watch: (canary, cfg) => canaryWatch(aws.gateways(env).cloudwatch, env, canary, cfg) }),
     }),
-    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => aws.gateways(env).sfn, store }),
+    ...startupOperations({ ecs: (env) => aws.startupEcs(env), sfn: (env) => startupSfn(aws.gateways(env)) }),
     canary: canaryOperation({ traffic: (env, target, cfg) => canaryTraffic(aws.gateways(env), env, target, cfg), watch: (env, target, cfg) => ({ ...canaryWatch(aws.gateways(env).cloudwatch, env, target, cfg), ...(files ? { postFile: files, chart: chartPng } : {}) }), ...(access ? { access } : {}) }),
     cutover: cutoverOperation({ dns: (env) => cutoverDns(aws.gateways(env), env), watch: (env, name, cfg) => trafficWatch(aws.gateways(env).cloudwatch, cfg.alarms, undefined, `check environments.${env}.cutover.${name}.alarms`) }),
     scale: scaleOperation({
@@ -72,9 +70,9 @@ export function buildOperations({ aws, store, access, files }: OperationDeps): R
 /** The status message's body of each kind of run. */
 export const BODIES: Record<string, Body> = {
   maintenance: typedBody(maintenanceView, maintenanceBody),
-  startup: startupBody,
-  shutdown: startupBody,
-  deploy: deployBody,
+  startup: typedBody(startupView, startupBody),
+  shutdown: typedBody(startupView, startupBody),
+  deploy: typedBody(deployView, deployBody),
   canary: typedBody(canaryView, canaryBody),
   cutover: typedBody(cutoverView, cutoverBody),
   scale: typedBody(scaleView, scaleBody),

@@ -180,7 +180,7 @@ environments:
     const t = await startBot({ config });
     try {
       // Someone deleted the prepared rule by hand: the bff listener cannot be put into maintenance.
-      await t.bot.deps.aws.gateways('prod').elbv2.deleteRule('arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/prod-web/2222222222222222/2222222222222202/00000000000000ff');
+      await t.bot.aws.gateways('prod').elbv2.deleteRule('arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/prod-web/2222222222222222/2222222222222202/00000000000000ff');
       await t.client.command('/maintenance start prod', { user: 'U0SRE0001' });
       await t.slack.waitFor(() => t.slack.messages('C0PROD001').some((m) => m.text.includes('Failed')), { timeoutMs: 10_000 });
       const msg = t.slack.messages('C0PROD001').at(-1)!;

@@ -115,7 +115,7 @@ describe('/startup and /shutdown of seed 003 (dev: A → B → C, D, E)', () => 
 describe('a failing service, Retry and Stop', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ time: 'fast' });
+    h = await startHarness();
   });
   afterAll(async () => h.close());
 

@@ -1,11 +1,6 @@
 // /deploy <env> <service> <image | taskdef=family:rev> [--config NAME] [--dry-run]
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { buildAppSpec } from '../../src/aws/codedeploy.js';
-import { canaryTraffic } from '../../src/adapters/traffic.js';
-import { serviceOf } from '../../src/ops/deploy.js';
-import { nativeSpec } from '../../src/ops/deploy-ecs.js';
-import { halfDone, planTaskSets } from '../../src/ops/deploy-tasksets.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
@@ -42,55 +37,10 @@ export function register(app: App, deps: Deps): void {
       const params = { target, ...(taskdef ? { taskDefinition: taskdef } : { image: what }), ...(config ? { config } : {}) };
 
       if (flags['dry-run']) {
+        // The plan reads AWS (the running task definition, task sets, weights): ack first, answer through response_url.
         await ack();
-        const service = serviceOf(target, cfg);
-        const ecs = deps.aws.gateways(envName).ecs;
-        const current = await ecs.currentTaskDefinition(service);
-        const container = current.containerDefinitions.find((c) => c.name === cfg.container);
-        const change = taskdef
-          ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
-          : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${what}\`; nothing else changed`;
-        const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
-        const head = [`*Dry run: /deploy ${escapeText(command.text.trim())}* — nothing was changed. The calls it would make:`, `• ${change}`];
-        if (cfg.strategy === 'tasksets') {
-          const canary = env.canary[cfg.canary]!;
-          const traffic = canaryTraffic(deps.aws.gateways(envName), envName, cfg.canary, canary);
-          const sets = await ecs.describeTaskSets(service);
-          const busy = halfDone({ service, envName, cfg, canary, sets, weights: await traffic.read() });
-          const plan = planTaskSets({
-            cfg,
-            canary,
-            cluster: env.cluster,
-            service,
-            taskDefinitionArn: nextArn,
-            blue: sets.find((t) => t.status === 'PRIMARY'),
-            approval: env.permissions.requireApproval || cfg.waitForApproval,
-            traffic,
-          });
-          await respond({ response_type: 'ephemeral', text: [...head, ...plan, ...(busy ? [`⚠️ It would be refused now: ${busy}`] : [])].join('\n') });
-          return;
-        }
-        if (cfg.strategy === 'ecs') {
-          const request = ecs.nativeDeployRequest(nativeSpec(cfg, service, nextArn));
-          const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';
-          await respond({
-            response_type: 'ephemeral',
-            text: [...head, `• ECS UpdateService (${cfg.type}, ${pauses}), exactly:`, '```', JSON.stringify(request, null, 2), '```'].join('\n'),
-          });
-          return;
-        }
-        const appSpec = buildAppSpec({ taskDefinitionArn: nextArn, container: cfg.container, port: cfg.port });
-        await respond({
-          response_type: 'ephemeral',
-          text: [
-            ...head,
-            `• CodeDeploy: get or create application \`${cfg.application}\` and group \`${cfg.deploymentGroup}\` (target groups ${cfg.targetGroups.join(' → ')}, ${cfg.waitForReroute ? `waits for Approve up to ${cfg.rerouteWaitMinutes} min` : 'no approval wait'}, blue kept ${cfg.terminationWaitMinutes} min)`,
-            `• CreateDeployment with config \`${config ?? cfg.config}\` and this AppSpec:`,
-            '```',
-            appSpec,
-            '```',
-          ].join('\n'),
-        });
+        const lines = await deps.engine.plan('deploy', envName, params);
+        await respond({ response_type: 'ephemeral', text: `*Dry run: /deploy ${escapeText(command.text.trim())}* — nothing was changed. ${lines.join('\n')}` });
         return;
       }
       await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` });

@@ -27,7 +27,7 @@ export function register(app: App, deps: Deps): void {
         noMore(words, 2, spec);
         await ack();
         const env = deps.config.environments[envName]!;
-        const st = await readEnvironmentStatus(envName, env, deps.aws.status(envName));
+        const st = await readEnvironmentStatus(envName, env, deps.status(envName));
         const blocks = environmentStatus(envName, st, formatTime(deps.clock.now(), deps.config.timezone));
         await respond({ response_type: 'ephemeral', text: `${envName} — live status`, blocks });
         return;

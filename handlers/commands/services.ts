@@ -1,15 +1,14 @@
 // /startup and /shutdown <env> [service …] [--dry-run]: one parser for both directions of ordered startup.
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import { chosenServices, depsOf, planWaves } from '../../src/ops/startup.js';
 import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
 const DIRECTIONS = [
-  { command: '/startup', kind: 'startup', direction: 'up', when: 'its dependencies are ready' },
-  { command: '/shutdown', kind: 'shutdown', direction: 'down', when: 'its dependents have stopped' },
+  { command: '/startup', kind: 'startup' },
+  { command: '/shutdown', kind: 'shutdown' },
 ] as const;
 
 export function register(app: App, deps: Deps): void {
@@ -27,13 +26,14 @@ export function register(app: App, deps: Deps): void {
         const unknown = requested.filter((w) => !known.includes(w));
         if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${known.join(', ')}`, spec);
         const summary = `${d.command} ${command.text.trim()}`;
+        const params = requested.length ? { services: requested } : {};
         if (flags['dry-run']) {
-          const waves = planWaves(depsOf(env), chosenServices(env, requested, d.direction), d.direction);
-          const lines = waves.map((w, i) => `${i + 1}. ${w.map((s) => `\`${s}\``).join(', ')}`);
-          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary)}* — nothing was changed. UpdateService desiredCount per service, each as soon as ${d.when}:\n${lines.join('\n')}` });
+          // The plan is the dependency order from ops.yml: no AWS read, so it fits in the ack.
+          const lines = await deps.engine.plan(d.kind, envName, params);
+          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary)}* — nothing was changed. ${lines.join('\n')}` });
           return;
         }
-        await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params: requested.length ? { services: requested } : {}, summary });
+        await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params, summary });
       } catch (err) {
         await replyError(err, ack, deps.log, respond);
       }

@@ -1,7 +1,7 @@
 // Connects the operations' ports to the gateways: one set of SDK clients and gateways per environment, built lazily.
 import { systemClock, type Clock } from '../clock.js';
 import type { OpsConfig } from '../config/schema.js';
-import type { AwsPorts } from '../deps.js';
+import type { MaintenanceMetrics } from '../ops/maintenance-report.js';
 import type { ListenerRule, MaintenanceAlb, RuleAction, RuleCondition } from '../ops/maintenance.js';
 import type { StartupEcs } from '../ops/startup.js';
 import type { StatusReader } from '../ops/status.js';
@@ -13,6 +13,7 @@ import { SfnGateway } from '../aws/sfn.js';
 import { CodeDeployGateway } from '../aws/codedeploy.js';
 import { CloudWatchGateway } from '../aws/cloudwatch.js';
 import { maintenanceMetrics } from './watch.js';
+import { startupEcs as startupEcsOf } from './startup.js';
 
 export interface EnvironmentGateways {
   clients: AwsClients;
@@ -22,6 +23,20 @@ export interface EnvironmentGateways {
   sfn: SfnGateway;
   codedeploy: CodeDeployGateway;
   cloudwatch: CloudWatchGateway;
+}
+
+/** What the registry wires the operations' ports from: built once per bot (src/main.ts). */
+export interface AwsPorts {
+  /** The typed gateways of one environment (src/aws), for operations whose ports they satisfy directly. */
+  gateways(envName: string): EnvironmentGateways;
+  /** The ALB as maintenance needs it, for one environment. */
+  maintenanceAlb(envName: string): MaintenanceAlb;
+  /** ECS as ordered startup and shutdown need it. */
+  startupEcs(envName: string): StartupEcs;
+  /** Live reads for /ops status. */
+  status(envName: string): StatusReader;
+  /** CloudWatch counts of what maintenance answered (the report at its end and in /maintenance status). */
+  maintenanceMetrics?(envName: string): MaintenanceMetrics;
 }
 
 function toRuleAction(a: Action | undefined): RuleAction | undefined {
@@ -75,18 +90,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pi
     };
   };
 
-  const startupEcs = (envName: string): StartupEcs => {
-    const { ecs, elbv2 } = gateways(envName);
-    return {
-      describe: (names) => ecs.describeServices(names),
-      setDesiredCount: (name, count, force) => ecs.setDesiredCount(name, count, force),
-      healthyTargets: async (targetGroupArns) => {
-        if (targetGroupArns.length === 0) return undefined;
-        const all = await Promise.all(targetGroupArns.map((tg) => elbv2.targetHealth(tg)));
-        return { healthy: Math.min(...all.map((h) => h.healthy)), total: Math.min(...all.map((h) => h.total)) };
-      },
-    };
-  };
+  const startupEcs = (envName: string): StartupEcs => startupEcsOf(gateways(envName));
 
   const status = (envName: string): StatusReader => {
     const env = config.environments[envName]!;

@@ -2,8 +2,6 @@
 import type { CanaryConfig } from '../config/schema.js';
 import type { CanaryTraffic, Weights } from '../ops/canary.js';
 import type { CutoverDns } from '../ops/cutover.js';
-import type { NativeDeployPort } from '../ops/deploy-ecs.js';
-import type { TaskSetDeployPort } from '../ops/deploy-tasksets.js';
 import type { EnvironmentGateways } from './index.js';
 import { ChangeStatus, type WeightedPair } from '../aws/route53.js';
 
@@ -59,14 +57,4 @@ export function cutoverDns(g: EnvironmentGateways, envName: string): CutoverDns 
     upsert: (zone, records, comment) => g.route53.upsert(zone, records, comment, hint),
     inSync: async (id) => (await g.route53.changeStatus(id)) === ChangeStatus.insync,
   };
-}
-
-/** The ECS-native deploy's port: the ECS gateway itself, and the production rule's weights. */
-export function nativeDeployPort(g: EnvironmentGateways): NativeDeployPort {
-  return { ecs: g.ecs, ruleWeights: (ruleArn, hint) => g.elbv2.forwardWeights('', ruleArn, hint) };
-}
-
-/** The task-set deploy's port (seed 004): the ECS gateway itself, and the Route 53 pair of a canary target. */
-export function taskSetDeployPort(g: EnvironmentGateways, envName: string): TaskSetDeployPort {
-  return { ecs: g.ecs, traffic: (canary, cfg) => canaryTraffic(g, envName, canary, cfg) };
 }

@@ -2,26 +2,69 @@
 // deployment followed hook by hook, Approve at the reroute wait, Finish now / Rollback during blue's termination wait.
 import type { z } from 'zod';
 import type { CodeDeploySchema } from '../config/schema.js';
-import type { FinalState, Intent, OpContext } from '../runs/operation.js';
-import type { CodeDeployGateway } from '../aws/codedeploy.js';
-import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+import type { FinalState, Intent } from '../runs/operation.js';
+import type { DeployCtx, DeployStrategy, DeployView, Show } from './deploy-shape.js';
 
 type CodeDeployConfig = z.infer<typeof CodeDeploySchema>;
+type Ctx = DeployCtx;
 
-/** CodeDeploy as the strategy sees it: the gateway's calls, typed by its plain domain values (no SDK types). */
-export type CodeDeployPort = Pick<
-  CodeDeployGateway,
-  'ensureApplication' | 'ensureDeploymentGroup' | 'createDeployment' | 'deployment' | 'inProgressDeployments' | 'approveReroute' | 'finishNow' | 'rollback'
->;
+/** A CodeDeploy deployment as this strategy reads it. */
+export interface CodeDeployment {
+  status: string;
+  errorMessage?: string;
+  /** Set on a deployment CodeDeploy rolled back. */
+  rollback?: { deploymentId?: string };
+  /** What the deployment holds for: Approve (reroute) or the blue termination wait. */
+  waitingFor?: 'reroute' | 'termination';
+  /** Percent of production traffic on the replacement task set. */
+  trafficToGreen: number;
+  lifecycle: { name: string; status: string; diagnostics?: { errorCode?: string; message?: string; logTail?: string } }[];
+}
+
+/** The deployment group ops.yml describes, as the strategy asks for it. */
+export interface DeploymentGroupWanted {
+  app: string;
+  group: string;
+  serviceRoleArn: string;
+  cluster: string;
+  service: string;
+  blueTargetGroup: string;
+  greenTargetGroup: string;
+  prodListenerArn: string;
+  testListenerArn?: string;
+  config?: string;
+  waitForReroute: boolean;
+  rerouteWaitMinutes: number;
+  terminationWaitMinutes: number;
+  alarms: string[];
+  autoRollbackOnFailure: boolean;
+  configPath?: string;
+}
+
+/** CodeDeploy as the strategy sees it (src/adapters/deploy.ts provides it). */
+export interface CodeDeployPort {
+  ensureApplication(name: string, configPath?: string): Promise<unknown>;
+  /** Creates the group when missing; `drift` lists where an existing group differs from ops.yml (never changed by the bot). */
+  ensureDeploymentGroup(spec: DeploymentGroupWanted): Promise<{ drift: string[] }>;
+  createDeployment(r: { app: string; group: string; config?: string; taskDefinitionArn: string; container: string; port: number; description?: string; configPath?: string }): Promise<string>;
+  deployment(id: string): Promise<CodeDeployment>;
+  inProgressDeployments(app: string, group: string): Promise<string[]>;
+  approveReroute(id: string): Promise<void>;
+  finishNow(id: string): Promise<void>;
+  /** StopDeployment with auto-rollback. */
+  rollback(id: string): Promise<{ message?: string }>;
+  /** The ECS AppSpec CreateDeployment sends, as text (shown by --dry-run). */
+  appSpec(p: { taskDefinitionArn: string; container: string; port: number }): string;
+}
 
 const POLL_MS = 2000;
 const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 
 export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeployConfig> {
-  const configPath = (ctx: OpContext<DeployParams>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
-  const deploymentId = (ctx: OpContext<DeployParams>) => ctx.step(`create-deployment:${ctx.params.target}`, async () => '');
+  const configPath = (ctx: Pick<Ctx, 'envName' | 'params'>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+  const createStep = (ctx: Ctx) => `create-deployment:${ctx.params.target}`;
 
-  const describe = (d: Awaited<ReturnType<CodeDeployPort['deployment']>>): Partial<DeployView> => ({
+  const describe = (d: CodeDeployment): Partial<DeployView> => ({
     status: d.status,
     trafficToGreen: d.trafficToGreen,
     stages: d.lifecycle.map((l) => ({ name: l.name, status: l.status })),
@@ -58,7 +101,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
       );
       if (group.drift.length > 0) await ctx.note(`⚠️ The deployment group differs from ops.yml (not changed by the bot):\n${group.drift.map((d) => `• ${d}`).join('\n')}`);
       const id = await ctx.step<string>(
-        `create-deployment:${ctx.params.target}`,
+        createStep(ctx),
         () =>
           cd.createDeployment({
             app: cfg.application,
@@ -132,15 +175,27 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
     },
 
     async rollback(ctx, _cfg, intent, show) {
-      if (!(await ctx.stepDone(`create-deployment:${ctx.params.target}`))) {
+      // The deployment id is the create step's stored result (read, not re-run).
+      const created = await ctx.runs.step<string>(ctx.run.id, createStep(ctx));
+      if (created?.status !== 'done' || !created.result) {
         await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
         return 'cancelled';
       }
-      return rollbackNow(ctx, await deploymentId(ctx), intent, show);
+      return rollbackNow(ctx, created.result, intent, show);
+    },
+
+    async plan(q, cfg, taskDefinitionArn) {
+      return [
+        `• CodeDeploy: get or create application \`${cfg.application}\` and group \`${cfg.deploymentGroup}\` (target groups ${cfg.targetGroups.join(' → ')}, ${cfg.waitForReroute ? `waits for Approve up to ${cfg.rerouteWaitMinutes} min` : 'no approval wait'}, blue kept ${cfg.terminationWaitMinutes} min)`,
+        `• CreateDeployment with config \`${q.params.config ?? cfg.config}\` and this AppSpec:`,
+        '```',
+        cd.appSpec({ taskDefinitionArn, container: cfg.container, port: cfg.port }),
+        '```',
+      ];
     },
   };
 
-  async function rollbackNow(ctx: OpContext<DeployParams>, id: string, intent: Intent, show: (v: Partial<DeployView>) => Promise<void>): Promise<FinalState> {
+  async function rollbackNow(ctx: Ctx, id: string, intent: Intent, show: Show): Promise<FinalState> {
     const result = await ctx.step(`stop-deployment:${id}`, () => cd.rollback(id));
     await ctx.note(`↩️ Rollback by <@${intent.by}>: StopDeployment with auto-rollback sent${result.message ? ` (${result.message})` : ''}.`);
     await followRollback(ctx, id, show);
@@ -148,7 +203,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
     return 'rolled_back';
   }
 
-  async function followRollback(ctx: OpContext<DeployParams>, id: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<void> {
+  async function followRollback(ctx: Ctx, id: string, show: Show): Promise<void> {
     await ctx.poll(
       'traffic back on blue',
       async () => {

@@ -4,17 +4,70 @@
 import type { z } from 'zod';
 import type { EcsNativeDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
-import type { EcsGateway, NativeDeployment, NativeDeploySpec } from '../aws/ecs.js';
-import type { FinalState, Intent, OpContext } from '../runs/operation.js';
-import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+import type { FinalState, Intent } from '../runs/operation.js';
+import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
 
 type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
+type Ctx = DeployCtx;
 
-/** ECS as this strategy sees it: the gateway's own calls, plus the production rule's weights from ELBv2. */
+/** What a blue/green, linear or canary deployment through ECS itself needs (UpdateService with a strategy). */
+export interface NativeDeploySpec {
+  service: string;
+  taskDefinitionArn: string;
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  bakeMinutes: number;
+  canary?: { percent: number; bakeMinutes: number };
+  linear?: { stepPercent: number; bakeMinutes: number };
+  container: string;
+  port: number;
+  targetGroupArn: string;
+  alternateTargetGroupArn: string;
+  productionListenerRuleArn: string;
+  testListenerRuleArn?: string;
+  roleArn: string;
+  pauseAt: string[];
+  pauseTimeoutMinutes: number;
+  pauseTimeoutAction: 'ROLLBACK' | 'CONTINUE';
+  alarms: string[];
+}
+
+/** A service deployment as this strategy reads it. */
+export interface NativeDeployment {
+  arn: string;
+  /** The last part of the ARN, what the console shows. */
+  id: string;
+  status: string;
+  statusReason?: string;
+  stage?: string;
+  /** PAUSE hooks and their state; the one AWAITING_ACTION is what Approve / Rollback answer. */
+  hooks: { id: string; status: string; expiresAt?: number; timeoutAction?: string }[];
+  alarms: { status: string; names: string[]; triggered: string[] };
+  rollback?: { reason: string };
+}
+
+/** ECS as this strategy sees it (src/adapters/deploy.ts provides it), plus the production rule's weights from ELBv2. */
 export interface NativeDeployPort {
-  ecs: Pick<EcsGateway, 'startNativeDeployment' | 'activeDeployments' | 'serviceDeployment' | 'continueDeployment' | 'stopDeployment' | 'describeServices'>;
+  /** The UpdateService request that starts the deployment, as --dry-run shows it (the same one startNativeDeployment sends). */
+  deployRequest(spec: NativeDeploySpec): unknown;
+  startNativeDeployment(spec: NativeDeploySpec, hint: string): Promise<void>;
+  /** The service's deployments ECS still acts on (or in `statuses`), newest first. */
+  activeDeployments(service: string, statuses?: readonly string[]): Promise<{ arn: string; status: string; createdAt: number }[]>;
+  serviceDeployment(arn: string): Promise<NativeDeployment>;
+  continueDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>;
+  stopDeployment(arn: string): Promise<void>;
+  /** The task definition the service runs now (undefined when ECS does not know the service). */
+  serviceTaskDefinition(service: string): Promise<string | undefined>;
   ruleWeights(ruleArn: string, hint: string): Promise<Record<string, number>>;
 }
+
+/** What the last reading of the deployment showed (the run's memory, not the view): thread lines say what changed since. */
+interface Observed {
+  stage?: string;
+  traffic?: number;
+  bakeEndsAt?: number;
+  alarmed?: boolean;
+}
+const OBSERVED = 'native:observed';
 
 const POLL_MS = 2000;
 const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
@@ -97,26 +150,29 @@ export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 's
   });
 }
 
-export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeployStrategy<NativeConfig> {
-  const configPath = (ctx: OpContext<DeployParams>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
-  const serviceOf = (ctx: OpContext<DeployParams>, cfg: NativeConfig) => cfg.service ?? ctx.params.target;
-  const startStep = (ctx: OpContext<DeployParams>) => `start-deployment:${ctx.params.target}`;
+export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConfig> {
+  const { ruleWeights } = ecs;
+  const configPath = (ctx: Pick<Ctx, 'envName' | 'params'>) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+  const serviceOf = (ctx: Pick<Ctx, 'params'>, cfg: NativeConfig) => cfg.service ?? ctx.params.target;
+  const startStep = (ctx: Ctx) => `start-deployment:${ctx.params.target}`;
+  /** The last reading, kept in the run's memory (recalled once per process, written when it changes). */
+  let observed: Observed | undefined;
 
   /** Production traffic on green in percent, from the production listener rule's weights. */
-  async function greenShare(ctx: OpContext<DeployParams>, cfg: NativeConfig, green: string): Promise<number> {
+  async function greenShare(ctx: Ctx, cfg: NativeConfig, green: string): Promise<number> {
     const w = await ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
     const total = Object.values(w).reduce((a, b) => a + b, 0);
     return total === 0 ? 0 : Math.round((1000 * (w[green] ?? 0)) / total) / 10;
   }
 
   /** Shows one reading of the deployment, and writes a thread line when its stage or traffic changed. */
-  async function observe(ctx: OpContext<DeployParams>, cfg: NativeConfig, d: NativeDeployment, green: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<number> {
+  async function observe(ctx: Ctx, cfg: NativeConfig, d: NativeDeployment, green: string, show: Show): Promise<number> {
     const traffic = await greenShare(ctx, cfg, green);
-    const seen = ctx.run.view as Partial<DeployView>;
+    const seen: Observed = (observed ??= (await ctx.recall<Observed>(OBSERVED)) ?? {});
     const now = ctx.now();
     let bakeEndsAt = seen.bakeEndsAt;
     const stageChanged = d.stage !== undefined && d.stage !== seen.stage;
-    const trafficChanged = seen.trafficToGreen !== undefined && traffic !== seen.trafficToGreen;
+    const trafficChanged = seen.traffic !== undefined && traffic !== seen.traffic;
     if (d.stage === 'BAKE_TIME' && stageChanged) bakeEndsAt = now + cfg.bakeMinutes * 60_000;
     else if (d.stage === 'PRODUCTION_TRAFFIC_SHIFT' && trafficChanged && traffic > 0 && traffic < 100) {
       bakeEndsAt = now + (cfg.type === 'CANARY' ? cfg.canaryBakeMinutes : cfg.linearBakeMinutes) * 60_000;
@@ -130,7 +186,14 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
       alarms: d.alarms,
       bakeEndsAt,
     });
-    if (d.alarms.triggered.length > 0 && (seen.alarms?.triggered.length ?? 0) === 0) {
+    const alarmed = d.alarms.triggered.length > 0;
+    const reading: Observed = { ...(d.stage ?? seen.stage ? { stage: d.stage ?? seen.stage } : {}), traffic, ...(bakeEndsAt !== undefined ? { bakeEndsAt } : {}), alarmed };
+    if (JSON.stringify(reading) !== JSON.stringify(seen)) {
+      // Remembered before the thread line: a restart in between loses one line rather than writing it twice.
+      await ctx.remember(OBSERVED, reading);
+      observed = reading;
+    }
+    if (alarmed && !seen.alarmed) {
       await ctx.note(`🚨 Alarm ${d.alarms.triggered.map((a) => `*${a}*`).join(', ')} went into ALARM — ECS rolls the deployment back.`);
     }
     // One line per stage; a traffic step inside a stage gets its own line. Either says where the next step waits.
@@ -142,7 +205,7 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
   }
 
   /** Polls until ECS has put production back on blue, then says how it ended. */
-  async function followRollback(ctx: OpContext<DeployParams>, cfg: NativeConfig, arn: string, green: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<NativeDeployment> {
+  async function followRollback(ctx: Ctx, cfg: NativeConfig, arn: string, green: string, show: Show): Promise<NativeDeployment> {
     return ctx.poll(
       'production traffic back on blue',
       async () => {
@@ -156,11 +219,11 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
   }
 
   async function rollbackNow(
-    ctx: OpContext<DeployParams>,
+    ctx: Ctx,
     cfg: NativeConfig,
     run: { arn: string; green: string },
     intent: Intent,
-    show: (v: Partial<DeployView>) => Promise<void>,
+    show: Show,
     /** The reading the run just acted on (a Rollback answering a pause): no need to read ECS again first. */
     known?: NativeDeployment,
   ): Promise<FinalState> {
@@ -190,7 +253,7 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
   }
 
   /** Blue and green target groups, read once from the production rule before the deployment starts. */
-  const colours = (ctx: OpContext<DeployParams>, cfg: NativeConfig) =>
+  const colours = (ctx: Ctx, cfg: NativeConfig) =>
     ctx.step(`read-traffic:${ctx.params.target}`, async () => {
       const w = await ruleWeights(cfg.productionListenerRuleArn, `check ${configPath(ctx)}.productionListenerRuleArn`);
       const pair = [cfg.targetGroupArn, cfg.alternateTargetGroupArn];
@@ -230,14 +293,14 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
           verify: async () => {
             const [active] = await ecs.activeDeployments(service);
             if (active) return { done: true, result: active.arn };
-            const [status] = await ecs.describeServices([service]);
-            if (status?.taskDefinition !== taskDefinitionArn) return { done: false };
+            if ((await ecs.serviceTaskDefinition(service)) !== taskDefinitionArn) return { done: false };
             const [latest] = await ecs.activeDeployments(service, []);
             return latest ? { done: true, result: latest.arn } : { done: false };
           },
         },
       );
-      if (!(ctx.run.view as Partial<DeployView>).deploymentId) {
+      if (!(await ctx.recall<boolean>('native:start-noted'))) {
+        await ctx.remember('native:start-noted', true);
         const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'does not pause';
         const watch = cfg.alarms.length ? `alarms watched: ${cfg.alarms.join(', ')}` : 'no alarms watched';
         await ctx.note(
@@ -251,7 +314,7 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
         const hook = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
         if (d.status === 'IN_PROGRESS' && hook) {
           const deadline = hook.expiresAt ?? ctx.now() + cfg.pauseTimeoutMinutes * 60_000;
-          const onTimeout = (hook.timeoutAction ?? cfg.pauseTimeoutAction) as 'ROLLBACK' | 'CONTINUE';
+          const onTimeout = hook.timeoutAction ?? cfg.pauseTimeoutAction;
           await show({ waitingFor: 'approval', deadline, timeoutAction: onTimeout });
           const answer = await ctx.pause(`hook:${hook.id}`, {
             reason: PAUSE_REASON[d.stage ?? ''] ?? `ECS paused at ${d.stage ?? 'a lifecycle hook'} — Approve to go on`,
@@ -299,13 +362,20 @@ export function nativeStrategy({ ecs, ruleWeights }: NativeDeployPort): DeploySt
     },
 
     async rollback(ctx, cfg, intent, show) {
-      if (!(await ctx.stepDone(startStep(ctx)))) {
+      // The deployment's ARN is the start step's stored result (read, not re-run).
+      const started = await ctx.runs.step<string>(ctx.run.id, startStep(ctx));
+      if (started?.status !== 'done' || !started.result) {
         await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
         return 'cancelled';
       }
-      const arn = await ctx.step<string>(startStep(ctx), async () => '');
       const { green } = await colours(ctx, cfg);
-      return rollbackNow(ctx, cfg, { arn, green }, intent, show);
+      return rollbackNow(ctx, cfg, { arn: started.result, green }, intent, show);
+    },
+
+    async plan(q, cfg, taskDefinitionArn) {
+      const request = ecs.deployRequest(nativeSpec(cfg, serviceOf(q, cfg), taskDefinitionArn));
+      const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';
+      return [`• ECS UpdateService (${cfg.type}, ${pauses}), exactly:`, '```', JSON.stringify(request, null, 2), '```'];
     },
   };
 }

@@ -5,21 +5,68 @@
 import type { z } from 'zod';
 import type { CanaryConfig, TaskSetDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
-import { createTaskSetInput, type EcsGateway, type NewTaskSet, type TaskSetInfo } from '../aws/ecs.js';
-import type { FinalState, OpContext } from '../runs/operation.js';
+import type { FinalState } from '../runs/operation.js';
 import { greenShare, weightsFor, type CanaryTraffic, type Weights } from './canary.js';
-import type { DeployParams, DeployStrategy, DeployView } from './deploy.js';
+import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
 import { THROTTLED_START } from './startup.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, bakeWatched } from './canary-gates.js';
 
 type TaskSetConfig = z.infer<typeof TaskSetDeploySchema>;
-type Ctx = OpContext<DeployParams>;
-type Show = (v: Partial<DeployView>) => Promise<void>;
+type Ctx = DeployCtx;
+/** What plan and run both know: where, and which target. */
+type Where = Pick<Ctx, 'env' | 'envName' | 'params'>;
 
-/** ECS and Route 53 as this strategy sees them: the gateway's task-set calls, and a canary target's weighted pair. */
+/**
+ * Where a task set's tasks run (network, launch type or capacity providers, platform), as ECS reports it. The strategy
+ * never looks inside: it hands blue's placement to green's CreateTaskSet as it came.
+ */
+export type TaskPlacement = object;
+
+/** A task set as this strategy reads it. */
+export interface TaskSetInfo {
+  id: string;
+  arn: string;
+  status: string;
+  taskDefinition: string;
+  /** ECS's computed desired count. */
+  desired: number;
+  running: number;
+  pending: number;
+  scalePercent: number;
+  /** STEADY_STATE. */
+  stable: boolean;
+  externalId?: string;
+  placement?: TaskPlacement;
+  /** The Cloud Map services it registers in: which colour a task set is, on AWS. */
+  registryArns?: string[];
+}
+
+/** The task set the strategy asks ECS to create. */
+export interface NewTaskSet {
+  taskDefinition: string;
+  externalId?: string;
+  scalePercent?: number;
+  placement?: TaskPlacement;
+  registryArns?: string[];
+}
+
+/** ECS's task-set calls, as this strategy needs them (src/adapters/deploy.ts provides them). */
+export interface TaskSetEcs {
+  /** The service's deployment controller and its newest events (undefined when ECS does not know the service). */
+  service(name: string): Promise<{ deploymentController: string; recentEvents: { at: number; message: string }[] } | undefined>;
+  describeTaskSets(service: string, ids?: string[]): Promise<TaskSetInfo[]>;
+  createTaskSet(service: string, spec: NewTaskSet): Promise<TaskSetInfo>;
+  scaleTaskSet(service: string, taskSet: string, percent: number): Promise<unknown>;
+  makePrimary(service: string, taskSet: string): Promise<unknown>;
+  deleteTaskSet(service: string, taskSet: string, force?: boolean): Promise<unknown>;
+  /** The exact CreateTaskSet request createTaskSet sends for `spec` (shown by --dry-run). */
+  createTaskSetRequest(cluster: string, service: string, spec: NewTaskSet): unknown;
+}
+
+/** ECS and Route 53 as this strategy sees them: task sets, and a canary target's weighted pair. */
 export interface TaskSetDeployPort {
-  ecs: Pick<EcsGateway, 'describeServices' | 'describeTaskSets' | 'createTaskSet' | 'scaleTaskSet' | 'makePrimary' | 'deleteTaskSet'>;
+  ecs: TaskSetEcs;
   /** The Route 53 weighted pair of a canary target (src/adapters/traffic.ts canaryTraffic). */
   traffic(canary: string, cfg: CanaryConfig): CanaryTraffic;
   /** CloudWatch gates of the canary target: its alarms and, with metrics named, green against blue (src/adapters/watch.ts). */
@@ -52,9 +99,9 @@ interface GreenRef extends TaskSetRef {
   createdAt: number;
 }
 
-const configPath = (ctx: Ctx) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
+const configPath = (ctx: Where) => `environments.${ctx.envName}.deploy.${ctx.params.target}`;
 const configPath2 = (envName: string, service: string) => `environments.${envName}.deploy.${service}`;
-const serviceOf = (ctx: Ctx, cfg: TaskSetConfig) => cfg.service ?? ctx.params.target;
+const serviceOf = (ctx: Where, cfg: TaskSetConfig) => cfg.service ?? ctx.params.target;
 const ref = (t: TaskSetInfo): TaskSetRef => ({ id: t.id, arn: t.arn, taskDefinition: t.taskDefinition });
 const revision = (arn: string) => arn.split('/').pop() ?? arn;
 
@@ -112,9 +159,6 @@ export function orientedWatch(watch: TrafficWatch, live: Colour): TrafficWatch {
   return { ...watch, compare: async (from, to) => { const c = await compare(from, to); return { ...c, blue: c.green, green: c.blue }; } };
 }
 
-/** The CreateTaskSet request EcsGateway.createTaskSet sends for `spec`, as --dry-run shows it (one definition). */
-export const createTaskSetRequest = createTaskSetInput;
-
 /** The shift steps and the bake between them: the target's own, else its canary target's. */
 export function shiftPlan(cfg: TaskSetConfig, canary: CanaryConfig): { steps: number[]; bakeSeconds: number } {
   return { steps: cfg.steps ?? canary.steps, bakeSeconds: cfg.bakeSeconds ?? canary.bakeSeconds };
@@ -166,14 +210,14 @@ export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Fail
 export function planTaskSets(p: {
   cfg: TaskSetConfig;
   canary: CanaryConfig;
-  cluster: string;
-  service: string;
   taskDefinitionArn: string;
   blue: TaskSetInfo | undefined;
   approval: boolean;
   traffic: Pick<CanaryTraffic, 'describeShift'>;
+  /** The exact CreateTaskSet request of a new task set (the port's). */
+  request: (spec: NewTaskSet) => unknown;
 }): string[] {
-  const { cfg, service } = p;
+  const { cfg } = p;
   const { steps, bakeSeconds } = shiftPlan(cfg, p.canary);
   const k = namesFor((p.blue && colourOf(cfg, p.blue)) ?? 'blue');
   const describeShift = (w: Weights) => p.traffic.describeShift(k.live === 'blue' ? w : { blue: w.green, green: w.blue });
@@ -182,7 +226,7 @@ export function planTaskSets(p: {
   const lines = [
     `• ecs:CreateTaskSet (${k.n}, registered in ${registry.split('/').pop()}; externalId = the run id), exactly:`,
     '```',
-    JSON.stringify(createTaskSetRequest(p.cluster, service, greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue, k.live)), null, 2),
+    JSON.stringify(p.request(greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue, k.live)), null, 2),
     '```',
     `• ecs:DescribeTaskSets until ${k.n} is STEADY_STATE (running = desired); if its tasks fail to start: ecs:DeleteTaskSet ${k.n}, traffic never moves`,
   ];
@@ -198,8 +242,17 @@ export function planTaskSets(p: {
   return lines;
 }
 
+/** The run's memory of where its stage line stands (a Rollback marks that stage rolled back). */
+const STAGE_AT = 'tasksets:stage-at';
+
+/** The stage line with stage `at` in progress, remembered first so a Rollback (even after a restart) knows where the deploy was. */
+async function progress(ctx: Ctx, steps: number[], at: number, live: Colour): Promise<{ name: string; status: string }[]> {
+  if ((await ctx.recall<number>(STAGE_AT)) !== at) await ctx.remember(STAGE_AT, at);
+  return stageLine(steps, at, 'InProgress', live);
+}
+
 export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
-  const canaryOf = (ctx: Ctx, cfg: TaskSetConfig): CanaryConfig => {
+  const canaryOf = (ctx: Where, cfg: TaskSetConfig): CanaryConfig => {
     const c = ctx.env.canary[cfg.canary];
     if (!c?.route53) throw new Error(`${configPath(ctx)}.canary names "${cfg.canary}", which is not a Route 53 canary target of ${ctx.envName} — define environments.${ctx.envName}.canary.${cfg.canary}.route53`);
     return c;
@@ -234,7 +287,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
 
   /** Why green's tasks count as failing to start, from the service's events since green was created, or undefined. */
   async function failedStarts(service: string, since: number): Promise<string | undefined> {
-    const [status] = await ecs.describeServices([service]);
+    const status = await ecs.service(service);
     const events = (status?.recentEvents ?? []).filter((e) => e.at >= since);
     const throttled = events.find((e) => THROTTLED_START.test(e.message));
     const failed = events.filter((e) => FAILED_START.test(e.message));
@@ -276,7 +329,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     const want = weightsFor(pct);
     const id = `shift-weights:${cfg.canary}:${pct}`;
     // The previous step's INSYNC time no longer describes the records: it goes until this change syncs.
-    await show({ stage: `moving ${pct} % of traffic to ${k.n}`, stages: stageLine(steps, n, 'InProgress', k.live), insyncAt: undefined });
+    await show({ stage: `moving ${pct} % of traffic to ${k.n}`, stages: await progress(ctx, steps, n, k.live), insyncAt: undefined });
     const shifted = await ctx.step<{ changeId?: string }>(id, () => traffic.shift(want), {
       verify: async () => {
         const w = await traffic.read();
@@ -302,7 +355,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
 
   /** Blue scaled to 0 and deleted, then followed while it drains (the deploy has succeeded either way). */
   async function retireBlue(ctx: Ctx, service: string, blue: TaskSetRef, green: TaskSetRef, steps: number[], show: Show, k: Names): Promise<void> {
-    await show({ stage: `removing ${k.o}`, stages: stageLine(steps, steps.length + 2, 'InProgress', k.live), waitingFor: undefined, deadline: undefined });
+    await show({ stage: `removing ${k.o}`, stages: await progress(ctx, steps, steps.length + 2, k.live), waitingFor: undefined, deadline: undefined });
     await ctx.step(`scale-task-set:${service}:${blue.id}:0`, async () => void (await ecs.scaleTaskSet(service, blue.arn, 0)), {
       verify: async () => {
         const [now] = await ecs.describeTaskSets(service, [blue.arn]);
@@ -349,7 +402,9 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       await deleteStep(ctx, service, green, true);
       await observe(service, blue, green, show, k);
     }
-    const stages = ((ctx.run.view as Partial<DeployView>).stages ?? []).map((s) => ({ ...s, status: s.status === 'InProgress' ? 'RolledBack' : s.status === 'Pending' ? 'Skipped' : s.status }));
+    // Where the stage line stood (the run's memory): that stage is the one rolled back, the later ones skipped.
+    const at = await ctx.recall<number>(STAGE_AT);
+    const stages = at === undefined ? [] : stageLine(shiftPlan(cfg, canaryOf(ctx, cfg)).steps, at, 'RolledBack', k.live);
     await show({ outcome: `rolled back ${why}: all traffic on ${k.o}`, stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: k.aws(0) });
     await ctx.note(`↩️ Rolled back ${why}: all traffic on ${k.o}${sync}${green ? `; ${k.o} \`${blue.id}\` is primary, ${k.n} \`${green.id}\` deleted` : ''}.`);
     return 'rolled_back';
@@ -359,7 +414,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     async inProgress(ctx, cfg) {
       const service = serviceOf(ctx, cfg);
       const canary = canaryOf(ctx, cfg);
-      const [status] = await ecs.describeServices([service]);
+      const status = await ecs.service(service);
       if (status && status.deploymentController !== 'EXTERNAL') {
         return `${service} uses the ${status.deploymentController} deployment controller; strategy tasksets needs EXTERNAL (task sets) — check ${configPath(ctx)}.strategy`;
       }
@@ -379,9 +434,9 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       const k = namesFor(blue.live ?? 'blue');
       const traffic = oriented(raw, k.live);
       const record = canary.route53!.recordName;
-      if ((ctx.run.view as Partial<DeployView>).steps === undefined) {
+      if ((await ctx.recall<number>(STAGE_AT)) === undefined) {
         const w = await traffic.read();
-        await show({ record, steps, trafficToGreen: k.aws(greenShare(w)), stages: stageLine(steps, 0, 'InProgress', k.live), stage: `starting ${k.n}'s tasks` });
+        await show({ record, steps, trafficToGreen: k.aws(greenShare(w)), stages: await progress(ctx, steps, 0, k.live), stage: `starting ${k.n}'s tasks` });
       }
 
       // Green: CreateTaskSet, found again by its externalId after a crash. A Retry (after green was removed) creates a new one.
@@ -408,7 +463,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       // Green up: STEADY_STATE with every task running; tasks that fail to start remove green and end the run.
       const readyId = `wait-ready:${green.id}`;
       if (!(await ctx.stepDone(readyId))) {
-        await show({ stage: `starting ${k.n}'s tasks`, stages: stageLine(steps, 0, 'InProgress', k.live) });
+        await show({ stage: `starting ${k.n}'s tasks`, stages: await progress(ctx, steps, 0, k.live) });
         const deadline = green.createdAt + READY_TIMEOUT_MS;
         const seen = await ctx.poll(
           `${k.n} task set ${green.id} to reach STEADY_STATE`,
@@ -439,7 +494,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       if (ctx.env.permissions.requireApproval || cfg.waitForApproval) {
         const since = await ctx.step(`approval-since:${green.id}`, async () => ctx.now());
         const waitMs = cfg.approvalWaitMinutes * 60_000;
-        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: `${k.n} is up with no traffic`, stages: stageLine(steps, 1, 'InProgress', k.live) });
+        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: `${k.n} is up with no traffic`, stages: await progress(ctx, steps, 1, k.live) });
         const answer = await ctx.pause(`approve-traffic:${green.id}`, {
           reason: `${k.N} is up with no traffic — Approve to move ${steps[0]} % of ${record} to it`,
           intents: ['approve', 'rollback'],
@@ -473,14 +528,14 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       }
 
       // Green primary, then blue kept a while for an instant Rollback, then blue goes.
-      await show({ stage: `making ${k.n} the primary task set`, stages: stageLine(steps, steps.length + 1, 'InProgress', k.live) });
+      await show({ stage: `making ${k.n} the primary task set`, stages: await progress(ctx, steps, steps.length + 1, k.live) });
       await primaryStep(ctx, service, green);
       await observe(service, blue, green, show, k);
       await noteOnce(ctx, `primary:${green.id}`, `👑 ${k.N} \`${green.id}\` is the PRIMARY task set (UpdateServicePrimaryTaskSet); ${k.o} \`${blue.id}\` still runs, with no traffic.`);
       if (cfg.terminationWaitMinutes > 0) {
         const since = await ctx.step(`keep-blue-since:${blue.id}`, async () => ctx.now());
         const waitMs = cfg.terminationWaitMinutes * 60_000;
-        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: `all traffic on ${k.n}; ${k.o} kept for an instant rollback`, stages: stageLine(steps, steps.length + 2, 'InProgress', k.live) });
+        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: `all traffic on ${k.n}; ${k.o} kept for an instant rollback`, stages: await progress(ctx, steps, steps.length + 2, k.live) });
         const answer = await ctx.pause(`termination:${blue.id}`, {
           reason: `All traffic is on ${k.n}; ${k.o} is kept for a fast rollback until the termination wait ends`,
           intents: ['finish', 'rollback'],
@@ -530,6 +585,24 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         return 'succeeded';
       }
       return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${intent.by}>`, show, k);
+    },
+
+    async plan(q, cfg, taskDefinitionArn) {
+      const service = serviceOf(q, cfg);
+      const canary = canaryOf(q, cfg);
+      const traffic = trafficOf(cfg.canary, canary);
+      const sets = await ecs.describeTaskSets(service);
+      const busy = halfDone({ service, envName: q.envName, cfg, canary, sets, weights: await traffic.read() });
+      const lines = planTaskSets({
+        cfg,
+        canary,
+        taskDefinitionArn,
+        blue: sets.find((t) => t.status === 'PRIMARY'),
+        approval: q.env.permissions.requireApproval || cfg.waitForApproval,
+        traffic,
+        request: (spec) => ecs.createTaskSetRequest(q.env.cluster, service, spec),
+      });
+      return [...lines, ...(busy ? [`⚠️ It would be refused now: ${busy}`] : [])];
     },
   };
 }

@@ -1,70 +1,30 @@
 // /deploy: a new task-definition revision (image replaced, nothing else), then a blue/green deployment by the
 // target's strategy, followed on one message with Approve / Finish now / Rollback. Strategies plug in below.
-import { z } from 'zod';
 import type { DeployConfig, Environment } from '../config/schema.js';
-import type { FinalState, Intent, OpContext, Operation } from '../runs/operation.js';
+import type { Operation } from '../runs/operation.js';
 import { codedeployStrategy, type CodeDeployPort } from './deploy-codedeploy.js';
 import { nativeStrategy, type NativeDeployPort } from './deploy-ecs.js';
 import { taskSetStrategy, type TaskSetDeployPort } from './deploy-tasksets.js';
 
-/** ECS as a deploy sees it (a port; src/aws/ecs.ts provides it). */
+/** A task definition as a deploy reads it: which revision of which family, and its containers' images. */
+export interface TaskDefinitionRef {
+  arn: string;
+  family: string;
+  revision: number;
+  containerDefinitions: { name: string; image?: string }[];
+}
+
+/** ECS as a deploy sees it (a port; src/adapters/deploy.ts provides it). */
 export interface DeployEcs {
-  currentTaskDefinition(service: string): Promise<{ arn: string; containerDefinitions: { name: string; image?: string }[] }>;
-  describeTaskDefinition(ref: string): Promise<{ arn: string; containerDefinitions: { name: string; image?: string }[] }>;
+  currentTaskDefinition(service: string): Promise<TaskDefinitionRef>;
+  describeTaskDefinition(ref: string): Promise<TaskDefinitionRef>;
   registerWithImage(arn: string, container: string, image: string): Promise<{ arn: string; revision: number; diff: { container: string; from: string; to: string } }>;
 }
 
-export const DeployParamsSchema = z
-  .object({
-    target: z.string().min(1).max(64),
-    image: z.string().min(1).max(512).optional(),
-    taskDefinition: z.string().regex(/^[A-Za-z0-9_-]{1,255}:[0-9]+$/).optional(),
-    config: z.string().min(1).max(128).optional(),
-  })
-  .strict()
-  .refine((p) => (p.image === undefined) !== (p.taskDefinition === undefined), 'give an image or taskdef=family:revision');
-export type DeployParams = z.infer<typeof DeployParamsSchema>;
-
-/** What the status message shows of a deploy, whatever the strategy. */
-export interface DeployView {
-  strategy: DeployConfig['strategy'];
-  service: string;
-  from?: string;
-  to?: string;
-  image?: { container: string; from: string; to: string };
-  deploymentId?: string;
-  status?: string;
-  trafficToGreen?: number;
-  /** One line per lifecycle stage, in order. */
-  stages?: { name: string; status: string }[];
-  waitingFor?: 'approval' | 'termination';
-  deadline?: number;
-  outcome?: string;
-  /** ECS native: BLUE_GREEN, LINEAR or CANARY; the exact lifecycle stage; what ECS does when a pause times out. */
-  type?: string;
-  stage?: string;
-  timeoutAction?: 'ROLLBACK' | 'CONTINUE';
-  /** When the current bake (canary, linear step or final) ends, as observed by the bot. */
-  bakeEndsAt?: number;
-  alarms?: { status: string; names: string[]; triggered: string[] };
-  /** Task sets: blue and green with their counts (desired is ECS's computed count; DELETED once ECS no longer lists it). */
-  taskSets?: { role: 'blue' | 'green'; id: string; status: string; running: number; desired: number; pending: number }[];
-  /** Task sets: the Route 53 record whose weights move traffic, its TTL, the shift steps, and when the last change went INSYNC. */
-  record?: string;
-  ttl?: number;
-  steps?: number[];
-  insyncAt?: number;
-}
-
-/** One deploy strategy: CodeDeploy, ECS native, or task sets with Route 53 weights. */
-export interface DeployStrategy<C extends DeployConfig = DeployConfig> {
-  /** Another deployment of this service in progress (started by anyone): a sentence with its id, else undefined. */
-  inProgress(ctx: OpContext<DeployParams>, cfg: C): Promise<string | undefined>;
-  /** Starts the deployment of `taskDefinitionArn` (durable steps) and follows it to its end. */
-  run(ctx: OpContext<DeployParams>, cfg: C, taskDefinitionArn: string, show: (v: Partial<DeployView>) => Promise<void>): Promise<FinalState>;
-  /** Rollback pressed at any moment: traffic back on blue, followed until it is. */
-  rollback(ctx: OpContext<DeployParams>, cfg: C, intent: Intent, show: (v: Partial<DeployView>) => Promise<void>): Promise<FinalState>;
-}
+export * from './deploy-shape.js';
+import { canaryResources } from './canary.js';
+import type { DeployParams, DeployStrategy, DeployView, Show } from './deploy-shape.js';
+import { DeployParamsSchema, deployView } from './deploy-shape.js';
 
 export const serviceOf = (key: string, cfg: DeployConfig) => cfg.service ?? key;
 
@@ -74,12 +34,31 @@ export function deployTarget(env: Environment, envName: string, key: string): De
   return cfg;
 }
 
+/** The AWS resources a deploy changes: its service, and the listeners (CodeDeploy), rules (ECS) or records (task sets) that move its traffic. */
+export function deployResources(env: Environment, p: Pick<DeployParams, 'target'>): string[] {
+  const d = env.deploy[p.target];
+  if (!d) return [];
+  const out = [`service:${env.cluster}/${d.service ?? p.target}`];
+  if (d.strategy === 'codedeploy') {
+    out.push(`listener:${d.prodListenerArn}`);
+    if (d.testListenerArn) out.push(`listener:${d.testListenerArn}`);
+  } else if (d.strategy === 'ecs') {
+    // ECS moves the weights of these rules only: other services' rules on the same listener are not touched.
+    out.push(`rule:${d.productionListenerRuleArn}`);
+    if (d.testListenerRuleArn) out.push(`rule:${d.testListenerRuleArn}`);
+  } else {
+    // The canary target's records or rule: a /canary on them takes the very same locks.
+    out.push(...canaryResources(env, d.canary));
+  }
+  return [...new Set(out)];
+}
+
 export function deployOperation(deps: {
   ecs: (envName: string) => DeployEcs;
   codedeploy: (envName: string) => CodeDeployPort;
   native: (envName: string) => NativeDeployPort;
   tasksets: (envName: string) => TaskSetDeployPort;
-}): Operation<DeployParams> {
+}): Operation<DeployParams, DeployView> {
   const strategyOf = (envName: string, cfg: DeployConfig): DeployStrategy => {
     switch (cfg.strategy) {
       case 'codedeploy':
@@ -90,20 +69,36 @@ export function deployOperation(deps: {
         return taskSetStrategy(deps.tasksets(envName)) as DeployStrategy;
     }
   };
-  const view = async (ctx: OpContext<DeployParams>, patch: Partial<DeployView>) => ctx.view(patch as Record<string, unknown>);
 
   return {
     kind: 'deploy',
     params: DeployParamsSchema,
+    view: deployView,
+    resources: deployResources,
     lockTarget: (envName, p) => `${envName}:deploy:${p.target}`,
     title: (envName, p) => `Deploy · ${p.target} · ${envName}`,
     interrupts: ['rollback'],
     anytime: { rollback: ['running', 'awaiting_approval'] },
+
+    /** The new revision (the image replaced, nothing else), then the strategy's calls. Reads the current task definition only. */
+    async plan(q) {
+      const cfg = deployTarget(q.env, q.envName, q.params.target);
+      const service = serviceOf(q.params.target, cfg);
+      const current = await deps.ecs(q.envName).currentTaskDefinition(service);
+      const taskdef = q.params.taskDefinition;
+      const container = current.containerDefinitions.find((c) => c.name === cfg.container);
+      const change = taskdef
+        ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
+        : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${q.params.image!}\`; nothing else changed`;
+      const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
+      return ['The calls it would make:', `• ${change}`, ...(await strategyOf(q.envName, cfg).plan(q, cfg, nextArn))];
+    },
+
     async run(ctx) {
       const cfg = deployTarget(ctx.env, ctx.envName, ctx.params.target);
       const strategy = strategyOf(ctx.envName, cfg);
       const service = serviceOf(ctx.params.target, cfg);
-      const show = (v: Partial<DeployView>) => view(ctx, { strategy: cfg.strategy, service, ...v });
+      const show: Show = (v) => ctx.view({ strategy: cfg.strategy, service, ...v });
       await show({});
       // Refuse when someone else's deployment holds the service; our own (a resumed run) is followed instead.
       if (!(await ctx.stepDone(`register-taskdef:${service}`))) {
@@ -127,7 +122,7 @@ export function deployOperation(deps: {
     async onInterrupt(ctx, intent) {
       const cfg = deployTarget(ctx.env, ctx.envName, ctx.params.target);
       const service = serviceOf(ctx.params.target, cfg);
-      return strategyOf(ctx.envName, cfg).rollback(ctx, cfg, intent, (v) => view(ctx, { strategy: cfg.strategy, service, ...v }));
+      return strategyOf(ctx.envName, cfg).rollback(ctx, cfg, intent, (v) => ctx.view({ strategy: cfg.strategy, service, ...v }));
     },
   };
 }

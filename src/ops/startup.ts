@@ -2,11 +2,10 @@
 import { z } from 'zod';
 import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
-import type { FinalState, Intent, OpContext, Operation } from '../runs/operation.js';
-import type { Store } from '../store/store.js';
+import type { FinalState, Intent, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { compileStartup } from './startup-asl.js';
 
-/** ECS as startup sees it (a port; src/aws/ecs.ts provides it). */
+/** ECS as startup sees it (a port; src/adapters/startup.ts provides it). */
 export interface ServiceState {
   name: string;
   desired: number;
@@ -28,24 +27,26 @@ export interface StartupEcs {
   healthyTargets?(targetGroupArns: string[]): Promise<{ healthy: number; total: number } | undefined>;
 }
 
-export type ServicePhase = 'waiting' | 'starting' | 'ready' | 'failed' | 'held' | 'stopping' | 'stopped';
-export interface ServiceRowView {
-  phase: ServicePhase;
-  desired: number;
-  running: number;
-  pending: number;
-  failed: number;
+export const ServicePhase = z.enum(['waiting', 'starting', 'ready', 'failed', 'held', 'stopping', 'stopped']);
+export type ServicePhase = z.infer<typeof ServicePhase>;
+export const serviceRowView = z.object({
+  phase: ServicePhase,
+  desired: z.number(),
+  running: z.number(),
+  pending: z.number(),
+  failed: z.number(),
   /** The count this run brings the service to (what a waiting service will get). */
-  target?: number;
-  lastEvent?: string;
-  since?: number;
-  doneAt?: number;
-  why?: string;
-}
-export interface StartupView {
-  direction: 'up' | 'down';
-  services: Record<string, ServiceRowView>;
-}
+  target: z.number().optional(),
+  lastEvent: z.string().optional(),
+  since: z.number().optional(),
+  doneAt: z.number().optional(),
+  why: z.string().optional(),
+});
+export type ServiceRowView = z.infer<typeof serviceRowView>;
+/** What the status message of a startup or shutdown shows: one row per service (blocks/startup.ts renders it). */
+export const startupView = z.object({ direction: z.enum(['up', 'down']), services: z.record(z.string(), serviceRowView) }).partial();
+export type StartupView = z.infer<typeof startupView>;
+type Ctx = OpContext<StartupParams, StartupView>;
 
 export const StartupParamsSchema = z.object({ services: z.array(z.string().min(1).max(64)).max(200).optional() }).strict();
 export type StartupParams = z.infer<typeof StartupParamsSchema>;
@@ -165,8 +166,22 @@ export interface StartupSfn {
 interface StartupDeps {
   ecs: (envName: string) => StartupEcs;
   sfn?: (envName: string) => StartupSfn;
-  store: Store;
 }
+
+/** The services a startup (up) or shutdown (down) changes, as lock names: `service:<cluster>/<name>`. */
+export function startupResources(env: Environment, p: StartupParams, direction: 'up' | 'down'): string[] {
+  return chosenServices(env, p.services, direction).map((key) => `service:${env.cluster}/${ecsName(env, key)}`);
+}
+
+/** `--dry-run`: the waves, each service listed once all it waits for is listed before it. No AWS call. */
+export function planStartup(q: Pick<ReadContext<StartupParams>, 'env' | 'params'>, direction: 'up' | 'down'): string[] {
+  const waves = planWaves(depsOf(q.env), chosenServices(q.env, q.params.services, direction), direction);
+  const when = direction === 'up' ? 'its dependencies are ready' : 'its dependents have stopped';
+  return [`UpdateService desiredCount per service, each as soon as ${when}:`, ...waves.map((w, i) => `${i + 1}. ${w.map((s) => `\`${s}\``).join(', ')}`)];
+}
+
+/** The run's memory of the services it found already where they should be (attempt 0): Stop leaves them alone. */
+const ALREADY_THERE = 'already-there';
 
 const executionStep = (runId: string, attempt: number) => `start-execution:${runId}:a${attempt}`;
 
@@ -178,13 +193,13 @@ function fmtRow(name: string, r: ServiceRowView, now: number): string {
 const stepOf = (direction: 'up' | 'down', key: string, attempt: number) => `${direction === 'up' ? 'start' : 'stop'}-service:${key}:a${attempt}`;
 
 /** Whether this run (in any attempt up to `attempt`) already scaled the service: what Stop must undo, and what is not "already there". */
-async function touchedByRun(ctx: OpContext<StartupParams>, direction: 'up' | 'down', key: string, attempt: number): Promise<boolean> {
+async function touchedByRun(ctx: Ctx, direction: 'up' | 'down', key: string, attempt: number): Promise<boolean> {
   for (let a = 0; a <= attempt; a += 1) if (await ctx.stepDone(stepOf(direction, key, a))) return true;
   return false;
 }
 
 /** A poll read that survives a few throttled or failed reads (backing off) before it gives up. */
-async function describeWithBackoff(ctx: OpContext<StartupParams>, ecs: StartupEcs, names: string[], baseMs: number): Promise<ServiceState[]> {
+async function describeWithBackoff(ctx: Ctx, ecs: StartupEcs, names: string[], baseMs: number): Promise<ServiceState[]> {
   for (let failures = 1; ; failures += 1) {
     try {
       return await ecs.describe(names);
@@ -196,7 +211,7 @@ async function describeWithBackoff(ctx: OpContext<StartupParams>, ecs: StartupEc
   }
 }
 
-async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction: 'up' | 'down'): Promise<FinalState> {
+async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Promise<FinalState> {
   const { env, envName, params } = ctx;
   const ecs = deps.ecs(envName);
   const graph = depsOf(env);
@@ -212,11 +227,11 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
   const want: Record<string, number> = {};
   for (const s of chosen) {
     if (direction === 'down') want[s] = 0;
-    else want[s] = env.services[s]?.desiredCount ?? (await deps.store.getKv<number>(desiredKey(envName, s))) ?? 1;
+    else want[s] = env.services[s]?.desiredCount ?? (await ctx.facts.recall<number>(desiredKey(envName, s))) ?? 1;
   }
   const rows: Record<string, ServiceRowView> = Object.fromEntries(chosen.map((s) => [s, { phase: 'waiting' as ServicePhase, desired: 0, running: 0, pending: 0, failed: 0, target: want[s]! }]));
   const phase = () => Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, r.phase]));
-  const show = () => ctx.view({ direction, services: rows } satisfies StartupView);
+  const show = () => ctx.view({ direction, services: rows });
   const targetGroups: Record<string, string[]> = {};
 
   /** Copies what ECS says into the rows; true when anything a person would see changed. */
@@ -260,6 +275,9 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
     rows[key]!.phase = direction === 'up' ? 'ready' : 'stopped';
     if (!touched) rows[key]!.why = 'already there';
   }
+  if (direction === 'up' && attempt === 0 && (await ctx.recall(ALREADY_THERE)) === undefined) {
+    await ctx.remember(ALREADY_THERE, Object.keys(rows).filter((k) => rows[k]!.why === 'already there'));
+  }
   await show();
 
   if (direction === 'up' && env.startup?.engine === 'stepfunctions' && deps.sfn) {
@@ -291,7 +309,7 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
       if (direction === 'down') {
         // Remember what ran, so the next startup restores it.
         was[key] = await ctx.step(`remember-desired:${key}`, async () => {
-          if (r.desired > 0) await deps.store.setKv(desiredKey(envName, key), r.desired, ctx.now());
+          if (r.desired > 0) await ctx.facts.remember(desiredKey(envName, key), r.desired);
           return r.desired;
         });
       }
@@ -414,7 +432,7 @@ async function drive(ctx: OpContext<StartupParams>, deps: StartupDeps, direction
  * restarted bot finds the execution in its step result and carries on following it.
  */
 async function followExecution(
-  ctx: OpContext<StartupParams>,
+  ctx: Ctx,
   sfn: StartupSfn,
   s: {
     chosen: string[];
@@ -475,24 +493,36 @@ async function followExecution(
   }
 }
 
-/** Stop: the services this run scaled up (in any attempt) go back to 0, dependents first. */
-async function stopStarted(ctx: OpContext<StartupParams>, deps: StartupDeps, intent: Intent): Promise<FinalState> {
+/**
+ * Stop: the services this run scaled up (in any attempt) go back to 0, dependents first. What it started comes from its
+ * own steps (inline) or its executions' histories (stepfunctions), never from the message; what it found already
+ * running stays up.
+ */
+async function stopStarted(ctx: Ctx, deps: StartupDeps, intent: Intent): Promise<FinalState> {
   const ecs = deps.ecs(ctx.envName);
-  const rows = ((ctx.run.view as Partial<StartupView>).services ?? {}) as Record<string, ServiceRowView>;
+  const chosen = chosenServices(ctx.env, ctx.params.services, 'up');
   const attempt = await ctx.attempt();
-  const started: string[] = [];
-  const viaSfn = ctx.env.startup?.engine === 'stepfunctions' && deps.sfn;
-  if (viaSfn && (await ctx.stepDone(executionStep(ctx.run.id, attempt)))) {
-    // The stored result: the execution this run started. Stop it before scaling anything down.
-    const execution = await ctx.step(executionStep(ctx.run.id, attempt), async () => '');
-    await ctx.step(`stop-execution:${ctx.run.id}:a${attempt}`, () => deps.sfn!(ctx.envName).stop(execution, `stopped by ${intent.by}`));
+  const alreadyThere = new Set((await ctx.recall<string[]>(ALREADY_THERE)) ?? []);
+  const started = new Set<string>();
+  const sfn = ctx.env.startup?.engine === 'stepfunctions' && deps.sfn ? deps.sfn(ctx.envName) : undefined;
+  if (sfn) {
+    const keyOf = new Map(chosen.map((k) => [ecsName(ctx.env, k), k]));
+    for (let a = 0; a <= attempt; a += 1) {
+      // The stored result of the start step: the execution that attempt started.
+      const step = await ctx.runs.step<string>(ctx.run.id, executionStep(ctx.run.id, a));
+      if (step?.status !== 'done' || !step.result) continue;
+      const execution = step.result;
+      if (a === attempt) await ctx.step(`stop-execution:${ctx.run.id}:a${attempt}`, () => sfn.stop(execution, `stopped by ${intent.by}`));
+      for (const e of await sfn.history(execution)) {
+        const m = /^(.+): start$/.exec(e.stateName ?? '');
+        const key = m ? keyOf.get(m[1]!) : undefined;
+        if (key && e.type.endsWith('StateEntered') && !alreadyThere.has(key)) started.add(key);
+      }
+    }
   }
-  for (const key of Object.keys(rows)) {
-    const byExecution = viaSfn && ['starting', 'ready', 'failed'].includes(rows[key]!.phase) && rows[key]!.why !== 'already there';
-    if (byExecution || (await touchedByRun(ctx, 'up', key, attempt))) started.push(key);
-  }
+  for (const key of chosen) if (await touchedByRun(ctx, 'up', key, attempt)) started.add(key);
   const graph = depsOf(ctx.env);
-  const order = planWaves(graph, started, 'down').flat();
+  const order = planWaves(graph, [...started], 'down').flat();
   for (const key of order) {
     await ctx.step(`stop-service:${key}:undo`, () => ecs.setDesiredCount(ecsName(ctx.env, key), 0), {
       verify: async () => {
@@ -500,17 +530,28 @@ async function stopStarted(ctx: OpContext<StartupParams>, deps: StartupDeps, int
         return st?.desired === 0 ? { done: true, result: undefined } : { done: false };
       },
     });
-    rows[key] = { ...rows[key]!, phase: 'stopped', why: `stopped by <@${intent.by}>` };
   }
-  for (const [key, r] of Object.entries(rows)) if (r.phase === 'waiting' || r.phase === 'held') rows[key] = { ...r, phase: 'held', why: 'not started: stopped' };
+  // The message from what ECS says now: stopped, left as found, or never started.
+  const states = await ecs.describe(chosen.map((k) => ecsName(ctx.env, k))).catch(() => [] as ServiceState[]);
+  const rows: Record<string, ServiceRowView> = {};
+  for (const key of chosen) {
+    const st = states.find((s) => s.name === ecsName(ctx.env, key));
+    const counts = { desired: st?.desired ?? 0, running: st?.running ?? 0, pending: st?.pending ?? 0, failed: st?.failedTasks ?? 0, ...(st?.lastEvent ? { lastEvent: st.lastEvent.message } : {}) };
+    rows[key] = started.has(key)
+      ? { ...counts, phase: 'stopped', why: `stopped by <@${intent.by}>` }
+      : alreadyThere.has(key)
+        ? { ...counts, phase: 'ready', why: 'already there' }
+        : { ...counts, phase: 'held', why: 'not started: stopped' };
+  }
   await ctx.view({ services: rows });
   await ctx.note(`⏹ Stopped by <@${intent.by}>: ${order.join(', ') || 'nothing had started'} scaled back to 0.`);
   return 'cancelled';
 }
 
-export function startupOperations(deps: StartupDeps): { startup: Operation<StartupParams>; shutdown: Operation<StartupParams> } {
+export function startupOperations(deps: StartupDeps): { startup: Operation<StartupParams, StartupView>; shutdown: Operation<StartupParams, StartupView> } {
   const common = {
     params: StartupParamsSchema,
+    view: startupView,
     lockTarget: (envName: string) => `${envName}:services`,
     interrupts: ['stop'] as const,
     anytime: { stop: ['running', 'failed'] as const },
@@ -519,6 +560,8 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
     startup: {
       ...common,
       kind: 'startup',
+      resources: (env, p) => startupResources(env, p, 'up'),
+      plan: async (q) => planStartup(q, 'up'),
       title: (envName, p) => `Startup · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
       run: (ctx) => drive(ctx, deps, 'up'),
       onInterrupt: (ctx, intent) => stopStarted(ctx, deps, intent),
@@ -526,6 +569,8 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
     shutdown: {
       ...common,
       kind: 'shutdown',
+      resources: (env, p) => startupResources(env, p, 'down'),
+      plan: async (q) => planStartup(q, 'down'),
       title: (envName, p) => `Shutdown · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
       interrupts: [],
       anytime: {},

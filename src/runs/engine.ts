@@ -6,7 +6,7 @@ import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
 import type { RunRow, Store } from '../store/store.js';
 import { Interrupted, StepFailed, type Facts, type FinalState, type Intent, type OpContext, type Operation, type ReadContext, type RunsReader } from './operation.js';
-import { approvalPoint, describeResource, resourcesOf } from './guardrails.js';
+import { approvalPoint, describeResource } from './guardrails.js';
 import { Access } from './permissions.js';
 import { newRunId, RunState, toRun, type Pause, type Run } from './run.js';
 
@@ -189,7 +189,7 @@ export class RunEngine extends EventEmitter {
       ended_at: null,
     };
     // The run's name, and every AWS resource it will change: a second run touching any of them is refused.
-    const taken = await store.createRunWithLock(row, [target, ...(op.resources ? op.resources(env, parsed.data) : resourcesOf(req.kind, env, parsed.data))]);
+    const taken = await store.createRunWithLock(row, [target, ...(op.resources?.(env, parsed.data) ?? [])]);
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
@@ -283,7 +283,7 @@ export class RunEngine extends EventEmitter {
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
-      const holder = await store.takeLock([run.target, ...(op.resources ? op.resources(env, op.params.parse(run.params)) : resourcesOf(run.kind, env, run.params))], run.id, p.by, clock.now());
+      const holder = await store.takeLock([run.target, ...(op.resources?.(env, op.params.parse(run.params)) ?? [])], run.id, p.by, clock.now());
       if (holder) return { accepted: false, reason: `*${run.target}* is now held by run ${holder.id} of <@${holder.requested_by}> — retry after it ends`, run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });

@@ -1,53 +1,9 @@
-// What a run touches on AWS (its locks) and which way it moves (whether it waits for a second person): one table each.
+// How a lock reads to people, and which way a run moves (whether it waits for a second person).
 import type { Environment } from '../config/schema.js';
-import { chosenServices } from '../ops/startup.js';
 import type { ApprovalPoint } from './operation.js';
 
-/**
- * The AWS resources a run changes, as lock names: `listener:<arn>`, `rule:<arn>`, `dns:<zone>:<name>`,
- * `service:<cluster>/<name>`.
- * Two runs that list one same resource cannot be active together, whatever their commands (a /canary and a
- * task-set /deploy moving the same weighted records are one lock). Unknown kinds and config gaps give [].
- */
-export function resourcesOf(kind: string, env: Environment, params: unknown): string[] {
-  const p = (params ?? {}) as Record<string, unknown>;
-  const out = new Set<string>();
-  const listener = (arn: string) => out.add(`listener:${arn}`);
-  const rule = (arn: string) => out.add(`rule:${arn}`);
-  const dns = (zone: string, name: string) => out.add(`dns:${zone}:${name.toLowerCase().replace(/\.?$/, '.')}`);
-  const service = (key: string) => out.add(`service:${env.cluster}/${env.services[key]?.serviceName ?? key}`);
-  const canary = (target: string) => {
-    const c = env.canary[target];
-    // Weights on a rule are that rule's; weights on the default action are the listener's.
-    if (c?.alb) {
-      if (c.alb.ruleArn) rule(c.alb.ruleArn);
-      else listener(c.alb.listenerArn);
-    }
-    if (c?.route53) dns(c.route53.hostedZoneId, c.route53.recordName);
-  };
-  switch (kind) {
-    case 'deploy': {
-      const key = String(p.target);
-      const d = env.deploy[key];
-      if (!d) break;
-      out.add(`service:${env.cluster}/${d.service ?? key}`);
-      if (d.strategy === 'codedeploy') {
-        listener(d.prodListenerArn);
-        if (d.testListenerArn) listener(d.testListenerArn);
-      } else if (d.strategy === 'ecs') {
-        // ECS moves the weights of these rules only: other services' rules on the same listener are not touched.
-        rule(d.productionListenerRuleArn);
-        if (d.testListenerRuleArn) rule(d.testListenerRuleArn);
-      } else canary(d.canary);
-      break;
-    }
-    case 'startup':
-    case 'shutdown':
-      for (const key of chosenServices(env, p.services as string[] | undefined, kind === 'startup' ? 'up' : 'down')) service(key);
-      break;
-  }
-  return [...out];
-}
+// The AWS resources a run changes are each operation's own (Operation.resources: `listener:<arn>`, `rule:<arn>`,
+// `dns:<zone>:<name>`, `service:<cluster>/<name>`); two runs that list one same resource cannot be active together.
 
 /** A lock name as people read it. */
 export function describeResource(r: string): string {
