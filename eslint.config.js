@@ -14,5 +14,5 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  { files: ['src/cli.ts', 'src/sandbox/cli.ts', 'src/config/schema-cli.ts', 'bench/**', 'test/**', 'soak/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli.ts', 'src/process.ts', 'sandbox/cli.ts', 'playground/cli.ts', 'src/config/schema-cli.ts', 'bench/**', 'test/**', 'soak/**'], rules: { 'no-console': 'off' } },
 );
