@@ -8,11 +8,9 @@ import { EnvError, readEnv, type BotEnv } from './env.js';
 import { createLog, type Log } from './log.js';
 import { createBot, secretsOf } from './main.js';
 
-/** The Slack variables: with none of them set there is no Slack to connect to. */
-export const SLACK_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
-
+/** With none of the Slack variables set there is no Slack to connect to (the dev entry then opens the playground). */
 export function hasSlackVariables(env: NodeJS.ProcessEnv): boolean {
-  return SLACK_VARIABLES.some((name) => Boolean(env[name]));
+  return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some((name) => Boolean(env[name]));
 }
 
 /** Prints one readable error (no stack trace: the message says what to do) and exits 1. */
