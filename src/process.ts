@@ -2,9 +2,9 @@
 // Shared by the product entry (src/cli.ts, what the Docker image runs) and the dev entry (playground/cli.ts, `npm start`).
 import { existsSync } from 'node:fs';
 import type { ClientOptions } from './aws/clients.js';
-import { ConfigError, loadConfig } from './config/load.js';
+import { loadConfig } from './config/load.js';
 import type { OpsConfig } from './config/schema.js';
-import { EnvError, readEnv, type BotEnv } from './env.js';
+import { readEnv, type BotEnv } from './env.js';
 import { createLog, type Log } from './log.js';
 import { createBot, secretsOf } from './main.js';
 
@@ -13,13 +13,12 @@ export function hasSlackVariables(env: NodeJS.ProcessEnv): boolean {
   return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some((name) => Boolean(env[name]));
 }
 
-/** Prints one readable error (no stack trace: the message says what to do) and exits 1. */
+/**
+ * Prints one readable error and exits 1: no stack trace, since a ConfigError or EnvError names the path or variable
+ * and the fix, and any other error's message is what an operator can act on.
+ */
 export function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof EnvError) {
-    console.error(`ecs-chatops: ${err.message}`);
-  } else {
-    console.error(`ecs-chatops: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  console.error(`ecs-chatops: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
 
