@@ -18,8 +18,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-co
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The local playground's page (npm start with no Slack credentials also works inside the image).
-COPY src/playground/web ./src/playground/web
 COPY package.json ops.example.yml ops.schema.json ./
 RUN mkdir -p /data /config && chown node:node /data
 USER node

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFakeSlack } from '../src/playground/fake-slack.js';
-import { slackClient } from '../src/playground/slack-client.js';
+import { startFakeSlack } from '../playground/fake-slack.js';
+import { slackClient } from '../playground/slack-client.js';
 import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

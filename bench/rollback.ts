@@ -1,8 +1,8 @@
 // Rollback latency: from a signed Rollback press leaving Slack's side to the traffic-restoring AWS call reaching AWS.
 // Goal: ≤ 150 ms p99. The bot, the fake Slack and the sandbox share this process, so the figure includes their work too.
 import { parseConfig } from '../src/config/load.js';
-import { textOf } from '../src/playground/fake-slack.js';
-import { SimClock } from '../src/sandbox/clock.js';
+import { textOf } from '../playground/fake-slack.js';
+import { SimClock } from '../sandbox/clock.js';
 import { startBot } from '../test/support/bot.js';
 import { summary } from './measure.js';
 

@@ -14,11 +14,11 @@ import type { OpsConfig } from '../src/config/schema.js';
 import { readEnv } from '../src/env.js';
 import { createLog } from '../src/log.js';
 import { createBot } from '../src/main.js';
-import { startFakeSlack } from '../src/playground/fake-slack.js';
-import { SimClock } from '../src/sandbox/clock.js';
-import { startSandboxServer } from '../src/sandbox/server.js';
-import { SANDBOX_CREDENTIALS } from '../src/sandbox/start.js';
-import { World } from '../src/sandbox/world.js';
+import { startFakeSlack } from '../playground/fake-slack.js';
+import { SimClock } from '../sandbox/clock.js';
+import { startSandboxServer } from '../sandbox/server.js';
+import { SANDBOX_CREDENTIALS } from '../sandbox/start.js';
+import { World } from '../sandbox/world.js';
 
 /** 5: one simulated second is 200 ms of wall time, so a few ms of HTTP and SQLite per round do not read as seconds. */
 const SPEED = 5;

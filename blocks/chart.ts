@@ -1,10 +1,20 @@
 // Small PNG line charts rendered on the server with no browser: Apache ECharts' server-side SVG, rasterised by resvg.
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as ECharts from 'echarts';
 import { formatTime } from '../src/clock.js';
 import { COLORS, type ChartSpec } from '../src/ops/chart.js';
 
 export { COLORS, type ChartLine, type ChartPanel, type ChartSpec } from '../src/ops/chart.js';
+
+// Loaded on the first chart, not at start: ECharts alone is ~40 MB of a bot's idle memory (docs/decisions.md, issue 23),
+// and most processes never draw one. require() keeps chartSvg synchronous (both packages ship a CommonJS build).
+const load = createRequire(import.meta.url);
+let echartsModule: typeof ECharts | undefined;
+let resvgModule: typeof Resvg | undefined;
+const echarts = () => (echartsModule ??= load('echarts') as typeof ECharts);
+const resvg = () => (resvgModule ??= load('@resvg/resvg-js') as typeof Resvg);
+
 
 const PANEL_HEIGHT = 170;
 
@@ -14,7 +24,7 @@ export function chartSvg(spec: ChartSpec): string {
   const top = 44;
   const gap = 46;
   const height = top + spec.panels.length * (PANEL_HEIGHT + gap) + 8;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   const all = spec.panels.flatMap((p) => p.lines.flatMap((l) => l.points.map((pt) => pt[0])));
   const min = all.length ? Math.min(...all) : 0;
   const max = all.length ? Math.max(...all) : 60_000;
@@ -72,6 +82,6 @@ export function chartSvg(spec: ChartSpec): string {
 
 /** The chart as PNG bytes, ready for files.uploadV2. Fonts: the system's (the Docker image installs DejaVu). */
 export function chartPng(spec: ChartSpec): Buffer {
-  const png = new Resvg(chartSvg(spec), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
+  const png = new (resvg().Resvg)(chartSvg(spec), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
   return Buffer.from(png);
 }

@@ -2,7 +2,7 @@
 // moments across operations, over many rounds: no replica dies, every accepted run ends as it should (paused through
 // the outage, not failed), each AWS change is made once, and each run keeps one status message.
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/sandbox/faults.js';
+import { seededRandom } from '../sandbox/faults.js';
 import { Store } from '../src/store/store.js';
 import { postgresMissing, startPostgres } from '../test/support/postgres.js';
 import { startCluster } from '../test/support/replicas.js';

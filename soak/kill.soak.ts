@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/sandbox/faults.js';
+import { seededRandom } from '../sandbox/faults.js';
 import { startCluster } from '../test/support/replicas.js';
 
 const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 24);

@@ -1,77 +1,55 @@
-// `npm start`: the real bot when Slack credentials are set; otherwise the whole thing on the local sandbox.
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/load.js';
-import { EnvError, readEnv } from './env.js';
-import { createBot, secretsOf } from './main.js';
-import { createLog } from './log.js';
+// The production entry (`node dist/src/cli.js`, the Docker image's CMD): the bot, connected to Slack and AWS.
+// It never starts the dev tools: without Slack variables it refuses, naming each one and where the playground is.
+// The dev entry with the playground and the sandbox is playground/cli.ts (`npm start` in a checkout).
+// Only what the refusal needs is imported up front; the bot's modules load once the environment says it can run.
+import { EnvError } from './env.js';
 
-function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof EnvError) {
-    console.error(`ecs-chatops: ${err.message}`);
-  } else {
-    console.error(`ecs-chatops: ${err instanceof Error ? err.message : String(err)}`);
+const SLACK_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+
+/** Arguments that belong to the dev entry only: the production entry says where they went instead of ignoring them. */
+const DEV_FLAGS: Record<string, string> = {
+  '--local': 'the local playground',
+  '--sandbox': 'the local AWS sandbox',
+};
+
+const PLAYGROUND_HINT =
+  'To try ecs-chatops without Slack or AWS, run `npm start` in a checkout of the repository: it opens the local playground (Slack and AWS simulated on this machine). This entry never starts the playground.';
+
+function refusal(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const devFlag = argv.find((a) => a in DEV_FLAGS);
+  if (devFlag) {
+    return `${devFlag} (${DEV_FLAGS[devFlag]}) is a dev tool and is not part of the built bot — in a checkout of the repository, run \`npm start -- ${devFlag}\` instead.`;
   }
+  if (!SLACK_VARIABLES.some((name) => Boolean(env[name]))) {
+    return [
+      'no Slack credentials in the environment, so there is no Slack to connect to. Set:',
+      '  - SLACK_BOT_TOKEN: the bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page',
+      '  - SLACK_SIGNING_SECRET: the app\'s "Signing Secret" (HTTP mode), or SLACK_APP_TOKEN: an app-level token (xapp-…) for Socket Mode',
+      PLAYGROUND_HINT,
+    ].join('\n');
+  }
+  return undefined;
+}
+
+function refuse(message: string): never {
+  console.error(`ecs-chatops: ${message}`);
   process.exit(1);
 }
 
-/**
- * Test failpoints (like fail-rs): `ECS_CHATOPS_FAILPOINTS=after:create-rule:api` kills the process with SIGKILL
- * at the first step boundary whose name starts with that; `before:shift-rule:api#2` at the second such one.
- * The crash-and-resume tests stop the bot exactly there. Unset in production.
- */
-export function failpoints(spec: string | undefined): { failpoint?: (name: string) => void } {
-  if (!spec) return {};
-  const points = spec.split(',').map((p) => {
-    const [prefix = '', nth = '1'] = p.split('#');
-    return { prefix, nth: Number(nth), seen: 0 };
-  });
-  return {
-    failpoint: (name) => {
-      for (const p of points) {
-        if (!name.startsWith(p.prefix)) continue;
-        p.seen += 1;
-        if (p.seen === p.nth) process.kill(process.pid, 'SIGKILL');
-      }
-    },
-  };
-}
-
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const hasSlack = Boolean(process.env.SLACK_BOT_TOKEN || process.env.SLACK_APP_TOKEN || process.env.SLACK_SIGNING_SECRET);
-  if (!hasSlack || argv.includes('--local')) {
-    const { startLocal } = await import('./local.js');
-    await startLocal({ argv, env: process.env });
-    return;
-  }
-  const env = readEnv(process.env);
-  const configPath = env.OPS_CONFIG;
-  const config = loadConfig(configPath);
-  const log = createLog({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
-  let awsClientOptions = {};
-  if (argv.includes('--sandbox')) {
-    const { startSandboxFromConfig } = await import('./sandbox/start.js');
-    const sandbox = await startSandboxFromConfig(config, { realTime: true });
-    awsClientOptions = sandbox.clientOptions;
-    log.info({ url: sandbox.url }, 'AWS calls go to the local sandbox');
-  }
-  const bot = await createBot({ env, config, log, awsClientOptions, ...failpoints(process.env.ECS_CHATOPS_FAILPOINTS) });
-  const where = await bot.start();
-  log.info({ ...where, config: configPath, exists: existsSync(configPath) }, 'ecs-chatops is running');
-  const shutdown = (signal: string) => {
-    log.info({ signal, noticeMs: env.DRAIN_NOTICE_MS }, 'draining: /healthz says 503, no new work, leases handed back');
-    // The last word on the 30 s stop timeout: whatever still hangs (Slack or the database unreachable) is left behind.
-    setTimeout(() => {
-      log.warn('drain did not finish within 25 s; exiting — runs still leased are taken over when their lease ends');
-      process.exit(1);
-    }, 25_000).unref();
-    void bot.stop({ noticeMs: env.DRAIN_NOTICE_MS }).then(() => {
-      log.info('drained; exiting');
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const refused = refusal(process.argv.slice(2), process.env);
+  if (refused) refuse(refused);
+  const { readSetup, runBotProcess } = await import('./process.js');
+  const setup = (() => {
+    try {
+      return readSetup(process.env);
+    } catch (err) {
+      if (err instanceof EnvError && err.problems.some((p) => p.startsWith('SLACK_'))) refuse(`${err.message}\n${PLAYGROUND_HINT}`);
+      throw err;
+    }
+  })();
+  await runBotProcess(setup);
 }
 
-main().catch(fail);
+// One readable line, no stack trace: a config or environment error says what to fix.
+main().catch((err: unknown) => refuse(err instanceof Error ? err.message : String(err)));

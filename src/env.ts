@@ -36,7 +36,7 @@ export const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required — set it to your bot token (xoxb-…), or run `npm start` with no Slack variables for the local sandbox' });
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required — set it to your bot token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page' });
     }
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({

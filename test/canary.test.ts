@@ -9,7 +9,7 @@ import { parseConfig } from '../src/config/load.js';
 import { readEnv } from '../src/env.js';
 import { createLog } from '../src/log.js';
 import { createBot } from '../src/main.js';
-import type { SlackMessage } from '../src/playground/fake-slack.js';
+import type { SlackMessage } from '../playground/fake-slack.js';
 import { limitProblems } from '../blocks/kit.js';
 import { canaryBody } from '../blocks/canary.js';
 import { canaryView } from '../src/ops/canary.js';

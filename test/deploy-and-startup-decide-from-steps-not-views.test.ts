@@ -3,7 +3,7 @@
 // never from the status message's view — a view wiped mid-run changes nothing they do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import type { CallEntry } from '../src/sandbox/record.js';
+import type { CallEntry } from '../sandbox/record.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { CLUSTER, DEV, startHarness, type Harness } from './support/fast-bot.js';
 

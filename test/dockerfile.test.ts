@@ -3,10 +3,10 @@
 // CMD. The bot started that way must answer /healthz, and the image's own HEALTHCHECK command must pass against it.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
@@ -42,6 +42,20 @@ function copy(from: string, to: string, intoDir: boolean): void {
   mkdirSync(dirname(target), { recursive: true });
   if (from.endsWith('node_modules')) symlinkSync(from, target, 'dir');
   else cpSync(from, target, { recursive: true });
+}
+
+/** Every file under `dir`, relative to it; node_modules (linked, and the same tree as here) is not walked. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith('node_modules/'));
+}
+
+/** The module specifiers a compiled file imports (static and dynamic). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 }
 
 function freePort(): Promise<number> {
@@ -95,6 +109,35 @@ describe('Dockerfile, carried out by hand', () => {
     expect(runtime!.filter((i) => i.op === 'USER').at(-1)?.args).toBe('node');
     expect(runtime!.some((i) => i.op === 'RUN' && /npm (ci|install)/.test(i.args))).toBe(false);
   });
+
+  it('holds no sandbox or playground code: not in dist/ after npm run build, not among the files the runtime stage copies', () => {
+    const built = filesUnder(join(buildDir, 'dist'));
+    const image = filesUnder(runDir);
+    // Not vacuous: the product is there.
+    expect(built).toContain('src/cli.js');
+    expect(image).toContain('dist/src/cli.js');
+    const devTool = (f: string) => /(^|\/)(sandbox|playground)(\/|$)/.test(f) || f === 'src/local.js' || f === 'dist/src/local.js';
+    expect(built.filter(devTool)).toEqual([]);
+    expect(image.filter(devTool)).toEqual([]);
+    // Under any other name: no compiled file imports a dev tool's module.
+    const js = image.filter((f) => f.endsWith('.js'));
+    const reaching = js.flatMap((f) => importsOf(join(runDir, f)).filter((spec) => /(^|\/)(sandbox|playground)\/|(^|\/)local\.js$/.test(spec)).map((spec) => `${f} → ${spec}`));
+    expect(reaching).toEqual([]);
+  });
+
+  it("its CMD without the Slack variables exits 1, names each variable and says how to open the playground", async () => {
+    const cmd = JSON.parse(runtime!.find((i) => i.op === 'CMD')!.args) as string[];
+    // What `docker run` gives it with no -e: the Dockerfile's ENV and nothing else.
+    const bot = spawn(process.execPath, cmd.slice(1), { cwd: runDir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bot.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    bot.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => bot.once('exit', resolve));
+    expect(code).toBe(1);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) expect(out).toContain(name);
+    expect(out).toContain('`npm start` in a checkout');
+    expect(out).not.toContain('playground ready');
+  }, 30_000);
 
   it("starts from the runtime stage's files alone, answers /healthz, and its HEALTHCHECK passes", async () => {
     const cmd = JSON.parse(runtime!.find((i) => i.op === 'CMD')!.args) as string[];

@@ -27,7 +27,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { CanaryConfig, ListenerConfig, OpsConfig } from '../src/config/schema.js';
 import { colourOf, halfDone } from '../src/ops/deploy-tasksets.js';
 import { describeLookalikes, isMaintenanceRule, listenerInMaintenance, maintenanceConditionSets, maintenanceMark } from '../src/ops/maintenance.js';
-import { SANDBOX_CREDENTIALS } from '../src/sandbox/start.js';
+import { SANDBOX_CREDENTIALS } from '../sandbox/start.js';
 import { textOf } from './support/fake-slack.js';
 import { MOTO_MISSING, motoCommand, startBotAt, startMoto, type Moto } from './support/moto.js';
 import { EXAMPLE_CONFIG, startSandbox, type TestSandbox } from './support/sandbox.js';

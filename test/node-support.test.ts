@@ -8,9 +8,9 @@ const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 const SDK_NOTICE = 'NodeVersionSupportWarning';
 
-/** Builds the bot's AWS clients in a fresh Node.js process (the SDK warns once per process) and returns its stderr. */
+/** Builds one of the bot's AWS clients (they are created on first use) in a fresh Node.js process (the SDK warns once per process) and returns its stderr. */
 async function stderrOfBuildingClients(env: Record<string, string>): Promise<string> {
-  const script = "const { createClients } = await import('./src/aws/clients.ts'); createClients({ region: 'ap-northeast-1' });";
+  const script = "const { createClients } = await import('./src/aws/clients.ts'); createClients({ region: 'ap-northeast-1' }).ecs;"; // a client is built on first use
   const { stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },

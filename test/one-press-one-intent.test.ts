@@ -1,7 +1,7 @@
 // One press is one intent, whenever it lands: End maintenance pressed twice ends once, its button leaves the message
 // when maintenance is over, and a press of that old rendering is refused as out of date.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../src/playground/fake-slack.js';
+import type { SlackMessage } from '../playground/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { textOf } from './support/fake-slack.js';
 import { until } from './support/wait.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { loadConfig } from '../src/config/load.js';
-import { startPlayground, type Playground } from '../src/local.js';
+import { startPlayground, type Playground } from '../playground/local.js';
 import { textOf } from './support/fake-slack.js';
 
 /** Debian's package; CI installs it (.ci/run). Elsewhere, CHROMIUM_PATH may point at another build. */

@@ -1,6 +1,6 @@
 // The playground's Block Kit → HTML: Slack's mrkdwn as the bot writes it, and no way for message text to become markup.
 import { describe, expect, it } from 'vitest';
-import { block, element, escapeHtml, message, mrkdwn, textObject } from '../src/playground/web/render.js';
+import { block, element, escapeHtml, message, mrkdwn, textObject } from '../playground/web/render.js';
 import { runStatus } from '../blocks/run.js';
 import type { Run } from '../src/runs/run.js';
 

@@ -2,7 +2,7 @@
 // retries (same event_id, new signature) are handled once.
 import { stringify } from 'node:querystring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../src/playground/slack-client.js';
+import { signSlackRequest } from '../playground/slack-client.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { textOf } from './support/fake-slack.js';
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SfnGateway } from '../src/aws/sfn.js';
 import { compileStartup, type StartupPlan } from '../src/ops/startup-asl.js';
-import { seededRandom } from '../src/sandbox/faults.js';
+import { seededRandom } from '../sandbox/faults.js';
 import { startSandbox, type TestSandbox } from './support/sandbox.js';
 
 const validate = createRequire(import.meta.url)('asl-validator') as (def: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };

@@ -1,7 +1,7 @@
 // /startup and /shutdown end to end: signed Slack requests in, the simulated ECS services and the sandbox's call record as the evidence.
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallEntry } from '../src/sandbox/record.js';
+import type { CallEntry } from '../sandbox/record.js';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { CLUSTER, DEV, devConfig, SERVICES, startHarness, type Harness } from './support/fast-bot.js';
 

@@ -1,11 +1,11 @@
-// Connects the operations' ports to the gateways: one set of SDK clients and gateways per environment, built lazily.
+// Connects the operations' ports to the gateways: per environment, each SDK client and gateway built on first use.
 import { systemClock, type Clock } from '../clock.js';
 import type { OpsConfig } from '../config/schema.js';
 import type { MaintenanceMetrics } from '../ops/maintenance-report.js';
 import type { ListenerRule, MaintenanceAlb, RuleAction, RuleCondition } from '../ops/maintenance.js';
 import type { StartupEcs } from '../ops/startup.js';
 import type { StatusReader } from '../ops/status.js';
-import { createClients, type AwsClients, type ClientOptions } from '../aws/clients.js';
+import { createClients, onFirstUse, type AwsClients, type ClientOptions } from '../aws/clients.js';
 import { EcsGateway } from '../aws/ecs.js';
 import { Elbv2Gateway, type Action, type Rule } from '../aws/elbv2.js';
 import { Route53Gateway } from '../aws/route53.js';
@@ -68,7 +68,8 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pi
       if (!env) throw new Error(`unknown environment ${envName}`);
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
-      g = { clients, ecs: new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: new Elbv2Gateway(clients.elbv2, ctx), route53: new Route53Gateway(clients.route53, { envName }), sfn: new SfnGateway(clients.sfn, ctx), codedeploy: new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: new CloudWatchGateway(clients.cloudwatch, ctx) };
+      // Each gateway (and so its SDK client) is built on first use: most runs need one or two of the six.
+      g = onFirstUse<EnvironmentGateways>({ clients: () => clients, ecs: () => new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: () => new Elbv2Gateway(clients.elbv2, ctx), route53: () => new Route53Gateway(clients.route53, { envName }), sfn: () => new SfnGateway(clients.sfn, ctx), codedeploy: () => new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: () => new CloudWatchGateway(clients.cloudwatch, ctx) });
       cache.set(envName, g);
     }
     return g;

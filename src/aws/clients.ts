@@ -33,6 +33,29 @@ export interface ClientOptions {
   retryDelayMs?: number;
 }
 
+/** What `onFirstUse` has built so far, per object it returned (for destroyClients and the footprint test). */
+const BUILT = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * An object whose properties are built by their maker on first read and then kept: a bot that only ever touches
+ * one environment's listeners builds that environment's ELBv2 client and gateway, not all six.
+ */
+export function onFirstUse<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
+  const built: Record<string, unknown> = {};
+  const out = {} as T;
+  for (const key of Object.keys(makers) as (keyof T & string)[]) {
+    Object.defineProperty(out, key, { enumerable: true, get: () => (key in built ? built[key] : (built[key] = makers[key]())) });
+  }
+  BUILT.set(out, built);
+  return out;
+}
+
+/** The names of the properties of an `onFirstUse` object that have been built so far. */
+export function builtSoFar(obj: object): string[] {
+  return Object.keys(BUILT.get(obj) ?? {});
+}
+
+/** The clients of one environment, each created on its first use (they are cached for the process's life). */
 export function createClients(env: { region: string; roleArn?: string | undefined }, opts: ClientOptions = {}): AwsClients {
   // Every entry point (bot, Lambda, sandbox, bench) builds its clients here: the SDK's Node.js 22 notice is answered once.
   quietSdkNodeWarning(process.env, process.version);
@@ -51,16 +74,17 @@ export function createClients(env: { region: string; roleArn?: string | undefine
       ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, opts.retryDelayMs) }
       : { maxAttempts, retryMode: 'adaptive' }),
   };
-  return {
-    ecs: new ECSClient(common),
-    elbv2: new ElasticLoadBalancingV2Client(common),
-    route53: new Route53Client(common),
-    codedeploy: new CodeDeployClient(common),
-    sfn: new SFNClient(common),
-    cloudwatch: new CloudWatchClient(common),
-  };
+  return onFirstUse<AwsClients>({
+    ecs: () => new ECSClient(common),
+    elbv2: () => new ElasticLoadBalancingV2Client(common),
+    route53: () => new Route53Client(common),
+    codedeploy: () => new CodeDeployClient(common),
+    sfn: () => new SFNClient(common),
+    cloudwatch: () => new CloudWatchClient(common),
+  });
 }
 
+/** Closes the clients that were created (reading the others would create them only to close them). */
 export function destroyClients(c: AwsClients): void {
-  for (const client of Object.values(c)) client.destroy();
+  for (const name of builtSoFar(c) as (keyof AwsClients)[]) c[name].destroy();
 }

@@ -5,7 +5,7 @@ import type { OpsConfig } from '../../src/config/schema.js';
 import { readEnv } from '../../src/env.js';
 import { createLog } from '../../src/log.js';
 import { createBot, type Bot } from '../../src/main.js';
-import { SimClock } from '../../src/sandbox/clock.js';
+import { SimClock } from '../../sandbox/clock.js';
 import { SharedClock, simulatedStart } from './clock.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { timeSkipper, type TimeSkipper } from './time-skipping.js';

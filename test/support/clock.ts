@@ -1,6 +1,6 @@
 // A clock tests move by hand; sleeps wake when time is advanced past them (or at once when aborted).
 import type { Clock } from '../../src/clock.js';
-import { parseDuration, type SimClock } from '../../src/sandbox/clock.js';
+import { parseDuration, type SimClock } from '../../sandbox/clock.js';
 
 export class TestClock implements Clock {
   private t: number;

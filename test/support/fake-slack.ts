@@ -1,7 +1,7 @@
-// Kept for tests: the fake Slack lives in src/playground, where the local playground uses it too.
-export * from '../../src/playground/fake-slack.js';
+// Kept for tests: the fake Slack lives in playground/, where the local playground uses it too.
+export * from '../../playground/fake-slack.js';
 
-import { textOf, type FakeSlack, type SlackMessage } from '../../src/playground/fake-slack.js';
+import { textOf, type FakeSlack, type SlackMessage } from '../../playground/fake-slack.js';
 
 /** The newest message of a channel, and a wait until it shows `needle` (a run just started posts the newest). */
 export function latestIn(slack: () => FakeSlack, channel: string, defaultTimeoutMs = 30_000) {

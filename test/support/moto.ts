@@ -9,7 +9,7 @@ import type { OpsConfig } from '../../src/config/schema.js';
 import { readEnv } from '../../src/env.js';
 import { createLog } from '../../src/log.js';
 import { createBot } from '../../src/main.js';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/start.js';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { slackClient } from './slack-client.js';
 

@@ -2,14 +2,14 @@
 import { createClients, destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { OpsConfig } from '../../src/config/schema.js';
-import { startSandboxServer, type SandboxServer } from '../../src/sandbox/server.js';
-import { World, type WorldOptions } from '../../src/sandbox/world.js';
+import { startSandboxServer, type SandboxServer } from '../../sandbox/server.js';
+import { World, type WorldOptions } from '../../sandbox/world.js';
 
 export const EXAMPLE_CONFIG = new URL('../../ops.example.yml', import.meta.url).pathname;
 
 
-export { SANDBOX_CREDENTIALS } from '../../src/sandbox/start.js';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/start.js';
+export { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
 
 export interface TestSandbox {
   world: World;

@@ -1,2 +1,2 @@
-// Kept for tests: the signing Slack client lives in src/playground, where the local playground uses it too.
-export * from '../../src/playground/slack-client.js';
+// Kept for tests: the signing Slack client lives in playground/, where the local playground uses it too.
+export * from '../../playground/slack-client.js';

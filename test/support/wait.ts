@@ -2,7 +2,7 @@
 // They never stand in for "nothing happened" (that is a barrier: the request was handled, then read the record);
 // the timeout only turns a hang into a failure that says what was awaited.
 import type { EventEmitter } from 'node:events';
-import type { CallRecord } from '../../src/sandbox/record.js';
+import type { CallRecord } from '../../sandbox/record.js';
 import { whileWaiting } from './time-skipping.js';
 
 /** Something that can tell a waiter "look again": returns its unsubscribe. */

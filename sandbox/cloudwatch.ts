@@ -1,6 +1,6 @@
 // The sandbox's CloudWatch: alarms people set by hand, and ALB metrics that follow simulated traffic through the listeners' rules.
 import { z } from 'zod';
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { AwsError } from './errors.js';
 import type { JsonHandlers } from './protocol.js';
 import type { Evaluation } from './elbv2.js';

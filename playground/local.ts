@@ -1,18 +1,18 @@
-// `npm start` with no Slack credentials: the bot, the AWS sandbox and a local Slack stand-in, all on loopback.
+// `npm start` with no Slack credentials (playground/cli.ts): the bot, the AWS sandbox and a local Slack stand-in, all on loopback.
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OpsConfig } from './config/schema.js';
-import { loadConfig } from './config/load.js';
-import { readEnv } from './env.js';
-import { createLog, type Log } from './log.js';
-import { createBot, type Bot } from './main.js';
-import { startFakeSlack, type FakeSlack } from './playground/fake-slack.js';
-import { startPlaygroundServer, type PlaygroundPerson } from './playground/server.js';
-import { slackClient } from './playground/slack-client.js';
-import { startSandboxFromConfig } from './sandbox/start.js';
-import type { SandboxServer } from './sandbox/server.js';
+import type { OpsConfig } from '../src/config/schema.js';
+import { loadConfig } from '../src/config/load.js';
+import { readEnv } from '../src/env.js';
+import { createLog, type Log } from '../src/log.js';
+import { createBot, type Bot } from '../src/main.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { startPlaygroundServer, type PlaygroundPerson } from './server.js';
+import { slackClient } from './slack-client.js';
+import { startSandboxFromConfig } from '../sandbox/start.js';
+import type { SandboxServer } from '../sandbox/server.js';
 
 /**
  * The people of the playground. The example config lets S0SRE0001 operate prod and S0LEADS01 approve it: two SREs and a
@@ -138,7 +138,7 @@ export function playgroundConfigPath(env: NodeJS.ProcessEnv): string {
   if (env.OPS_CONFIG) return env.OPS_CONFIG;
   const here = resolve('ops.example.yml');
   if (existsSync(here)) return here;
-  return fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../ops.example.yml' : '../ops.example.yml', import.meta.url));
+  return fileURLToPath(new URL('../ops.example.yml', import.meta.url));
 }
 
 export async function startLocal(opts: { argv: string[]; env: NodeJS.ProcessEnv }): Promise<void> {

@@ -1,5 +1,5 @@
 // The simulated Amazon ECS of the sandbox: clusters, Fargate services, task definitions, task sets and tasks on the world's clock.
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { ServiceDeployments, type ServiceLoadBalancer } from './ecs-deployments.js';
 import { AwsError } from './errors.js';
 import type { JsonHandlers } from './protocol.js';

@@ -1,6 +1,6 @@
 // Starts the sandbox for a config: a seeded world served on loopback, with the SDK options that point at it.
-import type { ClientOptions } from '../aws/clients.js';
-import type { OpsConfig } from '../config/schema.js';
+import type { ClientOptions } from '../src/aws/clients.js';
+import type { OpsConfig } from '../src/config/schema.js';
 import { SimClock } from './clock.js';
 import { startSandboxServer, type SandboxServer } from './server.js';
 import { World, type WorldOptions } from './world.js';

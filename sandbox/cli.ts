@@ -1,5 +1,5 @@
 // `npm run sandbox`: the AWS sandbox alone, seeded from OPS_CONFIG or the example, printing what to export.
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../src/config/load.js';
 import { startSandboxFromConfig } from './start.js';
 
 const path = process.env.OPS_CONFIG ?? 'ops.example.yml';

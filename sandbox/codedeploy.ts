@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { AwsError } from './errors.js';
 import type { JsonHandlers } from './protocol.js';
 import type { World } from './world.js';

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { commandSpecs } from '../registry.js';
-import type { OpsConfig } from '../config/schema.js';
+import { commandSpecs } from '../src/registry.js';
+import type { OpsConfig } from '../src/config/schema.js';
 import type { FakeSlack, SlackMessage } from './fake-slack.js';
 import type { SlackClient } from './slack-client.js';
 
@@ -39,8 +39,8 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
-/** The page's files: beside this module when run from source, and found in the source tree from a build in dist/. */
-const WEB_DIRS = [new URL('./web/', import.meta.url), new URL('../../../src/playground/web/', import.meta.url)].map((u) => fileURLToPath(u));
+/** The page's files, beside this module (the playground runs from source through tsx; it is never compiled into dist/). */
+const WEB_DIRS = [fileURLToPath(new URL('./web/', import.meta.url))];
 const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' } as const;
 const MAX_BODY = 64 * 1024;
 

@@ -1,6 +1,6 @@
 // Simulated Elastic Load Balancing v2 (Query protocol): load balancers, listeners, rules, target groups and their health.
 import { createHash } from 'node:crypto';
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { AwsError } from './errors.js';
 import type { QueryHandlers } from './protocol.js';
 import { queryList, xmlEl, xmlEscape } from './protocol.js';

@@ -1,6 +1,6 @@
 // Simulated Route 53 (REST-XML): hosted zones, record sets, all-or-nothing change batches that go INSYNC after a delay.
 import { createHash } from 'node:crypto';
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { loadBalancerDns, oldLoadBalancerArn } from './elbv2.js';
 import { AwsError } from './errors.js';
 import type { RestRequest, RestResponse, RestRouter } from './protocol.js';

@@ -1,6 +1,6 @@
 // The simulated AWS account: every service's state, one clock, one call record, one fault list, one alarm table.
 import { z } from 'zod';
-import type { OpsConfig } from '../config/schema.js';
+import type { OpsConfig } from '../src/config/schema.js';
 import { SimClock } from './clock.js';
 import { ALARM_STATES, CloudWatchSim } from './cloudwatch.js';
 import { CodeDeploySim } from './codedeploy.js';

@@ -1,6 +1,6 @@
 // Simulated AWS Step Functions (Standard): state machines, executions run by the ASL interpreter on the sandbox clock.
 import { randomUUID } from 'node:crypto';
-import type { Environment } from '../config/schema.js';
+import type { Environment } from '../src/config/schema.js';
 import { abort, advance, DefinitionError, parseDefinition, startExecution, StatesError, type AslEvent, type ExecutionState, type Json, type MachineDef } from './asl.js';
 import { AwsError } from './errors.js';
 import type { JsonHandlers } from './protocol.js';
