@@ -1,7 +1,17 @@
 // Small PNG line charts rendered on the server with no browser: Apache ECharts' server-side SVG, rasterised by resvg.
 import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import { formatTime } from '../src/clock.js';
+
+/**
+ * ECharts is loaded on the first chart, not at start: it is most of the bot's start-up (0.5 s of module loading on a
+ * quiet host, 1.5 s on a busy one), only reports and analyses draw charts, and a cold Lambda invocation must answer
+ * Slack within 3 s (docs/decisions.md, issue 19). Its CommonJS build is the same library, loaded synchronously.
+ */
+const load = createRequire(import.meta.url);
+let lib: typeof Echarts | undefined;
+const echarts = (): typeof Echarts => (lib ??= load('echarts') as typeof Echarts);
 
 export interface ChartLine {
   name: string;
@@ -37,7 +47,7 @@ export function chartSvg(spec: ChartSpec): string {
   const top = 44;
   const gap = 46;
   const height = top + spec.panels.length * (PANEL_HEIGHT + gap) + 8;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   const all = spec.panels.flatMap((p) => p.lines.flatMap((l) => l.points.map((pt) => pt[0])));
   const min = all.length ? Math.min(...all) : 0;
   const max = all.length ? Math.max(...all) : 60_000;

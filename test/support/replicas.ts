@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../../src/store/store.js';
+import { compiledPath } from './compiled.js';
 import { startFakeSlack, type FakeSlack, type SlackMessage } from './fake-slack.js';
 import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
 import { slackClient } from './slack-client.js';
@@ -34,7 +35,7 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** The sandbox and a fake Slack in this process, and bot processes (`node --import tsx src/cli.ts`) on one database. */
+/** The sandbox and a fake Slack in this process, and bot processes (src/cli.ts compiled once, ./compiled.ts) on one database. */
 export async function startCluster(databaseUrl: string, opts: { leaseMs?: number } = {}): Promise<Cluster> {
   const aws = await startSandbox();
   const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
@@ -57,8 +58,9 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
   };
   const replicas: Replica[] = [];
+  const cli = await compiledPath('src/cli.ts');
   const startReplica = async (name: string, extra: Record<string, string> = {}): Promise<Replica> => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [cli], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
     const port = await new Promise<number>((resolve, reject) => {
