@@ -56,6 +56,11 @@ export function prodEnv(parts: Partial<EnvInput> & { requireApproval?: boolean }
   };
 }
 
+/** A dev environment like ops.example.yml's (channel C0DEV0001, dev-cluster), open to everyone in its channel. */
+export function devEnv(parts: Partial<EnvInput> & { requireApproval?: boolean } = {}): EnvInput {
+  return prodEnv({ channel: DEV, cluster: CLUSTER, permissions: OPEN, ...parts });
+}
+
 /** A staging environment: like prod, on its own channel and cluster, with no second person needed. */
 export function stagingEnv(parts: Partial<EnvInput> & { requireApproval?: boolean } = {}): EnvInput {
   return prodEnv({ channel: 'C0STG0001', cluster: 'staging-cluster', requireApproval: false, ...parts });
