@@ -40,7 +40,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('/healthz is 503 when the database is read-only (a standby after a failover)', async () => {
     const url = await server().freshDatabase();
@@ -62,7 +62,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       await admin.end();
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('after SIGTERM an idle replica answers 503 for DRAIN_NOTICE_MS before its port closes, then exits 0', async () => {
     const c = await startCluster(await server().freshDatabase());
@@ -90,7 +90,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('SIGTERM with Slack unreachable (status updates retrying) exits within the 30 s stop timeout', async () => {
     const c = await startCluster(await server().freshDatabase());
@@ -115,7 +115,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       link.close();
       await c.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 /** A loopback TCP relay to the fake Slack that the test can cut: open connections reset, new ones refused. */

@@ -112,12 +112,12 @@ export async function pressLatencies(c: Cluster, owner: Replica, other: Replica,
       const mark = c.aws.world.record.mark();
       const pressedAt = performance.now();
       await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
-      const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
+      const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 30_000 });
       samples.push(call.receivedAt! - pressedAt);
       // The next /startup needs the lock: wait until the store says the stopped run has ended and let it go.
       await until(async () => ((await store.db.selectFrom('locks').select('run_id').execute()).length === 0 && (await store.listRuns({ active: true })).length === 0) || undefined, {
         what: 'the stopped run to end and release its lock',
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
       });
     }
   } finally {
