@@ -53,7 +53,9 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       expect((await healthOf(a.port))?.status).toBe(200);
       await admin.query(`alter database ${name} set default_transaction_read_only = on`);
       await server().terminateConnections(url);
-      const h = await healthUntil(a.port, (x) => x?.status === 503);
+      // Dropping the connections first shows "connection lost" (503 as well) until the replica reconnects and finds
+      // the database read-only: wait for that answer, not the first 503.
+      const h = await healthUntil(a.port, (x) => x?.status === 503 && x.body.includes('read-only'));
       expect(JSON.parse(h!.body)).toMatchObject({ ok: false, store: 'the database is read-only' });
       await admin.query(`alter database ${name} set default_transaction_read_only = off`);
       await server().terminateConnections(url);
