@@ -1,18 +1,24 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Test files run in parallel, one forked process each (none shares a port — all listen on port 0 — nor a
+// Test files run in parallel, one forked process per core (none shares a port — all listen on port 0 — nor a
 // database: SQLite files live in their own temp dirs and PostgreSQL tests make a fresh database each).
 // Time inside a test is simulated (test/support/clock.ts), so the timeouts below only turn a hang into a failure.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Generous: on a 2-core machine shared with other suites (load 15 measured) a long simulated deploy needs
-    // many request round trips; a timeout only ever turns a hang into a failure, never a pass.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Generous: on a 2-core machine shared with other suites and a busy core (load 19 in a stress run) a long
+    // simulated deploy took 51 s; a timeout only ever turns a hang into a failure, never a pass.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Forks (not threads): several suites start child processes and PostgreSQL, and better-sqlite3 is a native addon.
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: Math.max(2, availableParallelism()),
+    // A worker keeps its modules from one test file to the next instead of loading the bot (Bolt, the AWS SDK, the
+    // sandbox) again for each of the 76 files: half the suite's CPU time (561 → 285 CPU-seconds, with the compiled
+    // bot processes of test/support/compiled.ts; docs/decisions.md, issue 19, "Speed"). Safe because no test mocks a
+    // module, stubs a global or changes process.env, and every harness is closed by its own file.
+    isolate: false,
   },
 });

@@ -1,68 +1,31 @@
 // A canary's CloudWatch gates end to end: alarms before each step and at every poll of a bake, green judged against
 // blue from the ALB's metrics; a bad green rolls back by itself within one poll. Bot and sandbox share one fast clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { WATCH_EVERY_MS } from '../src/ops/gates.js';
 import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { devEnv, opsConfig } from './support/harness.js';
 import { until as waitUntil } from './support/wait.js';
 
 const CH = 'C0DEV0001';
 const ELB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111';
 const listener = (n: number) => `${ELB}:listener/app/gates-${n}/88888888888888${n}0/88888888888888${n}1`;
 const tg = (name: string, n: number, side: 'b' | 'g') => `${ELB}:targetgroup/${name}-${side === 'b' ? 'blue' : 'green'}/88888888888888${n}${side === 'b' ? 'b' : 'e'}`;
-const alb = (name: string, n: number) => `{ listenerArn: ${listener(n)}, blueTargetGroupArn: ${tg(name, n, 'b')}, greenTargetGroupArn: ${tg(name, n, 'g')} }`;
+const alb = (name: string, n: number) => ({ listenerArn: listener(n), blueTargetGroupArn: tg(name, n, 'b'), greenTargetGroupArn: tg(name, n, 'g') });
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  dev:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: dev-cluster
-    permissions: { operate: [], approve: [], requireApproval: false }
-    canary:
-      alarmed:
-        alb: ${alb('alarmed', 1)}
-        steps: [10, 50, 100]
-        bakeSeconds: 120
-        auto: true
-        alarms: [alarmed-5xx]
-        analysis: { enabled: false }
-      missing:
-        alb: ${alb('missing', 2)}
-        steps: [10, 100]
-        alarms: [nobody-made-this]
-      sparse:
-        alb: ${alb('sparse', 3)}
-        steps: [10, 100]
-        alarms: [sparse-alarm]
-        insufficientDataSeconds: 20
-      analysed:
-        alb: ${alb('analysed', 4)}
-        steps: [10, 50, 100]
-        bakeSeconds: 180
-        auto: true
-      blind:
-        alb: ${alb('blind', 6)}
-        steps: [10, 100]
-        bakeSeconds: 120
-        alarms: [blind-alarm]
-        analysis: { enabled: false }
-      restarted:
-        alb: ${alb('restarted', 7)}
-        steps: [10, 100]
-        bakeSeconds: 600
-        auto: true
-        alarms: [restarted-5xx]
-        analysis: { enabled: false }
-      quiet:
-        alb: ${alb('quiet', 5)}
-        steps: [20, 100]
-        bakeSeconds: 60
-        auto: true
-        analysis: { inconclusiveAfterSeconds: 60 }
-`);
+const config = opsConfig({
+  dev: devEnv({
+    canary: {
+      alarmed: { alb: alb('alarmed', 1), steps: [10, 50, 100], bakeSeconds: 120, auto: true, alarms: ['alarmed-5xx'], analysis: { enabled: false } },
+      missing: { alb: alb('missing', 2), steps: [10, 100], alarms: ['nobody-made-this'] },
+      sparse: { alb: alb('sparse', 3), steps: [10, 100], alarms: ['sparse-alarm'], insufficientDataSeconds: 20 },
+      analysed: { alb: alb('analysed', 4), steps: [10, 50, 100], bakeSeconds: 180, auto: true },
+      blind: { alb: alb('blind', 6), steps: [10, 100], bakeSeconds: 120, alarms: ['blind-alarm'], analysis: { enabled: false } },
+      restarted: { alb: alb('restarted', 7), steps: [10, 100], bakeSeconds: 600, auto: true, alarms: ['restarted-5xx'], analysis: { enabled: false } },
+      quiet: { alb: alb('quiet', 5), steps: [20, 100], bakeSeconds: 60, auto: true, analysis: { inconclusiveAfterSeconds: 60 } },
+    },
+  }),
+});
 
 /** The harness's waiter (it lets simulated time skip ahead while the test waits), in this file's argument order. */
 const until = <T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> => waitUntil(check, { what, timeoutMs });

@@ -2,32 +2,31 @@
 // and a green worse than blue rolls back by itself. Bot and sandbox share one fast clock.
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { devEnv, opsConfig } from './support/harness.js';
 
 const CH = 'C0DEV0001';
 const ZONE = 'Z0PRIVATE0001';
-const metric = (color: string, name: string) => `{ namespace: Shop/Api, name: ${name}, dimensions: { Color: ${color} } }`;
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  dev:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: dev-cluster
-    permissions: { operate: [], approve: [], requireApproval: false }
-    canary:
-      orders:
-        route53: { hostedZoneId: ${ZONE}, recordName: orders.internal.example., type: CNAME, blue: orders-blue, green: orders-green }
-        steps: [10, 100]
-        bakeSeconds: 300
-        auto: true
-        analysis:
-          metrics:
-            blue: { requests: ${metric('blue', 'Requests')}, errors: ${metric('blue', 'Errors')} }
-            green: { requests: ${metric('green', 'Requests')}, errors: ${metric('green', 'Errors')} }
-`);
+const metric = (color: string, name: string) => ({ namespace: 'Shop/Api', name, dimensions: { Color: color } });
+const config = opsConfig({
+  dev: devEnv({
+    canary: {
+      orders: {
+        route53: { hostedZoneId: ZONE, recordName: 'orders.internal.example.', type: 'CNAME', blue: 'orders-blue', green: 'orders-green' },
+        steps: [10, 100],
+        bakeSeconds: 300,
+        auto: true,
+        analysis: {
+          metrics: {
+            blue: { requests: metric('blue', 'Requests'), errors: metric('blue', 'Errors') },
+            green: { requests: metric('green', 'Requests'), errors: metric('green', 'Errors') },
+          },
+        },
+      },
+    },
+  }),
+});
 
 describe('Route 53 canary judged by the metrics ops.yml names', () => {
   let h: Harness;

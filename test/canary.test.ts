@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { readEnv } from '../src/env.js';
 import { createLog } from '../src/log.js';
 import { createBot } from '../src/main.js';
@@ -15,6 +14,7 @@ import { canaryBody } from '../blocks/canary.js';
 import { canaryView } from '../src/ops/canary.js';
 import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
+import { opsConfig, PROD_GROUPS, prodEnv } from './support/harness.js';
 import { SANDBOX_CREDENTIALS, startSandbox } from './support/sandbox.js';
 import { slackClient } from './support/slack-client.js';
 import type { Run } from '../src/runs/run.js';
@@ -23,29 +23,17 @@ const LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:liste
 const BLUE_TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-blue/3333333333333301';
 const GREEN_TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-green/3333333333333302';
 const CH = 'C0PROD001';
-const GROUPS = { S0SRE0001: ['U0SRE0001', 'U0SRE0002', 'U0LEAD001', 'U0LEAD002'], S0LEADS01: ['U0LEAD001', 'U0LEAD002'] };
+const GROUPS = PROD_GROUPS;
 
-export const CONFIG = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    permissions: { operate: [S0SRE0001], approve: [S0LEADS01], requireApproval: true, confirm: false }
-    cluster: prod-cluster
-    canary:
-      api-internal:
-        route53: { hostedZoneId: Z0PRIVATE0001, recordName: api.internal.example., type: CNAME, blue: api-blue, green: api-green }
-        steps: [10, 50, 100]
-      api-bake:
-        route53: { hostedZoneId: Z0PRIVATE0001, recordName: bake.internal.example., type: CNAME, blue: bake-blue, green: bake-green }
-        steps: [10, 100]
-        bakeSeconds: 600
-      web:
-        alb: { listenerArn: ${LISTENER}, blueTargetGroupArn: ${BLUE_TG}, greenTargetGroupArn: ${GREEN_TG} }
-        steps: [10, 25, 50, 100]
-        alarms: [web-5xx-high]
-`);
+export const CONFIG = opsConfig({
+  prod: prodEnv({
+    canary: {
+      'api-internal': { route53: { hostedZoneId: 'Z0PRIVATE0001', recordName: 'api.internal.example.', type: 'CNAME', blue: 'api-blue', green: 'api-green' }, steps: [10, 50, 100] },
+      'api-bake': { route53: { hostedZoneId: 'Z0PRIVATE0001', recordName: 'bake.internal.example.', type: 'CNAME', blue: 'bake-blue', green: 'bake-green' }, steps: [10, 100], bakeSeconds: 600 },
+      web: { alb: { listenerArn: LISTENER, blueTargetGroupArn: BLUE_TG, greenTargetGroupArn: GREEN_TG }, steps: [10, 25, 50, 100], alarms: ['web-5xx-high'] },
+    },
+  }),
+});
 
 type Waiter = { slack: FakeSlack };
 const latest = (t: Waiter) => t.slack.messages(CH).at(-1)!;

@@ -1,34 +1,22 @@
 // A DNS cutover guarded by CloudWatch alarms: checked before the switch, watched after it; an alarm switches back by
 // itself to exactly the records from before. Bot and sandbox share one fast clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { WATCH_EVERY_MS } from '../src/ops/gates.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { OPEN, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const NEW_LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555';
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    permissions: { operate: [], approve: [], requireApproval: false }
-    cluster: prod-cluster
-    cutover:
-      www:
-        hostedZoneId: Z0PUBLIC00001
-        recordName: www.example.com.
-        to: { loadBalancerArn: "${NEW_LB}" }
-        alarms: [www-5xx]
-        watchMinutes: 5
-      shop:
-        hostedZoneId: Z0PUBLIC00001
-        recordName: shop.example.com.
-        to: { loadBalancerArn: "${NEW_LB}" }
-        alarms: [shop-5xx-never-made]
-`);
+const config = opsConfig({
+  prod: prodEnv({
+    permissions: OPEN,
+    cutover: {
+      www: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'www.example.com.', to: { loadBalancerArn: NEW_LB }, alarms: ['www-5xx'], watchMinutes: 5 },
+      shop: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'shop.example.com.', to: { loadBalancerArn: NEW_LB }, alarms: ['shop-5xx-never-made'] },
+    },
+  }),
+});
 
 describe('cutover gated by CloudWatch alarms', () => {
   let h: Harness;

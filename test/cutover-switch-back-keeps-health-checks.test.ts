@@ -3,26 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { textOf } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
+import { OPEN, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ZONE = 'Z0PUBLIC00001';
-const CONFIG = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    permissions: { operate: [], approve: [], requireApproval: false, confirm: false }
-    cluster: prod-cluster
-    cutover:
-      www:
-        hostedZoneId: ${ZONE}
-        recordName: www.example.com.
-        to: { loadBalancerArn: "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555" }
-`);
+const CONFIG = opsConfig({
+  prod: prodEnv({
+    permissions: OPEN,
+    cutover: { www: { hostedZoneId: ZONE, recordName: 'www.example.com.', to: { loadBalancerArn: 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555' } } },
+  }),
+});
 
 describe('/cutover and Switch back over records with health checks', () => {
   let t: TestBot;

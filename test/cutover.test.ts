@@ -1,25 +1,12 @@
 // /cutover end to end: checks first, one change batch to the new load balancer, and Switch back restoring the exact records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { textOf } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
+import { opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const NEW_LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555';
-const CONFIG = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    permissions: { operate: [S0SRE0001], approve: [S0LEADS01], requireApproval: true, confirm: false }
-    cluster: prod-cluster
-    cutover:
-      www:
-        hostedZoneId: Z0PUBLIC00001
-        recordName: www.example.com.
-        to: { loadBalancerArn: "${NEW_LB}" }
-`);
+const CONFIG = opsConfig({ prod: prodEnv({ cutover: { www: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'www.example.com.', to: { loadBalancerArn: NEW_LB } } } }) });
 
 describe('/cutover', () => {
   let t: TestBot;

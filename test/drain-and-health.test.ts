@@ -40,7 +40,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('/healthz is 503 when the database is read-only (a standby after a failover)', async () => {
     const url = await server().freshDatabase();
@@ -53,7 +53,9 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       expect((await healthOf(a.port))?.status).toBe(200);
       await admin.query(`alter database ${name} set default_transaction_read_only = on`);
       await server().terminateConnections(url);
-      const h = await healthUntil(a.port, (x) => x?.status === 503);
+      // Dropping the connections first shows "connection lost" (503 as well) until the replica reconnects and finds
+      // the database read-only: wait for that answer, not the first 503.
+      const h = await healthUntil(a.port, (x) => x?.status === 503 && x.body.includes('read-only'));
       expect(JSON.parse(h!.body)).toMatchObject({ ok: false, store: 'the database is read-only' });
       await admin.query(`alter database ${name} set default_transaction_read_only = off`);
       await server().terminateConnections(url);
@@ -62,7 +64,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       await admin.end();
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('after SIGTERM an idle replica answers 503 for DRAIN_NOTICE_MS before its port closes, then exits 0', async () => {
     const c = await startCluster(await server().freshDatabase());
@@ -90,7 +92,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('SIGTERM with Slack unreachable (status updates retrying) exits within the 30 s stop timeout', async () => {
     const c = await startCluster(await server().freshDatabase());
@@ -115,7 +117,7 @@ describe.skipIf(postgresMissing)('readiness and drain', () => {
       link.close();
       await c.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 /** A loopback TCP relay to the fake Slack that the test can cut: open connections reset, new ones refused. */

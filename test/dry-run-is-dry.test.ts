@@ -3,10 +3,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandSpecs } from '../src/registry.js';
+import { databaseOf } from '../src/store/testing.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { prodConfig } from './guardrails-fixtures.js';
 import { onEmitter, until } from './support/wait.js';
-import { databaseOf } from '../src/store/testing.js';
 
 const IMAGE = '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2';
 const OPERATORS = ['U0SRE0001', ...Array.from({ length: 20 }, (_, i) => `U0DRY${String(i).padStart(4, '0')}`)];
@@ -51,14 +51,17 @@ describe('--dry-run is dry', () => {
   });
   afterAll(async () => t.close());
 
-  /** Every row of every table of the store. */
+  /**
+   * Every row of every table of the store, but for a run's `lease_until`: that is its owner's heartbeat, renewed as
+   * (simulated) time passes while the walk waits for answers — the engine's liveness, not a write of any command.
+   */
   async function storeSnapshot(): Promise<string> {
     const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' order by name`.execute(databaseOf(t.bot.deps.store));
     const out: Record<string, unknown[]> = {};
-    for (const { name } of rows) out[name] = (await sql.raw(`select * from "${name}"`).execute(databaseOf(t.bot.deps.store))).rows;
-    // The waiting canary's lease is renewed by its own driver while simulated time moves (its heartbeat, not a
-    // dry run's write): everything else of that row must stay as it was.
-    out.runs = (out.runs as Record<string, unknown>[]).map(({ lease_until: _heartbeat, ...row }) => row);
+    for (const { name } of rows) {
+      const table = (await sql.raw(`select * from "${name}"`).execute(databaseOf(t.bot.deps.store))).rows as Record<string, unknown>[];
+      out[name] = name === 'runs' ? table.map(({ lease_until: _heartbeat, ...row }) => row) : table;
+    }
     return JSON.stringify(out);
   }
   const answerTo = (user: string, needle: string) =>

@@ -1,6 +1,6 @@
 // The harness's barriers can fail: work a handler does after its ack is waited for, and a waiter says what it awaited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, type CommandSpec } from '../handlers/commands/spec.js';
+import type { CommandSpec } from '../handlers/commands/spec.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { until } from './support/wait.js';
 
@@ -8,8 +8,8 @@ describe('the test harness', () => {
   let t: TestBot;
   beforeAll(async () => {
     t = await startBot();
-    // The edge answers only the commands of the spec (handlers/edge.ts): this test's command joins it first.
-    (COMMANDS as CommandSpec[]).push({ command: '/late-writer', description: 'test only', usageHint: '', forms: ['/late-writer'], examples: [] });
+    // The edge answers only the bot's commands (deps.commands, handlers/edge.ts): this test's command joins this bot's.
+    (t.bot.deps.commands as CommandSpec[]).push({ command: '/late-writer', description: 'test only', usageHint: '', forms: ['/late-writer'], examples: [] });
     // A handler that acks first and writes to Slack afterwards, as a careless one would.
     t.bot.app.command('/late-writer', async ({ ack, client, command }) => {
       await ack();

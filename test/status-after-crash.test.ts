@@ -24,12 +24,12 @@ describe.each(backends())('the status message after a crash on $name', (backend)
       // The message still shows the run in progress: the last update lived only in the dead process.
       expect(textOf(statusMessages(c.slack)[0]!.blocks)).not.toContain('✅ Maintenance on · dev');
       await c.startReplica('b');
-      await c.slack.waitFor(() => textOf(statusMessages(c.slack)[0]!.blocks).includes('✅ Maintenance on · dev'), { timeoutMs: 15_000 });
+      await c.slack.waitFor(() => textOf(statusMessages(c.slack)[0]!.blocks).includes('✅ Maintenance on · dev'), { timeoutMs: 60_000 });
       expect(statusMessages(c.slack)).toHaveLength(1);
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('killed between posting the status message and storing its ts: the run goes on with that one message', async (t) => {
     if (backend.skip) return t.skip(backend.skip);
@@ -42,11 +42,11 @@ describe.each(backends())('the status message after a crash on $name', (backend)
       expect(statusMessages(c.slack)).toHaveLength(1);
       // The next replica takes the run over (lease 1 s), finds the message by its metadata and finishes on it.
       await c.startReplica('b');
-      await c.slack.waitFor(() => statusMessages(c.slack).some((m) => textOf(m.blocks).includes('✅ Maintenance on · dev')), { timeoutMs: 20_000 });
+      await c.slack.waitFor(() => statusMessages(c.slack).some((m) => textOf(m.blocks).includes('✅ Maintenance on · dev')), { timeoutMs: 60_000 });
       expect(statusMessages(c.slack)).toHaveLength(1);
       expect(c.aws.world.record.mutations()).toEqual(['elbv2:SetRulePriorities', 'elbv2:SetRulePriorities', 'elbv2:CreateRule']);
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

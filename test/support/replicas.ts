@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../../src/store/store.js';
+import { compiledPath } from './compiled.js';
 import { databaseOf } from '../../src/store/testing.js';
 import { startFakeSlack, type FakeSlack, type SlackMessage } from './fake-slack.js';
 import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
@@ -35,7 +36,7 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** The sandbox and a fake Slack in this process, and bot processes (`node --import tsx src/cli.ts`) on one database. */
+/** The sandbox and a fake Slack in this process, and bot processes (src/cli.ts compiled once, ./compiled.ts) on one database. */
 export async function startCluster(databaseUrl: string, opts: { leaseMs?: number } = {}): Promise<Cluster> {
   const aws = await startSandbox();
   const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
@@ -58,8 +59,9 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
   };
   const replicas: Replica[] = [];
+  const cli = await compiledPath('src/cli.ts');
   const startReplica = async (name: string, extra: Record<string, string> = {}): Promise<Replica> => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [cli], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
     const port = await new Promise<number>((resolve, reject) => {
@@ -111,12 +113,12 @@ export async function pressLatencies(c: Cluster, owner: Replica, other: Replica,
       const mark = c.aws.world.record.mark();
       const pressedAt = performance.now();
       await other.client.press(message, 'run.stop', { user: 'U0DEV0002' });
-      const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 5000 });
+      const call = await c.slack.waitFor(() => c.aws.world.record.since(mark).find((e) => e.mutating && e.op === 'UpdateService'), { timeoutMs: 30_000 });
       samples.push(call.receivedAt! - pressedAt);
       // The next /startup needs the lock: wait until the store says the stopped run has ended and let it go.
       await until(async () => ((await databaseOf(store).selectFrom('locks').select('run_id').execute()).length === 0 && (await store.listRuns({ active: true })).length === 0) || undefined, {
         what: 'the stopped run to end and release its lock',
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
       });
     }
   } finally {
