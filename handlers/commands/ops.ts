@@ -5,7 +5,7 @@ import type { Deps } from '../../src/deps.js';
 import { readEnvironmentStatus } from '../../src/ops/status.js';
 import { toRun } from '../../src/runs/run.js';
 import { environmentStatus } from '../../blocks/status.js';
-import { STATE_EMOJI } from '../../blocks/run.js';
+import { auditSentence, runLine } from '../../blocks/history.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
 import { helpText, specOf } from './spec.js';
 import { replyError } from './reply.js';
@@ -36,12 +36,12 @@ export function register(app: App, deps: Deps): void {
       noMore(words, 2, spec);
       if (sub === 'runs') {
         const rows = await deps.store.listRuns({ ...(envName ? { env: envName } : {}), limit: 15 });
-        const lines = rows.map(toRun).map((r) => `${STATE_EMOJI[r.state]} \`${r.id}\` ${r.kind} ${r.env} ${JSON.stringify(r.params)} · <@${r.requestedBy}> · ${formatTime(r.createdAt, deps.config.timezone, true)}`);
+        const lines = rows.map(toRun).map((r) => runLine(r, deps.config.timezone));
         await ack({ response_type: 'ephemeral', text: lines.length ? `*Latest runs*\n${lines.join('\n')}` : 'No runs yet.' });
         return;
       }
       const rows = await deps.store.listAudit({ ...(envName ? { env: envName } : {}), limit: 20 });
-      const lines = rows.map((a) => `${formatTime(Number(a.at), deps.config.timezone, true)} · ${a.actor === 'bot' ? 'bot' : `<@${a.actor}>`} · *${a.action}* ${a.env ?? ''} ${a.run_id ? `\`${a.run_id}\`` : ''} ${a.detail}`.slice(0, 300));
+      const lines = rows.map((a) => auditSentence(a, deps.config.timezone).slice(0, 400));
       await ack({ response_type: 'ephemeral', text: lines.length ? `*Audit log*${envName ? ` · ${envName}` : ''}\n${lines.join('\n')}` : 'The audit log is empty.' });
     } catch (err) {
       await replyError(err, ack, deps.log);
