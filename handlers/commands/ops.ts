@@ -4,7 +4,7 @@ import { formatTime } from '../../src/clock.js';
 import type { Deps } from '../../src/deps.js';
 import { readEnvironmentStatus } from '../../src/ops/status.js';
 import { toRun } from '../../src/runs/run.js';
-import { environmentStatus } from '../../blocks/status.js';
+import { environmentStatusView, statusFile, statusFileName } from '../../blocks/status.js';
 import { auditSentence, runLine } from '../../blocks/history.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
 import { helpText, specOf } from './spec.js';
@@ -13,7 +13,7 @@ import { replyError } from './reply.js';
 const spec = specOf('/ops');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/ops', async ({ command, ack, respond }) => {
+  app.command('/ops', async ({ command, ack, respond, client }) => {
     try {
       const { words } = tokenize(command.text, spec);
       const sub = words.length === 0 ? 'help' : oneOf(words[0], ['help', 'status', 'runs', 'audit'] as const, 'subcommand', spec);
@@ -28,8 +28,18 @@ export function register(app: App, deps: Deps): void {
         await ack();
         const env = deps.config.environments[envName]!;
         const st = await readEnvironmentStatus(envName, env, deps.aws.status(envName));
-        const blocks = environmentStatus(envName, st, formatTime(deps.clock.now(), deps.config.timezone));
+        const readAt = formatTime(deps.clock.now(), deps.config.timezone);
+        const { blocks, servicesLeft } = environmentStatusView(envName, st, readAt);
         await respond({ response_type: 'ephemeral', text: `${envName} — live status`, blocks });
+        if (servicesLeft > 0) {
+          // More services than one message can show: the whole list, worst first, as a text file in this channel.
+          try {
+            await client.filesUploadV2({ channel_id: command.channel_id, file: Buffer.from(statusFile(envName, st, readAt)), filename: statusFileName(envName), title: `${envName} — every service (${st.services.length})` });
+          } catch (err) {
+            deps.log.warn({ env: envName, err: err instanceof Error ? err.message : String(err) }, 'could not post the full /ops status list');
+            await respond({ response_type: 'ephemeral', replace_original: false, text: `⚠️ I could not post the full list of ${st.services.length} services as a file here (is the bot in this channel?). The message above shows the worst first.` });
+          }
+        }
         return;
       }
       const envName = words[1] ? envArg(deps.config, words[1], spec) : undefined;
