@@ -1,7 +1,6 @@
 // /ops runs and /ops audit as sentences a tired on-call engineer reads at a glance, never raw JSON.
 import { formatTime } from '../src/clock.js';
 import type { Run } from '../src/runs/run.js';
-import type { AuditRow } from '../src/store/store.js';
 import { STATE_EMOJI, STATE_WORDS } from './run.js';
 
 type Params = Record<string, unknown>;
@@ -129,7 +128,18 @@ function parseDetail(detail: string): Params {
 }
 
 /** One audit entry as a sentence: "14:02 · <@U1> asked for maintenance start on dev (`r-…`)". */
-export function auditSentence(a: Pick<AuditRow, 'at' | 'env' | 'run_id' | 'actor' | 'action' | 'detail'>, timezone: string): string {
+/** An audit entry as the store keeps it (blocks stay pure: the shape, not the store's module). */
+export interface AuditEntry {
+  at: number | string;
+  env: string | null;
+  run_id: string | null;
+  actor: string;
+  action: string;
+  /** JSON written by the store. */
+  detail: string;
+}
+
+export function auditSentence(a: AuditEntry, timezone: string): string {
   const d = parseDetail(a.detail);
   const on = a.env ? ` on *${a.env}*` : '';
   const run = a.run_id ? ` (${code(a.run_id)})` : '';
