@@ -6,6 +6,7 @@ import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
+import { namesText, wavesText } from '../../blocks/waves.js';
 
 const DIRECTIONS = [
   { command: '/startup', kind: 'startup', direction: 'up', when: 'its dependencies are ready' },
@@ -25,12 +26,11 @@ export function register(app: App, deps: Deps): void {
         if (known.length === 0) throw new UsageError(`*${envName}* has no \`services\` in ops.yml`, spec);
         const requested = [...new Set(words.slice(1))];
         const unknown = requested.filter((w) => !known.includes(w));
-        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${known.join(', ')}`, spec);
+        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${namesText(known)}`, spec);
         const summary = `${d.command} ${command.text.trim()}`;
         if (flags['dry-run']) {
           const waves = planWaves(depsOf(env), chosenServices(env, requested, d.direction), d.direction);
-          const lines = waves.map((w, i) => `${i + 1}. ${w.map((s) => `\`${s}\``).join(', ')}`);
-          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary)}* — nothing was changed. UpdateService desiredCount per service, each as soon as ${d.when}:\n${lines.join('\n')}` });
+          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary.slice(0, 200))}* — nothing was changed. UpdateService desiredCount per service, each as soon as ${d.when}:\n${wavesText(waves)}` });
           return;
         }
         await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params: requested.length ? { services: requested } : {}, summary });
