@@ -6,7 +6,9 @@ import { STATE_EMOJI, STATE_WORDS } from './run.js';
 type Params = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
-const code = (v: string): string => `\`${v.replace(/`/g, "'")}\``;
+/** Text that came from a person (an image name, a reason): no mention, link or formatting can ride in on it. */
+const escape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const code = (v: string): string => `\`${escape(v).replace(/`/g, "'")}\``;
 const who = (actor: string): string => (actor === 'bot' ? 'the bot' : actor === 'scheduler' ? 'the scheduler' : /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor);
 
 /** What a run does, in words: "maintenance start", "canary `web` to 25 %", "deploy `api` image `…`". */
@@ -35,14 +37,14 @@ export function whatRunDoes(kind: string, params: unknown): string {
     case 'shutdown':
       return Array.isArray(p.services) && p.services.length > 0 ? `${kind} of ${p.services.map((s) => code(String(s))).join(', ')}` : `${kind} of every service`;
     default:
-      return `${kind}${paramWords(p)}`;
+      return `${escape(kind)}${paramWords(p)}`;
   }
 }
 
 /** Any other parameters as "key value" words (an unknown kind written by a newer version, say). */
 function paramWords(p: Params): string {
   const words = Object.entries(p)
-    .map(([k, v]) => (str(v) !== undefined ? `${k} ${code(str(v)!)}` : Array.isArray(v) ? `${k} ${v.map((x) => str(x) ?? '?').join(', ')}` : undefined))
+    .map(([k, v]) => (str(v) !== undefined ? `${escape(k)} ${code(str(v)!)}` : Array.isArray(v) ? `${escape(k)} ${escape(v.map((x) => str(x) ?? '?').join(', '))}` : undefined))
     .filter((w): w is string => w !== undefined);
   return words.length ? ` (${words.join(', ')})` : '';
 }
@@ -99,8 +101,8 @@ const STEP_WORDS: Record<string, string> = {
 /** A step id such as `wait-insync:web:25` as words: "waited for the load balancers to apply (web, 25)". */
 export function stepWords(step: string): string {
   const [name = step, ...rest] = step.split(':');
-  const words = STEP_WORDS[name] ?? `step ${name.replace(/-/g, ' ')}`;
-  return rest.length ? `${words} (${rest.join(', ')})` : words;
+  const words = STEP_WORDS[name] ?? `step ${escape(name.replace(/-/g, ' '))}`;
+  return rest.length ? `${words} (${escape(rest.join(', '))})` : words;
 }
 
 export function runLine(r: Run, timezone: string): string {
@@ -154,18 +156,18 @@ export function auditSentence(a: AuditEntry, timezone: string): string {
       break;
     case 'refused': {
       const asked = str(d.intent) ? `*${str(d.intent)}*` : str(d.kind) ? whatRunDoes(str(d.kind)!, d.params) : 'that';
-      const why = str(d.why) === 'own request' ? 'a second person must approve their own request' : str(d.why) ? str(d.why)! : 'not allowed';
+      const why = str(d.why) === 'own request' ? 'a second person must approve their own request' : str(d.why) ? escape(str(d.why)!) : 'not allowed';
       what = `⛔ ${actor} was refused ${asked}${on}${run}: ${why}`;
       break;
     }
     case 'decision':
-      what = `the run${run}${on} ${STATE_PAST[str(d.state) ?? ''] ?? `moved to ${str(d.state) ?? 'an unknown state'}`}${str(d.error) ? ` — ${str(d.error)}` : ''}`;
+      what = `the run${run}${on} ${STATE_PAST[str(d.state) ?? ''] ?? `moved to ${str(d.state) ?? 'an unknown state'}`}${str(d.error) ? ` — ${escape(str(d.error)!)}` : ''}`;
       break;
     case 'aws':
       what = `${actor} ${stepWords(str(d.step) ?? '?')}${on}${run}`;
       break;
     case 'aws-failed':
-      what = `⚠️ AWS failed while the bot ${stepWords(str(d.step) ?? '?')}${on}${run}: ${str(d.error) ?? 'no detail'}`;
+      what = `⚠️ AWS failed while the bot ${stepWords(str(d.step) ?? '?')}${on}${run}: ${escape(str(d.error) ?? 'no detail')}`;
       break;
     case 'schedule':
       what = `${actor} scheduled window ${code(str(d.window) ?? '?')}${on}${d.start !== undefined ? ` from ${formatWhen(d.start, timezone)}` : ''}${d.end !== undefined ? ` to ${formatWhen(d.end, timezone)}` : ''}`;
@@ -180,7 +182,7 @@ export function auditSentence(a: AuditEntry, timezone: string): string {
       what = `the scheduler fired ${code(str(d.schedule) ?? '?')}${on}${d.accepted === false ? ' but it was not accepted' : ''}`;
       break;
     default:
-      what = `${actor}: ${a.action}${on}${run}${paramWords(d)}`;
+      what = `${actor}: ${escape(a.action)}${on}${run}${paramWords(d)}`;
   }
   return `${formatTime(Number(a.at), timezone, true)} · ${what}`;
 }

@@ -38,3 +38,12 @@ describe('/ops audit', () => {
     for (const l of awsLines) expect(l).not.toMatch(/step":|\{"/);
   });
 });
+
+describe('the sentences carry what people typed safely', () => {
+  it('an image name or reason cannot mention the channel or break the formatting', async () => {
+    const { whatRunDoes, auditSentence } = await import('../blocks/history.js');
+    expect(whatRunDoes('deploy', { target: 'api', image: 'repo/x:<!channel>`' })).toBe("deploy `api` with image `repo/x:&lt;!channel&gt;'`");
+    const line = auditSentence({ at: 0, env: 'dev', run_id: null, actor: 'bot', action: 'aws-failed', detail: JSON.stringify({ step: 'wait-insync:web:25', error: 'boom <!here>' }) }, 'UTC');
+    expect(line).toContain('AWS failed while the bot waited for the load balancers to apply (web, 25) on *dev*: boom &lt;!here&gt;');
+  });
+});
