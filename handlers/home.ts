@@ -48,9 +48,10 @@ export function register(app: App, deps: Deps): void {
 
   async function environment(envName: string): Promise<{ env: HomeEnvironment; readAt: number }> {
     const read = statusOf(envName);
-    const [status, recent, lastMaintenance, fires] = await Promise.all([
+    const [status, recent, activeRows, lastMaintenance, fires] = await Promise.all([
       read.value,
       deps.store.listRuns({ env: envName, limit: 50 }),
+      deps.store.listRuns({ env: envName, active: true, limit: 20 }),
       deps.store.listRuns({ env: envName, kind: 'maintenance', limit: 5 }),
       deps.scheduler.list(envName),
     ]);
@@ -62,7 +63,7 @@ export function register(app: App, deps: Deps): void {
     const env: HomeEnvironment = {
       name: envName,
       status,
-      active: runs.filter((r) => isActive(r.state)).map((run) => ({ run, intents: intentsOf(run) })),
+      active: activeRows.map(toRun).filter((r) => isActive(r.state)).map((run) => ({ run, intents: intentsOf(run) })),
       nextFires: fires.filter((f) => f.nextAt !== null).map((f) => ({ id: f.id, kind: f.kind, params: f.params, at: f.nextAt! })).sort((a, b) => a.at - b.at),
       ...(lastFailed ? { lastFailed } : {}),
       ...(on && started && (!ended || ended.createdAt < started.createdAt) ? { maintenanceBy: { by: started.requestedBy, since: started.endedAt ?? started.updatedAt, runId: started.id } } : {}),
