@@ -1,36 +1,130 @@
-// /ops status as people read it: one line per service, then maintenance and canary weights.
+// /ops status as people read it: one line per service (anything unhealthy first), then maintenance and canary
+// weights. At any size it stays within Slack's limits: what does not fit is counted ("and 2,090 more"), never dropped
+// silently, and the full list goes out as a file (`statusFile`).
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../src/clock.js';
-import type { EnvironmentStatus } from '../src/ops/status.js';
-import { context, fields, header, section } from './kit.js';
+import type { EnvironmentStatus, ServiceRow } from '../src/ops/status.js';
+import { context, fields, header, section, SlackLimits } from './kit.js';
 
-function serviceLine(s: EnvironmentStatus['services'][number]): string {
-  const ok = s.running >= s.desired && s.rolloutState !== 'IN_PROGRESS' && s.rolloutState !== 'FAILED';
-  const icon = s.rolloutState === 'FAILED' ? '❌' : s.desired === 0 && s.running === 0 ? '⚫' : ok ? '🟢' : '⏳';
+/** How bad a service looks: lower sorts first (failed, then short or rolling, then stopped, then healthy). */
+export function serviceRank(s: ServiceRow): number {
+  if (s.rolloutState === 'FAILED') return 0;
+  if (s.running < s.desired || s.rolloutState === 'IN_PROGRESS') return 1;
+  if (s.desired === 0 && s.running === 0) return 2;
+  return 3;
+}
+
+export const healthy = (s: ServiceRow): boolean => serviceRank(s) >= 2;
+
+/** The services with anything unhealthy first; the config's order is kept within each group. */
+export function worstFirst(services: readonly ServiceRow[]): ServiceRow[] {
+  return services
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => serviceRank(a.s) - serviceRank(b.s) || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+export function serviceLine(s: ServiceRow): string {
+  const rank = serviceRank(s);
+  const icon = rank === 0 ? '❌' : rank === 1 ? '⏳' : rank === 2 ? '⚫' : '🟢';
   const pending = s.pending > 0 ? ` (${s.pending} pending)` : '';
   const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${s.rolloutState.toLowerCase().replace('_', ' ')}` : '';
   const age = s.deploymentAgeMs !== undefined ? ` · deployed ${formatDuration(s.deploymentAgeMs)} ago` : '';
   return `${icon} \`${s.name}\` ${s.running}/${s.desired}${pending}${rollout}${age}`;
 }
 
-export function environmentStatus(envName: string, st: EnvironmentStatus, readAt: string): KnownBlock[] {
-  const blocks: KnownBlock[] = [header(`📋 ${envName} — live status`)];
-  if (st.services.length > 0) {
-    const lines = st.services.map(serviceLine);
-    // Sections carry at most 3,000 characters: chunk long service lists, keep the block count well under 50.
-    let chunk: string[] = [];
-    for (const line of lines) {
-      if ([...chunk, line].join('\n').length > 2900) {
-        blocks.push(section(chunk.join('\n')));
-        chunk = [];
-      }
-      chunk.push(line);
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** "2,100 services: 2 ❌ failed · 3 ⏳ starting or short · 2,095 🟢 running as desired". */
+export function serviceCounts(services: readonly ServiceRow[]): string {
+  const by = [0, 0, 0, 0];
+  for (const s of services) by[serviceRank(s)]! += 1;
+  const parts = [
+    by[0] ? `${n(by[0])} ❌ failed` : '',
+    by[1] ? `${n(by[1])} ⏳ starting or short of desired` : '',
+    by[2] ? `${n(by[2])} ⚫ stopped` : '',
+    by[3] ? `${n(by[3])} 🟢 running as desired` : '',
+  ].filter(Boolean);
+  return `${n(services.length)} service${services.length === 1 ? '' : 's'}: ${parts.join(' · ')}`;
+}
+
+/**
+ * Lines packed into sections of at most `perSection` characters, until `budget` characters or `maxSections` sections
+ * are used. Returns the sections and how many lines did not fit.
+ */
+export function packLines(lines: readonly string[], opts: { budget: number; maxSections: number; perSection?: number; title?: string }): { texts: string[]; left: number } {
+  const per = opts.perSection ?? SlackLimits.sectionText - 100;
+  const texts: string[] = [];
+  let chunk = opts.title ? `${opts.title}\n` : '';
+  let used = 0;
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (used + line.length + 1 > opts.budget) break;
+    if (chunk.length + line.length + 1 > per) {
+      if (texts.length + 1 >= opts.maxSections) break;
+      texts.push(chunk.trimEnd());
+      chunk = '';
     }
-    if (chunk.length) blocks.push(section(`*Services* (running/desired)\n${chunk.join('\n')}`.slice(0, 3000)));
+    chunk += `${line}\n`;
+    used += line.length + 1;
   }
-  if (st.maintenance.length > 0) blocks.push(fields(st.maintenance.map((m) => `${m.on ? '🚧' : '🟢'} *${m.name}*: ${m.on ? 'maintenance ON' : 'serving normally'}`)));
-  if (st.canaries.length > 0) blocks.push(fields(st.canaries.map((c) => `🐤 *${c.name}*: blue ${c.blue}% · green ${c.green}%`)));
-  if (st.errors.length > 0) blocks.push(section(`⚠️ Could not read:\n${st.errors.map((e) => `• ${e}`).join('\n')}`));
-  blocks.push(context([`Read from AWS at ${readAt}`]));
+  if (chunk.trim()) texts.push(chunk.trimEnd());
+  return { texts, left: lines.length - i };
+}
+
+/** Fields in sections of ten (Slack's limit per section), at most `maxItems`, then "and N more". */
+function fieldSections(items: readonly string[], maxItems: number): KnownBlock[] {
+  const shown = items.slice(0, maxItems);
+  const blocks: KnownBlock[] = [];
+  for (let i = 0; i < shown.length; i += SlackLimits.fields) blocks.push(fields(shown.slice(i, i + SlackLimits.fields)));
+  if (items.length > shown.length) blocks.push(context([`…and ${n(items.length - shown.length)} more`]));
   return blocks;
+}
+
+/** The services' share of one message: lines up to this many characters (the rest of the message needs the remainder). */
+const SERVICE_TEXT_BUDGET = 8000;
+const MAX_LISTENERS = 60;
+const MAX_CANARIES = 30;
+
+export interface StatusView {
+  blocks: KnownBlock[];
+  /** Services whose line did not fit in the message (they are in `statusFile`). */
+  servicesLeft: number;
+}
+
+export function environmentStatusView(envName: string, st: EnvironmentStatus, readAt: string): StatusView {
+  const blocks: KnownBlock[] = [header(`📋 ${envName} — live status`)];
+  let servicesLeft = 0;
+  if (st.services.length > 0) {
+    const lines = worstFirst(st.services).map(serviceLine);
+    const { texts, left } = packLines(lines, { budget: SERVICE_TEXT_BUDGET, maxSections: 20, title: '*Services* (running/desired)' });
+    servicesLeft = left;
+    if (st.services.length > 1) blocks.push(context([serviceCounts(st.services)]));
+    for (const t of texts) blocks.push(section(t));
+    if (left > 0) {
+      const restHealthy = worstFirst(st.services).slice(st.services.length - left).every(healthy);
+      blocks.push(section(`…and *${n(left)} more*${restHealthy ? ', all running as desired or stopped' : ''}. The full list is in the file \`${statusFileName(envName)}\` I am posting in this channel.`));
+    }
+  }
+  blocks.push(...fieldSections(st.maintenance.map((m) => `${m.on ? '🚧' : '🟢'} *${m.name}*: ${m.on ? 'maintenance ON' : 'serving normally'}`), MAX_LISTENERS));
+  blocks.push(...fieldSections(st.canaries.map((c) => `🐤 *${c.name}*: blue ${c.blue}% · green ${c.green}%`), MAX_CANARIES));
+  if (st.errors.length > 0) {
+    const { texts, left } = packLines(st.errors.map((e) => `• ${e}`), { budget: 2000, maxSections: 1, title: '⚠️ Could not read:' });
+    blocks.push(section(`${texts.join('\n')}${left ? `\n…and ${n(left)} more` : ''}`));
+  }
+  blocks.push(context([`Read from AWS at ${readAt}`]));
+  return { blocks, servicesLeft };
+}
+
+export function environmentStatus(envName: string, st: EnvironmentStatus, readAt: string): KnownBlock[] {
+  return environmentStatusView(envName, st, readAt).blocks;
+}
+
+export const statusFileName = (envName: string): string => `ops-status-${envName}.txt`;
+
+/** Every service, worst first, as plain text: the file posted when the message cannot show them all. */
+export function statusFile(envName: string, st: EnvironmentStatus, readAt: string): string {
+  const plain = (l: string) => l.replace(/`/g, '');
+  return [`${envName} — live status, read from AWS at ${readAt}`, serviceCounts(st.services).replace(/ [❌⏳⚫🟢]/gu, ''), '', ...worstFirst(st.services).map((s) => plain(serviceLine(s)))].join('\n') + '\n';
 }

@@ -66,6 +66,7 @@ const SubmitBody = z
     values: z.record(z.string().max(255), z.record(z.string().max(255), z.union([z.string().max(3000), z.array(z.string().max(3000)).max(100), z.null()]))),
   })
   .strict();
+const HomeBody = z.object({ user: UserId }).strict();
 const CloseBody = z.object({ user: UserId, viewId: z.string().min(1).max(40) }).strict();
 const FailServiceBody = z.object({ cluster: z.string().min(1).max(255), service: z.string().min(1).max(255), fail: z.boolean() }).strict();
 
@@ -169,6 +170,8 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
       .views()
       .filter((v) => v.method !== 'views.publish' && !v.closed && v.user === user && !dismissed.has(v.view.id))
       .map((v) => ({ id: v.view.id, hash: v.view.hash, title: v.view.title, submit: v.view.submit, close: v.view.close, blocks: v.view.blocks, errors: v.errors ?? {} })),
+    // The App Home tab as the bot last published it for this person (views.publish), or null before the first open.
+    home: ((h) => (h ? { blocks: h.view.blocks, updates: h.updates } : null))(fake.views().find((v) => v.method === 'views.publish' && v.user === user)),
   });
 
   const sandbox = async (path: string, init?: { method: string; body?: unknown }) => {
@@ -241,6 +244,12 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
         const entry = fake.view(b.viewId);
         if (!entry || entry.user !== b.user) throw new HttpError(404, 'no such open view');
         const answer = await client.submitView(entry.view, b.values, { user: b.user });
+        return send(res, 200, { status: answer.status });
+      }
+      case 'POST /api/open-home': {
+        // Opening the Home tab is an Events API callback, signed like every other request the bot receives.
+        const b = parse(HomeBody, await readJson(req));
+        const answer = await client.event({ type: 'app_home_opened', user: b.user, channel: 'D0HOME0001', tab: 'home' });
         return send(res, 200, { status: answer.status });
       }
       case 'POST /api/close-view': {

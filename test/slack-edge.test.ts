@@ -85,10 +85,10 @@ describe('Slack edge', () => {
     await t.client.command('/maintenance start dev', { user: 'U0DEV0001' });
     await t.slack.waitFor(() => t.slack.messages('C0DEV0001').some((m) => m.text.includes('Done')), { timeoutMs: 10_000 });
     const runs = await t.client.command('/ops runs dev');
-    expect(JSON.stringify(runs.body)).toMatch(/✅ `r-[0-9a-z]+-[0-9a-z]+` maintenance dev/);
+    expect(JSON.stringify(runs.body)).toMatch(/✅ \*Done\* · maintenance start on \*dev\* .* · `r-[0-9a-z]+-[0-9a-z]+`/);
     const audit = await t.client.command('/ops audit dev');
-    expect(JSON.stringify(audit.body)).toContain('*command*');
-    expect(JSON.stringify(audit.body)).toContain('*aws*');
+    expect(JSON.stringify(audit.body)).toContain('<@U0DEV0001> asked for maintenance start on *dev*');
+    expect(JSON.stringify(audit.body)).toContain('finished: it succeeded');
   });
 });
 

@@ -4,8 +4,8 @@ import { formatTime } from '../../src/clock.js';
 import type { Deps } from '../../src/deps.js';
 import { readEnvironmentStatus } from '../../src/ops/status.js';
 import { toRun } from '../../src/runs/run.js';
-import { environmentStatus } from '../../blocks/status.js';
-import { STATE_EMOJI } from '../../blocks/run.js';
+import { environmentStatusView, statusFile, statusFileName } from '../../blocks/status.js';
+import { auditSentence, runLine } from '../../blocks/history.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
 import { helpText, specOf } from './spec.js';
 import { replyError } from './reply.js';
@@ -13,7 +13,7 @@ import { replyError } from './reply.js';
 const spec = specOf('/ops');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/ops', async ({ command, ack, respond }) => {
+  app.command('/ops', async ({ command, ack, respond, client }) => {
     try {
       const { words } = tokenize(command.text, spec);
       const sub = words.length === 0 ? 'help' : oneOf(words[0], ['help', 'status', 'runs', 'audit'] as const, 'subcommand', spec);
@@ -28,20 +28,30 @@ export function register(app: App, deps: Deps): void {
         await ack();
         const env = deps.config.environments[envName]!;
         const st = await readEnvironmentStatus(envName, env, deps.status(envName));
-        const blocks = environmentStatus(envName, st, formatTime(deps.clock.now(), deps.config.timezone));
+        const readAt = formatTime(deps.clock.now(), deps.config.timezone);
+        const { blocks, servicesLeft } = environmentStatusView(envName, st, readAt);
         await respond({ response_type: 'ephemeral', text: `${envName} — live status`, blocks });
+        if (servicesLeft > 0) {
+          // More services than one message can show: the whole list, worst first, as a text file in this channel.
+          try {
+            await client.filesUploadV2({ channel_id: command.channel_id, file: Buffer.from(statusFile(envName, st, readAt)), filename: statusFileName(envName), title: `${envName} — every service (${st.services.length})` });
+          } catch (err) {
+            deps.log.warn({ env: envName, err: err instanceof Error ? err.message : String(err) }, 'could not post the full /ops status list');
+            await respond({ response_type: 'ephemeral', replace_original: false, text: `⚠️ I could not post the full list of ${st.services.length} services as a file here (is the bot in this channel?). The message above shows the worst first.` });
+          }
+        }
         return;
       }
       const envName = words[1] ? envArg(deps.config, words[1], spec) : undefined;
       noMore(words, 2, spec);
       if (sub === 'runs') {
         const rows = await deps.store.listRuns({ ...(envName ? { env: envName } : {}), limit: 15 });
-        const lines = rows.map(toRun).map((r) => `${STATE_EMOJI[r.state]} \`${r.id}\` ${r.kind} ${r.env} ${JSON.stringify(r.params)} · <@${r.requestedBy}> · ${formatTime(r.createdAt, deps.config.timezone, true)}`);
+        const lines = rows.map(toRun).map((r) => runLine(r, deps.config.timezone));
         await ack({ response_type: 'ephemeral', text: lines.length ? `*Latest runs*\n${lines.join('\n')}` : 'No runs yet.' });
         return;
       }
       const rows = await deps.store.listAudit({ ...(envName ? { env: envName } : {}), limit: 20 });
-      const lines = rows.map((a) => `${formatTime(Number(a.at), deps.config.timezone, true)} · ${a.actor === 'bot' ? 'bot' : `<@${a.actor}>`} · *${a.action}* ${a.env ?? ''} ${a.run_id ? `\`${a.run_id}\`` : ''} ${a.detail}`.slice(0, 300));
+      const lines = rows.map((a) => auditSentence(a, deps.config.timezone).slice(0, 400));
       await ack({ response_type: 'ephemeral', text: lines.length ? `*Audit log*${envName ? ` · ${envName}` : ''}\n${lines.join('\n')}` : 'The audit log is empty.' });
     } catch (err) {
       await replyError(err, ack, deps.log);

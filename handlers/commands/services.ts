@@ -5,6 +5,7 @@ import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
+import { namesText } from '../../src/ops/startup-waves.js';
 
 const DIRECTIONS = [
   { command: '/startup', kind: 'startup' },
@@ -24,13 +25,13 @@ export function register(app: App, deps: Deps): void {
         if (known.length === 0) throw new UsageError(`*${envName}* has no \`services\` in ops.yml`, spec);
         const requested = [...new Set(words.slice(1))];
         const unknown = requested.filter((w) => !known.includes(w));
-        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${known.join(', ')}`, spec);
+        if (unknown.length > 0) throw new UsageError(`unknown service(s) ${unknown.map((u) => `\`${escapeText(u.slice(0, 40))}\``).join(', ')} in ${envName} — known: ${namesText(known)}`, spec);
         const summary = `${d.command} ${command.text.trim()}`;
         const params = requested.length ? { services: requested } : {};
         if (flags['dry-run']) {
           // The plan is the dependency order from ops.yml: no AWS read, so it fits in the ack.
           const lines = await deps.engine.plan(d.kind, envName, params);
-          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary)}* — nothing was changed. ${lines.join('\n')}` });
+          await ack({ response_type: 'ephemeral', text: `*Dry run: ${escapeText(summary.slice(0, 200))}* — nothing was changed. ${lines.join('\n')}` });
           return;
         }
         await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params, summary });

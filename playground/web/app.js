@@ -5,7 +5,9 @@ import { escapeHtml, findElement, message as renderMessage, block as renderBlock
 const $ = (id) => document.getElementById(id);
 const ui = {
   setup: undefined,
-  state: { messages: [], ephemerals: [], views: [] },
+  state: { messages: [], ephemerals: [], views: [], home: null },
+  /** The App Home tab is shown instead of a channel. */
+  home: localStorage.getItem('playground.home') === 'true',
   user: localStorage.getItem('playground.user') ?? '',
   channel: localStorage.getItem('playground.channel') ?? '',
   thread: undefined,
@@ -53,9 +55,10 @@ function renderSidebar() {
     .map((c) => {
       const count = ui.state.messages.filter((m) => m.channel === c.id).length;
       const unread = c.id !== ui.channel && count > (ui.seen[c.id] ?? 0);
-      return `<li><button type="button" class="channel-link${c.id === ui.channel ? ' active' : ''}${unread ? ' unread' : ''}" data-channel="${escapeHtml(c.id)}"># ${escapeHtml(c.name)}${unread ? ` <span class="badge">${count - (ui.seen[c.id] ?? 0)}</span>` : ''}</button></li>`;
+      return `<li><button type="button" class="channel-link${c.id === ui.channel && !ui.home ? ' active' : ''}${unread ? ' unread' : ''}" data-channel="${escapeHtml(c.id)}"># ${escapeHtml(c.name)}${unread ? ` <span class="badge">${count - (ui.seen[c.id] ?? 0)}</span>` : ''}</button></li>`;
     })
     .join('');
+  $('home-link').classList.toggle('active', ui.home);
   const me = ui.setup.people.find((p) => p.id === ui.user);
   $('user-role').textContent = me ? `${me.id} · ${me.role}` : '';
 }
@@ -84,7 +87,23 @@ function ephemeralHtml(e) {
   </div>`;
 }
 
+/** The App Home as the bot published it: its blocks, rendered like a message's. */
+function renderHome() {
+  const box = $('messages');
+  $('channel-name').textContent = '🏠 Home';
+  $('channel-topic').textContent = 'the App Home tab: every environment live, published by the bot when you open it and when a run changes';
+  const home = ui.state.home;
+  box.innerHTML = home
+    ? `<div class="msg home-view" data-home="true"><div class="msg-main"><div class="msg-body">${home.blocks.map((b) => renderBlock(b, ctx())).join('')}</div></div></div>`
+    : '<div class="empty">Opening the Home tab…</div>';
+}
+
+function openHome() {
+  return api('/api/open-home', { user: ui.user }).catch((err) => showError(err.message));
+}
+
 function renderMessages() {
+  if (ui.home) return renderHome();
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const channel = ui.setup.channels.find((c) => c.id === ui.channel);
@@ -247,6 +266,10 @@ function confirmDialog(confirm) {
 async function press(target, actionId, value) {
   showError('');
   const msgEl = target.closest('.msg');
+  if (msgEl.dataset.home) {
+    showError('The playground presses buttons on channel messages only: press it on the run’s message in its channel.');
+    return;
+  }
   const where = msgEl.dataset.ephemeral !== undefined ? { ephemeral: Number(msgEl.dataset.ephemeral) } : { channel: msgEl.dataset.channel, ts: msgEl.dataset.ts };
   const source = where.ephemeral !== undefined ? ui.state.ephemerals.find((e) => e.index === where.ephemeral) : ui.state.messages.find((m) => m.channel === where.channel && m.ts === where.ts);
   const el = findElement(source?.blocks, actionId);
@@ -354,15 +377,25 @@ function wire() {
     if (!b) return;
     ui.channel = b.dataset.channel;
     localStorage.setItem('playground.channel', ui.channel);
+    ui.home = false;
+    localStorage.setItem('playground.home', 'false');
     ui.thread = undefined;
     ui.jumpToBottom = true;
     render();
+  });
+  $('home-link').addEventListener('click', () => {
+    ui.home = true;
+    localStorage.setItem('playground.home', 'true');
+    ui.thread = undefined;
+    render();
+    void openHome();
   });
   $('user').addEventListener('change', (e) => {
     ui.user = e.target.value;
     localStorage.setItem('playground.user', ui.user);
     ui.shownView = undefined;
     refresh();
+    if (ui.home) void openHome();
   });
   const input = $('input');
   input.addEventListener('input', renderSuggestions);
@@ -477,6 +510,7 @@ async function main() {
   wire();
   ui.jumpToBottom = true;
   await refresh();
+  if (ui.home) void openHome();
   for (const c of s.channels) ui.seen[c.id] = ui.state.messages.filter((m) => m.channel === c.id).length;
   renderSidebar();
   // chat.update, new messages, ephemerals and modals all arrive as events from the fake Slack.

@@ -1,4 +1,5 @@
 // Start an environment's ECS services in dependency order (and stop them in reverse) — seed 003 without the polling loop.
+import { wavesText } from './startup-waves.js';
 import { z } from 'zod';
 import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
@@ -177,7 +178,7 @@ export function startupResources(env: Environment, p: StartupParams, direction: 
 export function planStartup(q: Pick<ReadContext<StartupParams>, 'env' | 'params'>, direction: 'up' | 'down'): string[] {
   const waves = planWaves(depsOf(q.env), chosenServices(q.env, q.params.services, direction), direction);
   const when = direction === 'up' ? 'its dependencies are ready' : 'its dependents have stopped';
-  return [`UpdateService desiredCount per service, each as soon as ${when}:`, ...waves.map((w, i) => `${i + 1}. ${w.map((s) => `\`${s}\``).join(', ')}`)];
+  return [`UpdateService desiredCount per service, each as soon as ${when}:`, ...wavesText(waves).split('\n')];
 }
 
 /** The run's memory of the services it found already where they should be (attempt 0): Stop leaves them alone. */
