@@ -60,6 +60,8 @@ interface Driver {
   abort: AbortController;
   wake: () => void;
   woken: Promise<void>;
+  /** Woken by an intent (a press, a stop) and not yet back to sleep: working toward its next step. */
+  roused?: boolean;
   /** Settles when the driver has let go of the run (graceful shutdown waits for it). */
   done?: Promise<void>;
 }
@@ -93,6 +95,15 @@ export class RunEngine extends EventEmitter {
   /** Whether this replica is draining (SIGTERM): it records requests and presses but drives nothing new. */
   get draining(): boolean {
     return this.stopped;
+  }
+
+  /**
+   * Whether a run driven here was woken by an intent and has not gone back to sleep yet (between a press and the
+   * run's next wait). A simulated clock must not jump meanwhile: the press's effect comes first (test harness).
+   */
+  roused(): boolean {
+    for (const d of this.drivers.values()) if (d.roused) return true;
+    return false;
   }
 
   get store(): Store {
@@ -462,7 +473,10 @@ export class RunEngine extends EventEmitter {
     this.pollIntents();
     const rearm = () => {
       driver.woken = new Promise<void>((r) => {
-        driver.wake = () => r();
+        driver.wake = () => {
+          driver.roused = true;
+          r();
+        };
       });
     };
     rearm();
@@ -668,6 +682,7 @@ export class RunEngine extends EventEmitter {
     };
     /** Sleeps until `ms` passed or an intent arrives, whichever is first. */
     const nap = async (ms: number) => {
+      driver.roused = false;
       const ac = new AbortController();
       const onAbort = () => ac.abort();
       driver.abort.signal.addEventListener('abort', onAbort, { once: true });

@@ -141,7 +141,9 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
   const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startFakeSlack({ botToken, ...(opts.userGroups ? { userGroups: opts.userGroups } : {}) });
-  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock);
+  // The bot of the moment (a restart makes a new one): a run it has just woken for a press holds simulated time.
+  let current: Bot | undefined;
+  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock, () => current?.deps.engine.roused() ?? false);
   const databaseUrl = opts.db === 'file' ? `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-test-')), 'runs.db')}` : ':memory:';
   const level = opts.logLevel ?? 'debug';
   const env = readEnv({
@@ -170,6 +172,7 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
       schedulerEveryMs: 50,
     });
     const settled = trackHandlers(bot);
+    current = bot;
     const { url } = await bot.start();
     const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack, ...(fast ? {} : { now: () => clock.now() }) });
     return { bot, url: url!, client, settled };
@@ -221,8 +224,8 @@ export function trackHandlers(bot: Bot): () => Promise<void> {
 }
 
 /** Every wait on the fake Slack skips simulated time while the bot has nothing to do but sleep. */
-export function skipWhileWaiting(slack: FakeSlack, clock: SharedClock): TimeSkipper {
-  const skipper = timeSkipper({ now: () => clock.now(), nextWake: () => clock.nextWake(), advance: (ms) => clock.advance(ms), onSleep: (l) => clock.onSleep(l) });
+export function skipWhileWaiting(slack: FakeSlack, clock: SharedClock, busy?: () => boolean): TimeSkipper {
+  const skipper = timeSkipper({ now: () => clock.now(), nextWake: () => clock.nextWake(), advance: (ms) => clock.advance(ms), onSleep: (l) => clock.onSleep(l) }, busy ? { busy } : {});
   const waitFor = slack.waitFor.bind(slack);
   slack.waitFor = (predicate, o) => skipper.during(waitFor(predicate, o));
   return skipper;

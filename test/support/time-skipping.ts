@@ -71,7 +71,11 @@ export function whileWaiting<T>(waiting: Promise<T>): Promise<T> {
  */
 const IDLE_STEP_MS = 5000;
 
-export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } = {}): TimeSkipper {
+/**
+ * `busy`: work in this process that is neither a request nor a sleep — a run woken by a press, doing its store
+ * reads before its next AWS call. Under load that can outlast the quiet window; while it says busy, time stays.
+ */
+export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number; busy?: () => boolean } = {}): TimeSkipper {
   subscribe();
   let pending = 0;
   let total = 0;
@@ -83,7 +87,7 @@ export function timeSkipper(clock: SkippableClock, opts: { maxSkipMs?: number } 
     const seen = activity;
     timer = setTimeout(() => {
       timer = undefined;
-      if (pending === 0 || inFlight.size > 0 || activity !== seen) return arm();
+      if (pending === 0 || inFlight.size > 0 || activity !== seen || opts.busy?.()) return arm();
       const next = clock.nextWake();
       const step = next === undefined ? IDLE_STEP_MS : Math.max(0, next - clock.now());
       if (opts.maxSkipMs !== undefined && total + step > opts.maxSkipMs) return;
