@@ -110,7 +110,9 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
 
   it('a step that meets a dropped connection pauses the run instead of failing it, and the run carries on', async () => {
     const url = await server().freshDatabase();
-    const c = await startCluster(url);
+    // service-a takes ten minutes to start: the run is still polling it (and reading its intents, by run_id) when the
+    // lock below is taken, however slow this machine is — a startup already finished would read nothing.
+    const c = await startCluster(url, { world: { startDelaySeconds: 600 } });
     const admin = new pg.Client({ connectionString: url });
     try {
       const a = await c.startReplica('a');

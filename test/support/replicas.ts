@@ -37,8 +37,8 @@ export interface Cluster {
 }
 
 /** The sandbox and a fake Slack in this process, and bot processes (src/cli.ts compiled once, ./compiled.ts) on one database. */
-export async function startCluster(databaseUrl: string, opts: { leaseMs?: number } = {}): Promise<Cluster> {
-  const aws = await startSandbox();
+export async function startCluster(databaseUrl: string, opts: { leaseMs?: number; world?: Parameters<typeof startSandbox>[0] } = {}): Promise<Cluster> {
+  const aws = await startSandbox(opts.world ?? {});
   const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startFakeSlack({ botToken });
