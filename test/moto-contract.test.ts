@@ -2,7 +2,7 @@
 // emulator nobody on this project wrote), asserting the same observable AWS state from both. Where moto differs from
 // AWS, the scenario names the moto limit and checks the rest. Without moto_server: one line, and the moto half skips.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, RegisterTaskDefinitionCommand, UpdateServicePrimaryTaskSetCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, UpdateServicePrimaryTaskSetCommand } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -124,6 +124,9 @@ async function motoFixture(m: Moto): Promise<Fixture> {
   await ecs.send(new CreateServiceCommand({ cluster: 'prod-cluster', serviceName: 'api-internal', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
   const ts = await ecs.send(new CreateTaskSetCommand({ cluster: 'prod-cluster', service: 'api-internal', taskDefinition: 'api-internal:1', launchType: 'FARGATE', serviceRegistries: [{ registryArn: blueRegistry }], scale: { value: 100, unit: 'PERCENT' } }));
   await ecs.send(new UpdateServicePrimaryTaskSetCommand({ cluster: 'prod-cluster', service: 'api-internal', primaryTaskSet: ts.taskSet!.taskSetArn! }));
+  // An ECS-controlled service with a count, as the example config's prod `api` is in the sandbox (what /scale changes).
+  await ecs.send(new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'api', image: 'public.ecr.aws/nginx/nginx:1', memory: 512 }] }));
+  await ecs.send(new CreateServiceCommand({ cluster: 'prod-cluster', serviceName: 'api', taskDefinition: 'api:1', desiredCount: 3, launchType: 'FARGATE' }));
   return {
     name: 'moto',
     endpoint: m.url,
@@ -327,6 +330,34 @@ function scenarios(label: 'sandbox' | 'moto', setup: () => Promise<Fixture>) {
         await bot.close();
       }
     }, 60_000);
+
+    it('/scale: one UpdateService with the count alone; the service reads back with every other field as it was', async () => {
+      const ecs = new EcsGateway(f.clients.ecs, { envName: 'prod', region: REGION, cluster: f.cluster });
+      const raw = async () => (await f.clients.ecs.send(new DescribeServicesCommand({ cluster: f.cluster, services: ['api'] }))).services![0]!;
+      const kept = (s: Awaited<ReturnType<typeof raw>>) => ({
+        taskDefinition: s.taskDefinition,
+        launchType: s.launchType,
+        deploymentController: s.deploymentController,
+        deploymentConfiguration: s.deploymentConfiguration,
+        loadBalancers: s.loadBalancers,
+        serviceRegistries: s.serviceRegistries,
+        networkConfiguration: s.networkConfiguration,
+        schedulingStrategy: s.schedulingStrategy,
+        tags: s.tags,
+      });
+      const before = await raw();
+      const [read] = await ecs.describeServices(['api']);
+      expect(read!.desired).toBe(before.desiredCount);
+      await ecs.setDesiredCount('api', read!.desired + 2);
+      const after = await raw();
+      expect(after.desiredCount).toBe(before.desiredCount! + 2);
+      expect(kept(after)).toEqual(kept(before));
+      // The second run in a row: back to where it was, still nothing else touched.
+      await ecs.setDesiredCount('api', before.desiredCount!);
+      const again = await raw();
+      expect(again.desiredCount).toBe(before.desiredCount);
+      expect(kept(again)).toEqual(kept(before));
+    });
 
     it('item 5: the live colour is read from the PRIMARY task set registry; after the switch the next deploy may start (moto: task sets have no counts)', async () => {
       const ecs = new EcsGateway(f.clients.ecs, { envName: 'prod', region: REGION, cluster: f.cluster });
