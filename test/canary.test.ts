@@ -1,22 +1,12 @@
 // /canary end to end: signed Slack requests in, the sandbox's weighted records and listener as the evidence.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnv } from '../src/env.js';
-import { createLog } from '../src/log.js';
-import { createBot } from '../src/main.js';
 import type { SlackMessage } from '../playground/fake-slack.js';
 import { limitProblems } from '../blocks/kit.js';
 import { canaryBody } from '../blocks/canary.js';
 import { canaryView } from '../src/ops/canary.js';
-import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
+import { textOf, type FakeSlack } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { opsConfig, PROD_GROUPS, prodEnv } from './support/harness.js';
-import { SANDBOX_CREDENTIALS, startSandbox } from './support/sandbox.js';
-import { slackClient } from './support/slack-client.js';
 import type { Run } from '../src/runs/run.js';
 
 const LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-web/2222222222222222/2222222222222201';
@@ -261,51 +251,23 @@ describe('canary body', () => {
 
 describe('a canary across a restart', () => {
   it('a new bot on the same database resumes the paused canary and finishes it on the same message', async () => {
-    const aws = await startSandbox({ config: CONFIG, route53SyncSeconds: 0 });
-    const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
-    const signingSecret = randomBytes(16).toString('hex');
-    const slack = await startFakeSlack({ botToken, userGroups: GROUPS });
-    const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-canary-'));
-    const makeBot = async (owner: string) => {
-      const env = readEnv({
-        SLACK_BOT_TOKEN: botToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: slack.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: `file:${join(dir, 'runs.db')}`,
-        LOG_LEVEL: 'info',
-        STATUS_UPDATE_INTERVAL_MS: '20',
-        RUN_LEASE_MS: '1000',
-      });
-      const log = createLog({ level: 'info', secrets: [botToken, signingSecret], destination: new Writable({ write: (_c, _e, cb) => cb() }) });
-      const bot = await createBot({ env, config: aws.config, log, owner, awsClientOptions: { endpoint: aws.server.url, credentials: SANDBOX_CREDENTIALS, retryDelayMs: 5, maxAttempts: 4 }, schedulerEveryMs: 50 });
-      const { url } = await bot.start();
-      return { bot, client: slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack }) };
-    };
-    const w = { slack };
+    const t = await startBot({ config: CONFIG, userGroups: GROUPS, world: { route53SyncSeconds: 0 }, db: 'file' });
     try {
-      const first = await makeBot('bot-a');
-      await first.client.command('/canary prod web start 50,100', { user: 'U0SRE0001' });
-      await approveStart({ client: first.client, slack }, 'U0SRE0001');
-      const msg = await waitText(w, 'Step 1/2 · green 50 % — Promote to continue');
-      await first.bot.stop();
-      const mark = aws.world.record.mark();
+      await t.client.command('/canary prod web start 50,100', { user: 'U0SRE0001' });
+      await approveStart(t, 'U0SRE0001');
+      const msg = await waitText(t, 'Step 1/2 · green 50 % — Promote to continue');
+      const mark = t.aws.world.record.mark();
+      // The first bot stops and the second (owner bot-2) opens the same database.
+      await t.restart();
 
-      const second = await makeBot('bot-b');
-      try {
-        await second.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
-        await waitText(w, '✅ Canary · web · prod');
-        // The same status message, updated in place; the done step was not repeated, only the next one sent.
-        expect(slack.messages(CH)).toHaveLength(1);
-        expect(aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
-        expect(aws.world.elbv2.evaluate(LISTENER, { path: '/', sourceIp: '198.51.100.7' })).toMatchObject({ targetGroups: { [BLUE_TG]: 0, [GREEN_TG]: 100 } });
-      } finally {
-        await second.bot.stop();
-      }
+      await t.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
+      await waitText(t, '✅ Canary · web · prod');
+      // The same status message, updated in place; the done step was not repeated, only the next one sent.
+      expect(t.slack.messages(CH)).toHaveLength(1);
+      expect(t.aws.world.record.mutations(mark)).toEqual(['elbv2:ModifyListener']);
+      expect(t.aws.world.elbv2.evaluate(LISTENER, { path: '/', sourceIp: '198.51.100.7' })).toMatchObject({ targetGroups: { [BLUE_TG]: 0, [GREEN_TG]: 100 } });
     } finally {
-      await slack.close();
-      await aws.close();
+      await t.close();
     }
   });
 });

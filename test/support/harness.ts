@@ -120,6 +120,8 @@ export interface BotOptions {
   world?: Parameters<typeof startSandbox>[0];
   /** SDK attempts per call (default 4). */
   maxAttempts?: number;
+  /** The AWS endpoint the bot calls: the sandbox's (default), or another such as moto_server's (test/support/moto.ts). */
+  awsEndpoint?: string;
   /** 'memory' (default): SQLite in memory. 'file': SQLite in a temp file, so that `restart()` can reopen it. */
   db?: 'memory' | 'file';
   /** The bot's log level (default debug: every line lands in `logs`). */
@@ -168,7 +170,7 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
       log,
       clock: botClock,
       owner: `bot-${n}`,
-      awsClientOptions: { endpoint: aws.server.url, credentials: SANDBOX_CREDENTIALS, retryDelayMs: 5, maxAttempts: opts.maxAttempts ?? 4 },
+      awsClientOptions: { endpoint: opts.awsEndpoint ?? aws.server.url, credentials: SANDBOX_CREDENTIALS, retryDelayMs: 5, maxAttempts: opts.maxAttempts ?? 4 },
       schedulerEveryMs: 50,
     });
     const settled = trackHandlers(bot);

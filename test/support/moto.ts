@@ -1,17 +1,13 @@
 // A moto_server (moto 5.2.1, Python) on a free loopback port: a second AWS that nobody on this project wrote, for the
 // contract suite. One server per test file, reused; reset between scenarios. Absent moto: undefined, and the suite skips.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { createClients, destroyClients, type AwsClients } from '../../src/aws/clients.js';
 import type { OpsConfig } from '../../src/config/schema.js';
-import { readEnv } from '../../src/env.js';
-import { createLog } from '../../src/log.js';
-import { createBot } from '../../src/main.js';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
-import { slackClient } from './slack-client.js';
+import type { FakeSlack } from './fake-slack.js';
+import { startBot } from './harness.js';
+import type { slackClient } from './slack-client.js';
 
 export const MOTO_MISSING = 'moto_server not found: the moto contract suite is skipped — install it with `pip install "moto[server]"` (CI must have it)';
 
@@ -127,31 +123,8 @@ export interface BotAt {
   close(): Promise<void>;
 }
 
+/** The harness's bot (./harness.ts `startBot`) calling `endpoint` instead of the sandbox. */
 export async function startBotAt(endpoint: string, config: OpsConfig): Promise<BotAt> {
-  // Made at run time, like every token in the tests: never a literal.
-  const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
-  const signingSecret = randomBytes(16).toString('hex');
-  const slack = await startFakeSlack({ botToken });
-  const env = readEnv({
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: ':memory:',
-    LOG_LEVEL: 'warn',
-    STATUS_UPDATE_INTERVAL_MS: '20',
-    RUN_LEASE_MS: '2000',
-  });
-  const log = createLog({ level: 'warn', secrets: [botToken, signingSecret], destination: new Writable({ write: (_c: Buffer, _e, cb) => cb() }) });
-  const bot = await createBot({ env, config, log, awsClientOptions: { endpoint, credentials: SANDBOX_CREDENTIALS, retryDelayMs: 5, maxAttempts: 3 }, schedulerEveryMs: 50 });
-  const { url } = await bot.start();
-  return {
-    slack,
-    client: slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack }),
-    close: async () => {
-      await bot.stop();
-      await slack.close();
-    },
-  };
+  const t = await startBot({ config, awsEndpoint: endpoint, maxAttempts: 3, logLevel: 'info' });
+  return { slack: t.slack, client: t.client, close: () => t.close() };
 }
