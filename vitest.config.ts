@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.js';
 
 // Test files run in parallel, one forked process per core (none shares a port — all listen on port 0 — nor a
 // database: SQLite files live in their own temp dirs and PostgreSQL tests make a fresh database each).
@@ -20,5 +21,8 @@ export default defineConfig({
     // bot processes of test/support/compiled.ts; docs/decisions.md, issue 19, "Speed"). Safe because no test mocks a
     // module, stubs a global or changes process.env, and every harness is closed by its own file.
     isolate: false,
+    // The longest files start first, by the committed durations (test/support/durations.json; `.ci/durations`
+    // refreshes them), so no long file starts last on a fresh clone, where vitest's own duration cache is empty.
+    sequence: { sequencer: LongestFirst },
   },
 });

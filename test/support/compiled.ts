@@ -1,7 +1,7 @@
 // The bot's code compiled to plain JavaScript once, for the tests that start bot processes (replicas, crashes, Lambda
 // invocations). Under `node --import tsx` every process start compiled and hooked every module again: 5–7 s per start
 // on the busy 2-core machine, against 3–4 s from JavaScript (docs/decisions.md, issue 19, "Speed"). Those tests are
-// about processes dying, draining and taking over, not about tsx; `test/build.test.ts` covers the real `npm run build`.
+// about processes dying, draining and taking over, not about tsx; `test/dockerfile.test.ts` covers the real `npm run build`.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
