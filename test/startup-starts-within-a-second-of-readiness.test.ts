@@ -1,70 +1,38 @@
 // Ordered startup at the critical path: a dependent's UpdateService comes within 1 s (simulated) of the moment its
 // last dependency became ready, with a 3 s long poll, every DescribeServices ≤ 10 services, ≤ 4 a second, none throttled.
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../src/clock.js';
-import { parseConfig } from '../src/config/load.js';
-import { readEnv } from '../src/env.js';
-import { createLog } from '../src/log.js';
-import { createBot, type Bot } from '../src/main.js';
 import { CALLS_PER_SECOND, FAST_SERVICES, shortTier } from '../src/ops/startup.js';
-import { SimClock } from '../sandbox/clock.js';
 import type { CallEntry } from '../sandbox/record.js';
-import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
-import { SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './support/sandbox.js';
-import { slackClient } from './support/slack-client.js';
+import { textOf } from './support/fake-slack.js';
+import { devEnv, opsConfig, startBot, type TestBot } from './support/harness.js';
 
 /*
- * Time: the bot and the sandbox share one clock running SPEED times the wall clock; every figure below is read from
- * the sandbox's call record, in simulated time. SPEED is 1 so that a loaded machine's stalls of a few hundred ms
- * stay what they are, not most of the second being measured.
+ * Time: the bot and the sandbox share the harness's simulated clock, which moves only when everything sleeps; every
+ * figure below is read from the sandbox's call record, in simulated time, so a loaded machine's stalls cannot add to
+ * (or hide in) the second being measured.
  */
-const SPEED = 1;
 const DEV = 'C0DEV0001';
 // A → B → (C, D). 7 s starts against a 3 s long poll: a poll-paced loop sees A and B ready 2 s late (at 9 s, not 7 s).
 const GRAPH: Record<string, string[]> = { 'service-a': [], 'service-b': ['service-a'], 'service-c': ['service-b'], 'service-d': ['service-b'] };
 const DELAYS: Record<string, number> = { 'service-a': 7, 'service-b': 7, 'service-c': 4, 'service-d': 5 };
 
-const config = parseConfig(`timezone: Asia/Tokyo
-environments:
-  dev:
-    region: ap-northeast-1
-    channel: ${DEV}
-    cluster: dev-cluster
-    services:
-${Object.entries(GRAPH)
-  .map(([s, deps]) => `      ${s}: { desiredCount: 1, dependsOn: [${deps.join(', ')}] }`)
-  .join('\n')}
-    startup: { engine: inline, pollSeconds: 3 }
-    permissions: { operate: [U0DEV0001] }
-`);
+const config = opsConfig({
+  dev: devEnv({
+    services: Object.fromEntries(Object.entries(GRAPH).map(([s, deps]) => [s, { desiredCount: 1, dependsOn: deps }])),
+    startup: { engine: 'inline', pollSeconds: 3 },
+    permissions: { operate: ['U0DEV0001'] },
+  }),
+});
 
 describe('ordered startup follows the critical path, not the poll', () => {
-  let aws: TestSandbox;
-  let slack: FakeSlack;
-  let bot: Bot;
-  let client: ReturnType<typeof slackClient>;
+  let t: TestBot;
   beforeAll(async () => {
-    const start = Date.now();
-    const clock: Clock = { now: () => start + (Date.now() - start) * SPEED, sleep: (ms, signal) => systemClock.sleep(ms / SPEED, signal) };
-    aws = await startSandbox({ config, clock: new SimClock(start, 'real', SPEED), startDelays: DELAYS });
-    const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
-    const signingSecret = randomBytes(16).toString('hex');
-    slack = await startFakeSlack({ botToken });
-    const env = readEnv({ SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: ':memory:', LOG_LEVEL: 'warn', STATUS_UPDATE_INTERVAL_MS: '50', RUN_LEASE_MS: '60000' });
-    const log = createLog({ level: 'warn', secrets: [botToken, signingSecret], destination: new Writable({ write: (_c: Buffer, _e, cb) => cb() }) });
-    bot = await createBot({ env, config, log, clock, awsClientOptions: { endpoint: aws.server.url, credentials: SANDBOX_CREDENTIALS, retryDelayMs: 5, maxAttempts: 4 } });
-    const { url } = await bot.start();
-    client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack });
+    t = await startBot({ config, world: { startDelays: DELAYS }, logLevel: 'info' });
   });
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-    await aws?.close();
-  });
+  afterAll(async () => t?.close());
 
   it('starts each dependent within 1 s of its last dependency becoming ready, inside the DescribeServices budget', async () => {
+    const { aws, slack, client } = t;
     const mark = aws.world.record.mark();
     const res = await client.command('/startup dev', { user: 'U0DEV0001' });
     expect(JSON.stringify(res.body)).toContain('accepted as run');
