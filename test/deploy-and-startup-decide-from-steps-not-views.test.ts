@@ -2,10 +2,10 @@
 // operation's plan, and a startup plan touches no AWS API), and they decide from their steps and their own memory,
 // never from the status message's view — a view wiped mid-run changes nothing they do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import type { CallEntry } from '../sandbox/record.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { CLUSTER, DEV, startHarness, type Harness } from './support/fast-bot.js';
+import { envYaml, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ACCT = '111111111111';
@@ -14,14 +14,7 @@ const rule = (n: string, listener = '01') => `${LB}:listener-rule/app/prod-shop/
 const tg = (name: string, n: string) => `${LB}:targetgroup/${name}/77777777777777${n}`;
 const image = (tag: string) => `${ACCT}.dkr.ecr.ap-northeast-1.amazonaws.com/checkout:${tag}`;
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: prod-cluster
-    permissions: { operate: [], approve: [U0LEAD001, U0LEAD002], requireApproval: true }
+const config = opsConfig({ prod: prodEnv({ permissions: { operate: [], approve: ['U0LEAD001', 'U0LEAD002'], requireApproval: true }, ...envYaml(`
     services:
       checkout: { desiredCount: 2 }
     deploy:
@@ -38,17 +31,10 @@ environments:
         bakeMinutes: 1
         pauseAt: [POST_TEST_TRAFFIC_SHIFT]
         pauseTimeoutMinutes: 30
-`);
+`) }) });
 
 const ZONE = 'Z0PRIVATE0001';
-const taskSetConfig = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: prod-cluster
-    permissions: { operate: [], approve: [U0LEAD001, U0LEAD002], requireApproval: true }
+const taskSetConfig = opsConfig({ prod: prodEnv({ permissions: { operate: [], approve: ['U0LEAD001', 'U0LEAD002'], requireApproval: true }, ...envYaml(`
     services:
       users: { desiredCount: 2 }
     canary:
@@ -65,7 +51,7 @@ environments:
         blueRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-users-blue
         greenRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-users-green
         terminationWaitMinutes: 30
-`);
+`) }) });
 
 const runIdOf = (text: string) => /run `(r-[0-9a-z]+-[0-9a-z]+)`/.exec(text)![1]!;
 

@@ -3,10 +3,10 @@
 import { UpdateServiceCommand, type UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsGateway } from '../src/aws/ecs.js';
-import { parseConfig } from '../src/config/load.js';
 import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
 import { until as waitUntil } from './support/wait.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { envYaml, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ACCT = '111111111111';
@@ -36,14 +36,7 @@ ${extra
 const until = <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> =>
   waitUntil(check, { what, timeoutMs, pollMs: 100 });
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: prod-cluster
-    permissions: { operate: [], approve: [U0LEAD001, U0LEAD002], requireApproval: true }
+const config = opsConfig({ prod: prodEnv({ permissions: { operate: [], approve: ['U0LEAD001', 'U0LEAD002'], requireApproval: true }, ...envYaml(`
     services:
       checkout: { desiredCount: 2 }
       cart: { desiredCount: 2 }
@@ -65,7 +58,7 @@ environments:
         alarms: [orders-5xx]
         pauseAt: [PRE_SCALE_UP]
         pauseTimeoutMinutes: 60`)}
-`);
+`) }) });
 
 describe('/deploy through ECS native deployments', () => {
   let h: Harness;

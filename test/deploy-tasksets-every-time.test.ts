@@ -3,9 +3,9 @@
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DescribeTaskSetsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { textOf } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { envYaml, OPEN, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ACCT = '111111111111';
@@ -15,14 +15,7 @@ const SVC = 'ledger';
 const RECORD = `${SVC}.internal.example.`;
 const registry = (colour: 'blue' | 'green') => `arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-${SVC}-${colour}`;
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: ${CLUSTER}
-    permissions: { operate: [], approve: [], requireApproval: false }
+const config = opsConfig({ prod: prodEnv({ permissions: OPEN, ...envYaml(`
     services:
       ${SVC}: { desiredCount: 2 }
     canary:
@@ -39,7 +32,7 @@ environments:
         blueRegistryArn: ${registry('blue')}
         greenRegistryArn: ${registry('green')}
         terminationWaitMinutes: 0
-`);
+`) }) });
 
 describe('task-set deploys, one after another', () => {
   let h: Harness;

@@ -1,24 +1,17 @@
 // A task-set deploy (seed 004) watched by its canary target's CloudWatch alarm: an alarm during a bake rolls the deploy
 // back by itself, the alarm and its reason on the message. Bot and sandbox share one fast clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
 import { WATCH_EVERY_MS } from '../src/ops/gates.js';
 import { textOf, latestIn, type SlackMessage } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { envYaml, OPEN, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ACCT = '111111111111';
 const ZONE = 'Z0PRIVATE0001';
 const registry = (colour: 'blue' | 'green') => `arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-payments-${colour}`;
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: prod-cluster
-    permissions: { operate: [], approve: [], requireApproval: false }
+const config = opsConfig({ prod: prodEnv({ permissions: OPEN, ...envYaml(`
     services:
       payments: { desiredCount: 2 }
       refunds: { desiredCount: 2 }
@@ -49,7 +42,7 @@ environments:
         blueRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-refunds-blue
         greenRegistryArn: arn:aws:servicediscovery:ap-northeast-1:${ACCT}:service/srv-refunds-green
         terminationWaitMinutes: 1
-`);
+`) }) });
 
 describe('task-set deploy gated by CloudWatch alarms', () => {
   let h: Harness;

@@ -11,6 +11,7 @@ import { createTaskSetInput as createTaskSetRequest } from '../src/aws/ecs.js';
 import { textOf, type SlackMessage, latestIn } from './support/fake-slack.js';
 import { until as waitUntil } from './support/wait.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
+import { envYaml, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const ACCT = '111111111111';
@@ -54,19 +55,12 @@ const TARGETS = [
   target('billing', 'steps: [100]', 'terminationWaitMinutes: 1'),
 ];
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: ${CLUSTER}
-    permissions: { operate: [], approve: [U0LEAD001, U0LEAD002], requireApproval: true }
+const config = opsConfig({ prod: prodEnv({ permissions: { operate: [], approve: ['U0LEAD001', 'U0LEAD002'], requireApproval: true }, ...envYaml(`
     services:
 ${TARGETS.map((_, i) => `      ${['api-internal', 'users', 'carts', 'orders', 'search', 'billing'][i]}: { desiredCount: 2 }`).join('\n')}
     canary:${TARGETS.map((t) => t.canary).join('')}
     deploy:${TARGETS.map((t) => t.deploy).join('')}
-`);
+`) }) });
 
 /** Re-reads `check` (which asks the sandbox over the SDK) until it returns a value: the harness's waiter. */
 const until = <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'a condition'): Promise<T> =>

@@ -2,24 +2,17 @@
 // record as the evidence. The bot and the sandbox share one fast clock (test/support/fast-bot.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeDeployGateway } from '../src/aws/codedeploy.js';
-import { parseConfig } from '../src/config/load.js';
 import { textOf, latestIn } from './support/fake-slack.js';
 import { startHarness, type Harness } from './support/fast-bot.js';
 import { until } from './support/wait.js';
+import { envYaml, opsConfig, prodEnv } from './support/harness.js';
 
 const CH = 'C0PROD001';
 const PAY_LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-pay/4444444444444444/4444444444444401';
 const SHOP_LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-shop/7777777777777777/7777777777777701';
 const IMAGE = '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2';
 
-const config = parseConfig(`
-timezone: Asia/Tokyo
-environments:
-  prod:
-    region: ap-northeast-1
-    channel: ${CH}
-    cluster: prod-cluster
-    permissions: { operate: [], approve: [U0LEAD001], requireApproval: true }
+const config = opsConfig({ prod: prodEnv({ permissions: { operate: [], approve: ['U0LEAD001'], requireApproval: true }, ...envYaml(`
     services:
       payment: { desiredCount: 2 }
       checkout: { desiredCount: 1 }
@@ -46,7 +39,7 @@ environments:
         waitForReroute: true
         rerouteWaitMinutes: 30
         terminationWaitMinutes: 30
-`);
+`) }) });
 
 describe('/deploy (CodeDeploy blue/green)', () => {
   let h: Harness;

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { formatIssues, loadConfig } from '../../src/config/load.js';
@@ -64,6 +65,18 @@ export function devEnv(parts: Partial<EnvInput> & { requireApproval?: boolean } 
 /** A staging environment: like prod, on its own channel and cluster, with no second person needed. */
 export function stagingEnv(parts: Partial<EnvInput> & { requireApproval?: boolean } = {}): EnvInput {
   return prodEnv({ channel: 'C0STG0001', cluster: 'staging-cluster', requireApproval: false, ...parts });
+}
+
+/**
+ * Parts of one environment written as in ops.yml — the `services:`, `deploy:` or `canary:` sections a suite is about —
+ * for `prodEnv({ ...envYaml(`…`) })`. Indented as it would be under the environment, or not: the text is dedented first.
+ */
+export function envYaml(text: string): Partial<EnvInput> {
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  const doc = parseDocument(lines.map((l) => l.slice(indent)).join('\n'), { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new Error(`test config YAML is invalid: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}`);
+  return (doc.toJS() ?? {}) as Partial<EnvInput>;
 }
 
 /** A whole ops.yml from its environments (timezone Asia/Tokyo unless given), through the product's zod schema. */
