@@ -156,9 +156,12 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
   const botToken = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(8).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startFakeSlack({ botToken, ...(opts.userGroups ? { userGroups: opts.userGroups } : {}) });
-  // The bot of the moment (a restart makes a new one): a run it has just woken for a press holds simulated time.
-  let current: Bot | undefined;
-  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock, () => current?.deps.engine.roused() ?? false);
+  // The bot of the moment (a restart makes a new one) holds simulated time while it works on something that is neither
+  // an HTTP request nor a sleep: a Slack handler still running after its ack (Bolt acks first; the press is read and
+  // recorded after a turn of the event loop, and under load the skipper's timer can fire in that turn), or a run it
+  // has just woken for a press, until that run sleeps again.
+  let current: { bot: Bot; handlers: () => number } | undefined;
+  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock, () => (current ? current.handlers() > 0 || current.bot.deps.engine.roused() : false));
   const databaseUrl = opts.db === 'file' ? `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-test-')), 'runs.db')}` : ':memory:';
   const level = opts.logLevel ?? 'debug';
   const env = readEnv({
@@ -187,7 +190,7 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
       schedulerEveryMs: 50,
     });
     const settled = trackHandlers(bot);
-    current = bot;
+    current = { bot, handlers: settled.running };
     const { url } = await bot.start();
     const client = slackClient({ baseUrl: url!, signingSecret, fakeSlack: slack, ...(fast ? {} : { now: () => clock.now() }) });
     return { bot, url: url!, client, settled };
@@ -222,8 +225,11 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
   return t;
 }
 
-/** Counts the Slack handlers in flight with a global Bolt middleware; returns the barrier that waits for none. */
-export function trackHandlers(bot: Bot): () => Promise<void> {
+/**
+ * Counts the Slack handlers in flight with a global Bolt middleware; returns the barrier that waits for none, which
+ * also says how many are running now (`running()`: the time-skipper's busy signal).
+ */
+export function trackHandlers(bot: Bot): (() => Promise<void>) & { running(): number } {
   let running = 0;
   const idle: (() => void)[] = [];
   bot.app.use(async ({ next }) => {
@@ -235,7 +241,8 @@ export function trackHandlers(bot: Bot): () => Promise<void> {
       if (running === 0) for (const r of idle.splice(0)) r();
     }
   });
-  return () => (running === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
+  const settled = () => (running === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
+  return Object.assign(settled, { running: () => running });
 }
 
 /** Every wait on the fake Slack skips simulated time while the bot has nothing to do but sleep. */
