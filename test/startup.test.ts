@@ -6,7 +6,11 @@ import { textOf, type SlackMessage } from './support/fake-slack.js';
 import { CLUSTER, DEV, devConfig, SERVICES, startHarness, type Harness } from './support/fast-bot.js';
 
 const latest = (h: Harness, channel = DEV): SlackMessage => h.slack.messages(channel).at(-1)!;
-const waitText = (h: Harness, needle: string, timeoutMs = 20_000) =>
+// Hang guards in wall time, sized for a busy machine: a startup here is hundreds of simulated polls (a service close
+// to ready is read every 300 ms), each one a skip after the harness's 50 ms quiet window, so at load 15 one run took
+// over 20 s of wall time. They only turn a run that stopped into a failure.
+const HANG_MS = 90_000;
+const waitText = (h: Harness, needle: string, timeoutMs = HANG_MS) =>
   h.slack.waitFor(() => h.slack.messages(DEV).find((m) => textOf(m.blocks).includes(needle)), { timeoutMs, message: `no message with "${needle}"` });
 const updates = (h: Harness, mark: number) => h.aws.world.record.since(mark).filter((e) => e.op === 'UpdateService' && e.error === undefined);
 const svcOf = (e: CallEntry) => (e.input as { service: string }).service;
@@ -88,7 +92,7 @@ describe('/startup and /shutdown of seed 003 (dev: A → B → C, D, E)', () => 
 
     const upMark = h.aws.world.record.mark();
     await h.client.command('/startup dev', { user: 'U0DEV0001' });
-    await h.slack.waitFor(() => h.slack.messages(DEV).filter((m) => textOf(m.blocks).includes('✅ Startup · dev')).length === 2, { timeoutMs: 20_000 });
+    await h.slack.waitFor(() => h.slack.messages(DEV).filter((m) => textOf(m.blocks).includes('✅ Startup · dev')).length === 2, { timeoutMs: HANG_MS });
     const ups = updates(h, upMark);
     expect(Object.fromEntries(ups.map((e) => [svcOf(e), desiredOf(e)]))).toEqual({ 'service-a': 1, 'service-b': 3, 'service-c': 1, 'service-d': 1, 'service-e': 1 });
     expect(snapshot(h)['service-b']).toMatchObject({ desired: 3, running: 3 });
@@ -98,13 +102,13 @@ describe('/startup and /shutdown of seed 003 (dev: A → B → C, D, E)', () => 
   it('a subset pulls in its dependencies (startup) or its dependents (shutdown)', async () => {
     const mark = h.aws.world.record.mark();
     await h.client.command('/shutdown dev service-b', { user: 'U0DEV0001' });
-    await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => textOf(m.blocks).includes('✅ Shutdown · dev (service-b)')), { timeoutMs: 20_000 });
+    await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => textOf(m.blocks).includes('✅ Shutdown · dev (service-b)')), { timeoutMs: HANG_MS });
     expect(updates(h, mark).map(svcOf).slice(-1)).toEqual(['service-b']);
     expect(updates(h, mark).map(svcOf).sort()).toEqual(['service-b', 'service-c', 'service-d', 'service-e']);
     expect(snapshot(h)['service-a']).toMatchObject({ desired: 1, running: 1 });
     const up = h.aws.world.record.mark();
     await h.client.command('/startup dev service-c', { user: 'U0DEV0001' });
-    const done = await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => textOf(m.blocks).includes('✅ Startup · dev (service-c)')), { timeoutMs: 20_000 });
+    const done = await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => textOf(m.blocks).includes('✅ Startup · dev (service-c)')), { timeoutMs: HANG_MS });
     // A was running already: no call for it; B then C.
     expect(updates(h, up).map(svcOf)).toEqual(['service-b', 'service-c']);
     expect(textOf(done.blocks)).toContain('already there');
@@ -153,7 +157,7 @@ describe('a failing service, Retry and Stop', () => {
     await waitText(h, '✅ Shutdown · dev');
     h.aws.world.ecs.failTasks(CLUSTER, 'service-b', true);
     await h.client.command('/startup dev', { user: 'U0DEV0001' });
-    const msg = await h.slack.waitFor(() => { const m = latest(h); return textOf(m.blocks).includes('❌ Startup · dev') && m; }, { timeoutMs: 20_000 });
+    const msg = await h.slack.waitFor(() => { const m = latest(h); return textOf(m.blocks).includes('❌ Startup · dev') && m; }, { timeoutMs: HANG_MS });
     const mark = h.aws.world.record.mark();
     await h.client.press(msg, 'run.stop', { user: 'U0DEV0001' });
     const stopped = await waitText(h, '⏹ Startup · dev');
@@ -171,7 +175,7 @@ describe('a restart mid-run', () => {
     try {
       const mark = h.aws.world.record.mark();
       await h.client.command('/startup dev', { user: 'U0DEV0001' });
-      await h.slack.waitFor(() => updates(h, mark).some((e) => svcOf(e) === 'service-b'), { timeoutMs: 20_000 });
+      await h.slack.waitFor(() => updates(h, mark).some((e) => svcOf(e) === 'service-b'), { timeoutMs: HANG_MS });
       const before = latest(h);
       await h.restart();
       const done = await waitText(h, '✅ Startup · dev');
@@ -221,18 +225,18 @@ describe('scheduled startup from ops.yml', () => {
     const h = await startHarness({ config, startDelaySeconds: 2 });
     try {
       const reminders = () => h.slack.messages(DEV).filter((m) => m.text.startsWith('⏰ *dev*: startup'));
-      const first = await h.slack.waitFor(() => reminders()[0], { timeoutMs: 10_000 });
+      const first = await h.slack.waitFor(() => reminders()[0], { timeoutMs: HANG_MS });
       expect(first.text).toContain('(`* * * * *`, from ops.yml)');
       expect(first.text).toMatch(/ at \d{4}-\d{2}-\d{2} \d{2}:\d{2} JST/);
       const mark = h.aws.world.record.mark();
       await h.client.press(first, 'schedule.skip', { user: 'U0DEV0001' });
-      await h.slack.waitFor(() => h.slack.ephemerals('U0DEV0001').some((e) => e.text.includes('will be skipped')), { timeoutMs: 5000 });
-      await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => m.text.startsWith('⏭ Skipped once: scheduled *startup* of *dev*')), { timeoutMs: 10_000 });
+      await h.slack.waitFor(() => h.slack.ephemerals('U0DEV0001').some((e) => e.text.includes('will be skipped')), { timeoutMs: HANG_MS });
+      await h.slack.waitFor(() => h.slack.messages(DEV).find((m) => m.text.startsWith('⏭ Skipped once: scheduled *startup* of *dev*')), { timeoutMs: HANG_MS });
       expect(h.aws.world.record.mutations(mark)).toEqual([]);
       expect(h.slack.messages(DEV).some((m) => textOf(m.blocks).includes('Startup · dev'))).toBe(false);
 
       // The next fire is not skipped: a run with its status message, as if someone had typed /startup dev.
-      await h.slack.waitFor(() => reminders().length >= 2, { timeoutMs: 10_000 });
+      await h.slack.waitFor(() => reminders().length >= 2, { timeoutMs: HANG_MS });
       const done = await waitText(h, '✅ Startup · dev', 15_000);
       expect(textOf(done.blocks)).toContain('requested by <@scheduler>');
       expect(textOf(done.blocks)).toContain('5/5 ready');
