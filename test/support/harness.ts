@@ -119,8 +119,13 @@ export interface TestBot {
    * a request whose answer has arrived has started its handler). Then "it changed nothing" can be read off the record.
    */
   settled(): Promise<void>;
-  /** Stops this bot and starts the next on the same database (owner bot-2, bot-3, …): a restart. Needs `db: 'file'`. */
-  restart(): Promise<void>;
+  /**
+   * Stops this bot and starts the next on the same database (owner bot-2, bot-3, …): a restart. Needs `db: 'file'`.
+   * `whileStopped` runs between the two, with no bot running (e.g. an operator's edit of the database).
+   */
+  restart(opts?: { whileStopped?: () => unknown }): Promise<void>;
+  /** The bot's DATABASE_URL: `:memory:`, or `file:<path>` with `db: 'file'`. */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -208,9 +213,11 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
     aws,
     logs,
     secrets: { botToken, signingSecret },
-    restart: async () => {
+    databaseUrl,
+    restart: async (o = {}) => {
       if (databaseUrl === ':memory:') throw new Error("restart() needs the runs on disk: startBot({ db: 'file' })");
       await t.bot.stop();
+      await o.whileStopped?.();
       const next = await boot();
       Object.assign(t, { bot: next.bot, url: next.url, client: next.client });
       settled = next.settled;
