@@ -32,6 +32,10 @@ export const STATE_WORDS: Record<RunState, string> = {
 const BUTTON: Record<string, Omit<ButtonSpec, 'actionId' | 'value'>> = {
   [Intent.approve]: { label: 'Approve', style: 'primary' },
   [Intent.promote]: { label: 'Promote', style: 'primary' },
+  [Intent.promoteFull]: {
+    label: 'Promote to 100 %',
+    confirm: { title: 'Promote to 100 %?', text: 'Every remaining step is skipped: all traffic goes to the new version now.', confirm: 'Promote to 100 %' },
+  },
   [Intent.finish]: { label: 'Finish now', style: 'primary' },
   [Intent.retry]: { label: 'Retry', style: 'primary' },
   [Intent.pause]: { label: 'Pause' },

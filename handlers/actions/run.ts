@@ -24,7 +24,7 @@ async function notRecorded(deps: Deps, app: App, respond: RespondFn, p: { intent
 }
 
 export function register(app: App, deps: Deps): void {
-  app.action<BlockButtonAction>(/^run\.[a-z]+$/, async ({ ack, body, action, respond: viaUrl }) => {
+  app.action<BlockButtonAction>(/^run\.[a-z]+(-[a-z]+)?$/, async ({ ack, body, action, respond: viaUrl }) => {
     await ack();
     // A press on the App Home comes without a response_url (Bolt then gives no respond): answer in the presser's DM.
     const respond: RespondFn = viaUrl ?? (async (m) => app.client.chat.postMessage({ channel: body.user.id, text: typeof m === 'string' ? m : (m.text ?? '') }));

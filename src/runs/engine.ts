@@ -56,6 +56,9 @@ export interface EngineDeps {
 
 class Stopping extends Error {}
 
+/** "Promote", "Promote to 100 %": an intent as its button says it. */
+const pressWord = (intent: string): string => (intent === 'promote-full' ? 'Promote to 100 %' : intent.charAt(0).toUpperCase() + intent.slice(1));
+
 interface Driver {
   abort: AbortController;
   wake: () => void;
@@ -268,7 +271,7 @@ export class RunEngine extends EventEmitter {
     const forPause = run.pause !== null && run.pause.intents.includes(p.intent) && run.pause.nonce === p.nonce;
     // Anytime buttons carry `anytime:<version>`: two presses of one rendered button are one intent, and a later
     // render (a new version) can give the same intent again — a second Pause after a Promote, say.
-    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state);
+    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state) && (op.offers?.(run, p.intent) ?? true);
     const retry = p.intent === 'retry' && run.state === RunState.failed && p.nonce === `failed-${run.version}`;
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
@@ -291,6 +294,14 @@ export class RunEngine extends EventEmitter {
     if (needsApprover && env.permissions.requireApproval && p.by === run.requestedBy) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'own request' } });
       return { accepted: false, reason: `*${run.env}* needs a second person: someone other than the requester must approve`, run };
+    }
+    // The operation's own rule for this press (a canary's Promote: approvers only, a second person where required),
+    // told to the presser now; the thread keeps it for the record.
+    const refusal = await op.pressRefusal?.({ env, envName: run.env, run, intent: p.intent, by: p.by });
+    if (refusal) {
+      await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal } });
+      this.emit('note', { run, text: `⛔ ${pressWord(p.intent)} by <@${p.by}> not taken: ${refusal}. Still waiting.` });
+      return { accepted: false, reason: `${pressWord(p.intent)} not taken: ${refusal}. Nothing changed.`, run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
@@ -661,20 +672,22 @@ export class RunEngine extends EventEmitter {
       }
     };
     const handled = new Set<string>();
+    // Promote moves a run on by one step each time: a second press (on a later rendering) is a new wish, not a repeat.
+    const once = (name: string) => !name.startsWith('promote');
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
       aborted();
       for (const i of await store.pendingIntents(run.id)) {
         if (accept.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A Rollback that answered a pause is being carried out by the run itself: a second press is the same wish.
-          if (interrupts.includes(i.name)) handled.add(i.name);
+          if (interrupts.includes(i.name) && once(i.name)) handled.add(i.name);
           return { id: i.id, name: i.name, by: i.by, at: Number(i.at) };
         }
         if (interrupts.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A second Rollback pressed while the first is being carried out is the same wish, not a new interruption.
           if (handled.has(i.name)) continue;
-          handled.add(i.name);
+          if (once(i.name)) handled.add(i.name);
           throw new Interrupted({ id: i.id, name: i.name, by: i.by, at: Number(i.at) });
         }
       }
