@@ -12,7 +12,12 @@ const LISTENER = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:liste
 const BLUE_TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-blue/3333333333333301';
 const GREEN_TG = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:targetgroup/web-green/3333333333333302';
 const CONFIG = opsConfig({
-  prod: prodEnv({ canary: { web: { alb: { listenerArn: LISTENER, blueTargetGroupArn: BLUE_TG, greenTargetGroupArn: GREEN_TG }, steps: [10, 100], bakeSeconds: 3600 } } }),
+  prod: prodEnv({
+    canary: {
+      web: { alb: { listenerArn: LISTENER, blueTargetGroupArn: BLUE_TG, greenTargetGroupArn: GREEN_TG }, steps: [10, 100], bakeSeconds: 3600 },
+      api: { route53: { hostedZoneId: 'Z0PRIVATE0001', recordName: 'api.internal.example.', type: 'CNAME', blue: 'api-blue', green: 'api-green' }, steps: [10, 100] },
+    },
+  }),
 });
 const NOBODY = 'U0NOBODY01';
 
@@ -20,7 +25,7 @@ let t: TestBot;
 let runId: string;
 let msgTs: string;
 beforeAll(async () => {
-  t = await startBot({ config: CONFIG, userGroups: PROD_GROUPS });
+  t = await startBot({ config: CONFIG, userGroups: PROD_GROUPS, world: { route53SyncSeconds: 0 } });
   const ch = messagesIn(t.slack, PROD);
   await t.client.command('/canary prod web start', { user: 'U0LEAD001' });
   const waiting = await ch.waitLatest('Waiting for a second person to approve');
@@ -61,13 +66,16 @@ async function press(user: string, actionId: string, value: string, from: 'messa
   expect(res.status).toBe(200);
 }
 
-/** Waits for the presser's private answer containing `needle`: an ephemeral to them, or a DM for a Home press. */
-async function toldPrivately(user: string, needle: string, from: 'message' | 'home' = 'message'): Promise<string> {
+/** What the presser has been told so far: `toldPrivately` looks only at what comes after. */
+const told = (user: string) => ({ ephemerals: t.slack.ephemerals(user).length, dms: t.slack.callsTo('chat.postMessage').length });
+
+/** Waits for the presser's private answer containing `needle` after `since`: an ephemeral to them, or a DM for a Home press. */
+async function toldPrivately(user: string, needle: string, since: ReturnType<typeof told>, from: 'message' | 'home' = 'message'): Promise<string> {
   if (from === 'home') {
-    const dm = await t.slack.waitFor(() => t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === user && String(c.args.text).includes(needle)), { timeoutMs: 10_000, message: `no DM to ${user} with "${needle}"` });
+    const dm = await t.slack.waitFor(() => t.slack.callsTo('chat.postMessage').slice(since.dms).find((c) => c.args.channel === user && String(c.args.text).includes(needle)), { timeoutMs: 10_000, message: `no DM to ${user} with "${needle}"` });
     return String(dm.args.text);
   }
-  const e = await t.slack.waitFor(() => t.slack.ephemerals(user).find((x) => x.text.includes(needle)), { timeoutMs: 10_000, message: `no ephemeral to ${user} with "${needle}"` });
+  const e = await t.slack.waitFor(() => t.slack.ephemerals(user).slice(since.ephemerals).find((x) => x.text.includes(needle)), { timeoutMs: 10_000, message: `no ephemeral to ${user} with "${needle}"` });
   return e.text;
 }
 
@@ -89,12 +97,26 @@ describe('a refused press is told to the presser, privately, for every button', 
   for (const c of cases) {
     it(c.name, async () => {
       const mark = t.aws.world.record.mark();
+      const since = told(c.user);
       await press(c.user, c.action, c.value(), c.from);
-      await toldPrivately(c.user, c.needle, c.from);
+      await toldPrivately(c.user, c.needle, since, c.from);
       await t.settled();
       expect(t.aws.world.record.mutations(mark)).toEqual([]);
     });
   }
+
+  it('Promote at a canary decision point, by the requester: told privately (before: only a thread reply)', async () => {
+    const ch = messagesIn(t.slack, PROD);
+    await t.client.command('/canary prod api start', { user: 'U0LEAD001' });
+    await t.client.press(await ch.waitLatest('Waiting for a second person to approve'), runActionId('approve'), { user: 'U0LEAD002' });
+    const msg = await ch.waitLatest('Step 1/2 · green 10 % — Promote to continue');
+    const mark = t.aws.world.record.mark();
+    const since = told('U0LEAD001');
+    await t.client.press(msg, runActionId('promote'), { user: 'U0LEAD001' });
+    expect(await toldPrivately('U0LEAD001', 'needs a second person', since)).toContain('Nothing changed');
+    await t.settled();
+    expect(t.aws.world.record.mutations(mark)).toEqual([]);
+  });
 
   it('the canary Promote refusal is also kept in the thread for the record', async () => {
     await messagesIn(t.slack, PROD).threadHas(t.slack.message(PROD, msgTs)!, 'Promote by <@U0LEAD001> not taken');
