@@ -164,6 +164,42 @@ export class RunEngine extends EventEmitter {
 
   // ── requests ────────────────────────────────────────────────────────────────
 
+  /**
+   * The checks a request can fail, without taking anything: unknown environment or operation, bad params, not an
+   * operator, busy (an active run holds the run's name or one of its resources). A confirmation dialog asks this
+   * before it opens, so nobody types the confirmation word for nothing; `request` checks it all again on submit.
+   */
+  async check(req: Omit<RunRequest, 'channel'>): Promise<{ reason: string; holder?: Run } | undefined> {
+    const { store, config, access } = this.deps;
+    const env = config.environments[req.envName];
+    if (!env) return { reason: `unknown environment "${req.envName}" — known: ${Object.keys(config.environments).join(', ')}` };
+    const op = this.deps.ops[req.kind];
+    if (!op) return { reason: `unknown operation "${req.kind}"` };
+    const parsed = op.params.safeParse(req.params);
+    if (!parsed.success) return { reason: parsed.error.issues.map((i) => i.message).join('; ') };
+    if (!req.system && !(await access.canOperate(req.by, env.permissions))) return { reason: `you may not operate *${req.envName}* — operators: ${Access.describe(env.permissions.operate)}` };
+    const target = op.lockTarget(req.envName, parsed.data);
+    const wanted = new Set([target, ...(op.resources?.(env, parsed.data) ?? [])]);
+    for (const row of await store.listRuns({ active: true, limit: 1000 })) {
+      const holder = toRun(row);
+      const other = this.deps.ops[holder.kind];
+      const otherEnv = config.environments[holder.env];
+      let held: string[] = [holder.target];
+      try {
+        if (other && otherEnv) held = [holder.target, ...(other.resources?.(otherEnv, other.params.parse(holder.params)) ?? [])];
+      } catch {
+        // A run of an older configuration: its name is still its lock.
+      }
+      const taken = held.find((h) => wanted.has(h));
+      if (taken) return { reason: this.busy(taken === target ? `*${target}*` : `${describeResource(taken)} (${req.envName})`, holder), holder };
+    }
+    return undefined;
+  }
+
+  private busy(what: string, holder: Run): string {
+    return `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, this.deps.config.timezone, true)} holds it — nothing was changed`;
+  }
+
   /** Validates, checks rights, takes the lock and persists the run; the AWS work starts after. */
   async request(req: RunRequest): Promise<RequestAnswer> {
     const { store, clock, config, access } = this.deps;
@@ -207,11 +243,7 @@ export class RunEngine extends EventEmitter {
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
-      return {
-        accepted: false,
-        reason: `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, config.timezone, true)} holds it — nothing was changed`,
-        holder,
-      };
+      return { accepted: false, reason: this.busy(what, holder), holder };
     }
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
