@@ -33,12 +33,22 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** The error a call failed with; a call that succeeds fails the test. */
+async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('the call succeeded; it was expected to fail');
+}
+
 const gateway = (clients: ReturnType<typeof createClients>) => new Elbv2Gateway(clients.elbv2, { envName: 'prod', region: 'ap-northeast-1', listenerNames: { [ARN]: 'frontend' } });
 
 describe('AWS errors', () => {
   it('a bare HTTP 500 reads "AWS failed on <call> for <listener by name> — retry"', async () => {
     const clients = createClients({ region: 'ap-northeast-1' }, { endpoint, credentials: SANDBOX_CREDENTIALS, maxAttempts: 1 });
-    const err = await gateway(clients).rules(ARN).catch((e: unknown) => e as Error);
+    const err = await failure(gateway(clients).rules(ARN));
     expect(err.message).toContain('AWS failed on DescribeRules for listener "frontend" (app/prod-web/2222222222222222/2222222222222201)');
     expect(err.message).toContain('HTTP 500');
     expect(err.message).toContain('retry');
@@ -47,7 +57,7 @@ describe('AWS errors', () => {
 
   it('a refused AssumeRole names STS, the role ARN and its trust policy, with STS\'s own text', async () => {
     const clients = createClients({ region: 'ap-northeast-1', roleArn: ROLE }, { endpoint, sourceCredentials: SANDBOX_CREDENTIALS, maxAttempts: 1 });
-    const err = await gateway(clients).rules(ARN).catch((e: unknown) => e as Error);
+    const err = await failure(gateway(clients).rules(ARN));
     expect(err.message).toContain(`STS refused AssumeRole on ${ROLE}`);
     expect(err.message).toContain('is not authorized to perform: sts:AssumeRole');
     expect(err.message).toContain("trust policy");

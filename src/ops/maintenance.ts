@@ -434,7 +434,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
           await show(answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.`);
           return 'cancelled';
         }
-        await ctx.note(`Approved by <@${answer.by}>.`);
+        await ctx.approved(answer.by);
       }
 
       for (const { l, i } of todo) {

@@ -651,10 +651,9 @@ export class RunEngine extends EventEmitter {
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.
-    const answered = await ctx.stepDone('pause:approval-before-start');
     const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      await ctx.approved(answer.by);
       return undefined;
     }
     const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
@@ -868,6 +867,16 @@ export class RunEngine extends EventEmitter {
       },
       async checkpoint() {
         await checkpoint();
+      },
+      async approved(by, text) {
+        await fence();
+        const current = (await engine.getRun(run.id))?.view ?? {};
+        if (current.approvedBy !== by) ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, approvedBy: by }) });
+        const id = `note:approved:${by}`;
+        if ((await store.getStep(run.id, id))?.status === 'done') return;
+        await store.startStep(run.id, id, clock.now());
+        engine.emit('note', { run: ctx.run, text: text ?? `✅ Approved by <@${by}>.` });
+        await store.endStep(run.id, id, clock.now(), { result: true });
       },
     };
     return ctx;

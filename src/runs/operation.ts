@@ -104,6 +104,11 @@ export interface OpContext<P, V = Record<string, unknown>> {
   pause(id: string, p: { reason: string; intents: string[]; deadlineMs?: number }): Promise<Intent | 'timeout'>;
   /** Throws Interrupted when an interrupting intent is waiting. */
   checkpoint(): Promise<void>;
+  /**
+   * A second person approved: shown on the run's message (not only in the thread) and said in the thread once — a
+   * resumed or retried run that finds the same answer does not say it again. `text` replaces "✅ Approved by <@by>.".
+   */
+  approved(by: string, text?: string): Promise<void>;
 }
 
 /**
