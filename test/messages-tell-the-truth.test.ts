@@ -1,6 +1,7 @@
 // Every line of a run's message ends true (issue 21, item 5): a Retry that passes no longer says "Refused", "Approved
 // by" is said once and shown on the message, a cancelled maintenance lists no listener as "waiting", a deploy says the
 // name it shows is a container's. Signed Slack requests, the sandbox, the simulated clock.
+import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployBody } from '../blocks/deploy.js';
 import type { Run } from '../src/runs/run.js';
@@ -92,5 +93,27 @@ describe('a run message ends true', () => {
     const run = { id: 'r-aaaa-bbbb', state: 'running' } as Run;
     const text = textOf(deployBody({ service: 'web', strategy: 'ecs', image: { container: 'web', from: '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/web:v1', to: '111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/web:v2' } }, run, { timezone: 'Asia/Tokyo', now: 0, title: 'Deploy', anytime: [] }));
     expect(text).toContain('Change* container *web*: image `web:v1` → `web:v2`');
+  });
+});
+
+describe('a prepared maintenance rule', () => {
+  const PREPARED = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener-rule/app/prod-web/2222222222222222/2222222222222203/00000000000000c1';
+  let p: TestBot;
+  beforeAll(async () => {
+    p = await startBot({ config: opsConfig({ prod: prodEnv({ requireApproval: false, maintenance: { listeners: [{ name: 'api', listenerArn: PROD_LISTENER('03'), ruleArn: PREPARED }] } }) }), userGroups: GROUPS });
+  });
+  afterAll(() => p.close());
+
+  it('is shown with the response it really serves, as AWS has it', async () => {
+    // The team prepared a redirect to their status page, not the bot's default 503.
+    await p.bot.aws.gateways('prod').clients.elbv2.send(
+      new ModifyRuleCommand({ RuleArn: PREPARED, Actions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Host: 'status.example.com', Port: '443', Path: '/maintenance', Query: '', StatusCode: 'HTTP_302' } }] }),
+    );
+    await p.client.command('/maintenance start prod', { user: 'U0SRE0001' });
+    const done = await messagesIn(p.slack, PROD).waitLatest('✅ Maintenance on · prod');
+    const text = textOf(done.blocks);
+    expect(text).toContain('api*: maintenance ON');
+    expect(text).toContain('serves a 302 redirect to https://status.example.com/maintenance');
+    expect(text).not.toContain('503');
   });
 });
