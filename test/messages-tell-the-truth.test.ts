@@ -7,7 +7,7 @@ import { deployBody } from '../blocks/deploy.js';
 import type { Run } from '../src/runs/run.js';
 import { textOf } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
-import { messagesIn, opsConfig, PROD, prodEnv } from './support/harness.js';
+import { CLUSTER, DEV, devConfig, messagesIn, opsConfig, PROD, prodEnv } from './support/harness.js';
 import { onEmitter, until } from './support/wait.js';
 
 const NEW_LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555';
@@ -115,5 +115,33 @@ describe('a prepared maintenance rule', () => {
     expect(text).toContain('api*: maintenance ON');
     expect(text).toContain('serves a 302 redirect to https://status.example.com/maintenance');
     expect(text).not.toContain('503');
+  });
+});
+
+describe('a stopped startup', () => {
+  let d: TestBot;
+  beforeAll(async () => {
+    d = await startBot({ config: devConfig(), world: { startDelays: { 'service-a': 1, 'service-b': 600 } } });
+  });
+  afterAll(() => d.close());
+
+  it('shows the counts AWS has once the stopped tasks have drained, not those of the moment after the scale-down', async () => {
+    const ch = messagesIn(d.slack, DEV);
+    await d.client.command('/shutdown dev', { user: 'U0DEV0001' });
+    await ch.waitLatest('✅ Shutdown · dev');
+    await d.client.command('/startup dev', { user: 'U0DEV0001' });
+    const msg = await ch.waitLatest('⏳ Startup · dev');
+    // service-a is up (1/1) and service-b is starting when Stop is pressed.
+    await d.slack.waitFor(() => d.aws.world.record.since(0).some((e) => e.op === 'UpdateService' && (e.input as { service: string }).service === 'service-b') || undefined, { timeoutMs: 10_000 });
+    await d.client.press(d.slack.message(DEV, msg.ts)!, 'run.stop', { user: 'U0DEV0001' });
+    await ch.waitLatest('⏹ Startup · dev');
+    await d.bot.publisher.flush();
+    const text = textOf(d.slack.message(DEV, msg.ts)!.blocks);
+    const aws = d.aws.world.ecs.snapshot()[CLUSTER]!;
+    for (const name of ['service-a', 'service-b']) {
+      expect(aws[name]).toMatchObject({ desired: 0, running: 0 });
+      expect(text).toContain(`\`${name}\` 0/0 · _stopped by <@U0DEV0001>_`);
+    }
+    expect(text).toContain('2 stopped');
   });
 });
