@@ -198,7 +198,18 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs() };
+  // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
+  // is known, slack.com's redirect does the same for a signed-in person.
+  let workspaceUrl = 'https://slack.com/';
+  const learnWorkspaceUrl = () =>
+    app.client.auth
+      .test()
+      .then((r) => {
+        if (typeof r.url === 'string' && /^https?:\/\//.test(r.url)) workspaceUrl = r.url.endsWith('/') ? r.url : `${r.url}/`;
+      })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed: message links point at slack.com until the next start'));
+  const messageLink = (channel: string, ts: string) => `${workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`;
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), messageLink };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -256,6 +267,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
       scheduler.start(opts.schedulerEveryMs ?? 15_000);
+      void learnWorkspaceUrl();
       const guard = new RequestGuard(() => clock.now());
       server = createServer((req, res) => {
         if (req.method === 'GET' && req.url === '/healthz') {
