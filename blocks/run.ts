@@ -75,7 +75,7 @@ export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks
   if (buttons.length > 0) blocks.push(actions(`run:${run.id}`, buttons));
   // Who approved is part of the run's record on its message, not only a reply in the thread (OpContext.approved).
   const approvedBy = ApprovedSchema.safeParse(run.view).data?.approvedBy;
-  if (approvedBy) blocks.push(context([`✅ Approved by <@${approvedBy}>`]));
+  if (approvedBy) blocks.push(context([`Approved by <@${approvedBy}>`]));
 
   const end = run.endedAt ?? ctx.now;
   blocks.push(
