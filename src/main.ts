@@ -223,7 +223,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       const op = ops[run.kind];
       const title = op ? op.title(run.env, op.params.parse(run.params)) : `${run.kind} · ${run.env}`;
       const anytime = Object.entries(op?.anytime ?? {})
-        .filter(([, states]) => (states ?? []).includes(run.state))
+        .filter(([intent, states]) => (states ?? []).includes(run.state) && (op?.offers?.(run, intent) ?? true))
         .map(([intent]) => intent);
       return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
