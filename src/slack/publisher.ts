@@ -63,10 +63,28 @@ export class StatusPublisher {
 
   private enqueue(id: string, work: () => Promise<void>): Promise<void> {
     const s = this.slot(id);
-    s.chain = s.chain.then(work).catch((err: unknown) => {
-      this.deps.log.warn({ run: id, err: err instanceof Error ? err.message : String(err) }, 'status message update failed; the next change retries');
-    });
+    this.working += 1;
+    s.chain = s.chain
+      .then(work)
+      .catch((err: unknown) => {
+        this.deps.log.warn({ run: id, err: err instanceof Error ? err.message : String(err) }, 'status message update failed; the next change retries');
+      })
+      .finally(() => {
+        this.working -= 1;
+      });
     return s.chain;
+  }
+
+  /** Posts and updates queued or under way (not the debounce sleeps, which are on the clock). */
+  private working = 0;
+
+  /**
+   * True while a status message is being rendered or sent. The harness's time-skipper holds simulated time meanwhile:
+   * the store reads and the render before chat.update are neither a request nor a sleep, and under load they can
+   * outlast its quiet window — a bake was then skipped before the message showing it went out.
+   */
+  busy(): boolean {
+    return this.working > 0;
   }
 
   /** The shared bucket's row key: one per workspace (one bot token per deployment). */

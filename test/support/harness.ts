@@ -164,9 +164,10 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
   // The bot of the moment (a restart makes a new one) holds simulated time while it works on something that is neither
   // an HTTP request nor a sleep: a Slack handler still running after its ack (Bolt acks first; the press is read and
   // recorded after a turn of the event loop, and under load the skipper's timer can fire in that turn), or a run it
-  // has just woken for a press, until that run sleeps again.
+  // has just woken for a press, until that run sleeps again, or a status message being rendered and sent (its store
+  // reads and render come between the debounce's wake and chat.update).
   let current: { bot: Bot; handlers: () => number } | undefined;
-  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock, () => (current ? current.handlers() > 0 || current.bot.deps.engine.roused() : false));
+  const skipper = fast ? noSkipping : skipWhileWaiting(slack, clock, () => (current ? current.handlers() > 0 || current.bot.deps.engine.roused() || current.bot.publisher.busy() : false));
   const databaseUrl = opts.db === 'file' ? `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-test-')), 'runs.db')}` : ':memory:';
   const level = opts.logLevel ?? 'debug';
   const env = readEnv({
