@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
 import { outageAware } from './outage.js';
@@ -53,7 +53,35 @@ function openDatabase(url: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: sqlite })) });
+  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: reusingStatements(sqlite) })) });
+}
+
+/** How many prepared statements the SQLite store keeps (its queries are a few dozen shapes; `in (…)` lists add some). */
+export const STATEMENT_CACHE = 200;
+
+/**
+ * The database as kysely's SQLite driver sees it, with each statement prepared once and reused (least recently used
+ * dropped past STATEMENT_CACHE). kysely prepares every query anew; each better-sqlite3 statement holds native memory
+ * that is freed only when V8 collects its small JS object — rarely, in a bot whose heap barely grows — so RSS crept
+ * with every query, and every query paid SQLite's parse (docs/decisions.md, issue 23 "Fifth session"). One
+ * connection behind kysely's mutex: a statement is never run twice at once.
+ */
+export function reusingStatements(db: SQLite.Database, max = STATEMENT_CACHE): SqliteDatabase & { readonly cached: number } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(query: string) {
+      let stmt = cache.get(query);
+      if (stmt) cache.delete(query);
+      else stmt = db.prepare(query);
+      cache.set(query, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+    get cached() {
+      return cache.size;
+    },
+  };
 }
 
 /** Two replicas racing for one row: a unique key taken in between (PostgreSQL 23505, SQLite constraint) or a busy SQLite file. */
