@@ -2,6 +2,7 @@
 // the product. On SIGUSR2 it collects garbage, appends one JSON line of process.memoryUsage() and the V8 heap spaces
 // to PROBE_FILE, and, when PROBE_SNAPSHOTS names a folder, writes a heap snapshot there. The driver reads the line.
 import { appendFileSync } from 'node:fs';
+import process from 'node:process';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 const file = process.env.PROBE_FILE;
