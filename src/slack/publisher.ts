@@ -25,6 +25,13 @@ interface Slot {
  */
 export class StatusPublisher {
   private readonly slots = new Map<string, Slot>();
+  /**
+   * Runs whose message waits for the workspace's budget, served in turn by one timer: not a timer per run, each
+   * re-rendering its run every 1.5 s — with hundreds of runs behind, that was most of the bot's CPU and a timer,
+   * an AbortController and a listener held per run (docs/decisions.md, issue 23 "Fifth session").
+   */
+  private readonly waiting = new Set<string>();
+  private waitingTimer: AbortController | undefined;
   private tokens: number;
   private readonly clock: Clock;
   private lastRefill: number;
@@ -101,7 +108,8 @@ export class StatusPublisher {
       void this.enqueue(run.id, () => this.post(run.id));
       return;
     }
-    if (s.timer) return;
+    // Waiting for the budget: it is rendered, at its latest state, when its turn comes.
+    if (s.timer || this.waiting.has(run.id)) return;
     const wait = Math.min(this.deps.intervalMs, Math.max(0, s.lastSentAt + this.deps.intervalMs - this.clock.now()));
     this.later(s, run.id, wait);
   }
@@ -236,8 +244,8 @@ export class StatusPublisher {
       return this.forgetIfDone(id, run);
     }
     if (!(await this.takeToken())) {
-      // Over the workspace budget: try again shortly with whatever the state is then.
-      this.later(s, id, 1500);
+      // Over the workspace budget: in line, sent with whatever the state is when its turn comes.
+      this.waitForBudget(id);
       return;
     }
     await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
@@ -250,7 +258,30 @@ export class StatusPublisher {
   /** A finished run whose last state is on its message needs no slot: keeps memory flat over thousands of runs. */
   private forgetIfDone(id: string, run: Run): void {
     const s = this.slots.get(id);
-    if (s && !isActive(run.state) && !s.timer && s.pendingNotes.length === 0) this.slots.delete(id);
+    if (s && !isActive(run.state) && !s.timer && !this.waiting.has(id) && s.pendingNotes.length === 0) this.slots.delete(id);
+  }
+
+  private waitForBudget(id: string): void {
+    this.waiting.add(id);
+    if (this.waitingTimer) return;
+    const timer = new AbortController();
+    this.waitingTimer = timer;
+    // About when the next token is due (50 a minute: one per 1.2 s).
+    void this.clock.sleep(60_000 / (this.deps.perMinute ?? 50), timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      this.waitingTimer = undefined;
+      this.serveWaiting();
+    });
+  }
+
+  /** The next run in line; while the budget lasts, the one after it (one over the budget goes back in line). */
+  private serveWaiting(): void {
+    const id = this.waiting.values().next().value;
+    if (id === undefined) return;
+    this.waiting.delete(id);
+    void this.enqueue(id, () => this.update(id)).then(() => {
+      if (!this.waiting.has(id)) this.serveWaiting();
+    });
   }
 
   private async flushNotes(id: string): Promise<void> {
@@ -265,6 +296,11 @@ export class StatusPublisher {
 
   /** Sends whatever is pending now (tests, shutdown). */
   async flush(): Promise<void> {
+    this.waitingTimer?.abort();
+    this.waitingTimer = undefined;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const id of waiting) void this.enqueue(id, () => this.update(id));
     for (const [id, s] of this.slots) {
       if (s.timer) {
         s.timer.abort();
