@@ -5,7 +5,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { createRequire } from 'node:module';
+import type * as CredentialProviders from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { quietSdkNodeWarning } from '../node-support.js';
@@ -32,6 +33,10 @@ export interface ClientOptions {
   /** A fixed backoff between attempts, in ms: tests use a small one so injected throttling does not cost seconds. */
   retryDelayMs?: number;
 }
+
+// Loaded only for an environment with a roleArn (issue 23, idle footprint: ~4 MB a bot without one never needs).
+const load = createRequire(import.meta.url);
+const credentialProviders = () => load('@aws-sdk/credential-providers') as typeof CredentialProviders;
 
 /** What `onFirstUse` has built so far, per object it returned (for destroyClients and the footprint test). */
 const BUILT = new WeakMap<object, Record<string, unknown>>();
@@ -63,7 +68,7 @@ export function createClients(env: { region: string; roleArn?: string | undefine
     opts.credentials ??
     (env.roleArn
       ? // Temporary credentials from STS, refreshed by the provider before they expire.
-        fromTemporaryCredentials({ params: { RoleArn: env.roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 }, clientConfig: { region: env.region } })
+        credentialProviders().fromTemporaryCredentials({ params: { RoleArn: env.roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 }, clientConfig: { region: env.region } })
       : undefined);
   const maxAttempts = opts.maxAttempts ?? 5;
   const common = {

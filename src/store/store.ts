@@ -1,9 +1,10 @@
 // The one storage interface the run engine uses; SQLite by default, PostgreSQL (DATABASE_URL=postgres://…) for replicas, the same queries (Kysely).
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
 import { outageAware } from './outage.js';
 import { databases } from './database.js';
@@ -25,13 +26,19 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+// pg is loaded only by a store on PostgreSQL: a bot on SQLite never needs it (issue 23, idle footprint). require()
+// keeps openDatabase synchronous (pg is CommonJS).
+const load = createRequire(import.meta.url);
+let pgModule: typeof pg | undefined;
+const pgLib = (): typeof pg => (pgModule ??= load('pg') as typeof pg);
+
 /** int8 (bigint, oid 20) comes back from pg as a string; our bigints are ms timestamps, exact as JS numbers. */
 const PG_TYPES = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pgLib().types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
 function pgPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
+  const pool = new (pgLib().Pool)({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   // Nor a checked-out client's: pg-pool listens for errors only while a client is idle, so a connection dropped
@@ -123,7 +130,7 @@ class PgListener {
   private connect(): Promise<void> {
     if (this.client || this.closed) return Promise.resolve();
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, types: PG_TYPES });
+      const client = new (pgLib().Client)({ connectionString: this.url, types: PG_TYPES });
       const lost = () => {
         if (this.client !== client) return;
         this.client = undefined;
