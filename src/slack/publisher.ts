@@ -1,4 +1,5 @@
 // Keeps each run's one status message current: post once, then chat.update at most every interval, latest state wins.
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import { systemClock, type Clock } from '../clock.js';
@@ -7,6 +8,9 @@ import type { RunEngine } from '../runs/engine.js';
 import { isActive, toRun, type Run } from '../runs/run.js';
 import type { Store } from '../store/store.js';
 
+/** What a message shows, as a short digest: equal views, equal digests. */
+const digest = (view: unknown): string => createHash('sha256').update(JSON.stringify(view)).digest('base64');
+
 export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
 
 interface Slot {
@@ -14,6 +18,7 @@ interface Slot {
   /** A pending delayed update; aborting it cancels it. */
   timer?: AbortController;
   lastSentAt: number;
+  /** A digest of what the message shows (not the rendered JSON: a slot per run behind the budget kept kilobytes each). */
   lastKey?: string;
   pendingNotes: string[];
 }
@@ -168,13 +173,13 @@ export class StatusPublisher {
     this.deps.failpoint?.('after:post-status');
     const s = this.slot(id);
     s.lastSentAt = this.clock.now();
-    s.lastKey = JSON.stringify(view);
+    s.lastKey = digest(view);
     if (res.ts) {
       const after = await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
       await store?.deleteKv(marker).catch(() => undefined);
       // What the message shows is this render; setMessage's own version bump renders the same and is marked below.
       await this.shown(run.id, run.version);
-      if (JSON.stringify(this.deps.render(after)) === s.lastKey) await this.shown(after.id, after.version);
+      if (digest(this.deps.render(after)) === s.lastKey) await this.shown(after.id, after.version);
     }
     await this.flushNotes(id);
   }
@@ -237,7 +242,7 @@ export class StatusPublisher {
     const run = await this.deps.engine.getRun(id);
     if (!run?.ts || !run.channel) return;
     const view = this.deps.render(run);
-    const key = JSON.stringify(view);
+    const key = digest(view);
     const s = this.slot(id);
     if (key === s.lastKey) {
       await this.shown(id, run.version);
