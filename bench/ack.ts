@@ -12,7 +12,7 @@ import { slackClient } from '../playground/slack-client.js';
 import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-import { summary, timed } from './measure.js';
+import { deployedMallocEnv, deployedNodeFlags, summary, timed } from './measure.js';
 
 /** Starts a child process and resolves with the port it reports (a line `PORT n`, or the bot's "listening" log). */
 function child(args: string[], env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
@@ -37,8 +37,9 @@ export async function run(): Promise<Record<string, unknown>> {
   const slack = await startFakeSlack({ botToken });
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-ack-'));
   const env = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', OPS_CONFIG: 'ops.example.yml', DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, LOG_LEVEL: 'info', AWS_ENDPOINT_URL: aws.server.url, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey };
-  // BENCH_BOT_FLAGS: node flags for the bot alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see its ack path).
-  const bot = await child([...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], env);
+  // The bot with the Docker image's node flags; BENCH_BOT_FLAGS adds some (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // to see its ack path). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
+  const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv() });
   const bare = await child(['--import', 'tsx', 'bench/bare-bolt.ts'], env);
   const t = { slack };
   const botClient = slackClient({ baseUrl: bot.url, signingSecret, fakeSlack: slack });

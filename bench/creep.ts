@@ -60,6 +60,12 @@ async function probe(at: number): Promise<void> {
   while (lines().length === before) await new Promise((r) => setTimeout(r, 50));
   const p = JSON.parse(lines().at(-1)!) as Record<string, unknown>;
   console.log(JSON.stringify({ runs: at, rssBeforeGc: rssBefore, ...p, rssAfterGc: rssMb(proc.pid!) }));
+  // CREEP_SMAPS=1: the process's memory by kind (anonymous = heaps and malloc; file = code and data mapped from files).
+  if (process.env.CREEP_SMAPS === '1') {
+    const rollup = readFileSync(`/proc/${proc.pid}/smaps_rollup`, 'utf8');
+    const kb = (k: string) => Math.round(Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0) / 1024);
+    console.log(JSON.stringify({ runs: at, rssMb: kb('Rss'), anonMb: kb('Anonymous'), fileMb: kb('Rss') - kb('Anonymous') }));
+  }
 }
 try {
   for (;;) {
