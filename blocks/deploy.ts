@@ -46,7 +46,7 @@ function taskSetLines(v: DeployView): string {
 /** The deploy's part of its status message, from its parsed view (registered with typedBody in src/registry.ts). */
 export function deployBody(v: DeployView, run: Run, ctx: RunViewContext): KnownBlock[] {
   const out: KnownBlock[] = [];
-  const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
+  const what = v.image ? `container *${v.image.container}*: image \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? `task definition \`${short(v.to)}\`` : 'preparing the new revision…';
   const green = v.trafficToGreen ?? 0;
   const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : v.strategy === 'tasksets' ? `task sets · Route 53 ${v.record ? `\`${v.record}\`` : 'weights'}` : (v.strategy ?? '…');
   const status = v.status ? ` · ${v.status}${v.stage && v.status === 'IN_PROGRESS' ? ` · \`${v.stage}\`` : ''}` : '';

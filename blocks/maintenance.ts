@@ -8,8 +8,14 @@ import { actions, context, fields, section } from './kit.js';
 const ICON = { pending: '⚪', working: '⏳', on: '🚧', off: '🟢', failed: '❌', unchanged: '➖' } as const;
 const WORDS = { pending: 'waiting', working: 'changing', on: 'maintenance ON', off: 'serving normally', failed: 'failed', unchanged: 'unchanged' } as const;
 
+/** A listener the run never reached is "waiting" only while the run can still reach it; after the end it was not changed. */
+const NOT_CHANGED = { icon: ICON.unchanged, words: 'not changed' } as const;
+const ENDED: readonly Run['state'][] = ['succeeded', 'failed', 'rolled_back', 'cancelled'];
+
 export function maintenanceBody(view: MaintenanceView, run: Run): KnownBlock[] {
   const listeners = Object.entries(view.listeners ?? {});
+  const ended = ENDED.includes(run.state);
+  const shown = (state: keyof typeof ICON) => (ended && state === 'pending' ? NOT_CHANGED : { icon: ICON[state], words: WORDS[state] });
   const out: KnownBlock[] = [];
   if (view.note) out.push(section(view.note));
   if (listeners.length > 0) {
@@ -17,7 +23,7 @@ export function maintenanceBody(view: MaintenanceView, run: Run): KnownBlock[] {
     for (let i = 0; i < listeners.length; i += 10) {
       out.push(
         fields(
-          listeners.slice(i, i + 10).map(([name, l]) => `${ICON[l.state]} *${name}*: ${WORDS[l.state]}${l.detail ? `\n${l.detail}` : ''}`),
+          listeners.slice(i, i + 10).map(([name, l]) => `${shown(l.state).icon} *${name}*: ${shown(l.state).words}${l.detail ? `\n${l.detail}` : ''}`),
         ),
       );
     }

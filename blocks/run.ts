@@ -6,6 +6,10 @@ import { actions, context, header, section, type ButtonSpec, type RunViewContext
 
 export type { Body, RunViewContext } from './kit.js';
 import { Intent, runActionId, runButtonValue } from './actions.js';
+import { z } from 'zod';
+
+/** The engine's own mark on any run's view: who approved it (src/runs/engine.ts `approved`). */
+const ApprovedSchema = z.object({ approvedBy: z.string().regex(/^[UW][A-Z0-9]+$/) }).partial();
 
 export const STATE_EMOJI: Record<RunState, string> = {
   planned: '🗒',
@@ -32,6 +36,10 @@ export const STATE_WORDS: Record<RunState, string> = {
 const BUTTON: Record<string, Omit<ButtonSpec, 'actionId' | 'value'>> = {
   [Intent.approve]: { label: 'Approve', style: 'primary' },
   [Intent.promote]: { label: 'Promote', style: 'primary' },
+  [Intent.promoteFull]: {
+    label: 'Promote to 100 %',
+    confirm: { title: 'Promote to 100 %?', text: 'Every remaining step is skipped: all traffic goes to the new version now.', confirm: 'Promote to 100 %' },
+  },
   [Intent.finish]: { label: 'Finish now', style: 'primary' },
   [Intent.retry]: { label: 'Retry', style: 'primary' },
   [Intent.pause]: { label: 'Pause' },
@@ -65,6 +73,9 @@ export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks
     buttons.push({ ...BUTTON[Intent.retry]!, actionId: runActionId(Intent.retry), value: runButtonValue(run.id, `failed-${run.version}`) });
   }
   if (buttons.length > 0) blocks.push(actions(`run:${run.id}`, buttons));
+  // Who approved is part of the run's record on its message, not only a reply in the thread (OpContext.approved).
+  const approvedBy = ApprovedSchema.safeParse(run.view).data?.approvedBy;
+  if (approvedBy) blocks.push(context([`Approved by <@${approvedBy}>`]));
 
   const end = run.endedAt ?? ctx.now;
   blocks.push(

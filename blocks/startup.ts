@@ -31,7 +31,8 @@ export function startupBody(view: StartupView, _run: Run, ctx: RunViewContext): 
   const rows = Object.entries(view.services ?? {});
   if (rows.length === 0) return [];
   const count = (p: ServiceRowView['phase']) => rows.filter(([, r]) => r.phase === p).length;
-  const goal = view.direction === 'down' ? `${count('stopped')}/${rows.length} stopped` : `${count('ready')}/${rows.length} ready`;
+  // A startup that was stopped says how many it stopped, not only how few are ready.
+  const goal = view.direction === 'down' ? `${count('stopped')}/${rows.length} stopped` : `${count('ready')}/${rows.length} ready${count('stopped') ? ` · ${count('stopped')} stopped` : ''}`;
   const out: KnownBlock[] = [];
   let chunk: string[] = [];
   for (const [name, r] of rows) {

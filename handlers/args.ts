@@ -7,7 +7,7 @@ export interface Args {
   flags: Record<string, string | true>;
 }
 
-const KNOWN_FLAGS = new Set(['dry-run', 'config', 'help']);
+const KNOWN_FLAGS = new Set(['dry-run', 'config', 'help', 'full']);
 
 export class UsageError extends Error {
   constructor(

@@ -22,6 +22,11 @@ export interface Deps {
   status(envName: string): StatusReader;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of operations with their own params
   ops: Record<string, Operation<any, any>>;
+  /**
+   * A Slack link to a message (`<url|text>` needs the URL): the workspace's permalink form,
+   * `https://<workspace>.slack.com/archives/<channel>/p<ts without the dot>`, from auth.test's url once known.
+   */
+  messageLink(channel: string, ts: string): string;
   /** Every slash command's grammar (src/registry.ts commandSpecs): help, the App Home, the edge's check. */
   commands: readonly CommandSpec[];
 }

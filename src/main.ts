@@ -198,7 +198,19 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs() };
+  // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
+  // is known, slack.com's redirect does the same for a signed-in person.
+  let workspaceUrl = 'https://slack.com/';
+  const WORKSPACE_URL_WAIT_MS = 2000;
+  const learnWorkspaceUrl = () =>
+    app.client.auth
+      .test()
+      .then((r) => {
+        if (typeof r.url === 'string' && /^https?:\/\//.test(r.url)) workspaceUrl = r.url.endsWith('/') ? r.url : `${r.url}/`;
+      })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed: message links point at slack.com until the next start'));
+  const messageLink = (channel: string, ts: string) => `${workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`;
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), messageLink };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -211,7 +223,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       const op = ops[run.kind];
       const title = op ? op.title(run.env, op.params.parse(run.params)) : `${run.kind} · ${run.env}`;
       const anytime = Object.entries(op?.anytime ?? {})
-        .filter(([, states]) => (states ?? []).includes(run.state))
+        .filter(([intent, states]) => (states ?? []).includes(run.state) && (op?.offers?.(run, intent) ?? true))
         .map(([intent]) => intent);
       return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
@@ -245,6 +257,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     async start() {
       // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
       await store.signalsReady();
+      // Links in the first replies name the workspace; a slow Slack delays the start by 2 s at most, never blocks it.
+      await within(learnWorkspaceUrl(), WORKSPACE_URL_WAIT_MS);
       // Lambda: nothing runs between invocations; work() does it all, on the schedule's invocations.
       if (opts.lambdaReceiver) {
         await scheduler.syncConfig(Object.keys(ops));

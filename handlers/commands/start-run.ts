@@ -20,6 +20,13 @@ export async function startRun(
 ): Promise<void> {
   const env = deps.config.environments[ask.envName]!;
   if (env.permissions.confirm) {
+    // What can fail is checked before the dialog opens (busy, not an operator): the person is told now, privately,
+    // instead of typing the confirmation word for nothing. The submit checks again.
+    const refused = await deps.engine.check({ kind: ask.kind, envName: ask.envName, params: ask.params, by: slack.command.user_id });
+    if (refused) {
+      await slack.ack({ response_type: 'ephemeral', text: `⛔ ${refused.reason}${refused.holder ? holderLink(deps, refused.holder.channel, refused.holder.ts) : ''}` });
+      return;
+    }
     // A trigger_id lives 3 s: open the modal first, ack right after.
     await slack.client.views.open({ trigger_id: slack.command.trigger_id, view: confirmModal(ask, slack.command.channel_id) });
     await slack.ack();
@@ -27,13 +34,13 @@ export async function startRun(
   }
   const answer = await deps.engine.request({ kind: ask.kind, envName: ask.envName, params: ask.params, by: slack.command.user_id });
   if (!answer.accepted) {
-    await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}${answer.holder ? holderLink(answer.holder.channel, answer.holder.ts) : ''}` });
+    await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}${answer.holder ? holderLink(deps, answer.holder.channel, answer.holder.ts) : ''}` });
     return;
   }
   await slack.ack({ response_type: 'ephemeral', text: `▶️ \`${escapeText(ask.summary)}\` accepted as run \`${answer.run.id}\` — its status message is in <#${answer.run.channel}>.` });
   deps.engine.start(answer.run.id);
 }
 
-export function holderLink(channel: string | null, ts: string | null): string {
-  return channel && ts ? ` — see <https://slack.com/archives/${channel}/p${ts.replace('.', '')}|its message>` : '';
+export function holderLink(deps: Pick<Deps, 'messageLink'>, channel: string | null, ts: string | null): string {
+  return channel && ts ? ` — see <${deps.messageLink(channel, ts)}|its message>` : '';
 }

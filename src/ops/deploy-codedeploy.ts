@@ -137,7 +137,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
           });
           if (answer === 'timeout') continue; // CodeDeploy stops the deployment itself when its wait ends
           if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
-          await ctx.note(`✅ Approved by <@${answer.by}>: production moves to green.`);
+          await ctx.approved(answer.by, `✅ Approved by <@${answer.by}>: production moves to green.`);
           await ctx.step(`continue-deployment:${id}:reroute`, () => cd.approveReroute(id));
           continue;
         }

@@ -106,7 +106,6 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
 
       if (p.count < before.desired && env.permissions.requireApproval) {
         await ctx.view({ phase: 'waiting' });
-        const answered = await ctx.stepDone('pause:fewer-tasks');
         const answer = await ctx.pause('fewer-tasks', { reason: `Fewer tasks (${before.desired} → ${p.count}): waiting for a second person to approve — nothing has changed yet`, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name !== 'approve') {
           const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
@@ -114,7 +113,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
           await ctx.note(`⏹ ${why} — nothing changed.`);
           return 'cancelled';
         }
-        if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+        await ctx.approved(answer.by);
       }
 
       await ctx.view({ phase: 'scaling' });

@@ -56,6 +56,9 @@ export interface EngineDeps {
 
 class Stopping extends Error {}
 
+/** "Promote", "Promote to 100 %": an intent as its button says it. */
+const pressWord = (intent: string): string => (intent === 'promote-full' ? 'Promote to 100 %' : intent.charAt(0).toUpperCase() + intent.slice(1));
+
 interface Driver {
   abort: AbortController;
   wake: () => void;
@@ -161,6 +164,42 @@ export class RunEngine extends EventEmitter {
 
   // ── requests ────────────────────────────────────────────────────────────────
 
+  /**
+   * The checks a request can fail, without taking anything: unknown environment or operation, bad params, not an
+   * operator, busy (an active run holds the run's name or one of its resources). A confirmation dialog asks this
+   * before it opens, so nobody types the confirmation word for nothing; `request` checks it all again on submit.
+   */
+  async check(req: Omit<RunRequest, 'channel'>): Promise<{ reason: string; holder?: Run } | undefined> {
+    const { store, config, access } = this.deps;
+    const env = config.environments[req.envName];
+    if (!env) return { reason: `unknown environment "${req.envName}" — known: ${Object.keys(config.environments).join(', ')}` };
+    const op = this.deps.ops[req.kind];
+    if (!op) return { reason: `unknown operation "${req.kind}"` };
+    const parsed = op.params.safeParse(req.params);
+    if (!parsed.success) return { reason: parsed.error.issues.map((i) => i.message).join('; ') };
+    if (!req.system && !(await access.canOperate(req.by, env.permissions))) return { reason: `you may not operate *${req.envName}* — operators: ${Access.describe(env.permissions.operate)}` };
+    const target = op.lockTarget(req.envName, parsed.data);
+    const wanted = new Set([target, ...(op.resources?.(env, parsed.data) ?? [])]);
+    for (const row of await store.listRuns({ active: true, limit: 1000 })) {
+      const holder = toRun(row);
+      const other = this.deps.ops[holder.kind];
+      const otherEnv = config.environments[holder.env];
+      let held: string[] = [holder.target];
+      try {
+        if (other && otherEnv) held = [holder.target, ...(other.resources?.(otherEnv, other.params.parse(holder.params)) ?? [])];
+      } catch {
+        // A run of an older configuration: its name is still its lock.
+      }
+      const taken = held.find((h) => wanted.has(h));
+      if (taken) return { reason: this.busy(taken === target ? `*${target}*` : `${describeResource(taken)} (${req.envName})`, holder), holder };
+    }
+    return undefined;
+  }
+
+  private busy(what: string, holder: Run): string {
+    return `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, this.deps.config.timezone, true)} holds it — nothing was changed`;
+  }
+
   /** Validates, checks rights, takes the lock and persists the run; the AWS work starts after. */
   async request(req: RunRequest): Promise<RequestAnswer> {
     const { store, clock, config, access } = this.deps;
@@ -204,11 +243,7 @@ export class RunEngine extends EventEmitter {
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
-      return {
-        accepted: false,
-        reason: `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, config.timezone, true)} holds it — nothing was changed`,
-        holder,
-      };
+      return { accepted: false, reason: this.busy(what, holder), holder };
     }
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
@@ -268,7 +303,7 @@ export class RunEngine extends EventEmitter {
     const forPause = run.pause !== null && run.pause.intents.includes(p.intent) && run.pause.nonce === p.nonce;
     // Anytime buttons carry `anytime:<version>`: two presses of one rendered button are one intent, and a later
     // render (a new version) can give the same intent again — a second Pause after a Promote, say.
-    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state);
+    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state) && (op.offers?.(run, p.intent) ?? true);
     const retry = p.intent === 'retry' && run.state === RunState.failed && p.nonce === `failed-${run.version}`;
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
@@ -291,6 +326,14 @@ export class RunEngine extends EventEmitter {
     if (needsApprover && env.permissions.requireApproval && p.by === run.requestedBy) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'own request' } });
       return { accepted: false, reason: `*${run.env}* needs a second person: someone other than the requester must approve`, run };
+    }
+    // The operation's own rule for this press (a canary's Promote: approvers only, a second person where required),
+    // told to the presser now; the thread keeps it for the record.
+    const refusal = await op.pressRefusal?.({ env, envName: run.env, run, intent: p.intent, by: p.by });
+    if (refusal) {
+      await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal } });
+      this.emit('note', { run, text: `⛔ ${pressWord(p.intent)} by <@${p.by}> not taken: ${refusal}. Still waiting.` });
+      return { accepted: false, reason: `${pressWord(p.intent)} not taken: ${refusal}. Nothing changed.`, run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
@@ -608,10 +651,9 @@ export class RunEngine extends EventEmitter {
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.
-    const answered = await ctx.stepDone('pause:approval-before-start');
     const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      await ctx.approved(answer.by);
       return undefined;
     }
     const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
@@ -661,20 +703,22 @@ export class RunEngine extends EventEmitter {
       }
     };
     const handled = new Set<string>();
+    // Promote moves a run on by one step each time: a second press (on a later rendering) is a new wish, not a repeat.
+    const once = (name: string) => !name.startsWith('promote');
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
       aborted();
       for (const i of await store.pendingIntents(run.id)) {
         if (accept.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A Rollback that answered a pause is being carried out by the run itself: a second press is the same wish.
-          if (interrupts.includes(i.name)) handled.add(i.name);
+          if (interrupts.includes(i.name) && once(i.name)) handled.add(i.name);
           return { id: i.id, name: i.name, by: i.by, at: Number(i.at) };
         }
         if (interrupts.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A second Rollback pressed while the first is being carried out is the same wish, not a new interruption.
           if (handled.has(i.name)) continue;
-          handled.add(i.name);
+          if (once(i.name)) handled.add(i.name);
           throw new Interrupted({ id: i.id, name: i.name, by: i.by, at: Number(i.at) });
         }
       }
@@ -823,6 +867,16 @@ export class RunEngine extends EventEmitter {
       },
       async checkpoint() {
         await checkpoint();
+      },
+      async approved(by, text) {
+        await fence();
+        const current = (await engine.getRun(run.id))?.view ?? {};
+        if (current.approvedBy !== by) ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, approvedBy: by }) });
+        const id = `note:approved:${by}`;
+        if ((await store.getStep(run.id, id))?.status === 'done') return;
+        await store.startStep(run.id, id, clock.now());
+        engine.emit('note', { run: ctx.run, text: text ?? `✅ Approved by <@${by}>.` });
+        await store.endStep(run.id, id, clock.now(), { result: true });
       },
     };
     return ctx;
