@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { startFakeSlack } from '../playground/fake-slack.js';
 import { slackClient } from '../playground/slack-client.js';
 import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
+import { deployedMallocEnv, deployedNodeFlags } from './measure.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -22,12 +23,13 @@ export async function run(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-bench-'));
   const t0 = performance.now();
   // The bot runs as the Dockerfile runs it (its node flags included); BENCH_NODE_FLAGS overrides them for experiments.
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = deployedNodeFlags();
   const proc = spawn(process.execPath, [...flags, 'dist/src/cli.js'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {
       PATH: process.env.PATH ?? '',
+      ...deployedMallocEnv(),
       SLACK_BOT_TOKEN: botToken,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.url,

@@ -1,4 +1,5 @@
 // Small statistics for the benchmarks: percentiles over samples in milliseconds.
+import { readFileSync } from 'node:fs';
 
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -25,4 +26,22 @@ export async function timed(total: number, concurrency: number, fn: (i: number) 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
+}
+
+/**
+ * The node flags the Docker image runs the bot with (its CMD), so the benches measure the bot as deployed;
+ * BENCH_NODE_FLAGS (even empty) replaces them, and drops the image's malloc settings, for experiments.
+ */
+export function deployedNodeFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const cmd = /^CMD \[(.*)\]\s*$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))?.[1] ?? '';
+  const args = (JSON.parse(`[${cmd}]`) as string[]).slice(1);
+  return args.slice(0, Math.max(0, args.indexOf('dist/src/cli.js')));
+}
+
+/** The malloc settings the Docker image sets (its `ENV MALLOC_…` lines), for the bot's environment in the benches. */
+export function deployedMallocEnv(): Record<string, string> {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return {};
+  const lines = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8').matchAll(/^ENV (MALLOC_[A-Z_]+)=(\S+)\s*$/gm);
+  return Object.fromEntries([...lines].map((m) => [m[1]!, m[2]!]));
 }

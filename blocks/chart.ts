@@ -1,5 +1,6 @@
 // Small PNG line charts rendered on the server with no browser: Apache ECharts' server-side SVG, rasterised by resvg.
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type * as Resvg from '@resvg/resvg-js';
 import type * as ECharts from 'echarts';
 import { formatTime } from '../src/clock.js';
@@ -80,8 +81,57 @@ export function chartSvg(spec: ChartSpec): string {
   return svg;
 }
 
-/** The chart as PNG bytes, ready for files.uploadV2. Fonts: the system's (the Docker image installs DejaVu). */
-export function chartPng(spec: ChartSpec): Buffer {
+/** The chart as PNG bytes, drawn here, in this thread (what the worker of `chartPng` runs). */
+export function drawPng(spec: ChartSpec): Buffer {
   const png = new (resvg().Resvg)(chartSvg(spec), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
   return Buffer.from(png);
+}
+
+/** A chart that takes longer than this is given up (the worker is stopped): the caller says there is no chart. */
+const CHART_TIMEOUT_MS = 30_000;
+// Dynamic imports only: the worker's code is read as CommonJS or as an ES module depending on the process's flags.
+const WORKER = `
+import('node:worker_threads').then(({ parentPort, workerData }) =>
+  import(workerData.module).then((m) => parentPort.postMessage(m.drawPng(workerData.spec))));
+`;
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The chart as PNG bytes, ready for files.uploadV2. Fonts: the system's (the Docker image installs DejaVu).
+ *
+ * Compiled (the product), each chart is drawn in a worker thread that ends with it, one chart at a time: resvg's
+ * picture (~1 MB of native memory per chart) is freed only when V8 collects its small JS handle, which a bot whose
+ * heap barely grows does rarely, so drawn in the bot's own thread every chart stayed in its RSS (+1 MB per maintenance
+ * end, docs/decisions.md, issue 23 "Fifth session"); a worker's memory goes with the worker, ECharts included, and
+ * the drawing's CPU is off the thread that acks Slack. From TypeScript source (tests run by vitest, which a worker
+ * could not load), it is drawn in this thread.
+ */
+export function chartPng(spec: ChartSpec): Promise<Buffer> {
+  if (!import.meta.url.endsWith('.js')) return Promise.resolve().then(() => drawPng(spec));
+  const drawn = queue.then(() => inWorker(spec));
+  queue = drawn.catch(() => undefined);
+  return drawn;
+}
+
+function inWorker(spec: ChartSpec): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData: { module: import.meta.url, spec }, stdout: false, stderr: false });
+    const timer = setTimeout(() => {
+      reject(new Error(`the chart was not drawn within ${CHART_TIMEOUT_MS / 1000} s`));
+      void worker.terminate();
+    }, CHART_TIMEOUT_MS);
+    worker.once('message', (png: Uint8Array) => {
+      clearTimeout(timer);
+      resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the chart worker stopped (exit code ${code}) before drawing`));
+    });
+  });
 }

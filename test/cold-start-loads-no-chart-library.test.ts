@@ -16,7 +16,7 @@ async function chartLibraryLoaded(module: string): Promise<{ atStart: boolean; a
     await import(${JSON.stringify(module)});
     const atStart = loaded();
     const { chartPng } = await import(${JSON.stringify(chart)});
-    const png = chartPng({ title: 't', timezone: 'UTC', panels: [{ title: 'p', unit: '%', lines: [{ name: 'green', color: '#2f855a', points: [[0, 1], [60000, 2]] }] }] });
+    const png = await chartPng({ title: 't', timezone: 'UTC', panels: [{ title: 'p', unit: '%', lines: [{ name: 'green', color: '#2f855a', points: [[0, 1], [60000, 2]] }] }] });
     console.log(JSON.stringify({ atStart, afterChart: loaded(), png: png.subarray(1, 4).toString() === 'PNG' }));
   `;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '' } });
@@ -24,8 +24,8 @@ async function chartLibraryLoaded(module: string): Promise<{ atStart: boolean; a
 }
 
 describe('a cold start', () => {
-  it('the Lambda handler loads without ECharts; the first chart loads it and draws a PNG', async () => {
-    expect(await chartLibraryLoaded(await compiledPath('src/lambda.ts'))).toEqual({ atStart: false, afterChart: true, png: true });
+  it('the Lambda handler loads without ECharts; the first chart draws a PNG in a worker thread, so ECharts never loads in its own', async () => {
+    expect(await chartLibraryLoaded(await compiledPath('src/lambda.ts'))).toEqual({ atStart: false, afterChart: false, png: true });
   }, 60_000);
 
   it('the long-running bot (src/main.ts) loads without ECharts as well', async () => {

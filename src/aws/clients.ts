@@ -5,7 +5,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { createRequire } from 'node:module';
+import type * as CredentialProviders from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { quietSdkNodeWarning } from '../node-support.js';
@@ -35,6 +36,10 @@ export interface ClientOptions {
   /** A fixed backoff between attempts, in ms: tests use a small one so injected throttling does not cost seconds. */
   retryDelayMs?: number;
 }
+
+// Loaded only for an environment with a roleArn (issue 23, idle footprint: ~4 MB a bot without one never needs).
+const load = createRequire(import.meta.url);
+const credentialProviders = () => load('@aws-sdk/credential-providers') as typeof CredentialProviders;
 
 /** What `onFirstUse` has built so far, per object it returned (for destroyClients and the footprint test). */
 const BUILT = new WeakMap<object, Record<string, unknown>>();
@@ -87,7 +92,7 @@ export function createClients(env: { region: string; roleArn?: string | undefine
  * so the message names STS and the role instead of the call that needed the credentials.
  */
 function assumedRole(roleArn: string, region: string, opts: ClientOptions): AwsCredentialIdentityProvider {
-  const provider = fromTemporaryCredentials({
+  const provider = credentialProviders().fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 },
     clientConfig: { region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}) },
     ...(opts.sourceCredentials ? { masterCredentials: opts.sourceCredentials } : {}),

@@ -73,7 +73,7 @@ async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, fro
   const rate = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, (s.requests[i] ?? 0) > 0 ? (100 * (s.errors[i] ?? 0)) / s.requests[i]! : null]);
   const p99 = (s: SideSeries): [number, number | null][] => s.timestamps.map((t, i) => [t, s.p99Ms[i] ?? null]);
   const line = (name: 'blue' | 'green', points: [number, number | null][]): ChartLine => ({ name, color: COLORS[name], points });
-  const png = watch.chart!({
+  const png = await watch.chart!({
     title: `Canary ${at.target} · ${ctx.envName} — green vs blue`,
     timezone: ctx.timezone,
     marks,

@@ -28,4 +28,4 @@ export interface ChartSpec {
 export const COLORS = { blue: '#2b6cb0', green: '#2f855a', red: '#c53030', amber: '#b7791f', grey: '#718096' } as const;
 
 /** Draws a chart as a PNG (blocks/chart.ts `chartPng`). */
-export type DrawChart = (spec: ChartSpec) => Buffer;
+export type DrawChart = (spec: ChartSpec) => Promise<Buffer>;

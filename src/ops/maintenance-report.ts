@@ -95,7 +95,7 @@ export function reportLines(r: MaintenanceReport, timezone: string): string[] {
 }
 
 /** Requests per minute across the window, stacked by what they got. */
-export function reportChart(draw: DrawChart, envName: string, perMinute: LoadBalancerCounts[], r: MaintenanceReport, timezone: string): Buffer {
+export function reportChart(draw: DrawChart, envName: string, perMinute: LoadBalancerCounts[], r: MaintenanceReport, timezone: string): Promise<Buffer> {
   const minutes: number[] = [];
   for (let t = r.from; t < Math.max(r.to, r.from + MINUTE); t += MINUTE) minutes.push(t);
   const sum = (pick: (c: LoadBalancerCounts) => Minute[] | undefined) =>
@@ -136,7 +136,7 @@ export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' 
       await ctx.step('report', async () => {
         await ctx.note(reportLines(report, ctx.timezone).join('\n'));
         if (deps.postFile && deps.chart) {
-          const png = reportChart(deps.chart, ctx.envName, perMinute, report, ctx.timezone);
+          const png = await reportChart(deps.chart, ctx.envName, perMinute, report, ctx.timezone);
           await deps.postFile(ctx.run, { png, filename: `maintenance-${ctx.envName}-${report.from}.png`, title: `Maintenance · ${ctx.envName}`, comment: '📈 Requests per minute during maintenance.' });
         }
         return true;

@@ -1,4 +1,5 @@
 // Keeps each run's one status message current: post once, then chat.update at most every interval, latest state wins.
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import { systemClock, type Clock } from '../clock.js';
@@ -7,6 +8,9 @@ import type { RunEngine } from '../runs/engine.js';
 import { isActive, toRun, type Run } from '../runs/run.js';
 import type { Store } from '../store/store.js';
 
+/** What a message shows, as a short digest: equal views, equal digests. */
+const digest = (view: unknown): string => createHash('sha256').update(JSON.stringify(view)).digest('base64');
+
 export type Render = (run: Run) => { text: string; blocks: KnownBlock[] };
 
 interface Slot {
@@ -14,6 +18,7 @@ interface Slot {
   /** A pending delayed update; aborting it cancels it. */
   timer?: AbortController;
   lastSentAt: number;
+  /** A digest of what the message shows (not the rendered JSON: a slot per run behind the budget kept kilobytes each). */
   lastKey?: string;
   pendingNotes: string[];
 }
@@ -25,6 +30,13 @@ interface Slot {
  */
 export class StatusPublisher {
   private readonly slots = new Map<string, Slot>();
+  /**
+   * Runs whose message waits for the workspace's budget, served in turn by one timer: not a timer per run, each
+   * re-rendering its run every 1.5 s — with hundreds of runs behind, that was most of the bot's CPU and a timer,
+   * an AbortController and a listener held per run (docs/decisions.md, issue 23 "Fifth session").
+   */
+  private readonly waiting = new Set<string>();
+  private waitingTimer: AbortController | undefined;
   private tokens: number;
   private readonly clock: Clock;
   private lastRefill: number;
@@ -119,7 +131,8 @@ export class StatusPublisher {
       void this.enqueue(run.id, () => this.post(run.id));
       return;
     }
-    if (s.timer) return;
+    // Waiting for the budget: it is rendered, at its latest state, when its turn comes.
+    if (s.timer || this.waiting.has(run.id)) return;
     const wait = Math.min(this.deps.intervalMs, Math.max(0, s.lastSentAt + this.deps.intervalMs - this.clock.now()));
     this.later(s, run.id, wait);
   }
@@ -178,13 +191,13 @@ export class StatusPublisher {
     this.deps.failpoint?.('after:post-status');
     const s = this.slot(id);
     s.lastSentAt = this.clock.now();
-    s.lastKey = JSON.stringify(view);
+    s.lastKey = digest(view);
     if (res.ts) {
       const after = await this.deps.engine.setMessage(id, res.channel ?? run.channel, res.ts);
       await store?.deleteKv(marker).catch(() => undefined);
       // What the message shows is this render; setMessage's own version bump renders the same and is marked below.
       await this.shown(run.id, run.version);
-      if (JSON.stringify(this.deps.render(after)) === s.lastKey) await this.shown(after.id, after.version);
+      if (digest(this.deps.render(after)) === s.lastKey) await this.shown(after.id, after.version);
     }
     await this.flushNotes(id);
   }
@@ -247,15 +260,15 @@ export class StatusPublisher {
     const run = await this.deps.engine.getRun(id);
     if (!run?.ts || !run.channel) return;
     const view = this.deps.render(run);
-    const key = JSON.stringify(view);
+    const key = digest(view);
     const s = this.slot(id);
     if (key === s.lastKey) {
       await this.shown(id, run.version);
       return this.forgetIfDone(id, run);
     }
     if (!(await this.takeToken())) {
-      // Over the workspace budget: try again shortly with whatever the state is then.
-      this.later(s, id, 1500);
+      // Over the workspace budget: in line, sent with whatever the state is when its turn comes.
+      this.waitForBudget(id);
       return;
     }
     await this.deps.client.chat.update({ channel: run.channel, ts: run.ts, text: view.text, blocks: view.blocks });
@@ -268,7 +281,30 @@ export class StatusPublisher {
   /** A finished run whose last state is on its message needs no slot: keeps memory flat over thousands of runs. */
   private forgetIfDone(id: string, run: Run): void {
     const s = this.slots.get(id);
-    if (s && !isActive(run.state) && !s.timer && s.pendingNotes.length === 0) this.slots.delete(id);
+    if (s && !isActive(run.state) && !s.timer && !this.waiting.has(id) && s.pendingNotes.length === 0) this.slots.delete(id);
+  }
+
+  private waitForBudget(id: string): void {
+    this.waiting.add(id);
+    if (this.waitingTimer) return;
+    const timer = new AbortController();
+    this.waitingTimer = timer;
+    // About when the next token is due (50 a minute: one per 1.2 s).
+    void this.clock.sleep(60_000 / (this.deps.perMinute ?? 50), timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      this.waitingTimer = undefined;
+      this.serveWaiting();
+    });
+  }
+
+  /** The next run in line; while the budget lasts, the one after it (one over the budget goes back in line). */
+  private serveWaiting(): void {
+    const id = this.waiting.values().next().value;
+    if (id === undefined) return;
+    this.waiting.delete(id);
+    void this.enqueue(id, () => this.update(id)).then(() => {
+      if (!this.waiting.has(id)) this.serveWaiting();
+    });
   }
 
   private async flushNotes(id: string): Promise<void> {
@@ -283,6 +319,11 @@ export class StatusPublisher {
 
   /** Sends whatever is pending now (tests, shutdown). */
   async flush(): Promise<void> {
+    this.waitingTimer?.abort();
+    this.waitingTimer = undefined;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const id of waiting) void this.enqueue(id, () => this.update(id));
     for (const [id, s] of this.slots) {
       if (s.timer) {
         s.timer.abort();

@@ -1,9 +1,10 @@
 // The one storage interface the run engine uses; SQLite by default, PostgreSQL (DATABASE_URL=postgres://…) for replicas, the same queries (Kysely).
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Selectable, type SqliteDatabase } from 'kysely';
+import type pg from 'pg';
 import { Dialect, migrationsFor } from './migrations.js';
 import { outageAware } from './outage.js';
 import { databases } from './database.js';
@@ -25,13 +26,19 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+// pg is loaded only by a store on PostgreSQL: a bot on SQLite never needs it (issue 23, idle footprint). require()
+// keeps openDatabase synchronous (pg is CommonJS).
+const load = createRequire(import.meta.url);
+let pgModule: typeof pg | undefined;
+const pgLib = (): typeof pg => (pgModule ??= load('pg') as typeof pg);
+
 /** int8 (bigint, oid 20) comes back from pg as a string; our bigints are ms timestamps, exact as JS numbers. */
 const PG_TYPES = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pgLib().types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
 function pgPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
+  const pool = new (pgLib().Pool)({ connectionString: url, max: 10, types: PG_TYPES, idleTimeoutMillis: 30_000 });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   // Nor a checked-out client's: pg-pool listens for errors only while a client is idle, so a connection dropped
@@ -53,7 +60,35 @@ function openDatabase(url: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: sqlite })) });
+  return new Kysely<Database>({ dialect: outageAware(new SqliteDialect({ database: reusingStatements(sqlite) })) });
+}
+
+/** How many prepared statements the SQLite store keeps (its queries are a few dozen shapes; `in (…)` lists add some). */
+export const STATEMENT_CACHE = 200;
+
+/**
+ * The database as kysely's SQLite driver sees it, with each statement prepared once and reused (least recently used
+ * dropped past STATEMENT_CACHE). kysely prepares every query anew; each better-sqlite3 statement holds native memory
+ * that is freed only when V8 collects its small JS object — rarely, in a bot whose heap barely grows — so RSS crept
+ * with every query, and every query paid SQLite's parse (docs/decisions.md, issue 23 "Fifth session"). One
+ * connection behind kysely's mutex: a statement is never run twice at once.
+ */
+export function reusingStatements(db: SQLite.Database, max = STATEMENT_CACHE): SqliteDatabase & { readonly cached: number } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(query: string) {
+      let stmt = cache.get(query);
+      if (stmt) cache.delete(query);
+      else stmt = db.prepare(query);
+      cache.set(query, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+    get cached() {
+      return cache.size;
+    },
+  };
 }
 
 /** Two replicas racing for one row: a unique key taken in between (PostgreSQL 23505, SQLite constraint) or a busy SQLite file. */
@@ -95,7 +130,7 @@ class PgListener {
   private connect(): Promise<void> {
     if (this.client || this.closed) return Promise.resolve();
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, types: PG_TYPES });
+      const client = new (pgLib().Client)({ connectionString: this.url, types: PG_TYPES });
       const lost = () => {
         if (this.client !== client) return;
         this.client = undefined;
