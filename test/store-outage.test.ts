@@ -122,11 +122,13 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
       await admin.connect();
       await admin.query('begin');
       await admin.query('lock table intents in access exclusive mode');
-      await waitUntil(async () => (await lockWaiters(admin)).length > 0, 15_000);
+      // A hang guard, not a pace: the run reads its intents once per poll, and polls stretch to 12 s while service-a
+      // stays unchanged (startup's back-off); under a loaded CI worker one pass took longer than 15 s.
+      await waitUntil(async () => (await lockWaiters(admin)).length > 0, 45_000);
       for (const pid of await lockWaiters(admin)) await admin.query('select pg_terminate_backend($1)', [pid]);
       await admin.query('rollback');
       // Assess: the run is not failed; the replica carries on driving it (a press acts), and it lives.
-      await waitUntil(() => a.output().includes('the database is back: resuming the run'), 15_000);
+      await waitUntil(() => a.output().includes('the database is back: resuming the run'), 45_000);
       expect((await runOf(url, 'startup'))?.state).toBe('running');
       // People watching the run are told it paused and carried on, in its thread.
       const thread = await c.slack.waitFor(() => {
@@ -143,7 +145,7 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
       await admin.end().catch(() => undefined);
       await c.close();
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 async function lockWaiters(admin: pg.Client): Promise<number[]> {
