@@ -6,7 +6,8 @@ import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
 import { createAwsPorts, type AwsPorts } from './adapters/index.js';
 import type { ClientOptions } from './aws/clients.js';
-import type { OpsConfig } from './config/schema.js';
+import { envLanguage, type OpsConfig } from './config/schema.js';
+import { PeopleLanguages } from './slack/locale.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
@@ -198,7 +199,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs() };
+  const people = new PeopleLanguages({ lookup: async (user) => (await app.client.users.info({ user, include_locale: true })).user?.locale, clock, log });
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), people };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -209,11 +211,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {
       const op = ops[run.kind];
-      const title = op ? op.title(run.env, op.params.parse(run.params)) : `${run.kind} · ${run.env}`;
+      // The channel's message is in the environment's language (ops.yml `language`, docs/decisions.md issue 21).
+      const lang = envLanguage(config, run.env);
+      const title = op ? op.title(run.env, op.params.parse(run.params), lang) : `${run.kind} · ${run.env}`;
       const anytime = Object.entries(op?.anytime ?? {})
         .filter(([, states]) => (states ?? []).includes(run.state))
         .map(([intent]) => intent);
-      return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
+      return runStatus(run, { timezone: config.timezone, lang, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
   });
   registerHandlers(app, deps, COMMANDS);

@@ -8,14 +8,19 @@ import { scheduleList } from '../../blocks/schedule.js';
 import { replyError } from './reply.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
+import { personLang } from '../lang.js';
+import { messages } from '../../src/i18n/index.js';
 
 const spec = specOf('/maintenance');
 
 export function register(app: App, deps: Deps): void {
   app.command('/maintenance', async ({ command, ack, respond, client }) => {
+    // Answers go to the person who typed: in their Slack locale (looked up within the ack's budget), else the env's language.
+    const lang = await personLang(deps, command.user_id, { text: command.text });
+    const m = messages(lang);
     try {
       const { words, flags } = tokenize(command.text, spec);
-      if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
+      if (words[0] === 'help' || flags.help) throw new UsageError((t) => t.replies.usage.hereIsHow, spec);
       const sub = oneOf(words[0], ['start', 'end', 'status', 'schedule', 'schedules', 'cancel'] as const, 'subcommand', spec);
       if (sub === 'cancel') {
         const id = words[1];
@@ -45,8 +50,8 @@ export function register(app: App, deps: Deps): void {
         const now = deps.clock.now();
         if (start <= now) throw new UsageError(`the start (${formatTime(start, tz, true)}) is in the past`, spec);
         if (end - start > 7 * 86_400_000) throw new UsageError('a window is at most 7 days long', spec);
-        if (!deps.config.environments[envName]!.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
-        if (!(await deps.access.canOperate(command.user_id, deps.config.environments[envName]!.permissions))) throw new UsageError(`you may not operate *${envName}*`, spec);
+        if (!deps.config.environments[envName]!.maintenance) throw new UsageError((t) => t.replies.usage.noListeners({ env: envName }), spec);
+        if (!(await deps.access.canOperate(command.user_id, deps.config.environments[envName]!.permissions))) throw new UsageError((t) => t.replies.usage.mayNotOperate({ env: envName }), spec);
         if (flags['dry-run']) {
           await ack({ response_type: 'ephemeral', text: `*Dry run: /maintenance schedule ${envName}* — nothing was scheduled. It would put *${envName}* into maintenance ${formatTime(start, tz, true)} → ${formatTime(end, tz, true)}, with a reminder 15 minutes before.` });
           return;
@@ -62,22 +67,22 @@ export function register(app: App, deps: Deps): void {
         return;
       }
       const env = deps.config.environments[envName]!;
-      if (!env.maintenance) throw new UsageError(`*${envName}* has no \`maintenance.listeners\` in ops.yml`, spec);
+      if (!env.maintenance) throw new UsageError((t) => t.replies.usage.noListeners({ env: envName }), spec);
 
       if (sub === 'status') {
         await ack();
-        await respond({ response_type: 'ephemeral', text: await deps.engine.status('maintenance', envName, { action: 'start' }) });
+        await respond({ response_type: 'ephemeral', text: await deps.engine.status('maintenance', envName, { action: 'start' }, lang) });
         return;
       }
       if (flags['dry-run']) {
         await ack();
-        const plan = await deps.engine.plan('maintenance', envName, { action: sub });
-        await respond({ response_type: 'ephemeral', text: `*Dry run: /maintenance ${sub} ${envName}* — nothing was changed. The calls it would make:\n${plan.join('\n') || 'none'}` });
+        const plan = await deps.engine.plan('maintenance', envName, { action: sub }, lang);
+        await respond({ response_type: 'ephemeral', text: m.replies.dryRun({ command: `/maintenance ${sub} ${envName}`, calls: plan.join('\n') || m.replies.none }) });
         return;
       }
-      await startRun(deps, { ack, client, command }, { kind: 'maintenance', envName, params: { action: sub }, summary: `/maintenance ${sub} ${envName}` });
+      await startRun(deps, { ack, client, command }, { kind: 'maintenance', envName, params: { action: sub }, summary: `/maintenance ${sub} ${envName}` }, lang);
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, lang);
     }
   });
 }

@@ -3,16 +3,16 @@ import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Log } from '../../src/log.js';
 import { UsageError } from '../args.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
+import { messages, type Lang } from '../../src/i18n/index.js';
 
-export async function replyError(err: unknown, ack: AckFn<string | RespondArguments>, log: Log, respond?: RespondFn): Promise<void> {
+export async function replyError(err: unknown, ack: AckFn<string | RespondArguments>, log: Log, respond?: RespondFn, lang: Lang = 'en'): Promise<void> {
+  const m = messages(lang).replies;
   let text: string;
-  if (err instanceof UsageError) text = err.reply();
+  if (err instanceof UsageError) text = err.reply(lang);
   else {
     log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'command failed');
     // Never the database's address or driver text: what is wrong and what to do.
-    text = isStoreUnavailable(err)
-      ? `⚠️ Nothing done: ${STORE_DOWN_TEXT}. Try again in a minute; if it lasts, check the bot's database.`
-      : `❌ ${err instanceof Error ? err.message : 'something went wrong'}`;
+    text = isStoreUnavailable(err) ? m.storeDown({ why: STORE_DOWN_TEXT }) : `❌ ${err instanceof Error ? err.message : m.somethingWrong}`;
   }
   try {
     await ack({ response_type: 'ephemeral', text });

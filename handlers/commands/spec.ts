@@ -1,4 +1,5 @@
 // Every slash command the bot answers, with its forms and examples: the one list behind /ops help and manifest.yml.
+import { messages, type Lang, type Messages } from '../../src/i18n/index.js';
 
 export interface CommandSpec {
   command: string;
@@ -67,8 +68,26 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export function helpText(spec: CommandSpec): string {
-  return [`*${spec.command}* — ${spec.description}`, ...spec.forms.map((f) => `• \`${f}\``), `_e.g._ ${spec.examples.map((e) => `\`${e}\``).join(', ')}`].join('\n');
+/** Each command's description in the catalog (src/i18n/help.ts); a command not listed keeps its spec's English one. */
+const DESCRIBED: Readonly<Record<string, (m: Messages) => string>> = {
+  '/ops': (m) => m.help.describe.ops,
+  '/maintenance': (m) => m.help.describe.maintenance,
+  '/canary': (m) => m.help.describe.canary,
+  '/startup': (m) => m.help.describe.startup,
+  '/shutdown': (m) => m.help.describe.shutdown,
+  '/deploy': (m) => m.help.describe.deploy,
+  '/cutover': (m) => m.help.describe.cutover,
+  '/scale': (m) => m.help.describe.scale,
+};
+
+/** The description people read: English is the spec's own (manifest.yml shows it), another language the catalog's. */
+export function describeCommand(spec: CommandSpec, lang: Lang = 'en'): string {
+  const said = DESCRIBED[spec.command];
+  return lang === 'en' || !said ? spec.description : said(messages(lang));
+}
+
+export function helpText(spec: CommandSpec, lang: Lang = 'en'): string {
+  return [`*${spec.command}* — ${describeCommand(spec, lang)}`, ...spec.forms.map((f) => `• \`${f}\``), `${messages(lang).help.eg} ${spec.examples.map((e) => `\`${e}\``).join(', ')}`].join('\n');
 }
 
 export function specOf(command: string): CommandSpec {

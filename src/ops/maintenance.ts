@@ -1,6 +1,7 @@
 // Put an environment's ALB listeners into maintenance, and take them out — seed 000 without the Lambdas.
 import { z } from 'zod';
 import type { Environment, ListenerConfig } from '../config/schema.js';
+import { messages, type Lang } from '../i18n/index.js';
 import type { Facts, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { afterMaintenance, maintenanceReport, readReport, reportLines, type ReportDeps } from './maintenance-report.js';
 
@@ -310,8 +311,8 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
   return lines;
 }
 
-export function describeAction(a: RuleAction): string {
-  if (a.type === 'redirect') return `redirect ${a.status} to ${a.url}`;
+export function describeAction(a: RuleAction, lang: Lang = 'en'): string {
+  if (a.type === 'redirect') return messages(lang).maintenance.redirect({ status: a.status, url: a.url });
   if (a.type === 'fixed-response') return `${a.status} ${a.contentType}`;
   return 'forward';
 }
@@ -356,7 +357,7 @@ async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: Mainte
     listeners.map(async (l, i) => {
       try {
         const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, hintFor(q.envName, i)));
-        return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? 'maintenance ON' : 'serving normally'}`;
+        return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? messages(q.lang).maintenance.listener.on : messages(q.lang).maintenance.listener.off}`;
       } catch (e) {
         return `⚠️ *${l.name}*: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -371,7 +372,7 @@ async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: Mainte
       report.push('', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return `*Maintenance · ${q.envName}* (read from AWS)\n${[...lines, ...report].join('\n')}`;
+  return `${messages(q.lang).maintenance.statusTitle({ env: q.envName })}\n${[...lines, ...report].join('\n')}`;
 }
 
 export function maintenanceOperation(deps: MaintenanceDeps): Operation<MaintenanceParams, MaintenanceView> {
@@ -381,11 +382,12 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
     view: maintenanceView,
     resources: (env) => (env.maintenance?.listeners ?? []).map((l) => `listener:${l.listenerArn}`),
     lockTarget: (envName) => `${envName}:maintenance`,
-    title: (envName, p) => (p.action === 'start' ? `Maintenance on · ${envName}` : `Maintenance off · ${envName}`),
+    title: (envName, p, lang = 'en') => messages(lang).maintenance.title({ env: envName, on: p.action === 'start' }),
     plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts),
     status: (q) => maintenanceStatus(q, deps),
     async run(ctx: Ctx): Promise<FinalState> {
       const { env, envName, params } = ctx;
+      const m = messages(ctx.lang);
       const alb = deps.alb(envName);
       const listeners = env.maintenance?.listeners ?? [];
       if (listeners.length === 0) throw new Error(`no maintenance listeners in environments.${envName}.maintenance — add some to ops.yml`);
@@ -419,22 +421,22 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
         }
       }
       for (const l of listeners) {
-        if (!names.includes(l.name)) view[l.name] = { state: 'unchanged', detail: params.action === 'start' ? 'already in maintenance' : 'not in maintenance' };
+        if (!names.includes(l.name)) view[l.name] = { state: 'unchanged', detail: params.action === 'start' ? m.maintenance.alreadyIn : m.maintenance.notIn };
       }
       if (todo.length === 0) {
-        await show(params.action === 'start' ? 'Already in maintenance — nothing changed.' : 'Not in maintenance — nothing changed.');
+        await show(params.action === 'start' ? m.maintenance.alreadyInNothingChanged : m.maintenance.notInNothingChanged);
         return 'succeeded';
       }
       await show();
 
       // Only the way into maintenance waits: End maintenance is the way back and never waits (Issue 17).
       if (env.permissions.requireApproval && params.action === 'start') {
-        const answer = await ctx.pause('approval', { reason: 'Waiting for a second person to approve', intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+        const answer = await ctx.pause('approval', { reason: m.run.waitingForApproval, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name === 'cancel') {
-          await show(answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.`);
+          await show(answer === 'timeout' ? m.maintenance.nobodyApproved : m.maintenance.cancelledBy({ by: answer.by }));
           return 'cancelled';
         }
-        await ctx.note(`Approved by <@${answer.by}>.`);
+        await ctx.note(m.run.approvedBy({ by: answer.by }));
       }
 
       for (const { l, i } of todo) {
@@ -449,7 +451,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
           await show();
           throw err;
         }
-        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeAction(maintenanceAction(l)) } : { state: 'off' };
+        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeAction(maintenanceAction(l), ctx.lang) } : { state: 'off' };
         await show();
       }
       if (deps.report) await afterMaintenance(ctx, deps.report);

@@ -1,6 +1,7 @@
 // The run engine: durable runs with locks, leases, approvals, audit and resume, shared by every operation.
 import { EventEmitter } from 'node:events';
-import type { OpsConfig } from '../config/schema.js';
+import { envLanguage, type OpsConfig } from '../config/schema.js';
+import { messages, type Lang } from '../i18n/index.js';
 import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
@@ -21,8 +22,15 @@ export interface RunRequest {
   system?: boolean;
 }
 
-export type RequestAnswer = { accepted: true; run: Run } | { accepted: false; reason: string; holder?: Run };
-export type PressAnswer = { accepted: true; run: Run; duplicate: boolean } | { accepted: false; reason: string; run?: Run };
+/** A refusal: `reason` in English (logs, audit), `say(lang)` the same in the reader's language where the engine has it. */
+export type RequestAnswer = { accepted: true; run: Run } | { accepted: false; reason: string; say?: (lang: Lang) => string; holder?: Run };
+export type PressAnswer = { accepted: true; run: Run; duplicate: boolean } | { accepted: false; reason: string; say?: (lang: Lang) => string; run?: Run };
+
+/** A refusal in every language from one catalog entry: English for `reason`, the reader's for `say`. */
+function refusal(text: (lang: Lang) => string): { accepted: false; reason: string; say: (lang: Lang) => string } {
+  return { accepted: false, reason: text('en'), say: text };
+}
+const who = (list: readonly string[], lang: Lang) => Access.describe(list, messages(lang).replies.anyoneInChannel);
 
 export interface EngineDeps {
   store: Store;
@@ -135,19 +143,19 @@ export class RunEngine extends EventEmitter {
   // ── reads: dry runs and status ──────────────────────────────────────────────
 
   /** `--dry-run`: validates like a request, then asks the operation's plan (reads only). Throws with a reason people can act on. */
-  async plan(kind: string, envName: string, params: unknown): Promise<string[]> {
-    const { op, q } = this.reading(kind, envName, params, 'a dry run');
+  async plan(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string[]> {
+    const { op, q } = this.reading(kind, envName, params, 'a dry run', lang);
     return op.plan!(q);
   }
 
   /** Read-only status of an operation's target (`/canary prod web status`). */
-  async status(kind: string, envName: string, params: unknown): Promise<string> {
-    const { op, q } = this.reading(kind, envName, params, 'a status');
+  async status(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string> {
+    const { op, q } = this.reading(kind, envName, params, 'a status', lang);
     return op.status!(q);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params
-  private reading(kind: string, envName: string, params: unknown, what: string): { op: Operation<any, any>; q: ReadContext<any> } {
+  private reading(kind: string, envName: string, params: unknown, what: string, lang?: Lang): { op: Operation<any, any>; q: ReadContext<any> } {
     const { config, clock, log } = this.deps;
     const env = config.environments[envName];
     if (!env) throw new Error(`unknown environment "${envName}" — known: ${Object.keys(config.environments).join(', ')}`);
@@ -156,7 +164,7 @@ export class RunEngine extends EventEmitter {
     if ((what === 'a dry run' && !op.plan) || (what === 'a status' && !op.status)) throw new Error(`${kind} has no ${what.slice(2)}`);
     const parsed = op.params.safeParse(params);
     if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-    return { op, q: { params: parsed.data, envName, env, timezone: config.timezone, log: log.child({ kind, env: envName, read: what }), now: () => clock.now(), facts: { recall: this.facts.recall }, runs: this.runs } };
+    return { op, q: { params: parsed.data, envName, env, timezone: config.timezone, lang: lang ?? envLanguage(config, envName), log: log.child({ kind, env: envName, read: what }), now: () => clock.now(), facts: { recall: this.facts.recall }, runs: this.runs } };
   }
 
   // ── requests ────────────────────────────────────────────────────────────────
@@ -172,7 +180,7 @@ export class RunEngine extends EventEmitter {
     if (!parsed.success) return { accepted: false, reason: parsed.error.issues.map((i) => i.message).join('; ') };
     if (!req.system && !(await access.canOperate(req.by, env.permissions))) {
       await store.audit({ at: clock.now(), env: req.envName, actor: req.by, action: 'refused', detail: { kind: req.kind, why: 'not an operator' } });
-      return { accepted: false, reason: `you may not operate *${req.envName}* — operators: ${Access.describe(env.permissions.operate)}` };
+      return refusal((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) }));
     }
     const now = clock.now();
     const target = op.lockTarget(req.envName, parsed.data);
@@ -205,8 +213,9 @@ export class RunEngine extends EventEmitter {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
       return {
-        accepted: false,
-        reason: `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, config.timezone, true)} holds it — nothing was changed`,
+        ...refusal((l) =>
+          messages(l).replies.refused.busy({ what, runId: holder.id, kind: holder.kind, state: l === 'en' ? holder.state.replace('_', ' ') : messages(l).run.state[holder.state], by: holder.requestedBy, since: formatTime(holder.createdAt, config.timezone, true, l) }),
+        ),
         holder,
       };
     }
@@ -260,7 +269,7 @@ export class RunEngine extends EventEmitter {
   async press(p: { runId: string; intent: string; nonce: string; by: string }): Promise<PressAnswer> {
     const { store, clock, config, access } = this.deps;
     const run = await this.getRun(p.runId);
-    if (!run) return { accepted: false, reason: `run ${p.runId} not found — it may have been cleaned up` };
+    if (!run) return refusal((l) => messages(l).replies.refused.runNotFound({ runId: p.runId }));
     const env = config.environments[run.env];
     const op = this.deps.ops[run.kind];
     if (!env || !op) return { accepted: false, reason: `run ${run.id} belongs to a configuration that no longer exists`, run };
@@ -275,7 +284,7 @@ export class RunEngine extends EventEmitter {
       if (dup.some((i) => i.name === p.intent)) return { accepted: true, run, duplicate: true };
       // The same button pressed twice, the first already acted on (on another replica, or just now): still one intent.
       if (await store.hasIntent(run.id, p.intent, p.nonce)) return { accepted: true, run, duplicate: true };
-      return { accepted: false, reason: `that button is out of date: the run is now *${run.state.replace('_', ' ')}*${run.pause ? ` (${run.pause.reason})` : ''}`, run };
+      return { ...refusal((l) => messages(l).replies.refused.outOfDate({ state: l === 'en' ? run.state.replace('_', ' ') : messages(l).run.state[run.state], ...(run.pause ? { reason: run.pause.reason } : {}) })), run };
     }
     const needsApprover = p.intent === 'approve';
     // Promote moves traffic toward new code: an approver (user groups included) may press it without being an
@@ -285,17 +294,17 @@ export class RunEngine extends EventEmitter {
       : (await access.canOperate(p.by, env.permissions)) || (p.intent === 'promote' && (await access.canApprove(p.by, env.permissions)));
     if (!allowed) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'no rights' } });
-      const who = needsApprover ? env.permissions.approve : env.permissions.operate;
-      return { accepted: false, reason: `you may not ${p.intent} in *${run.env}* — allowed: ${Access.describe(who)}`, run };
+      const list = needsApprover ? env.permissions.approve : env.permissions.operate;
+      return { ...refusal((l) => messages(l).replies.refused.mayNotPress({ intent: p.intent, env: run.env, allowed: who(list, l) })), run };
     }
     if (needsApprover && env.permissions.requireApproval && p.by === run.requestedBy) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'own request' } });
-      return { accepted: false, reason: `*${run.env}* needs a second person: someone other than the requester must approve`, run };
+      return { ...refusal((l) => messages(l).replies.refused.secondPerson({ env: run.env })), run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
       const holder = await store.takeLock([run.target, ...(op.resources?.(env, op.params.parse(run.params)) ?? [])], run.id, p.by, clock.now());
-      if (holder) return { accepted: false, reason: `*${run.target}* is now held by run ${holder.id} of <@${holder.requested_by}> — retry after it ends`, run };
+      if (holder) return { ...refusal((l) => messages(l).replies.refused.heldBy({ target: run.target, runId: holder.id, by: holder.requested_by })), run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });
     if (!inserted) return { accepted: true, run, duplicate: true };
@@ -609,7 +618,7 @@ export class RunEngine extends EventEmitter {
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.
     const answered = await ctx.stepDone('pause:approval-before-start');
-    const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
+    const answer = await ctx.pause('approval-before-start', { reason: messages(ctx.lang).run.waitingForApprovalBeforeStart, intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
       if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
       return undefined;
@@ -698,6 +707,7 @@ export class RunEngine extends EventEmitter {
       envName: run.env,
       env,
       timezone: config.timezone,
+      lang: envLanguage(config, run.env),
       log,
       now: () => clock.now(),
       async step<T>(id: string, fn: () => Promise<T>, opts: { verify?: () => Promise<{ done: true; result: T } | { done: false }> } = {}): Promise<T> {

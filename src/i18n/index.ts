@@ -1,0 +1,24 @@
+// The bot's words in every language it speaks, by room (one file each, so parallel edits do not collide).
+// `messages(lang)` is the only way in: every key is a property checked by tsc, never a string looked up at run time.
+import type { Lang } from './catalog.js';
+import * as help from './help.js';
+import * as maintenance from './maintenance.js';
+import * as replies from './replies.js';
+import * as run from './run.js';
+
+export { LANGS, langOfLocale, type Lang, type Shape } from './catalog.js';
+
+const CATALOGS = {
+  en: { run: run.en, maintenance: maintenance.en, replies: replies.en, help: help.en },
+  ja: { run: run.ja, maintenance: maintenance.ja, replies: replies.ja, help: help.ja },
+} satisfies Record<Lang, unknown>;
+
+/** Every message of one language. */
+export type Messages = (typeof CATALOGS)['en'];
+
+export function messages(lang: Lang): Messages {
+  return CATALOGS[lang];
+}
+
+/** Every catalog, for tests that walk each entry in each language. */
+export const ALL_CATALOGS: Readonly<Record<Lang, Messages>> = CATALOGS;

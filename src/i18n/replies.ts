@@ -1,0 +1,73 @@
+// What a person reads back privately: command acks, refusals (from the engine too), button answers, usage errors.
+import type { Shape } from './catalog.js';
+
+export const en = {
+  accepted: (p: { summary: string; runId: string; channel: string }) => `▶️ \`${p.summary}\` accepted as run \`${p.runId}\` — its status message is in <#${p.channel}>.`,
+  seeItsMessage: (p: { url: string }) => ` — see <${p.url}|its message>`,
+  storeDown: (p: { why: string }) => `⚠️ Nothing done: ${p.why}. Try again in a minute; if it lasts, check the bot's database.`,
+  somethingWrong: 'something went wrong',
+  anyoneInChannel: 'anyone in the channel',
+  refused: {
+    notOperator: (p: { env: string; operators: string }) => `you may not operate *${p.env}* — operators: ${p.operators}`,
+    busy: (p: { what: string; runId: string; kind: string; state: string; by: string; since: string }) =>
+      `${p.what} is busy: run \`${p.runId}\` (${p.kind}, ${p.state}) by <@${p.by}> since ${p.since} holds it — nothing was changed`,
+    mayNotPress: (p: { intent: string; env: string; allowed: string }) => `you may not ${p.intent} in *${p.env}* — allowed: ${p.allowed}`,
+    secondPerson: (p: { env: string }) => `*${p.env}* needs a second person: someone other than the requester must approve`,
+    outOfDate: (p: { state: string; reason?: string }) => `that button is out of date: the run is now *${p.state}*${p.reason ? ` (${p.reason})` : ''}`,
+    runNotFound: (p: { runId: string }) => `run ${p.runId} not found — it may have been cleaned up`,
+    heldBy: (p: { target: string; runId: string; by: string }) => `*${p.target}* is now held by run ${p.runId} of <@${p.by}> — retry after it ends`,
+  },
+  buttonUnreadable: '⚠️ That button carried a payload I cannot read; nothing was changed.',
+  alreadyNoted: (p: { intent: string }) => `Already noted: *${p.intent}* was pressed once; pressing again does nothing more.`,
+  usage: {
+    hereIsHow: 'here is how to use it',
+    tooLong: 'that command is too long (1000 characters at most)',
+    unknownOption: (p: { option: string }) => `unknown option \`${p.option}\``,
+    configNeedsName: '`--config` needs a deployment config name',
+    whichEnv: (p: { known: string }) => `which environment? One of: ${p.known}`,
+    unknownEnv: (p: { word: string; known: string }) => `unknown environment \`${p.word}\` — one of: ${p.known}`,
+    missing: (p: { what: string; allowed: string }) => `missing ${p.what}: one of ${p.allowed}`,
+    unknownWord: (p: { what: string; word: string; allowed: string }) => `unknown ${p.what} \`${p.word}\` — one of ${p.allowed}`,
+    unexpected: (p: { words: string }) => `unexpected \`${p.words}\``,
+    subcommand: 'subcommand',
+    noListeners: (p: { env: string }) => `*${p.env}* has no \`maintenance.listeners\` in ops.yml`,
+    mayNotOperate: (p: { env: string }) => `you may not operate *${p.env}*`,
+  },
+  dryRun: (p: { command: string; calls: string }) => `*Dry run: ${p.command}* — nothing was changed. The calls it would make:\n${p.calls}`,
+  none: 'none',
+};
+
+export const ja: Shape<typeof en> = {
+  accepted: (p) => `▶️ \`${p.summary}\` を run \`${p.runId}\` として受け付けました。状況は <#${p.channel}> のメッセージで確認できます。`,
+  seeItsMessage: (p) => `（<${p.url}|該当メッセージ>）`,
+  storeDown: (p) => `⚠️ 何も実行していません: ${p.why}。1分ほどしてから再度お試しください。続く場合はボットのデータベースを確認してください。`,
+  somethingWrong: 'エラーが発生しました',
+  anyoneInChannel: 'チャンネルの全員',
+  refused: {
+    notOperator: (p) => `*${p.env}* を操作する権限がありません。操作できる人: ${p.operators}`,
+    busy: (p) => `${p.what} は使用中です: <@${p.by}> の run \`${p.runId}\`（${p.kind}、${p.state}）が ${p.since} から保持しています。何も変更していません`,
+    mayNotPress: (p) => `*${p.env}* で ${p.intent} する権限がありません。許可されている人: ${p.allowed}`,
+    secondPerson: (p) => `*${p.env}* では別の担当者の承認が必要です。依頼者以外の人が承認してください`,
+    outOfDate: (p) => `このボタンは古くなっています: run は現在 *${p.state}* です${p.reason ? `（${p.reason}）` : ''}`,
+    runNotFound: (p) => `run ${p.runId} が見つかりません。すでに削除された可能性があります`,
+    heldBy: (p) => `*${p.target}* は現在 <@${p.by}> の run ${p.runId} が保持しています。終了後に再実行してください`,
+  },
+  buttonUnreadable: '⚠️ ボタンの内容を読み取れませんでした。何も変更していません。',
+  alreadyNoted: (p) => `受付済みです: *${p.intent}* はすでに押されています。もう一度押しても何も起きません。`,
+  usage: {
+    hereIsHow: '使い方は次のとおりです',
+    tooLong: 'コマンドが長すぎます（最大1000文字）',
+    unknownOption: (p) => `不明なオプション \`${p.option}\``,
+    configNeedsName: '`--config` にはデプロイ設定名が必要です',
+    whichEnv: (p) => `環境を指定してください: ${p.known}`,
+    unknownEnv: (p) => `不明な環境 \`${p.word}\` です。指定できるのは: ${p.known}`,
+    missing: (p) => `${p.what}がありません。次のいずれか: ${p.allowed}`,
+    unknownWord: (p) => `不明な${p.what} \`${p.word}\` です。次のいずれか: ${p.allowed}`,
+    unexpected: (p) => `余分な引数 \`${p.words}\``,
+    subcommand: 'サブコマンド',
+    noListeners: (p) => `*${p.env}* には ops.yml の \`maintenance.listeners\` がありません`,
+    mayNotOperate: (p) => `*${p.env}* を操作する権限がありません`,
+  },
+  dryRun: (p) => `*ドライラン: ${p.command}*（何も変更していません）。実行される呼び出し:\n${p.calls}`,
+  none: 'なし',
+};

@@ -1,0 +1,83 @@
+// The frame of every run's status message (blocks/run.ts): states, buttons, the pause line, the footer.
+import type { Shape } from './catalog.js';
+
+export const en = {
+  state: {
+    planned: 'Planned',
+    awaiting_confirmation: 'Waiting for confirmation',
+    running: 'Running',
+    awaiting_approval: 'Waiting',
+    succeeded: 'Done',
+    failed: 'Failed',
+    rolled_back: 'Rolled back',
+    cancelled: 'Cancelled',
+  },
+  button: {
+    approve: 'Approve',
+    promote: 'Promote',
+    finish: 'Finish now',
+    retry: 'Retry',
+    pause: 'Pause',
+    stop: 'Stop',
+    cancel: 'Cancel',
+    rollback: 'Rollback',
+    skip: 'Skip',
+    endMaintenance: 'End maintenance',
+  },
+  confirm: {
+    deny: 'Not now',
+    stopTitle: 'Stop?',
+    stopText: 'The services this run started go back to 0 tasks, dependents first.',
+    stopConfirm: 'Stop them',
+    rollbackTitle: 'Roll back?',
+    rollbackText: 'All traffic goes back to the previous version at once.',
+    rollbackConfirm: 'Roll back',
+  },
+  paused: (p: { reason: string; since: string; deadline?: string }) => `⏸ *${p.reason}* since ${p.since}${p.deadline ? ` · deadline ${p.deadline}` : ''}`,
+  failed: 'failed',
+  footer: (p: { state: string; by: string; started: string; took: string; runId: string }) =>
+    `${p.state} · requested by <@${p.by}> · started ${p.started} · ${p.took} · run \`${p.runId}\``,
+  waitingForApproval: 'Waiting for a second person to approve',
+  waitingForApprovalBeforeStart: 'Waiting for a second person to approve — nothing has changed yet',
+  approvedBy: (p: { by: string }) => `Approved by <@${p.by}>.`,
+};
+
+export const ja: Shape<typeof en> = {
+  state: {
+    planned: '予定',
+    awaiting_confirmation: '確認待ち',
+    running: '実行中',
+    awaiting_approval: '待機中',
+    succeeded: '完了',
+    failed: '失敗',
+    rolled_back: 'ロールバック済み',
+    cancelled: 'キャンセル',
+  },
+  button: {
+    approve: '承認',
+    promote: 'プロモート',
+    finish: '今すぐ完了',
+    retry: '再実行',
+    pause: '一時停止',
+    stop: '停止',
+    cancel: 'キャンセル',
+    rollback: 'ロールバック',
+    skip: 'スキップ',
+    endMaintenance: 'メンテナンス終了',
+  },
+  confirm: {
+    deny: 'やめる',
+    stopTitle: '停止しますか？',
+    stopText: 'この実行で起動したサービスを、依存する側から順にタスク数 0 に戻します。',
+    stopConfirm: '停止する',
+    rollbackTitle: 'ロールバックしますか？',
+    rollbackText: 'すべてのトラフィックを直ちに以前のバージョンへ戻します。',
+    rollbackConfirm: 'ロールバックする',
+  },
+  paused: (p) => `⏸ *${p.reason}*（${p.since} から）${p.deadline ? ` · 期限 ${p.deadline}` : ''}`,
+  failed: '失敗',
+  footer: (p) => `${p.state} · 依頼者 <@${p.by}> · 開始 ${p.started} · 経過 ${p.took} · run \`${p.runId}\``,
+  waitingForApproval: '別の担当者の承認待ち',
+  waitingForApprovalBeforeStart: '別の担当者の承認待ち（まだ何も変更していません）',
+  approvedBy: (p) => `<@${p.by}> が承認しました。`,
+};
