@@ -200,6 +200,11 @@ export interface FakeSlack {
   thread(channel: string, ts: string): SlackMessage[];
   ephemerals(userId?: string): SlackEphemeral[];
   replies(): ResponseUrlReply[];
+  /**
+   * Where a message permalink (`<workspace url>/archives/C…/p…`, the form auth.test's url and chat.getPermalink give)
+   * leads: Slack opens the message in its client; the fake redirects to this page (the playground), or answers 404.
+   */
+  openMessagesAt(pageUrl: string | undefined): void;
   views(): ViewEntry[];
   view(id: string): ViewEntry | undefined;
   /** Every file upload begun, with its bytes once uploaded. */
@@ -950,6 +955,12 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     const api = /^\/api\/([a-zA-Z0-9_.]+)$/.exec(url.pathname);
     const respond = /^\/response\/([^/]+)$/.exec(url.pathname);
     const upload = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
+    const archive = /^\/archives\/([CGD][A-Z0-9]+)\/p(\d+)$/.exec(url.pathname);
+    if (archive && req.method === 'GET') {
+      if (!messagePage) return send(res, 404, 'no client to open messages in');
+      res.writeHead(302, { location: new URL(`archives/${archive[1]!}/p${archive[2]!}${url.search}`, messagePage).href });
+      return void res.end();
+    }
     const work = api
       ? handleApi(req, res, api[1]!)
       : respond && req.method === 'POST'
@@ -967,6 +978,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  let messagePage: string | undefined;
 
   const describeCall = (c: SlackCall) => {
     const a = c.args;
@@ -983,6 +995,9 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     botId,
     appId,
     events,
+    openMessagesAt(pageUrl) {
+      messagePage = pageUrl;
+    },
     get calls() {
       return calls;
     },

@@ -118,6 +118,8 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     botName: BOT_NAME,
     port: opts.port ?? 3030,
   });
+  // Links to a run's message (auth.test's url + /archives/…) lead to the fake Slack, which sends them on to this page.
+  fake.openMessagesAt(page.url);
   return {
     url: page.url,
     bot,

@@ -205,8 +205,10 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
     if (req.method === 'POST' && req.headers.origin !== undefined && req.headers.origin !== `http://${host}`) throw new HttpError(403, 'cross-origin requests are refused');
     const key = `${req.method ?? 'GET'} ${url.pathname}`;
 
-    if (req.method === 'GET' && (url.pathname === '/' || url.pathname.startsWith('/assets/'))) {
-      const file = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice('/assets/'.length));
+    // A message's permalink (the fake Slack redirects `…/archives/C…/p…` here) opens the page on that message.
+    const permalink = /^\/archives\/[CGD][A-Z0-9]+\/p\d+$/.test(url.pathname);
+    if (req.method === 'GET' && (url.pathname === '/' || permalink || url.pathname === '/favicon.ico' || url.pathname.startsWith('/assets/'))) {
+      const file = url.pathname === '/' || permalink ? 'index.html' : url.pathname === '/favicon.ico' ? 'favicon.svg' : decodeURIComponent(url.pathname.slice('/assets/'.length));
       if (!assets.has(file)) throw new HttpError(404, 'no such file');
       const type = CONTENT_TYPES[extname(file) as keyof typeof CONTENT_TYPES];
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'" });

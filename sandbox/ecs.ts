@@ -605,6 +605,8 @@ export class EcsSim {
         failed: number;
         rolloutState: string | undefined;
         taskDefinition: string;
+        /** Set to fail (the playground's "fail" switch, /_sandbox/fail-service): its new tasks stop before running. */
+        failing: boolean;
         /** The latest blue/green, linear or canary service deployment, present only once there is one. */
         serviceDeployment?: ReturnType<ServiceDeployments['summary']>;
       }
@@ -622,6 +624,7 @@ export class EcsSim {
           failed: p?.failedTasks ?? 0,
           rolloutState: p?.rolloutState,
           taskDefinition: p?.taskDefinition ?? '',
+          failing: svc.failing,
         };
         const deployment = this.deployments.summary(svc);
         if (deployment) services[svc.name]!.serviceDeployment = deployment;

@@ -25,6 +25,11 @@ export interface Deps {
   ops: Record<string, Operation<any, any>>;
   /** Each person's language, from their Slack locale (src/slack/locale.ts); replies meant for one person use it. */
   people: PeopleLanguages;
+  /**
+   * A Slack link to a message (`<url|text>` needs the URL): the workspace's permalink form,
+   * `https://<workspace>.slack.com/archives/<channel>/p<ts without the dot>`, from auth.test's url once known.
+   */
+  messageLink(channel: string, ts: string): string;
   /** Every slash command's grammar (src/registry.ts commandSpecs): help, the App Home, the edge's check. */
   commands: readonly CommandSpec[];
 }

@@ -199,8 +199,19 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     },
     reminder: (s, at) => scheduleReminder(s, at, config.timezone),
   });
+  // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
+  // is known, slack.com's redirect does the same for a signed-in person.
+  let workspaceUrl = 'https://slack.com/';
+  const learnWorkspaceUrl = () =>
+    app.client.auth
+      .test()
+      .then((r) => {
+        if (typeof r.url === 'string' && /^https?:\/\//.test(r.url)) workspaceUrl = r.url.endsWith('/') ? r.url : `${r.url}/`;
+      })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed: message links point at slack.com until the next start'));
+  const messageLink = (channel: string, ts: string) => `${workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`;
   const people = new PeopleLanguages({ lookup: async (user) => (await app.client.users.info({ user, include_locale: true })).user?.locale, clock, log });
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), people };
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), messageLink, people };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -260,6 +271,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
       scheduler.start(opts.schedulerEveryMs ?? 15_000);
+      void learnWorkspaceUrl();
       const guard = new RequestGuard(() => clock.now());
       server = createServer((req, res) => {
         if (req.method === 'GET' && req.url === '/healthz') {

@@ -52,7 +52,7 @@ export function register(app: App, deps: Deps): void {
         try {
           const weights = await deps.engine.status('canary', envName, { target, action: 'start' } satisfies CanaryParams);
           const run = await activeRun(deps, envName, target);
-          text = `${weights}\n${run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(run.channel, run.ts)}` : 'No canary run is active.'}`;
+          text = `${weights}\n${run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(deps, run.channel, run.ts)}` : 'No canary run is active.'}`;
         } catch (e) {
           text = `⚠️ *Canary · ${target} · ${envName}*: ${e instanceof Error ? e.message : String(e)}`;
         }
@@ -89,7 +89,7 @@ export function register(app: App, deps: Deps): void {
       } else nonce = 'anytime';
       const answer = await deps.engine.press({ runId: run.id, intent: sub, nonce, by: command.user_id });
       if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
-      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(run.channel, run.ts)}.` });
+      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(deps, run.channel, run.ts)}.` });
     } catch (err) {
       await replyError(err, ack, deps.log, respond);
     }

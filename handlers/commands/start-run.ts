@@ -30,13 +30,13 @@ export async function startRun(
   }
   const answer = await deps.engine.request({ kind: ask.kind, envName: ask.envName, params: ask.params, by: slack.command.user_id });
   if (!answer.accepted) {
-    await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.say?.(lang) ?? answer.reason}${answer.holder ? holderLink(answer.holder.channel, answer.holder.ts, lang) : ''}` });
+    await slack.ack({ response_type: 'ephemeral', text: `⛔ ${answer.say?.(lang) ?? answer.reason}${answer.holder ? holderLink(deps, answer.holder.channel, answer.holder.ts, lang) : ''}` });
     return;
   }
   await slack.ack({ response_type: 'ephemeral', text: m.accepted({ summary: escapeText(ask.summary), runId: answer.run.id, channel: answer.run.channel ?? '' }) });
   deps.engine.start(answer.run.id);
 }
 
-export function holderLink(channel: string | null, ts: string | null, lang: Lang = 'en'): string {
-  return channel && ts ? messages(lang).replies.seeItsMessage({ url: `https://slack.com/archives/${channel}/p${ts.replace('.', '')}` }) : '';
+export function holderLink(deps: Pick<Deps, 'messageLink'>, channel: string | null, ts: string | null, lang: Lang = 'en'): string {
+  return channel && ts ? messages(lang).replies.seeItsMessage({ url: deps.messageLink(channel, ts) }) : '';
 }

@@ -1,5 +1,5 @@
 // The playground page: shows the fake Slack's channels, and sends every command, press and submit to the server, which signs it for the bot.
-/* global document, CSS, fetch, EventSource, localStorage, setTimeout, clearTimeout, setInterval */
+/* global document, CSS, fetch, EventSource, localStorage, setTimeout, clearTimeout, setInterval, location, history, window, URL */
 import { escapeHtml, findElement, message as renderMessage, block as renderBlock, textObject } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -66,7 +66,8 @@ function renderSidebar() {
 function messageHtml(m, { inThread = false } = {}) {
   const replies = !inThread && m.reply_count > 0 ? `<button type="button" class="replies" data-thread="${escapeHtml(m.ts)}">💬 ${m.reply_count} ${m.reply_count === 1 ? 'reply' : 'replies'}</button>` : '';
   const edited = m.updates > 0 ? '<span class="edited">(updated)</span>' : '';
-  return `<div class="msg" data-ts="${escapeHtml(m.ts)}" data-channel="${escapeHtml(m.channel)}">
+  const marked = ui.marked && ui.marked.channel === m.channel && ui.marked.ts === m.ts ? ' focused' : '';
+  return `<div class="msg${marked}" data-ts="${escapeHtml(m.ts)}" data-channel="${escapeHtml(m.channel)}">
     <div class="avatar" aria-hidden="true">${escapeHtml(ui.setup.bot.name.slice(0, 1).toUpperCase())}</div>
     <div class="msg-main">
       <div class="msg-meta"><span class="msg-author">${escapeHtml(ui.setup.bot.name)}</span><span class="app-badge">APP</span><span class="msg-time">${escapeHtml(timeOf(m.at))}</span>${edited}</div>
@@ -170,6 +171,62 @@ function render() {
   renderMessages();
   renderThread();
   renderModal();
+  showFocus();
+}
+
+// ── message links ────────────────────────────────────────────────────────────
+
+/** Slack's permalink form, `…/archives/C…/p<ts without its dot>[?thread_ts=…]`, on this machine: the message it names. */
+function permalinkTarget(href) {
+  let u;
+  try {
+    u = new URL(href, location.href);
+  } catch {
+    return undefined;
+  }
+  const m = /^\/archives\/([CGD][A-Z0-9]+)\/p(\d{7,})$/.exec(u.pathname);
+  if (!m || !['127.0.0.1', 'localhost'].includes(u.hostname)) return undefined;
+  const dotted = (p) => `${p.slice(0, -6)}.${p.slice(-6)}`;
+  return { channel: m[1], ts: dotted(m[2]), thread: u.searchParams.get('thread_ts') ?? undefined };
+}
+
+/** Opens the channel (and thread) a link names and marks the message, as Slack's client does with a permalink. */
+function openPermalink(t, { push = true } = {}) {
+  ui.home = false;
+  ui.channel = t.channel;
+  // A reply's link names its thread; a top-level message with replies opens without its thread.
+  ui.thread = t.thread && t.thread !== t.ts ? { channel: t.channel, ts: t.thread } : undefined;
+  ui.focus = t;
+  const path = `/archives/${t.channel}/p${t.ts.replace('.', '')}${t.thread ? `?thread_ts=${encodeURIComponent(t.thread)}` : ''}`;
+  if (push && location.pathname + location.search !== path) history.pushState(null, '', path);
+  if (ui.setup) render();
+}
+
+/** Scrolls to the linked message once it is on the page; says so when the playground has no such message. */
+function showFocus() {
+  const t = ui.focus;
+  if (!t || ui.home) return;
+  const top = ui.state.messages.find((m) => m.channel === t.channel && m.ts === t.ts);
+  const parent = top ? undefined : ui.state.messages.find((m) => m.channel === t.channel && m.replies.some((r) => r.ts === t.ts));
+  if (!top && !parent) {
+    if (ui.loaded) {
+      ui.focus = undefined;
+      showError('That link names a message this playground does not have — it may be from an earlier start.');
+    }
+    return;
+  }
+  if (parent && ui.thread?.ts !== parent.ts) {
+    ui.thread = { channel: t.channel, ts: parent.ts };
+    renderThread();
+  }
+  const box = parent ? $('thread-body') : $('messages');
+  const el = box.querySelector(`.msg[data-channel="${CSS.escape(t.channel)}"][data-ts="${CSS.escape(t.ts)}"]`);
+  if (!el) return;
+  ui.focus = undefined;
+  // Marked until another channel is opened: the page re-renders on every change, the mark stays with the message.
+  ui.marked = t;
+  el.classList.add('focused');
+  el.scrollIntoView({ block: 'center' });
 }
 
 // ── state from the server ────────────────────────────────────────────────────
@@ -184,6 +241,7 @@ async function refresh() {
   refreshing = true;
   try {
     ui.state = await api(`/api/state?user=${encodeURIComponent(ui.user)}`);
+    ui.loaded = true;
     render();
   } catch (err) {
     showError(`The playground server did not answer: ${err.message}`);
@@ -298,14 +356,29 @@ function readInputs(form) {
 function sandboxHtml(s) {
   const out = [];
   for (const [cluster, services] of Object.entries(s.ecs ?? {})) {
-    out.push(`<div class="panel-title">ECS · ${escapeHtml(cluster)}</div><table class="svc"><thead><tr><th>service</th><th>running</th><th>pending</th><th>failed</th><th>rollout</th><th></th></tr></thead><tbody>`);
+    out.push(`<div class="panel-title">ECS · ${escapeHtml(cluster)}</div><table class="svc"><thead><tr><th>service</th><th title="running / desired (+ pending)">tasks</th><th>failed</th><th>rollout</th><th></th></tr></thead><tbody>`);
     for (const [name, v] of Object.entries(services)) {
       // A CodeDeploy-controlled service has no rollout state: running = desired is all there is to see.
       const ready = v.desired > 0 && v.running >= v.desired && (v.rolloutState === 'COMPLETED' || v.rolloutState === undefined);
       const mark = v.desired === 0 ? '⚪' : ready ? '🟢' : v.failed > 0 ? '🔴' : '⏳';
+      // One switch per service: what it does now is written on it, and a service set to fail says so on its row.
+      const toggle = v.failing
+        ? `<button type="button" class="mini" data-fail="${escapeHtml(cluster)}|${escapeHtml(name)}|0" title="Let its tasks start again">heal</button>`
+        : `<button type="button" class="mini" data-fail="${escapeHtml(cluster)}|${escapeHtml(name)}|1" title="Make its new tasks fail to start">fail</button>`;
+      const failing = v.failing ? ' <span class="failing" title="New tasks of this service fail to start until you heal it">💥 set to fail</span>' : '';
       out.push(
-        `<tr data-service="${escapeHtml(name)}"><td>${mark} ${escapeHtml(name)}</td><td class="num">${v.running}/${v.desired}</td><td class="num">${v.pending}</td><td class="num">${v.failed}</td><td>${escapeHtml(v.rolloutState ?? '—')}</td><td><button type="button" class="mini" data-fail="${escapeHtml(cluster)}|${escapeHtml(name)}|1" title="Make new tasks of this service fail">fail</button><button type="button" class="mini" data-fail="${escapeHtml(cluster)}|${escapeHtml(name)}|0" title="Let tasks start again">heal</button></td></tr>`,
+        `<tr data-service="${escapeHtml(name)}"${v.failing ? ' class="is-failing"' : ''}><td>${mark} ${escapeHtml(name)}${failing}</td><td class="num">${v.running}/${v.desired}${v.pending ? ` <span class="dim">+${v.pending}</span>` : ''}</td><td class="num">${v.failed}</td><td class="rollout" title="${escapeHtml(v.rolloutState ?? '')}">${escapeHtml(v.rolloutState ?? '—')}</td><td>${toggle}</td></tr>`,
       );
+    }
+    out.push('</tbody></table>');
+  }
+  // Alarms next to the services: canaries, deploys and cutovers stop on them, so their state is the first thing to see.
+  const alarms = s.cloudwatch?.alarms ?? [];
+  if (alarms.length) {
+    out.push('<div class="panel-title">CloudWatch alarms</div><table class="svc"><tbody>');
+    for (const a of alarms) {
+      const since = a.since ? ` since ${escapeHtml(timeOf(Date.parse(a.since)))}` : '';
+      out.push(`<tr data-alarm="${escapeHtml(a.name)}" title="${escapeHtml(a.reason ?? '')}"><td>${a.state === 'ALARM' ? '🚨' : a.state === 'OK' ? '✅' : '⏳'} ${escapeHtml(a.name)}</td><td class="alarm-state${a.state === 'ALARM' ? ' in-alarm' : ''}">${escapeHtml(a.state)}${since}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -333,12 +406,6 @@ function sandboxHtml(s) {
   }
   const pendingChanges = (s.route53?.changes ?? []).filter((c) => c.status === 'PENDING').length;
   if (pendingChanges) out.push(`<div class="dim">Route 53: ${pendingChanges} change(s) PENDING</div>`);
-  const alarms = s.cloudwatch?.alarms ?? [];
-  if (alarms.length) {
-    out.push('<div class="panel-title">CloudWatch alarms</div><table class="svc"><tbody>');
-    for (const a of alarms) out.push(`<tr><td>${a.state === 'ALARM' ? '🚨' : a.state === 'OK' ? '✅' : '⏳'} ${escapeHtml(a.name)}</td><td class="dim">${escapeHtml(a.state)}</td></tr>`);
-    out.push('</tbody></table>');
-  }
   const worse = Object.entries(s.cloudwatch?.targetGroups ?? {});
   if (worse.length) out.push(`<div class="dim">Target groups answering differently: ${worse.map(([tg, q]) => `${escapeHtml(String(tg).split('/').at(-2))} ${escapeHtml((q.errorRate * 100).toFixed(1))} % 5XX, p99 ${escapeHtml(q.p99Ms)} ms`).join(' · ')}</div>`);
   const deployments = Array.isArray(s.codedeploy?.deployments) ? s.codedeploy.deployments : [];
@@ -372,10 +439,24 @@ async function refreshSandbox() {
 // ── wiring ───────────────────────────────────────────────────────────────────
 
 function wire() {
+  // A link to a message on this machine opens it here, as Slack's client opens a permalink, not in a new tab.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('a[href]');
+    const t = a && permalinkTarget(a.href);
+    if (!t) return;
+    e.preventDefault();
+    openPermalink(t);
+  });
+  window.addEventListener('popstate', () => {
+    const t = permalinkTarget(location.href);
+    if (t) openPermalink(t, { push: false });
+  });
   $('channels').addEventListener('click', (e) => {
     const b = e.target.closest('[data-channel]');
     if (!b) return;
     ui.channel = b.dataset.channel;
+    ui.marked = undefined;
+    if (location.pathname !== '/') history.pushState(null, '', '/');
     localStorage.setItem('playground.channel', ui.channel);
     ui.home = false;
     localStorage.setItem('playground.home', 'false');
@@ -507,6 +588,8 @@ async function main() {
   if (!s.channels.some((c) => c.id === ui.channel)) ui.channel = s.channels[0]?.id ?? '';
   $('user').innerHTML = s.people.map((p) => `<option value="${escapeHtml(p.id)}"${p.id === ui.user ? ' selected' : ''}>${escapeHtml(p.name)}</option>`).join('');
   for (const c of s.channels) ui.seen[c.id] = 0;
+  const linked = permalinkTarget(location.href);
+  if (linked) openPermalink(linked, { push: false });
   wire();
   ui.jumpToBottom = true;
   await refresh();
