@@ -1,7 +1,7 @@
 // Reads a slash command's text into words and flags, and turns a bad one into a message that shows the right form.
 import type { OpsConfig } from '../src/config/schema.js';
-import { messages, type Lang, type Messages } from '../src/i18n/index.js';
-import { helpText, type CommandSpec } from './commands/spec.js';
+import { messages, type Messages } from '../src/i18n/index.js';
+import { helpText, type CommandSpec, type Reader } from './commands/spec.js';
 
 export interface Args {
   words: string[];
@@ -26,9 +26,9 @@ export class UsageError extends Error {
   }
 
   /** What the person reads: what was wrong, then the right forms — in their language. */
-  reply(lang: Lang = 'en'): string {
-    const what = typeof this.wrong === 'string' ? this.wrong : this.wrong(messages(lang));
-    return `⚠️ ${what}\n\n${helpText(this.spec, lang)}`;
+  reply(reader: Reader): string {
+    const what = typeof this.wrong === 'string' ? this.wrong : this.wrong(messages(reader.lang));
+    return `⚠️ ${what}\n\n${helpText(this.spec, reader)}`;
   }
 }
 

@@ -5,6 +5,7 @@ import type { CanaryParams } from '../../src/ops/canary.js';
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
 import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
 
@@ -19,6 +20,7 @@ async function activeRun(deps: Deps, envName: string, target: string): Promise<R
 
 export function register(app: App, deps: Deps): void {
   app.command('/canary', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -91,7 +93,7 @@ export function register(app: App, deps: Deps): void {
       if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
       else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(deps, run.channel, run.ts)}.` });
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

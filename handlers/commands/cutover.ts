@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -10,6 +11,7 @@ const spec = specOf('/cutover');
 
 export function register(app: App, deps: Deps): void {
   app.command('/cutover', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -31,7 +33,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'cutover', envName, params: { name }, summary: `/cutover ${envName} ${name}` });
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

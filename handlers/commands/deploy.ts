@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -14,6 +15,7 @@ const CONFIG = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function register(app: App, deps: Deps): void {
   app.command('/deploy', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -45,7 +47,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` });
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

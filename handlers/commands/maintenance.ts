@@ -6,9 +6,9 @@ import { formatTime } from '../../src/clock.js';
 import { parseDateTime, parseWindowEnd } from '../../src/runs/when.js';
 import { scheduleList } from '../../blocks/schedule.js';
 import { replyError } from './reply.js';
-import { specOf } from './spec.js';
+import { specOf, tomorrow } from './spec.js';
 import { startRun } from './start-run.js';
-import { personLang } from '../lang.js';
+import { readerOf } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 
 const spec = specOf('/maintenance');
@@ -16,7 +16,8 @@ const spec = specOf('/maintenance');
 export function register(app: App, deps: Deps): void {
   app.command('/maintenance', async ({ command, ack, respond, client }) => {
     // Answers go to the person who typed: in their Slack locale (looked up within the ack's budget), else the env's language.
-    const lang = await personLang(deps, command.user_id, { text: command.text });
+    const reader = await readerOf(deps, command.user_id, command.text);
+    const { lang } = reader;
     const m = messages(lang);
     try {
       const { words, flags } = tokenize(command.text, spec);
@@ -43,13 +44,13 @@ export function register(app: App, deps: Deps): void {
       if (sub === 'schedule') {
         const tz = deps.config.timezone;
         const start = parseDateTime(`${words[2] ?? ''} ${words[3] ?? ''}`, tz);
-        if (start === undefined) throw new UsageError(`the start is a date and time in ${tz}, like \`2026-12-01 02:00\``, spec);
+        if (start === undefined) throw new UsageError((t) => t.replies.usage.startIsADate({ timezone: tz, example: `${tomorrow(deps.clock.now(), tz)} 02:00` }), spec);
         const end = words[4] === undefined ? undefined : parseWindowEnd(words[4], start, tz);
-        if (end === undefined) throw new UsageError('the end is a duration (`2h`, `90m`, `1h30m`) or a time (`04:30`)', spec);
+        if (end === undefined) throw new UsageError((t) => t.replies.usage.endIsADuration, spec);
         noMore(words, 5, spec);
         const now = deps.clock.now();
-        if (start <= now) throw new UsageError(`the start (${formatTime(start, tz, true)}) is in the past`, spec);
-        if (end - start > 7 * 86_400_000) throw new UsageError('a window is at most 7 days long', spec);
+        if (start <= now) throw new UsageError((t) => t.replies.usage.startInThePast({ start: formatTime(start, tz, true, lang) }), spec);
+        if (end - start > 7 * 86_400_000) throw new UsageError((t) => t.replies.usage.windowTooLong, spec);
         if (!deps.config.environments[envName]!.maintenance) throw new UsageError((t) => t.replies.usage.noListeners({ env: envName }), spec);
         if (!(await deps.access.canOperate(command.user_id, deps.config.environments[envName]!.permissions))) throw new UsageError((t) => t.replies.usage.mayNotOperate({ env: envName }), spec);
         if (flags['dry-run']) {
@@ -82,7 +83,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'maintenance', envName, params: { action: sub }, summary: `/maintenance ${sub} ${envName}` }, lang);
     } catch (err) {
-      await replyError(err, ack, deps.log, respond, lang);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

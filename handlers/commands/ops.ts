@@ -9,20 +9,21 @@ import { auditSentence, runLine } from '../../blocks/history.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
 import { helpText, specOf } from './spec.js';
 import { replyError } from './reply.js';
-import { personLang } from '../lang.js';
+import { readerOf } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 
 const spec = specOf('/ops');
 
 export function register(app: App, deps: Deps): void {
   app.command('/ops', async ({ command, ack, respond, client }) => {
-    const lang = await personLang(deps, command.user_id, { text: command.text });
+    const reader = await readerOf(deps, command.user_id, command.text);
+    const { lang } = reader;
     try {
       const { words } = tokenize(command.text, spec);
       const sub = words.length === 0 ? 'help' : oneOf(words[0], ['help', 'status', 'runs', 'audit'] as const, 'subcommand', spec);
       if (sub === 'help') {
         noMore(words, 1, spec);
-        await ack({ response_type: 'ephemeral', text: [messages(lang).help.intro, ...deps.commands.map((s) => helpText(s, lang))].join('\n\n') });
+        await ack({ response_type: 'ephemeral', text: [messages(lang).help.intro, ...deps.commands.map((s) => helpText(s, reader))].join('\n\n') });
         return;
       }
       if (sub === 'status') {
@@ -57,7 +58,7 @@ export function register(app: App, deps: Deps): void {
       const lines = rows.map((a) => auditSentence(a, deps.config.timezone).slice(0, 400));
       await ack({ response_type: 'ephemeral', text: lines.length ? `*Audit log*${envName ? ` · ${envName}` : ''}\n${lines.join('\n')}` : 'The audit log is empty.' });
     } catch (err) {
-      await replyError(err, ack, deps.log, undefined, lang);
+      await replyError(err, ack, deps.log, undefined, reader);
     }
   });
 }

@@ -3,12 +3,14 @@ import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Log } from '../../src/log.js';
 import { UsageError } from '../args.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
-import { messages, type Lang } from '../../src/i18n/index.js';
+import { messages } from '../../src/i18n/index.js';
+import type { Reader } from './spec.js';
 
-export async function replyError(err: unknown, ack: AckFn<string | RespondArguments>, log: Log, respond?: RespondFn, lang: Lang = 'en'): Promise<void> {
-  const m = messages(lang).replies;
+/** `reader`: who typed the command — their language, and the clock and zone for the help's example dates. */
+export async function replyError(err: unknown, ack: AckFn<string | RespondArguments>, log: Log, respond: RespondFn | undefined, reader: Reader): Promise<void> {
+  const m = messages(reader.lang).replies;
   let text: string;
-  if (err instanceof UsageError) text = err.reply(lang);
+  if (err instanceof UsageError) text = err.reply(reader);
   else {
     log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'command failed');
     // Never the database's address or driver text: what is wrong and what to do.

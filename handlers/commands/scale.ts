@@ -4,6 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { MAX_SCALE } from '../../src/ops/scale.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
 import type { CommandSpec } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -18,6 +19,7 @@ export const specs = [spec];
 
 export function register(app: App, deps: Deps): void {
   app.command(spec.command, async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -37,7 +39,7 @@ export function register(app: App, deps: Deps): void {
       }
       await startRun(deps, { ack, client, command }, { kind: 'scale', envName, params, summary });
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 import { namesText } from '../../src/ops/startup-waves.js';
@@ -16,6 +17,7 @@ export function register(app: App, deps: Deps): void {
   for (const d of DIRECTIONS) {
     const spec = specOf(d.command);
     app.command(d.command, async ({ command, ack, client, respond }) => {
+      const reader = await readerOf(deps, command.user_id, command.text);
       try {
         const { words, flags } = tokenize(command.text, spec);
         if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
@@ -36,7 +38,7 @@ export function register(app: App, deps: Deps): void {
         }
         await startRun(deps, { ack, client, command }, { kind: d.kind, envName, params, summary });
       } catch (err) {
-        await replyError(err, ack, deps.log, respond);
+        await replyError(err, ack, deps.log, respond, reader);
       }
     });
   }
