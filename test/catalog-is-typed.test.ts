@@ -3,8 +3,10 @@
 // stay an error: if the Shape type stopped catching a missing key, tsc would report the unused directive.
 import { describe, expect, it } from 'vitest';
 import { ALL_CATALOGS, type Shape } from '../src/i18n/index.js';
-import { en as runEn, ja as runJa } from '../src/i18n/run.js';
-import { en as maintenanceEn, ja as maintenanceJa } from '../src/i18n/maintenance.js';
+import type { en as runEn} from '../src/i18n/run.js';
+import { ja as runJa } from '../src/i18n/run.js';
+import type { en as maintenanceEn} from '../src/i18n/maintenance.js';
+import { ja as maintenanceJa } from '../src/i18n/maintenance.js';
 
 // A real catalog with one key taken out: not a Japanese catalog any more.
 const { failed: _dropped, ...runJaMissingAKey } = runJa;
