@@ -39,7 +39,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the playground in Japanese', () => {
 
   it('日本語: /maintenance start dev is accepted, told and ended in Japanese', async () => {
     await page.selectOption('#language', 'ja');
-    await page.waitForFunction(async () => (await (await fetch('/api/setup')).json()).language === 'ja', undefined, { timeout: 5000 });
+    await page.waitForFunction(async () => ((await (await fetch("/api/setup")).json()) as { language?: string }).language === 'ja', undefined, { timeout: 5000 });
     await page.selectOption('#user', 'U0DEV0001');
     await page.click('.channel-link:has-text("# dev")');
     await page.fill('#input', '/maintenance start dev');
@@ -62,7 +62,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the playground in Japanese', () => {
 
   it('English again: the next message is English', async () => {
     await page.selectOption('#language', 'en');
-    await page.waitForFunction(async () => (await (await fetch('/api/setup')).json()).language === 'en', undefined, { timeout: 5000 });
+    await page.waitForFunction(async () => ((await (await fetch("/api/setup")).json()) as { language?: string }).language === 'en', undefined, { timeout: 5000 });
     await page.fill('#input', '/maintenance start dev');
     await page.press('#input', 'Enter');
     await page.locator('.msg:not(.ephemeral)', { hasText: '✅ Maintenance on · dev' }).last().waitFor({ timeout: 15_000 });
