@@ -40,6 +40,14 @@ export const en = {
   waitingForApproval: 'Waiting for a second person to approve',
   waitingForApprovalBeforeStart: 'Waiting for a second person to approve — nothing has changed yet',
   approvedBy: (p: { by: string }) => `Approved by <@${p.by}>.`,
+  title: {
+    startup: (p: { env: string; services: string }) => `Startup · ${p.env}${p.services ? ` (${p.services})` : ''}`,
+    shutdown: (p: { env: string; services: string }) => `Shutdown · ${p.env}${p.services ? ` (${p.services})` : ''}`,
+    deploy: (p: { env: string; target: string }) => `Deploy · ${p.target} · ${p.env}`,
+    cutover: (p: { env: string; name: string }) => `DNS cutover · ${p.name} · ${p.env}`,
+    switchBack: (p: { env: string; name: string }) => `Switch back · ${p.name} · ${p.env}`,
+    scale: (p: { env: string; service: string; count: number }) => `Scale ${p.service} to ${p.count} · ${p.env}`,
+  },
 };
 
 export const ja: Shape<typeof en> = {
@@ -80,4 +88,12 @@ export const ja: Shape<typeof en> = {
   waitingForApproval: '別の担当者の承認待ち',
   waitingForApprovalBeforeStart: '別の担当者の承認待ち（まだ何も変更していません）',
   approvedBy: (p) => `<@${p.by}> が承認しました。`,
+  title: {
+    startup: (p) => `起動 · ${p.env}${p.services ? `（${p.services}）` : ''}`,
+    shutdown: (p) => `停止 · ${p.env}${p.services ? `（${p.services}）` : ''}`,
+    deploy: (p) => `デプロイ · ${p.target} · ${p.env}`,
+    cutover: (p) => `DNS 切り替え · ${p.name} · ${p.env}`,
+    switchBack: (p) => `切り戻し · ${p.name} · ${p.env}`,
+    scale: (p) => `スケール ${p.service} → ${p.count} タスク · ${p.env}`,
+  },
 };

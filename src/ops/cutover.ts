@@ -5,6 +5,7 @@ import { Interrupted, type Facts, type FinalState, type OpContext, type Operatio
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeSwitch, watchAfterSwitch } from './cutover-gates.js';
 import { formatTime } from '../clock.js';
+import { messages } from '../i18n/index.js';
 
 // ── DNS and load balancers as the cutover sees them (a port; src/adapters/traffic.ts provides it) ──
 
@@ -170,7 +171,7 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, Cu
       return [`route53:ChangeResourceRecordSets (one batch) ${target.before.map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`, 'then GetChange until INSYNC'];
     },
     lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
-    title: (envName, p) => (p.back ? `Switch back · ${p.name} · ${envName}` : `DNS cutover · ${p.name} · ${envName}`),
+    title: (envName, p, lang = 'en') => (p.back ? messages(lang).run.title.switchBack({ env: envName, name: p.name }) : messages(lang).run.title.cutover({ env: envName, name: p.name })),
     async run(ctx) {
       const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
       return ctx.params.back ? switchBack(ctx, deps, cfg) : cutover(ctx, deps, cfg);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Environment } from '../config/schema.js';
 import type { ApprovalPoint, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
+import { messages } from '../i18n/index.js';
 
 /** ECS's own service quota is 5,000 tasks a service; anything above is a typo. */
 export const MAX_SCALE = 5000;
@@ -65,7 +66,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
     params: scaleParams,
     view: scaleView,
     lockTarget: (envName, p) => `${envName}:scale:${p.service}`,
-    title: (envName, p) => `Scale ${p.service} to ${p.count} · ${envName}`,
+    title: (envName, p, lang = 'en') => messages(lang).run.title.scale({ env: envName, service: p.service, count: p.count }),
     resources: (env, p) => [`service:${env.cluster}/${serviceNameOf(env, p.service)}`],
     // Less capacity is toward risk, more is not; only AWS knows which this is, so the operation asks itself after its read.
     approval: (): ApprovalPoint => 'own',

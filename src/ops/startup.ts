@@ -5,6 +5,7 @@ import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { compileStartup } from './startup-asl.js';
+import { messages } from '../i18n/index.js';
 
 /** ECS as startup sees it (a port; src/adapters/startup.ts provides it). */
 export interface ServiceState {
@@ -563,7 +564,7 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
       kind: 'startup',
       resources: (env, p) => startupResources(env, p, 'up'),
       plan: async (q) => planStartup(q, 'up'),
-      title: (envName, p) => `Startup · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
+      title: (envName, p, lang = 'en') => messages(lang).run.title.startup({ env: envName, services: p.services?.join(', ') ?? '' }),
       run: (ctx) => drive(ctx, deps, 'up'),
       onInterrupt: (ctx, intent) => stopStarted(ctx, deps, intent),
     },
@@ -572,7 +573,7 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
       kind: 'shutdown',
       resources: (env, p) => startupResources(env, p, 'down'),
       plan: async (q) => planStartup(q, 'down'),
-      title: (envName, p) => `Shutdown · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
+      title: (envName, p, lang = 'en') => messages(lang).run.title.shutdown({ env: envName, services: p.services?.join(', ') ?? '' }),
       interrupts: [],
       anytime: {},
       run: (ctx) => drive(ctx, deps, 'down'),
