@@ -66,10 +66,19 @@ export function envArg(config: OpsConfig, word: string | undefined, spec: Comman
   return word;
 }
 
+/** The grammar slots `oneOf` names, in the catalog. */
+const SLOTS: Readonly<Record<string, (m: Messages) => string>> = {
+  subcommand: (m) => m.replies.usage.slot.subcommand,
+  service: (m) => m.replies.usage.slot.service,
+  'canary target': (m) => m.replies.usage.slot.canaryTarget,
+  'cutover name': (m) => m.replies.usage.slot.cutoverName,
+  'deploy target': (m) => m.replies.usage.slot.deployTarget,
+};
+
 export function oneOf<T extends string>(word: string | undefined, allowed: readonly T[], what: string, spec: CommandSpec): T {
   const list = allowed.map((a) => `\`${a}\``).join(', ');
-  // "subcommand" is said in the reader's language; other words name a grammar slot and stay as written.
-  const said = (m: Messages) => (what === 'subcommand' ? m.replies.usage.subcommand : what);
+  // The slot's name is said in the reader's language; a slot the catalog does not name stays as written.
+  const said = (m: Messages) => SLOTS[what]?.(m) ?? what;
   if (!word) throw new UsageError((m) => m.replies.usage.missing({ what: said(m), allowed: list }), spec);
   if (!(allowed as readonly string[]).includes(word)) throw new UsageError((m) => m.replies.usage.unknownWord({ what: said(m), word: clip(word), allowed: list }), spec);
   return word as T;
