@@ -197,7 +197,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     post: async (channel, m) => {
       await app.client.chat.postMessage({ channel, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
     },
-    reminder: (s, at) => scheduleReminder(s, at, config.timezone),
+    reminder: (s, at) => scheduleReminder(s, at, config.timezone, envLanguage(config, s.env)),
   });
   // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
   // is known, slack.com's redirect does the same for a signed-in person.

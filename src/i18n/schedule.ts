@@ -1,0 +1,63 @@
+// Schedules: the reminder posted before a fire (Skip once / Cancel) and `/maintenance schedules` (blocks/schedule.ts).
+import type { Shape } from './catalog.js';
+
+export const en = {
+  maintenanceAction: (p: { action: string }) => `maintenance ${p.action}`,
+  fromOpsYml: (p: { what: string; spec: string }) => `${p.what} (\`${p.spec}\`, from ops.yml)`,
+  reminder: (p: { env: string; what: string; at: string }) => `⏰ *${p.env}*: ${p.what} at ${p.at}`,
+  skipEnd: 'Skip the end (stay in maintenance)',
+  stayTitle: 'Stay in maintenance?',
+  stayText: (p: { env: string; at: string }) =>
+    `*${p.env}* will NOT come out of maintenance at ${p.at}. It stays in maintenance until someone ends it — you, by pressing this, with \`/maintenance end ${p.env}\`.`,
+  stayConfirm: 'Stay in maintenance',
+  keepEnd: 'Keep the end',
+  skipOnce: 'Skip once',
+  cancelCron: 'Cancel (until the config changes)',
+  cancelWindow: 'Cancel window',
+  cancelTitle: 'Cancel?',
+  cancelText: 'The schedule will not fire.',
+  cancelConfirm: 'Cancel it',
+  deny: 'Not now',
+  scheduledBy: (p: { by: string; id: string }) => `Scheduled by ${p.by} · \`${p.id}\``,
+  nothing: (p: { env: string }) => `Nothing scheduled in *${p.env}*.`,
+  listTitle: (p: { env: string }) => `*Scheduled in ${p.env}*`,
+  skippedOnce: ' (skipped once)',
+  whichWindow: 'which window? give its id, e.g. `w-mi3k2a-8f2k1x` (see `/maintenance schedules <env>`)',
+  noWindow: (p: { id: string }) => `no pending window \`${p.id}\``,
+  mayNotChange: (p: { env: string }) => `you may not change schedules of *${p.env}*`,
+  dryCancel: (p: { id: string; env: string; fires: number }) => `*Dry run: /maintenance cancel ${p.id}* — nothing was changed. It would cancel window \`${p.id}\` of *${p.env}* (${p.fires} pending fire${p.fires === 1 ? '' : 's'}).`,
+  cancelled: (p: { id: string; fires: number }) => `🗑 Cancelled window \`${p.id}\` (${p.fires} pending fire${p.fires === 1 ? '' : 's'}).`,
+  drySchedule: (p: { env: string; start: string; end: string }) => `*Dry run: /maintenance schedule ${p.env}* — nothing was scheduled. It would put *${p.env}* into maintenance ${p.start} → ${p.end}, with a reminder 15 minutes before.`,
+  scheduled: (p: { id: string; env: string; start: string; end: string; by: string; approval: boolean }) =>
+    `🗓 Maintenance window \`${p.id}\` for *${p.env}*: ${p.start} → ${p.end}, by <@${p.by}>. A reminder with Skip / Cancel comes 15 minutes before.${p.approval ? ' When it fires, the run waits for a second person to approve, as a typed one would.' : ''} Cancel with \`/maintenance cancel ${p.id}\`.`,
+};
+
+export const ja: Shape<typeof en> = {
+  maintenanceAction: (p) => (p.action === 'start' ? 'メンテナンス開始' : p.action === 'end' ? 'メンテナンス終了' : `メンテナンス ${p.action}`),
+  fromOpsYml: (p) => `${p.what}（\`${p.spec}\`、ops.yml の設定）`,
+  reminder: (p) => `⏰ *${p.env}*: ${p.at} に${p.what}を実行します`,
+  skipEnd: '終了をスキップ（メンテナンスを継続）',
+  stayTitle: 'メンテナンスを継続しますか？',
+  stayText: (p) => `*${p.env}* は ${p.at} にメンテナンスを終了しません。誰かが終了するまで（このボタンを押した場合はあなたが \`/maintenance end ${p.env}\` で）メンテナンス中のままです。`,
+  stayConfirm: 'メンテナンスを継続',
+  keepEnd: '終了は予定どおり',
+  skipOnce: '今回だけスキップ',
+  cancelCron: 'キャンセル（設定が変わるまで）',
+  cancelWindow: 'メンテナンス枠をキャンセル',
+  cancelTitle: 'キャンセルしますか？',
+  cancelText: 'このスケジュールは実行されません。',
+  cancelConfirm: 'キャンセルする',
+  deny: 'やめる',
+  scheduledBy: (p) => `登録者 ${p.by} · \`${p.id}\``,
+  nothing: (p) => `*${p.env}* に予定はありません。`,
+  listTitle: (p) => `*${p.env} の予定*`,
+  skippedOnce: '（今回はスキップ）',
+  whichWindow: 'メンテナンス枠の ID を指定してください（例: `w-mi3k2a-8f2k1x`。`/maintenance schedules <env>` で確認できます）',
+  noWindow: (p) => `予定されたメンテナンス枠 \`${p.id}\` はありません`,
+  mayNotChange: (p) => `*${p.env}* の予定を変更する権限がありません`,
+  dryCancel: (p) => `*ドライラン: /maintenance cancel ${p.id}*（何も変更していません）。*${p.env}* のメンテナンス枠 \`${p.id}\` をキャンセルします（未実行 ${p.fires} 件）。`,
+  cancelled: (p) => `🗑 メンテナンス枠 \`${p.id}\` をキャンセルしました（未実行 ${p.fires} 件）。`,
+  drySchedule: (p) => `*ドライラン: /maintenance schedule ${p.env}*（何も登録していません）。*${p.env}* を ${p.start} → ${p.end} にメンテナンスモードにします。15分前にリマインダーを送ります。`,
+  scheduled: (p) =>
+    `🗓 *${p.env}* のメンテナンス枠 \`${p.id}\`: ${p.start} → ${p.end}（登録者 <@${p.by}>）。15分前にスキップ・キャンセルできるリマインダーを送ります。${p.approval ? '実行時は、コマンドで実行した場合と同じく別の担当者の承認を待ちます。' : ''}キャンセルは \`/maintenance cancel ${p.id}\` で行えます。`,
+};
