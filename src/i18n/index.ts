@@ -9,12 +9,15 @@ import * as services from './services.js';
 import * as cutover from './cutover.js';
 import * as deploy from './deploy.js';
 import * as schedule from './schedule.js';
+import * as status from './status.js';
+import * as history from './history.js';
+import * as home from './home.js';
 
 export { LANGS, langOfLocale, type Lang, type Shape } from './catalog.js';
 
 const CATALOGS = {
-  en: { run: run.en, maintenance: maintenance.en, replies: replies.en, help: help.en, services: services.en, cutover: cutover.en, deploy: deploy.en, schedule: schedule.en },
-  ja: { run: run.ja, maintenance: maintenance.ja, replies: replies.ja, help: help.ja, services: services.ja, cutover: cutover.ja, deploy: deploy.ja, schedule: schedule.ja },
+  en: { run: run.en, maintenance: maintenance.en, replies: replies.en, help: help.en, services: services.en, cutover: cutover.en, deploy: deploy.en, schedule: schedule.en, status: status.en, history: history.en, home: home.en },
+  ja: { run: run.ja, maintenance: maintenance.ja, replies: replies.ja, help: help.ja, services: services.ja, cutover: cutover.ja, deploy: deploy.ja, schedule: schedule.ja, status: status.ja, history: history.ja, home: home.ja },
 } satisfies Record<Lang, unknown>;
 
 /** Every message of one language. */
