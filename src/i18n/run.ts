@@ -40,6 +40,11 @@ export const en = {
   waitingForApproval: 'Waiting for a second person to approve',
   waitingForApprovalBeforeStart: 'Waiting for a second person to approve — nothing has changed yet',
   approvedBy: (p: { by: string }) => `Approved by <@${p.by}>.`,
+  approvedNote: (p: { by: string }) => `✅ Approved by <@${p.by}>.`,
+  nobodyApproved: 'Nobody approved within 60 minutes',
+  cancelledBeforeApproval: (p: { by: string }) => `Cancelled by <@${p.by}> before approval`,
+  nothingChanged: (p: { why: string }) => `${p.why} — nothing changed.`,
+  stoppedNothingChanged: (p: { why: string }) => `⏹ ${p.why} — nothing changed.`,
   title: {
     startup: (p: { env: string; services: string }) => `Startup · ${p.env}${p.services ? ` (${p.services})` : ''}`,
     shutdown: (p: { env: string; services: string }) => `Shutdown · ${p.env}${p.services ? ` (${p.services})` : ''}`,
@@ -88,6 +93,11 @@ export const ja: Shape<typeof en> = {
   waitingForApproval: '別の担当者の承認待ち',
   waitingForApprovalBeforeStart: '別の担当者の承認待ち（まだ何も変更していません）',
   approvedBy: (p) => `<@${p.by}> が承認しました。`,
+  approvedNote: (p) => `✅ <@${p.by}> が承認しました。`,
+  nobodyApproved: '60分以内に承認されませんでした',
+  cancelledBeforeApproval: (p) => `承認前に <@${p.by}> がキャンセルしました`,
+  nothingChanged: (p) => `${p.why}。何も変更していません。`,
+  stoppedNothingChanged: (p) => `⏹ ${p.why}。何も変更していません。`,
   title: {
     startup: (p) => `起動 · ${p.env}${p.services ? `（${p.services}）` : ''}`,
     shutdown: (p) => `停止 · ${p.env}${p.services ? `（${p.services}）` : ''}`,

@@ -620,12 +620,13 @@ export class RunEngine extends EventEmitter {
     const answered = await ctx.stepDone('pause:approval-before-start');
     const answer = await ctx.pause('approval-before-start', { reason: messages(ctx.lang).run.waitingForApprovalBeforeStart, intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      if (!answered) await ctx.note(`✅ Approved by <@${answer.by}>.`);
+      if (!answered) await ctx.note(messages(ctx.lang).run.approvedNote({ by: answer.by }));
       return undefined;
     }
-    const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
-    await ctx.view({ note: `${why} — nothing changed.` });
-    await ctx.note(`⏹ ${why} — nothing changed.`);
+    const m = messages(ctx.lang).run;
+    const why = answer === 'timeout' ? m.nobodyApproved : m.cancelledBeforeApproval({ by: answer.by });
+    await ctx.view({ note: m.nothingChanged({ why }) });
+    await ctx.note(m.stoppedNothingChanged({ why }));
     return 'cancelled';
   }
 
