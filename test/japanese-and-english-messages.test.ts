@@ -52,6 +52,18 @@ describe('Japanese and English in one bot', () => {
     expect(t.slack.thread(DEV, done.ts).map((m) => m.text)).toContain('<@U0DEV0002> が承認しました。');
   });
 
+  it('ending it from its button: the end message and its report in the thread are Japanese too', async () => {
+    const start = t.slack.messages(DEV).find((m) => textOf(m.blocks).includes('✅ メンテナンス開始 · dev'))!;
+    await t.client.press(start, 'maintenance.end', { user: 'U0DEV0001' });
+    const ended = await waitText(DEV, '✅ メンテナンス終了 · dev');
+    expect(textOf(ended.blocks)).toContain('api*: 通常稼働');
+    const report = await t.slack.waitFor(() => t.slack.thread(DEV, ended.ts).find((m) => m.text.startsWith('📊')), { timeoutMs: 15_000 });
+    expect(report.text).toMatch(/^📊 \*メンテナンスレポート\* · \d\d:\d\d JST–\d\d:\d\d JST（\d+分）/);
+    expect(report.text).toContain('メンテナンス応答');
+    // The start's message loses its End button and says which run ended it, in Japanese.
+    await t.slack.waitFor(() => textOf(t.slack.message(DEV, start.ts)!.blocks).includes('でメンテナンスを終了しました'), { timeoutMs: 10_000 });
+  });
+
   it('a maintenance start on an en environment of the same bot stays English', async () => {
     await t.client.command('/maintenance start prod', { user: 'U0SRE0001' });
     const waiting = await waitText(PROD, 'Waiting for a second person to approve');

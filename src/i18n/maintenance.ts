@@ -20,6 +20,29 @@ export const en = {
   endedByRun: (p: { runId: string }) => `🟢 Maintenance was ended by run \`${p.runId}\``,
   redirect: (p: { status: number; url: string }) => `redirect ${p.status} to ${p.url}`,
   statusTitle: (p: { env: string }) => `*Maintenance · ${p.env}* (read from AWS)`,
+  plan: {
+    refused: (p: { name: string; why: string }) => `*${p.name}*: refused — ${p.why}`,
+    alreadyIn: (p: { name: string }) => `*${p.name}*: already in maintenance — no call`,
+    notIn: (p: { name: string }) => `*${p.name}*: not in maintenance — no call`,
+    bypassed: (p: { name: string; ips: string }) => `*${p.name}*: ${p.ips} match none of these rules and reach the listener's own rules, unchanged`,
+    theBottom: 'the bottom',
+  },
+  lookalikes: (p: { name: string; rules: string; n: number; tag: string }) =>
+    `⚠️ *${p.name}*: ${p.n === 1 ? 'rule' : 'rules'} ${p.rules} answer${p.n === 1 ? 's' : ''} like maintenance but ${p.n === 1 ? 'does' : 'do'} not carry the bot's tag ${p.tag} — the application's own, left alone.`,
+  priority: (p: { rule: string; priority: number }) => `${p.rule} (priority ${p.priority})`,
+  report: {
+    span: (p: { from: string; to: string; minutes: number }) => `${p.from}–${p.to} (${p.minutes} min)`,
+    title: (p: { span: string; guessed: boolean }) => `📊 *Maintenance report* · ${p.span}${p.guessed ? ' · start not recorded: the last hour' : ''}`,
+    fixed: (p: { n: string }) => `${p.n} answered with the maintenance response`,
+    redirected: (p: { n: string }) => `${p.n} redirected`,
+    bypass: (p: { n: string; window: string }) => `${p.n} let through by the allowlist (${p.window})`,
+    wholeMinutes: (p: { from: string; to: string }) => `${p.from}–${p.to}, whole minutes`,
+    noWholeMinute: 'no whole minute yet',
+    source: "_From the ALB's CloudWatch metrics (60 s periods, published a minute or two late; the load balancer counts all its listeners together)._",
+    chartComment: '📈 Requests per minute during maintenance.',
+    none: (p: { why: string }) => `⚠️ No maintenance report: ${p.why}`,
+    noCounts: (p: { why: string }) => `⚠️ No counts from CloudWatch: ${p.why}`,
+  },
 };
 
 export const ja: Shape<typeof en> = {
@@ -41,4 +64,26 @@ export const ja: Shape<typeof en> = {
   endedByRun: (p) => `🟢 run \`${p.runId}\` でメンテナンスを終了しました`,
   redirect: (p) => `${p.url} へ ${p.status} リダイレクト`,
   statusTitle: (p) => `*メンテナンス · ${p.env}*（AWS から取得）`,
+  plan: {
+    refused: (p) => `*${p.name}*: 中止 — ${p.why}`,
+    alreadyIn: (p) => `*${p.name}*: すでにメンテナンス中のため呼び出しなし`,
+    notIn: (p) => `*${p.name}*: メンテナンス中ではないため呼び出しなし`,
+    bypassed: (p) => `*${p.name}*: ${p.ips} はこれらのルールに一致せず、リスナー本来のルールにそのまま届きます`,
+    theBottom: '最下位',
+  },
+  lookalikes: (p) => `⚠️ *${p.name}*: ルール ${p.rules} はメンテナンスと同じ応答を返しますが、ボットのタグ ${p.tag} が付いていません。アプリケーション側のルールとみなし、変更しません。`,
+  priority: (p) => `${p.rule}（優先度 ${p.priority}）`,
+  report: {
+    span: (p) => `${p.from}–${p.to}（${p.minutes}分）`,
+    title: (p) => `📊 *メンテナンスレポート* · ${p.span}${p.guessed ? ' · 開始時刻の記録なし: 直近1時間' : ''}`,
+    fixed: (p) => `メンテナンス応答 ${p.n} 件`,
+    redirected: (p) => `リダイレクト ${p.n} 件`,
+    bypass: (p) => `許可リストで通過 ${p.n} 件（${p.window}）`,
+    wholeMinutes: (p) => `${p.from}–${p.to}、1分単位`,
+    noWholeMinute: 'まだ1分に満たない',
+    source: '_ALB の CloudWatch メトリクスより（60秒単位、1〜2分遅れて反映。ロードバランサーの全リスナーの合計）。_',
+    chartComment: '📈 メンテナンス中の1分あたりのリクエスト数。',
+    none: (p) => `⚠️ メンテナンスレポートなし: ${p.why}`,
+    noCounts: (p) => `⚠️ CloudWatch から件数を取得できませんでした: ${p.why}`,
+  },
 };

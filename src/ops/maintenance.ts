@@ -71,11 +71,12 @@ export function lookalikeRules(l: ListenerConfig, rules: ListenerRule[]): (Liste
   return numbered(rules).filter((r) => !isMaintenanceRule(r) && sameAction(r.action, action));
 }
 
-export function describeLookalikes(l: ListenerConfig, rules: ListenerRule[]): string | undefined {
+export function describeLookalikes(l: ListenerConfig, rules: ListenerRule[], lang: Lang = 'en'): string | undefined {
   const found = lookalikeRules(l, rules);
   if (found.length === 0) return undefined;
-  const list = found.map((r) => `${short(r.arn)} (priority ${r.priority})`).join(', ');
-  return `⚠️ *${l.name}*: ${found.length === 1 ? 'rule' : 'rules'} ${list} answer${found.length === 1 ? 's' : ''} like maintenance but ${found.length === 1 ? 'does' : 'do'} not carry the bot's tag ${MARK_OWNER_KEY} — the application's own, left alone.`;
+  const m = messages(lang).maintenance;
+  const list = found.map((r) => m.priority({ rule: short(r.arn), priority: r.priority })).join(', ');
+  return m.lookalikes({ name: l.name, rules: list, n: found.length, tag: MARK_OWNER_KEY });
 }
 
 /**
@@ -262,30 +263,31 @@ export const MaintenanceParamsSchema = z.object({ action: z.enum(['start', 'end'
 export type MaintenanceParams = z.infer<typeof MaintenanceParamsSchema>;
 
 /** The AWS calls a start or end would make, for --dry-run. */
-export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', facts: Pick<Facts, 'recall'>): Promise<string[]> {
+export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', facts: Pick<Facts, 'recall'>, lang: Lang = 'en'): Promise<string[]> {
+  const m = messages(lang).maintenance.plan;
   const lines: string[] = [];
   for (const [i, l] of (env.maintenance?.listeners ?? []).entries()) {
     const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
     const on = listenerInMaintenance(l, rules);
-    const lookalikes = describeLookalikes(l, rules);
+    const lookalikes = describeLookalikes(l, rules, lang);
     if (lookalikes) lines.push(lookalikes);
     const partly = action === 'start' ? partlyInMaintenance(l, rules) : undefined;
     if (partly) {
-      lines.push(`*${l.name}*: refused — ${partly}`);
+      lines.push(m.refused({ name: l.name, why: partly }));
       continue;
     }
     if (action === 'start' && on) {
-      lines.push(`*${l.name}*: already in maintenance — no call`);
+      lines.push(m.alreadyIn({ name: l.name }));
       continue;
     }
     if (action === 'end' && !on) {
-      lines.push(`*${l.name}*: not in maintenance — no call`);
+      lines.push(m.notIn({ name: l.name }));
       continue;
     }
     if (action === 'start') {
       const refusal = bypassRefusal(l, `environments.${envName}.maintenance.listeners[${i}]`);
       if (refusal) {
-        lines.push(`*${l.name}*: refused — ${refusal}`);
+        lines.push(m.refused({ name: l.name, why: refusal }));
         continue;
       }
       const others = numbered(rules).filter((r) => r.arn !== l.ruleArn);
@@ -298,13 +300,13 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
           const c = set[0]!;
           lines.push(`*${l.name}*: CreateRule priority ${slots[k]} ${c.field === 'path-pattern' ? 'path' : 'source-ip'} ${c.values.join(', ')} → ${describeAction(maintenanceAction(l))} (tagged ${MARK_OWNER_KEY})`);
         }
-        if (l.bypass) lines.push(`*${l.name}*: ${l.bypass.sourceIps.join(', ')} match none of these rules and reach the listener's own rules, unchanged`);
+        if (l.bypass) lines.push(m.bypassed({ name: l.name, ips: l.bypass.sourceIps.join(', ') }));
       }
     } else {
       const change = await facts.recall<ListenerChange>(changeKey(envName, l.name));
       const ours = new Set([...(change?.created ?? []), ...numbered(rules).filter(isMaintenanceRule).map((r) => r.arn)]);
       for (const arn of ours) lines.push(`*${l.name}*: DeleteRule ${short(arn)}`);
-      if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? 'the bottom'}`);
+      if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? m.theBottom}`);
       for (const m of [...(change?.moves ?? [])].reverse()) lines.push(`*${l.name}*: SetRulePriorities ${short(m.ruleArn)} ${m.to} → ${m.from}`);
     }
   }
@@ -367,9 +369,9 @@ async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: Mainte
   if (deps.report && lines.some((l) => l.startsWith('🚧'))) {
     try {
       const { report: r } = await readReport(q.envName, q.env, deps.report.metrics(q.envName), q.facts, q.now());
-      report.push('', ...reportLines(r, q.timezone));
+      report.push('', ...reportLines(r, q.timezone, q.lang));
     } catch (e) {
-      report.push('', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`);
+      report.push('', messages(q.lang).maintenance.report.noCounts({ why: e instanceof Error ? e.message : String(e) }));
     }
   }
   return `${messages(q.lang).maintenance.statusTitle({ env: q.envName })}\n${[...lines, ...report].join('\n')}`;
@@ -383,7 +385,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
     resources: (env) => (env.maintenance?.listeners ?? []).map((l) => `listener:${l.listenerArn}`),
     lockTarget: (envName) => `${envName}:maintenance`,
     title: (envName, p, lang = 'en') => messages(lang).maintenance.title({ env: envName, on: p.action === 'start' }),
-    plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts),
+    plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts, q.lang),
     status: (q) => maintenanceStatus(q, deps),
     async run(ctx: Ctx): Promise<FinalState> {
       const { env, envName, params } = ctx;
@@ -409,7 +411,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
       });
       for (const [i, l] of listeners.entries()) {
         if (l.ruleArn || (await ctx.stepDone(`lookalikes:${l.name}`))) continue;
-        const text = describeLookalikes(l, await alb.rules(l.listenerArn, hintFor(envName, i)));
+        const text = describeLookalikes(l, await alb.rules(l.listenerArn, hintFor(envName, i)), ctx.lang);
         await ctx.step(`lookalikes:${l.name}`, async () => text ?? '');
         if (text) await ctx.note(text);
       }
