@@ -29,6 +29,22 @@ export const en = {
   alarmFired: (p: { names: string }) => `🚨 Alarm in ALARM: ${p.names}`,
   alarmsWatched: (p: { how: string; names: string }) => `🔔 Alarms ${p.how}: ${p.names}`,
   watched: 'watched',
+  newRevision: (p: { revision: string; container: string; from: string; to: string }) => `📦 New revision \`${p.revision}\`: container *${p.container}* \`${p.from}\` → \`${p.to}\` (nothing else changed).`,
+  codedeploy: {
+    drift: (p: { lines: string }) => `⚠️ The deployment group differs from ops.yml (not changed by the bot):\n${p.lines}`,
+    created: (p: { id: string; config: string }) => `🚀 CodeDeploy deployment \`${p.id}\` created (${p.config}).`,
+    rerouteReason: 'Green is up and passed test traffic — Approve to move production to it',
+    approved: (p: { by: string }) => `✅ Approved by <@${p.by}>: production moves to green.`,
+    terminationReason: 'Production is on green; blue is kept for a fast rollback until the termination wait ends',
+    finishedNow: (p: { by: string }) => `⏭ Finished now by <@${p.by}>: blue is terminated.`,
+    succeeded: 'green serves all production traffic',
+    stageFailed: (p: { name: string; code: string; message: string }) => `❌ *${p.name}* failed${p.code ? ` (${p.code})` : ''}: ${p.message}`,
+    noDiagnostics: 'no diagnostics',
+    rolledBackByCodeDeploy: (p: { why: string }) => `rolled back by CodeDeploy: ${p.why}`,
+    cancelledBeforeStart: (p: { by: string }) => `cancelled by <@${p.by}> before any deployment started`,
+    rollbackSent: (p: { by: string; message: string }) => `↩️ Rollback by <@${p.by}>: StopDeployment with auto-rollback sent${p.message ? ` (${p.message})` : ''}.`,
+    rolledBackBy: (p: { by: string }) => `rolled back by <@${p.by}>: all traffic on blue`,
+  },
 };
 
 export const ja: Shape<typeof en> = {
@@ -59,4 +75,20 @@ export const ja: Shape<typeof en> = {
   alarmFired: (p) => `🚨 ALARM 状態のアラーム: ${p.names}`,
   alarmsWatched: (p) => `🔔 アラーム${p.how}: ${p.names}`,
   watched: '監視中',
+  newRevision: (p) => `📦 新しいリビジョン \`${p.revision}\`: コンテナ *${p.container}* \`${p.from}\` → \`${p.to}\`（他は変更なし）。`,
+  codedeploy: {
+    drift: (p) => `⚠️ デプロイグループが ops.yml と異なります（ボットは変更していません）:\n${p.lines}`,
+    created: (p) => `🚀 CodeDeploy のデプロイ \`${p.id}\` を作成しました（${p.config}）。`,
+    rerouteReason: 'Green が起動し、テストトラフィックを通過しました。本番を Green に切り替えるには承認してください',
+    approved: (p) => `✅ <@${p.by}> が承認しました: 本番を Green に切り替えます。`,
+    terminationReason: '本番は Green です。終了待機が終わるまで、高速ロールバック用に Blue を残しています',
+    finishedNow: (p) => `⏭ <@${p.by}> が今すぐ完了しました: Blue を終了します。`,
+    succeeded: 'Green が本番トラフィックをすべて処理しています',
+    stageFailed: (p) => `❌ *${p.name}* 失敗${p.code ? `（${p.code}）` : ''}: ${p.message}`,
+    noDiagnostics: '診断情報なし',
+    rolledBackByCodeDeploy: (p) => `CodeDeploy がロールバックしました: ${p.why}`,
+    cancelledBeforeStart: (p) => `デプロイ開始前に <@${p.by}> がキャンセルしました`,
+    rollbackSent: (p) => `↩️ <@${p.by}> がロールバック: 自動ロールバック付きの StopDeployment を送信しました${p.message ? `（${p.message}）` : ''}。`,
+    rolledBackBy: (p) => `<@${p.by}> がロールバックしました: トラフィックはすべて Blue です`,
+  },
 };

@@ -117,7 +117,7 @@ export function deployOperation(deps: {
         return { from: current.arn, to: r.arn, image: r.diff };
       });
       await show({ from: registered.from, to: registered.to, ...(registered.image ? { image: registered.image } : {}) });
-      if (registered.image) await ctx.note(`📦 New revision \`${short(registered.to)}\`: container *${registered.image.container}* \`${registered.image.from}\` → \`${registered.image.to}\` (nothing else changed).`);
+      if (registered.image) await ctx.note(messages(ctx.lang).deploy.newRevision({ revision: short(registered.to), container: registered.image.container, from: registered.image.from, to: registered.image.to }));
       return strategy.run(ctx, cfg, registered.to, show);
     },
     async onInterrupt(ctx, intent) {
