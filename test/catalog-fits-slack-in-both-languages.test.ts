@@ -48,7 +48,7 @@ function limitOf(path: string): number {
 }
 
 /** Fragments of a line with no words of their own (a name in brackets): Japanese script is not expected in them. */
-const NO_WORDS = new Set<string>(['services.scale.ecsName', 'history.on', 'history.decision', 'history.aws', 'history.startupOf', 'home.fireAt', 'services.leftAlone', 'deploy.ecs.trafficLine']);
+const NO_WORDS = new Set<string>(['services.scale.ecsName', 'history.on', 'history.decision', 'history.aws', 'history.startupOf', 'home.fireAt', 'services.leftAlone', 'deploy.ecs.trafficLine', 'deploy.ecs.stageLine']);
 
 /** Entries that are the same in both languages on purpose. */
 const SAME_IN_BOTH = new Set<string>([]);
