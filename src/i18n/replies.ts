@@ -18,6 +18,8 @@ export const en = {
     heldBy: (p: { target: string; runId: string; by: string }) => `*${p.target}* is now held by run ${p.runId} of <@${p.by}> — retry after it ends`,
   },
   buttonUnreadable: '⚠️ That button carried a payload I cannot read; nothing was changed.',
+  unknownRequest: '⚠️ That request was incomplete or is not one I know, so nothing was done. Type `/ops help` to see the commands.',
+  unknownButton: '⚠️ That button is not one I know (it may be from an older message); nothing was changed.',
   alreadyNoted: (p: { intent: string }) => `Already noted: *${p.intent}* was pressed once; pressing again does nothing more.`,
   usage: {
     hereIsHow: 'here is how to use it',
@@ -70,6 +72,8 @@ export const ja: Shape<typeof en> = {
     heldBy: (p) => `*${p.target}* は現在 <@${p.by}> の run ${p.runId} が保持しています。終了後に再実行してください`,
   },
   buttonUnreadable: '⚠️ ボタンの内容を読み取れませんでした。何も変更していません。',
+  unknownRequest: '⚠️ リクエストが不完全か、対応していないものだったため、何も実行していません。`/ops help` でコマンドを確認できます。',
+  unknownButton: '⚠️ 対応していないボタンです（古いメッセージのものかもしれません）。何も変更していません。',
   alreadyNoted: (p) => `受付済みです: *${p.intent}* はすでに押されています。もう一度押しても何も起きません。`,
   usage: {
     hereIsHow: '使い方は次のとおりです',
