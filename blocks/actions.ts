@@ -5,6 +5,8 @@ export const Intent = {
   approve: 'approve',
   rollback: 'rollback',
   promote: 'promote',
+  /** Argo Rollouts' `promote --full`: skip every remaining step of a canary. */
+  promoteFull: 'promote-full',
   pause: 'pause',
   cancel: 'cancel',
   retry: 'retry',

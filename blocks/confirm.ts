@@ -1,6 +1,7 @@
 // The confirmation modal for environments that ask before a mutating command runs (permissions.confirm).
 import type { View } from '@slack/types';
 import { z } from 'zod';
+import { formatTime } from '../src/clock.js';
 
 export const CONFIRM_CALLBACK = 'run.confirm';
 
@@ -34,4 +35,30 @@ export function confirmModal(ask: Omit<ConfirmMetadata, 'channel'>, channel: str
       },
     ],
   };
+}
+
+/** The user ids a text mentions (`<@U…>`), for the handler to look their names up. */
+export const mentionedUsers = (text: string): string[] => [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]!))];
+
+/** Slack shows at most this many characters of an input's error; the rest is cut with an ellipsis. */
+const DIALOG_ERROR_MAX = 150;
+
+/**
+ * A reason made fit for a dialog's error (`response_action: errors`), which Slack shows as plain text: names instead of
+ * `<@U…>` and `<!subteam^S…>`, no `*bold*`, `_italic_` or backticks, links reduced to their label, and any ISO UTC
+ * instant in the environment's local time.
+ */
+export function dialogError(text: string, o: { names: Record<string, string>; timezone: string }): string {
+  const plain = text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${o.names[id] ?? id}`)
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>/g, (_m, id: string, handle?: string) => (handle ? `@${handle}` : `user group ${id}`))
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<[^|>]+\|([^>]*)>/g, '$1')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z/g, (iso) => formatTime(Date.parse(iso), o.timezone, true))
+    .replace(/[*`]/g, '')
+    .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,:;])/g, '$1$2')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  return plain.length > DIALOG_ERROR_MAX ? `${plain.slice(0, DIALOG_ERROR_MAX - 1)}…` : plain;
 }

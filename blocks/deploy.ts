@@ -50,7 +50,7 @@ export function deployBody(v: DeployView, run: Run, ctx: RunViewContext): KnownB
   const lang = ctx.lang ?? 'en';
   const m = messages(lang).deploy;
   const out: KnownBlock[] = [];
-  const what = v.image ? `*${v.image.container}*: \`${v.image.from.split('/').pop()}\` → \`${v.image.to.split('/').pop()}\`` : v.to ? m.taskDefinition({ name: short(v.to) }) : m.preparing;
+  const what = v.image ? m.containerImage({ container: v.image.container, from: v.image.from.split('/').pop() ?? v.image.from, to: v.image.to.split('/').pop() ?? v.image.to }) : v.to ? m.taskDefinition({ name: short(v.to) }) : m.preparing;
   const green = v.trafficToGreen ?? 0;
   const how = v.strategy === 'ecs' ? `ECS ${v.type ?? 'BLUE_GREEN'}` : v.strategy === 'tasksets' ? m.tasksets({ record: v.record ? `\`${v.record}\`` : m.weights }) : (v.strategy ?? '…');
   const status = v.status ? ` · ${v.status}${v.stage && v.status === 'IN_PROGRESS' ? ` · \`${v.stage}\`` : ''}` : '';

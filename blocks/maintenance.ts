@@ -8,10 +8,16 @@ import { actions, context, fields, section, type RunViewContext } from './kit.js
 
 const ICON = { pending: '⚪', working: '⏳', on: '🚧', off: '🟢', failed: '❌', unchanged: '➖' } as const;
 
+/** A listener the run never reached is "waiting" only while the run can still reach it; after the end it was not changed. */
+const ENDED: readonly Run['state'][] = ['succeeded', 'failed', 'rolled_back', 'cancelled'];
+
 export function maintenanceBody(view: MaintenanceView, run: Run, ctx?: Pick<RunViewContext, 'lang'>): KnownBlock[] {
   const m = messages(ctx?.lang ?? 'en');
   const WORDS = m.maintenance.listener;
+  const NOT_CHANGED = { icon: ICON.unchanged, words: m.maintenance.notChanged };
   const listeners = Object.entries(view.listeners ?? {});
+  const ended = ENDED.includes(run.state);
+  const shown = (state: keyof typeof ICON) => (ended && state === 'pending' ? NOT_CHANGED : { icon: ICON[state], words: WORDS[state] });
   const out: KnownBlock[] = [];
   if (view.note) out.push(section(view.note));
   if (listeners.length > 0) {
@@ -19,7 +25,7 @@ export function maintenanceBody(view: MaintenanceView, run: Run, ctx?: Pick<RunV
     for (let i = 0; i < listeners.length; i += 10) {
       out.push(
         fields(
-          listeners.slice(i, i + 10).map(([name, l]) => `${ICON[l.state]} *${name}*: ${WORDS[l.state]}${l.detail ? `\n${l.detail}` : ''}`),
+          listeners.slice(i, i + 10).map(([name, l]) => `${shown(l.state).icon} *${name}*: ${shown(l.state).words}${l.detail ? `\n${l.detail}` : ''}`),
         ),
       );
     }

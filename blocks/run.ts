@@ -7,6 +7,10 @@ import { actions, context, header, section, type ButtonSpec, type RunViewContext
 
 export type { Body, RunViewContext } from './kit.js';
 import { Intent, runActionId, runButtonValue } from './actions.js';
+import { z } from 'zod';
+
+/** The engine's own mark on any run's view: who approved it (src/runs/engine.ts `approved`). */
+const ApprovedSchema = z.object({ approvedBy: z.string().regex(/^[UW][A-Z0-9]+$/) }).partial();
 
 export const STATE_EMOJI: Record<RunState, string> = {
   planned: '🗒',
@@ -31,6 +35,8 @@ function runButton(intent: string, lang: Lang): Omit<ButtonSpec, 'actionId' | 'v
       return { label: m.button.approve, style: 'primary' };
     case Intent.promote:
       return { label: m.button.promote, style: 'primary' };
+    case Intent.promoteFull:
+      return { label: m.button.promoteFull, confirm: { title: m.confirm.promoteFullTitle, text: m.confirm.promoteFullText, confirm: m.button.promoteFull, deny } };
     case Intent.finish:
       return { label: m.button.finish, style: 'primary' };
     case Intent.retry:
@@ -72,6 +78,9 @@ export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks
     buttons.push({ ...runButton(Intent.retry, lang), actionId: runActionId(Intent.retry), value: runButtonValue(run.id, `failed-${run.version}`) });
   }
   if (buttons.length > 0) blocks.push(actions(`run:${run.id}`, buttons));
+  // Who approved is part of the run's record on its message, not only a reply in the thread (OpContext.approved).
+  const approvedBy = ApprovedSchema.safeParse(run.view).data?.approvedBy;
+  if (approvedBy) blocks.push(context([m.approvedByContext({ by: approvedBy })]));
 
   const end = run.endedAt ?? ctx.now;
   blocks.push(

@@ -35,7 +35,8 @@ export function startupBody(view: StartupView, _run: Run, ctx: RunViewContext): 
   const lang = ctx.lang ?? 'en';
   const m = messages(lang).services;
   const count = (p: ServiceRowView['phase']) => rows.filter(([, r]) => r.phase === p).length;
-  const goal = view.direction === 'down' ? m.stopped({ done: count('stopped'), all: rows.length }) : m.ready({ done: count('ready'), all: rows.length });
+  // A startup that was stopped says how many it stopped, not only how few are ready.
+  const goal = view.direction === 'down' ? m.stopped({ done: count('stopped'), all: rows.length }) : `${m.ready({ done: count('ready'), all: rows.length })}${count('stopped') ? ` · ${m.stoppedCount({ n: count('stopped') })}` : ''}`;
   const out: KnownBlock[] = [];
   let chunk: string[] = [];
   for (const [name, r] of rows) {

@@ -8,7 +8,7 @@ export interface Args {
   flags: Record<string, string | true>;
 }
 
-const KNOWN_FLAGS = new Set(['dry-run', 'config', 'help']);
+const KNOWN_FLAGS = new Set(['dry-run', 'config', 'help', 'full']);
 
 /** What was wrong, in words: a sentence, or a catalog entry (src/i18n) said in the reader's language. */
 export type Wrong = string | ((m: Messages) => string);

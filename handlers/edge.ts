@@ -12,7 +12,7 @@ import { messages, type Lang } from '../src/i18n/index.js';
 const SlackId = z.string().regex(/^[UWB][A-Z0-9]{2,30}$/);
 
 /** Every action id a listener answers; anything else is refused politely by `unknownAction`. */
-export const KNOWN_ACTION = new RegExp(`^(run\\.[a-z]+|${[ActionId.endMaintenance, ActionId.scheduleSkip, ActionId.scheduleCancel, CutoverActionId.back].map((a) => a.replace('.', '\\.')).join('|')})$`);
+export const KNOWN_ACTION = new RegExp(`^(run\\.[a-z]+(?:-[a-z]+)?|${[ActionId.endMaintenance, ActionId.scheduleSkip, ActionId.scheduleCancel, CutoverActionId.back].map((a) => a.replace('.', '\\.')).join('|')})$`);
 
 const commandSchema = (commands: readonly CommandSpec[]) =>
   z.object({

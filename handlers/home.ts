@@ -41,7 +41,7 @@ export function register(app: App, deps: Deps): void {
 
   function intentsOf(run: Run): string[] {
     const anytime = Object.entries(deps.ops[run.kind]?.anytime ?? {})
-      .filter(([, states]) => ((states ?? []) as readonly string[]).includes(run.state))
+      .filter(([intent, states]) => ((states ?? []) as readonly string[]).includes(run.state) && (deps.ops[run.kind]?.offers?.(run, intent) ?? true))
       .map(([intent]) => intent);
     return [...new Set([...(run.pause?.intents ?? []), ...anytime])];
   }

@@ -202,6 +202,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
   // is known, slack.com's redirect does the same for a signed-in person.
   let workspaceUrl = 'https://slack.com/';
+  const WORKSPACE_URL_WAIT_MS = 2000;
   const learnWorkspaceUrl = () =>
     app.client.auth
       .test()
@@ -226,7 +227,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       const lang = envLanguage(config, run.env);
       const title = op ? op.title(run.env, op.params.parse(run.params), lang) : `${run.kind} · ${run.env}`;
       const anytime = Object.entries(op?.anytime ?? {})
-        .filter(([, states]) => (states ?? []).includes(run.state))
+        .filter(([intent, states]) => (states ?? []).includes(run.state) && (op?.offers?.(run, intent) ?? true))
         .map(([intent]) => intent);
       return runStatus(run, { timezone: config.timezone, lang, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
@@ -260,6 +261,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     async start() {
       // Listen for the other replicas' presses before driving anything (PostgreSQL; a no-op on SQLite).
       await store.signalsReady();
+      // Links in the first replies name the workspace; a slow Slack delays the start by 2 s at most, never blocks it.
+      await within(learnWorkspaceUrl(), WORKSPACE_URL_WAIT_MS);
       // Lambda: nothing runs between invocations; work() does it all, on the schedule's invocations.
       if (opts.lambdaReceiver) {
         await scheduler.syncConfig(Object.keys(ops));
@@ -271,7 +274,6 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       engine.startSweeping();
       await scheduler.syncConfig(Object.keys(ops));
       scheduler.start(opts.schedulerEveryMs ?? 15_000);
-      void learnWorkspaceUrl();
       const guard = new RequestGuard(() => clock.now());
       server = createServer((req, res) => {
         if (req.method === 'GET' && req.url === '/healthz') {

@@ -120,14 +120,13 @@ describe('/canary', () => {
     await threadHas(t, msg, 'Step 1/3 · green 10 % — Route 53 INSYNC at');
 
     // The requester may not promote their own canary in prod, nor may an operator who is not an approver.
+    // Each refusal is told to the presser privately when they press (issue 21), and kept in the thread for the record.
     await t.client.press(msg, 'run.promote', { user: 'U0LEAD001' });
     await threadHas(t, msg, 'Promote by <@U0LEAD001> not taken: *prod* needs a second person');
-    // A refused Promote re-offers the decision under a new pause id: the buttons carry it.
-    const nonce = (k: number) => t.slack.waitFor(() => JSON.stringify(latest(t).blocks).includes(`step-1:again-${k}`), { timeoutMs: 5000 });
-    await nonce(1);
+    await t.slack.waitFor(() => t.slack.ephemerals('U0LEAD001').find((e) => e.text.includes('needs a second person')), { timeoutMs: 5000 });
     await t.client.press(msg, 'run.promote', { user: 'U0SRE0002' });
     await threadHas(t, msg, 'Promote by <@U0SRE0002> not taken: only approvers may promote');
-    await nonce(2);
+    await t.slack.waitFor(() => t.slack.ephemerals('U0SRE0002').find((e) => e.text.includes('only approvers may promote')), { timeoutMs: 5000 });
     expect(r53Weights(t, 'api.internal.example.')).toEqual({ 'api-blue': 90, 'api-green': 10 });
 
     await t.client.press(msg, 'run.promote', { user: 'U0LEAD002' });

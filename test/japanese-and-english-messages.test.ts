@@ -49,7 +49,7 @@ describe('Japanese and English in one bot', () => {
     expect(textOf(done.blocks)).toContain('api*: メンテナンス中');
     expect(textOf(done.blocks)).toContain('完了 · 依頼者');
     expect(buttons(done)).toEqual(['メンテナンス終了']);
-    expect(t.slack.thread(DEV, done.ts).map((m) => m.text)).toContain('<@U0DEV0002> が承認しました。');
+    expect(t.slack.thread(DEV, done.ts).map((m) => m.text)).toContain('✅ <@U0DEV0002> が承認しました。');
   });
 
   it('ending it from its button: the end message and its report in the thread are Japanese too', async () => {

@@ -46,7 +46,8 @@ describe('locks on what a run touches', () => {
     const text = (res.body as { text: string }).text;
     expect(text).toContain(`⛔ ${what}`);
     expect(text).toContain(`is busy: run \`${holder}\``);
-    expect(text).toContain(`<https://slack.com/archives/${CH}/p${msg.ts.replace('.', '')}|its message>`);
+    // The workspace's own URL, from auth.test (the fake Slack names its origin), as Slack's permalinks have it.
+    expect(text).toContain(`<${t.slack.origin}/archives/${CH}/p${msg.ts.replace('.', '')}|its message>`);
     expect(t.aws.world.record.mutations(mark)).toEqual([]);
     if (opts.release !== false) {
       await t.client.press(msg, 'run.cancel', { user: 'U0SRE0001' });

@@ -115,10 +115,11 @@ describe('/maintenance', () => {
     const view = await t.slack.waitFor(() => (modals().length > n ? modals().at(-1) : undefined), { timeoutMs: 5000 });
     await t.client.submitView(view.view, { confirm: { env: 'prod' } }, { user: 'U0SRE0001' });
     await waitText('C0PROD001', 'Waiting for a second person to approve');
-    await t.client.command('/maintenance start prod', { user: 'U0SRE0002', triggerId: 'trig-3' });
-    const view2 = await t.slack.waitFor(() => (modals().length > n + 1 ? modals().at(-1) : undefined), { timeoutMs: 5000 });
-    const refused = await t.client.submitView(view2.view, { confirm: { env: 'prod' } }, { user: 'U0SRE0002' });
+    // Busy is told before the confirmation dialog opens (issue 21): no dialog, the holder named at once.
+    const refused = await t.client.command('/maintenance start prod', { user: 'U0SRE0002', triggerId: 'trig-3' });
     expect(JSON.stringify(refused.body)).toContain('is busy');
+    await t.settled();
+    expect(modals().length).toBe(n + 1);
     await t.client.press(latest('C0PROD001'), 'run.cancel', { user: 'U0SRE0001' });
     await waitText('C0PROD001', 'nothing changed');
   });

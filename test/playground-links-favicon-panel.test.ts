@@ -90,7 +90,7 @@ describe('the playground: links, favicon, sandbox panel, 1024 px', () => {
     });
 
     it('fits: no sideways scrolling, and the channel keeps room to read', async () => {
-      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
       expect(scroll).toBeLessThanOrEqual(client);
       const channel = await page.locator('main.channel').boundingBox();
       expect(channel!.width).toBeGreaterThanOrEqual(480);

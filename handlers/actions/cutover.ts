@@ -4,13 +4,14 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { CutoverActionId } from '../../blocks/cutover.js';
 import { CutoverParamsSchema, type CutoverParams } from '../../src/ops/cutover.js';
+import { tellPresser } from './presser.js';
 
 const RunIdSchema = z.string().regex(/^r-[0-9a-z]+-[0-9a-z]+$/);
 
 export function register(app: App, deps: Deps): void {
   app.action<BlockButtonAction>(CutoverActionId.back, async ({ ack, body, action, respond }) => {
     await ack();
-    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const say = tellPresser(app, deps.log, body.user.id, respond);
     const id = RunIdSchema.safeParse(action.value);
     if (!id.success) return void (await say('⚠️ That button carried a payload I cannot read; nothing was changed.'));
     const of = await deps.engine.getRun(id.data);

@@ -1,7 +1,7 @@
 // /canary <env> <target> start [steps] | promote | pause | rollback | set <pct> | status
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
-import type { CanaryParams } from '../../src/ops/canary.js';
+import { CanaryIntent, canaryView, type CanaryParams } from '../../src/ops/canary.js';
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
@@ -10,6 +10,9 @@ import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
 
 const spec = specOf('/canary');
+
+/** A canary's phase in the words of a one-line refusal. */
+const PHASE_WORDS: Record<string, string> = { shifting: 'shifting weights', syncing: 'waiting for Route 53 INSYNC', gating: 'checking its gates', done: 'done', 'rolled-back': 'rolled back' };
 
 /** The canary run holding a target's lock, if one is active. */
 async function activeRun(deps: Deps, envName: string, target: string): Promise<Run | undefined> {
@@ -47,6 +50,7 @@ export function register(app: App, deps: Deps): void {
         noMore(words, 4, spec);
         params = { target, action: 'set', pct };
       } else noMore(words, 3, spec);
+      if (flags.full && sub !== 'promote') throw new UsageError('`--full` goes with `promote` only: `/canary <env> <target> promote --full` skips every remaining step', spec);
 
       if (sub === 'status') {
         await ack();
@@ -72,9 +76,11 @@ export function register(app: App, deps: Deps): void {
         return;
       }
 
-      // promote | pause | rollback act on the running canary, exactly as its buttons do.
+      // promote | pause | rollback act on the running canary, exactly as its buttons do. A refusal here is one line:
+      // the words were right, the moment was not.
+      const oneLine = (text: string) => ack({ response_type: 'ephemeral', text });
       const run = await activeRun(deps, envName, target);
-      if (!run) throw new UsageError(`no canary is running on *${target}* in *${envName}* — start one with \`/canary ${envName} ${target} start\``, spec);
+      if (!run) return void (await oneLine(`⚠️ no canary is running on *${target}* in *${envName}*, so there is nothing to ${sub}. Start one with \`/canary ${envName} ${target} start\`.`));
       if (flags['dry-run']) {
         // Rollback is "set green to 0" in one call: its plan is that of `set 0`.
         const call = sub === 'rollback' ? `The calls it would make:\n${(await deps.engine.plan('canary', envName, { target, action: 'set', pct: 0 } satisfies CanaryParams)).join('\n')}` : 'no AWS call by itself';
@@ -82,16 +88,22 @@ export function register(app: App, deps: Deps): void {
         return;
       }
       let nonce: string;
+      const intent = sub === 'promote' && flags.full ? CanaryIntent.promoteFull : sub;
       if (sub === 'promote') {
-        if (!run.pause?.intents.includes('promote')) throw new UsageError(`run \`${run.id}\` is not waiting for Promote (it is ${run.state.replace('_', ' ')})`, spec);
-        nonce = run.pause.nonce;
+        const phase = canaryView.safeParse(run.view).data?.phase;
+        if (run.pause?.intents.includes(intent)) nonce = run.pause.nonce;
+        else if (run.state === 'running' && phase === 'baking') nonce = 'anytime';
+        else {
+          const now = run.pause ? `it is waiting: ${run.pause.reason}` : `it is ${phase ? (PHASE_WORDS[phase] ?? phase) : run.state.replace('_', ' ')}`;
+          return void (await oneLine(`⚠️ Run \`${run.id}\` cannot be promoted now — ${now}. Promote works while a step bakes or waits for Promote; try again then.`));
+        }
       } else if (sub === 'pause') {
-        if (run.state !== 'running') throw new UsageError(`run \`${run.id}\` is already waiting${run.pause ? `: ${run.pause.reason}` : ''}`, spec);
+        if (run.state !== 'running') return void (await oneLine(`⚠️ Run \`${run.id}\` is already waiting${run.pause ? `: ${run.pause.reason}` : ''} — nothing to pause.`));
         nonce = 'anytime';
       } else nonce = 'anytime';
-      const answer = await deps.engine.press({ runId: run.id, intent: sub, nonce, by: command.user_id });
+      const answer = await deps.engine.press({ runId: run.id, intent, nonce, by: command.user_id });
       if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
-      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${sub}* noted on run \`${run.id}\`${holderLink(deps, run.channel, run.ts)}.` });
+      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${intent === CanaryIntent.promoteFull ? 'promote --full' : sub}* noted on run \`${run.id}\`${holderLink(deps, run.channel, run.ts)}.` });
     } catch (err) {
       await replyError(err, ack, deps.log, respond, reader);
     }

@@ -54,8 +54,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     command: '/canary',
     description: 'Shift traffic between blue and green step by step',
-    usageHint: '<env> <target> start [steps] | promote | pause | rollback | set <pct> | status',
-    forms: ['/canary <env> <target> start [10,50,100] [--dry-run]', '/canary <env> <target> promote|pause|rollback [--dry-run]', '/canary <env> <target> status', '/canary <env> <target> set <0-100> [--dry-run]'],
+    usageHint: '<env> <target> start [steps] | promote [--full] | pause | rollback | set <pct> | status',
+    forms: ['/canary <env> <target> start [10,50,100] [--dry-run]', '/canary <env> <target> promote [--full] [--dry-run]', '/canary <env> <target> pause|rollback [--dry-run]', '/canary <env> <target> status', '/canary <env> <target> set <0-100> [--dry-run]'],
     examples: ['/canary prod web start', '/canary prod api-internal start 5,25,100', '/canary prod web rollback'],
   },
   {

@@ -1,10 +1,27 @@
-// The confirmation modal's submit: the typed environment name must match, then the run is requested.
+// The confirmation modal's submit: the typed environment name must match, then the run is requested. The checks that
+// can fail ran before the modal opened (handlers/commands/start-run.ts) and run again here: the state can change.
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../src/deps.js';
-import { CONFIRM_CALLBACK, ConfirmMetadataSchema } from '../../blocks/confirm.js';
+import { CONFIRM_CALLBACK, ConfirmMetadataSchema, dialogError, mentionedUsers } from '../../blocks/confirm.js';
 import { escapeText } from '../args.js';
 
+/** The display names of the people a reason mentions (users.info; an id stays an id when Slack cannot say). */
+export async function namesIn(client: WebClient, text: string): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  await Promise.all(
+    mentionedUsers(text).map(async (id) => {
+      const u = await client.users.info({ user: id }).catch(() => undefined);
+      const name = u?.user?.profile?.display_name || u?.user?.real_name || u?.user?.name;
+      if (name) names[id] = name;
+    }),
+  );
+  return names;
+}
+
 export function register(app: App, deps: Deps): void {
+  const plain = async (client: WebClient, reason: string) => dialogError(reason, { names: await namesIn(client, reason), timezone: deps.config.timezone });
+
   app.view(CONFIRM_CALLBACK, async ({ ack, body, view, client }) => {
     let meta;
     try {
@@ -20,7 +37,7 @@ export function register(app: App, deps: Deps): void {
     }
     const answer = await deps.engine.request({ kind: meta.kind, envName: meta.envName, params: meta.params, by: body.user.id });
     if (!answer.accepted) {
-      await ack({ response_action: 'errors', errors: { confirm: answer.reason.slice(0, 150) } });
+      await ack({ response_action: 'errors', errors: { confirm: await plain(client, answer.reason) } });
       return;
     }
     await ack();

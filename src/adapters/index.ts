@@ -58,6 +58,14 @@ function toListenerRule(r: Rule): ListenerRule {
   };
 }
 
+/** Listener ARN → the name people use for it in ops.yml (maintenance listeners; a canary's listener by its target). */
+function listenerNames(env: OpsConfig['environments'][string]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [target, c] of Object.entries(env.canary)) if (c.alb) out[c.alb.listenerArn] = `canary ${target}`;
+  for (const l of env.maintenance?.listeners ?? []) out[l.listenerArn] = l.name;
+  return out;
+}
+
 /** `clock`: the bot's, so a deployment's age is reckoned on the same time as everything else (and tests can move it). */
 export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pick<Clock, 'now'> = systemClock): AwsPorts {
   const cache = new Map<string, EnvironmentGateways>();
@@ -69,7 +77,7 @@ export function createAwsPorts(config: OpsConfig, opts: ClientOptions, clock: Pi
       const clients = createClients(env, opts);
       const ctx = { envName, region: env.region };
       // Each gateway (and so its SDK client) is built on first use: most runs need one or two of the six.
-      g = onFirstUse<EnvironmentGateways>({ clients: () => clients, ecs: () => new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: () => new Elbv2Gateway(clients.elbv2, ctx), route53: () => new Route53Gateway(clients.route53, { envName }), sfn: () => new SfnGateway(clients.sfn, ctx), codedeploy: () => new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: () => new CloudWatchGateway(clients.cloudwatch, ctx) });
+      g = onFirstUse<EnvironmentGateways>({ clients: () => clients, ecs: () => new EcsGateway(clients.ecs, { ...ctx, cluster: env.cluster }), elbv2: () => new Elbv2Gateway(clients.elbv2, { ...ctx, listenerNames: listenerNames(env) }), route53: () => new Route53Gateway(clients.route53, { envName }), sfn: () => new SfnGateway(clients.sfn, ctx), codedeploy: () => new CodeDeployGateway(clients.codedeploy, ctx), cloudwatch: () => new CloudWatchGateway(clients.cloudwatch, ctx) });
       cache.set(envName, g);
     }
     return g;

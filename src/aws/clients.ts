@@ -9,6 +9,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { quietSdkNodeWarning } from '../node-support.js';
+import { AssumeRoleFailed, CALL } from './errors.js';
 
 export interface AwsClients {
   ecs: ECSClient;
@@ -27,6 +28,8 @@ export interface ClientOptions {
    */
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** The identity that assumes the environment's role (its `roleArn`); the SDK's default chain when absent. */
+  sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Total attempts per call, first included (SDK default 3). Writes are "set to X", so a retry cannot double-apply. */
   maxAttempts?: number;
   /** A fixed backoff between attempts, in ms: tests use a small one so injected throttling does not cost seconds. */
@@ -59,12 +62,7 @@ export function builtSoFar(obj: object): string[] {
 export function createClients(env: { region: string; roleArn?: string | undefined }, opts: ClientOptions = {}): AwsClients {
   // Every entry point (bot, Lambda, sandbox, bench) builds its clients here: the SDK's Node.js 22 notice is answered once.
   quietSdkNodeWarning(process.env, process.version);
-  const credentials =
-    opts.credentials ??
-    (env.roleArn
-      ? // Temporary credentials from STS, refreshed by the provider before they expire.
-        fromTemporaryCredentials({ params: { RoleArn: env.roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 }, clientConfig: { region: env.region } })
-      : undefined);
+  const credentials = opts.credentials ?? (env.roleArn ? assumedRole(env.roleArn, env.region, opts) : undefined);
   const maxAttempts = opts.maxAttempts ?? 5;
   const common = {
     region: env.region,
@@ -75,13 +73,46 @@ export function createClients(env: { region: string; roleArn?: string | undefine
       : { maxAttempts, retryMode: 'adaptive' }),
   };
   return onFirstUse<AwsClients>({
-    ecs: () => new ECSClient(common),
-    elbv2: () => new ElasticLoadBalancingV2Client(common),
-    route53: () => new Route53Client(common),
-    codedeploy: () => new CodeDeployClient(common),
-    sfn: () => new SFNClient(common),
-    cloudwatch: () => new CloudWatchClient(common),
+    ecs: () => namingCalls(new ECSClient(common)),
+    elbv2: () => namingCalls(new ElasticLoadBalancingV2Client(common)),
+    route53: () => namingCalls(new Route53Client(common)),
+    codedeploy: () => namingCalls(new CodeDeployClient(common)),
+    sfn: () => namingCalls(new SFNClient(common)),
+    cloudwatch: () => namingCalls(new CloudWatchClient(common)),
   });
+}
+
+/**
+ * Temporary credentials from STS, refreshed by the provider before they expire. A refusal becomes AssumeRoleFailed,
+ * so the message names STS and the role instead of the call that needed the credentials.
+ */
+function assumedRole(roleArn: string, region: string, opts: ClientOptions): AwsCredentialIdentityProvider {
+  const provider = fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: 'ecs-chatops', DurationSeconds: 3600 },
+    clientConfig: { region, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}) },
+    ...(opts.sourceCredentials ? { masterCredentials: opts.sourceCredentials } : {}),
+  });
+  return async (props) => {
+    try {
+      return await provider(props);
+    } catch (err) {
+      throw new AssumeRoleFailed(roleArn, err);
+    }
+  };
+}
+
+/** Stamps every error a client throws with the call it answered (errors.ts `callOf`). */
+function namingCalls<C extends { middlewareStack: { add: (mw: never, o: { step: 'initialize'; name: string }) => void } }>(client: C): C {
+  const mw = (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (typeof err === 'object' && err !== null && context.commandName) (err as { [CALL]?: string })[CALL] = context.commandName.replace(/Command$/, '');
+      throw err;
+    }
+  };
+  client.middlewareStack.add(mw as never, { step: 'initialize', name: 'ecsChatopsNameTheCall' });
+  return client;
 }
 
 /** Closes the clients that were created (reading the others would create them only to close them). */

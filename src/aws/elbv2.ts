@@ -238,8 +238,14 @@ function checkWeights(weights: Record<string, number>, what: string): void {
 export class Elbv2Gateway {
   constructor(
     private readonly client: ElasticLoadBalancingV2Client,
-    private readonly ctx: { envName: string; region: string },
+    private readonly ctx: { envName: string; region: string; listenerNames?: Readonly<Record<string, string>> },
   ) {}
+
+  /** A listener as people know it: its ops.yml name (with the ARN's last part), or its ARN when ops.yml has no name for it. */
+  private named(arn: string): string {
+    const name = this.ctx.listenerNames?.[arn];
+    return name ? `listener "${name}" (${arn.split(':listener/').pop()})` : `listener ${arn}`;
+  }
 
   private listenerHint(hint?: string): string {
     return hint ?? `check the listenerArn values under environments.${this.ctx.envName} (maintenance.listeners, canary, deploy)`;
@@ -259,7 +265,7 @@ export class Elbv2Gateway {
         marker = page.NextMarker;
       } while (marker);
     } catch (err) {
-      throw translate(err, `listener ${listenerArn} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
+      throw translate(err, `${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
     }
     const rank = (r: Rule) => (r.priority === 'default' ? Infinity : r.priority);
     return out.sort((a, b) => rank(a) - rank(b));
@@ -285,12 +291,12 @@ export class Elbv2Gateway {
     } catch (err) {
       const name = awsErrorName(err);
       if (name === 'PriorityInUseException') {
-        throw new AwsGatewayError(AwsErrorCode.conflict, `priority ${priority} on listener ${listenerArn} is already taken by another rule — move that rule first or pick a free priority`, { cause: err });
+        throw new AwsGatewayError(AwsErrorCode.conflict, `priority ${priority} on ${this.named(listenerArn)} is already taken by another rule — move that rule first or pick a free priority`, { cause: err });
       }
       if (name === 'TooManyRulesException') {
-        throw new AwsGatewayError(AwsErrorCode.invalid, `the load balancer of listener ${listenerArn} already has 100 rules (the AWS limit, default rules not counted) — delete unused rules or ask AWS for a higher quota`, { cause: err });
+        throw new AwsGatewayError(AwsErrorCode.invalid, `the load balancer of ${this.named(listenerArn)} already has 100 rules (the AWS limit, default rules not counted) — delete unused rules or ask AWS for a higher quota`, { cause: err });
       }
-      throw translate(err, `creating a rule on listener ${listenerArn} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
+      throw translate(err, `creating a rule on ${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
     }
   }
 
@@ -356,7 +362,7 @@ export class Elbv2Gateway {
       action = (await this.listener(listenerArn, hint)).defaultAction;
     }
     if (action?.type !== 'forward') {
-      throw new AwsGatewayError(AwsErrorCode.invalid, `${ruleArn ?? `the default action of listener ${listenerArn}`} does not forward to target groups (it is ${action?.type ?? 'empty'}) — weights cannot be read`);
+      throw new AwsGatewayError(AwsErrorCode.invalid, `${ruleArn ?? `the default action of ${this.named(listenerArn)}`} does not forward to target groups (it is ${action?.type ?? 'empty'}) — weights cannot be read`);
     }
     return action.targetGroups;
   }
@@ -368,14 +374,14 @@ export class Elbv2Gateway {
   async setForwardWeights(listenerArn: string, ruleArn: string | undefined, weights: Record<string, number>, hint?: string): Promise<void> {
     checkWeights(weights, ruleArn ?? listenerArn);
     const current = await this.rawActions(listenerArn, ruleArn, hint);
-    const actions = withWeights(current, weights, ruleArn ?? `the default action of listener ${listenerArn}`);
+    const actions = withWeights(current, weights, ruleArn ?? `the default action of ${this.named(listenerArn)}`);
     const forward = actions.find((a) => a.Type === 'forward');
     checkWeights(Object.fromEntries((forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [t.TargetGroupArn ?? '', t.Weight ?? 1])), ruleArn ?? listenerArn);
     try {
       if (ruleArn) await this.client.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: actions }));
       else await this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: actions }));
     } catch (err) {
-      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `listener ${listenerArn}`} in ${this.ctx.region}`, this.listenerHint(hint), [
+      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `${this.named(listenerArn)}`} in ${this.ctx.region}`, this.listenerHint(hint), [
         'ListenerNotFoundException',
         'RuleNotFoundException',
         'TargetGroupNotFoundException',
@@ -428,7 +434,7 @@ export class Elbv2Gateway {
       const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
       return res.Listeners?.[0]?.DefaultActions ?? [];
     } catch (err) {
-      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `listener ${listenerArn}`} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
+      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `${this.named(listenerArn)}`} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
     }
   }
 
@@ -436,11 +442,11 @@ export class Elbv2Gateway {
     try {
       const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
       const l = res.Listeners?.[0];
-      if (!l) throw new AwsGatewayError(AwsErrorCode.notFound, `listener ${listenerArn} not found in ${this.ctx.region} — ${this.listenerHint(hint)}`);
+      if (!l) throw new AwsGatewayError(AwsErrorCode.notFound, `${this.named(listenerArn)} not found in ${this.ctx.region} — ${this.listenerHint(hint)}`);
       return { arn: l.ListenerArn ?? listenerArn, loadBalancerArn: l.LoadBalancerArn ?? '', port: l.Port ?? 0, protocol: l.Protocol ?? '', defaultAction: toAction(l.DefaultActions) };
     } catch (err) {
       if (err instanceof AwsGatewayError) throw err;
-      throw translate(err, `listener ${listenerArn} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
+      throw translate(err, `${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
     }
   }
 

@@ -23,6 +23,7 @@ export const en = {
     rollback: 'Rollback',
     skip: 'Skip',
     endMaintenance: 'End maintenance',
+    promoteFull: 'Promote to 100 %',
   },
   confirm: {
     deny: 'Not now',
@@ -32,7 +33,10 @@ export const en = {
     rollbackTitle: 'Roll back?',
     rollbackText: 'All traffic goes back to the previous version at once.',
     rollbackConfirm: 'Roll back',
+    promoteFullTitle: 'Promote to 100 %?',
+    promoteFullText: 'Every remaining step is skipped: all traffic goes to the new version now.',
   },
+  approvedByContext: (p: { by: string }) => `Approved by <@${p.by}>`,
   paused: (p: { reason: string; since: string; deadline?: string }) => `⏸ *${p.reason}* since ${p.since}${p.deadline ? ` · deadline ${p.deadline}` : ''}`,
   failed: 'failed',
   footer: (p: { state: string; by: string; started: string; took: string; runId: string }) =>
@@ -77,6 +81,7 @@ export const ja: Shape<typeof en> = {
     rollback: 'ロールバック',
     skip: 'スキップ',
     endMaintenance: 'メンテナンス終了',
+    promoteFull: '100 % にプロモート',
   },
   confirm: {
     deny: 'やめる',
@@ -86,7 +91,10 @@ export const ja: Shape<typeof en> = {
     rollbackTitle: 'ロールバックしますか？',
     rollbackText: 'すべてのトラフィックを直ちに以前のバージョンへ戻します。',
     rollbackConfirm: 'ロールバックする',
+    promoteFullTitle: '100 % にプロモートしますか？',
+    promoteFullText: '残りのステップをすべてスキップし、直ちに全トラフィックを新しいバージョンへ移します。',
   },
+  approvedByContext: (p) => `承認者 <@${p.by}>`,
   paused: (p) => `⏸ *${p.reason}*（${p.since} から）${p.deadline ? ` · 期限 ${p.deadline}` : ''}`,
   failed: '失敗',
   footer: (p) => `${p.state} · 依頼者 <@${p.by}> · 開始 ${p.started} · 経過 ${p.took} · run \`${p.runId}\``,

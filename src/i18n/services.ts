@@ -7,6 +7,7 @@ export const en = {
   stopped: (p: { done: number; all: number }) => `${p.done}/${p.all} stopped`,
   ready: (p: { done: number; all: number }) => `${p.done}/${p.all} ready`,
   heldBack: (p: { n: number }) => ` · ${p.n} held back`,
+  stoppedCount: (p: { n: number }) => `${p.n} stopped`,
   runningDesired: 'running/desired tasks',
   scale: {
     phase: {
@@ -54,6 +55,7 @@ export const ja: Shape<typeof en> = {
   stopped: (p) => `${p.done}/${p.all} 停止済み`,
   ready: (p) => `${p.done}/${p.all} 起動済み`,
   heldBack: (p) => ` · ${p.n} 保留`,
+  stoppedCount: (p) => `${p.n} 停止`,
   runningDesired: '実行中/必要タスク数',
   scale: {
     phase: {

@@ -156,8 +156,11 @@ export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams, Canar
     status: (q) => canaryStatus(q, deps),
     lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
     title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
-    interrupts: ['rollback', 'pause'],
-    anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'] },
+    interrupts: ['rollback', 'pause', CanaryIntent.promote, CanaryIntent.promoteFull],
+    anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'], [CanaryIntent.promote]: ['running'], [CanaryIntent.promoteFull]: ['running'] },
+    // Promote outside a decision point ends a bake (Argo Rollouts' `promote` during a timed pause): offered while baking.
+    offers: (run, intent) => !isPromote(intent) || canaryView.safeParse(run.view).data?.phase === CanaryPhase.baking,
+    pressRefusal: async (q) => (isPromote(q.intent) ? promoteRefusal(q.env, q.envName, q.run.requestedBy, deps, q.by) : undefined),
     run: async (ctx) => drive(await attemptScoped(ctx, true), deps, undefined),
     onInterrupt: async (ctx, intent) => drive(await attemptScoped(ctx, false), deps, intent),
   };
@@ -187,6 +190,12 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
   for (;;) {
     try {
       if (pending?.name === 'rollback') return await rollback(ctx, traffic, `by <@${pending.by}>`);
+      if (pending && isPromote(pending.name)) {
+        // Pressed during a bake and met after it (at a shift or a gate): it counts for the step it was pressed in.
+        const promote = pending;
+        pending = undefined;
+        await takePromote(ctx, deps, promote, (await ctx.recall<number>('step')) ?? 1, planOf(ctx.params, cfg).length);
+      }
       const held = await ctx.recall<Held | null>('held');
       if (pending?.name === 'pause' || held) {
         const id = pending?.name === 'pause' ? pending.id : held!.id;
@@ -205,11 +214,45 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
 }
 
 /** Why this person may not promote here, or undefined when they may (Promote follows the environment's approval rules). */
-async function promoteRefusal(ctx: Ctx, deps: CanaryDeps, by: string): Promise<string | undefined> {
-  const p = ctx.env.permissions;
-  if (deps.access && !(await deps.access.canApprove(by, p))) return `only approvers may promote in *${ctx.envName}*`;
-  if (p.requireApproval && by === ctx.run.requestedBy) return `*${ctx.envName}* needs a second person: someone other than the requester must promote`;
+async function promoteRefusal(env: Environment, envName: string, requestedBy: string, deps: CanaryDeps, by: string): Promise<string | undefined> {
+  const p = env.permissions;
+  if (deps.access && !(await deps.access.canApprove(by, p))) return `only approvers may promote in *${envName}*`;
+  if (p.requireApproval && by === requestedBy) return `*${envName}* needs a second person: someone other than the requester must promote`;
   return undefined;
+}
+
+/** Promote ends the current step's bake and moves on; Promote to 100 % skips every remaining step (Argo's `promote --full`). */
+export const CanaryIntent = { promote: 'promote', promoteFull: 'promote-full' } as const;
+const isPromote = (name: string): boolean => name === CanaryIntent.promote || name === CanaryIntent.promoteFull;
+
+/**
+ * A Promote is kept as a step (attempt-scoped, durable): `promoted:<target>:<n>` ends step n's bake and its wait for
+ * Promote; `promoted-full:<target>` skips every step up to the last. A crash after the press finds the intent still
+ * pending, and a crash after this record finds the record: the step is skipped once either way.
+ */
+const promotedId = (target: string, n: number) => `promoted:${target}:${n}`;
+const promotedFullId = (target: string) => `promoted-full:${target}`;
+async function promotedAt(ctx: Ctx, n: number): Promise<boolean> {
+  return (await ctx.stepDone(promotedId(ctx.params.target, n))) || (await ctx.stepDone(promotedFullId(ctx.params.target)));
+}
+
+/** Takes a Promote pressed outside a decision point (during a bake) for step `n`; false when refused (told in the thread). */
+async function takePromote(ctx: Ctx, deps: CanaryDeps, intent: Intent, n: number, total: number): Promise<boolean> {
+  const refusal = await promoteRefusal(ctx.env, ctx.envName, ctx.run.requestedBy, deps, intent.by);
+  if (refusal) {
+    await ctx.note(`⛔ ${intent.name === CanaryIntent.promoteFull ? 'Promote to 100 %' : 'Promote'} by <@${intent.by}> not taken: ${refusal}. The bake goes on.`);
+    return false;
+  }
+  await recordPromote(ctx, intent, n);
+  await ctx.note(intent.name === CanaryIntent.promoteFull
+    ? `⏩ Promoted to 100 % by <@${intent.by}> at step ${n}/${total}: the bake ends and the remaining steps are skipped.`
+    : `▶️ Promoted by <@${intent.by}> at step ${n}/${total}: the bake ends and the canary moves to the next step.`);
+  return true;
+}
+
+async function recordPromote(ctx: Ctx, intent: Intent, n: number): Promise<void> {
+  await ctx.step(promotedId(ctx.params.target, n), async () => intent.by);
+  if (intent.name === CanaryIntent.promoteFull) await ctx.step(promotedFullId(ctx.params.target), async () => intent.by);
 }
 
 /**
@@ -218,10 +261,10 @@ async function promoteRefusal(ctx: Ctx, deps: CanaryDeps, by: string): Promise<s
  */
 async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): Promise<Intent> {
   for (let again = 0; ; again += 1) {
-    const answer = await ctx.pause(again === 0 ? id : `${id}:again-${again}`, { reason, intents: ['promote', 'rollback'] });
+    const answer = await ctx.pause(again === 0 ? id : `${id}:again-${again}`, { reason, intents: [CanaryIntent.promote, CanaryIntent.promoteFull, 'rollback'] });
     if (answer === 'timeout') continue;
-    if (answer.name !== 'promote') return answer;
-    const refusal = await promoteRefusal(ctx, deps, answer.by);
+    if (!isPromote(answer.name)) return answer;
+    const refusal = await promoteRefusal(ctx.env, ctx.envName, ctx.run.requestedBy, deps, answer.by);
     if (!refusal) return answer;
     if (!(await ctx.stepDone(`refused:${id}:${again}`))) {
       await ctx.step(`refused:${id}:${again}`, async () => true);
@@ -242,7 +285,10 @@ async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string, base: Ca
   const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${green} % by <@${by}> — Promote to continue`);
   await ctx.remember('held', null);
   await ctx.view({ held: null });
-  if (answer.name === 'promote') await ctx.note(`▶️ Promoted by <@${answer.by}>: the canary continues.`);
+  if (answer.name === CanaryIntent.promoteFull) {
+    await ctx.step(promotedFullId(ctx.params.target), async () => answer.by);
+    await ctx.note(`⏩ Promoted to 100 % by <@${answer.by}>: the canary continues and skips the remaining steps.`);
+  } else if (answer.name === 'promote') await ctx.note(`▶️ Promoted by <@${answer.by}>: the canary continues.`);
   return answer;
 }
 
@@ -306,6 +352,8 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
   const watch = deps.watch?.(ctx.envName, target, cfg);
   for (const [i, pct] of plan.entries()) {
     const n = i + 1;
+    // Promote to 100 %: every step before the last is skipped (the last one is shifted, gated and reported).
+    if (n < plan.length && (await ctx.stepDone(promotedFullId(target)))) continue;
     const before = await knownWeights(ctx);
     const blocked = await alarmsBeforeStep(ctx, watch, cfg, before ? greenShare(before) : 0, pct);
     if (blocked) return gateFailed(ctx, traffic, `before step ${n}/${plan.length} (green ${pct} %): ${blocked}`);
@@ -315,13 +363,25 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
     // Bake: the start is remembered, so a restart or a hold does not bake from zero again.
     const bakeStart = await ctx.step(`bake:${target}:${pct}`, async () => ctx.now());
     const until = bakeStart + cfg.bakeSeconds * 1000;
-    if (until > ctx.now()) await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
-    const watched = await bakeWatched(ctx, watch, cfg, bakeStart, until, { target, step: n, steps: plan });
+    // Promote (or Promote to 100 %) pressed while it bakes ends the bake: the gates are still checked.
+    let watched: Awaited<ReturnType<typeof bakeWatched>> = { lines: [] };
+    for (;;) {
+      if (await promotedAt(ctx, n)) break;
+      if (until > ctx.now()) await ctx.view({ phase: CanaryPhase.baking, bakeUntil: until });
+      try {
+        watched = await bakeWatched(ctx, watch, cfg, bakeStart, until, { target, step: n, steps: plan });
+        break;
+      } catch (err) {
+        if (!(err instanceof Interrupted) || !isPromote(err.intent.name)) throw err;
+        await takePromote(ctx, deps, err.intent, n, plan.length);
+      }
+    }
     if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`, watched.after);
     if (watched.inconclusive) {
       await ctx.note(`⏳ Step ${n}/${plan.length} · green ${pct} % — ${watched.inconclusive}. A person decides: Promote or Rollback.`);
       const answer = await decide(ctx, deps, `inconclusive-${n}`, `Step ${n}/${plan.length} · ${watched.inconclusive} — Promote to go on anyway, or Rollback`);
       if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
+      if (answer.name === CanaryIntent.promoteFull) await recordPromote(ctx, answer, n);
     }
     await ctx.view({ phase: CanaryPhase.gating });
     const g = await gates(cfg, traffic, watched.lines);
@@ -333,10 +393,15 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
       await ctx.note(`Step ${n}/${plan.length} · green ${pct} % baked, gates passed — advancing by itself.`);
       continue;
     }
+    // Promoted during the bake: that press was the Promote this step waits for.
+    if (await promotedAt(ctx, n)) continue;
     await ctx.view({ phase: CanaryPhase.waiting });
     const answer = await decide(ctx, deps, `step-${n}`, `Step ${n}/${plan.length} · green ${pct} % — Promote to continue`);
     if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
-    await ctx.note(`▶️ Promoted by <@${answer.by}> at step ${n}/${plan.length}.`);
+    if (answer.name === CanaryIntent.promoteFull) {
+      await recordPromote(ctx, answer, n);
+      await ctx.note(`⏩ Promoted to 100 % by <@${answer.by}> at step ${n}/${plan.length}: the remaining steps are skipped.`);
+    } else await ctx.note(`▶️ Promoted by <@${answer.by}> at step ${n}/${plan.length}.`);
   }
   const last = plan[plan.length - 1]!;
   await ctx.view({ phase: CanaryPhase.done });

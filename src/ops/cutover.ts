@@ -197,7 +197,7 @@ async function approval(ctx: Ctx, what: string): Promise<boolean> {
     await ctx.view({ note: answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.` });
     return false;
   }
-  await ctx.note(`Approved by <@${answer.by}>.`);
+  await ctx.approved(answer.by);
   return true;
 }
 
@@ -226,7 +226,8 @@ async function readSwitchable(dns: CutoverDns, cfg: CutoverConfig, before: DnsRe
 async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise<FinalState> {
   const dns = deps.dns(ctx.envName);
   const name = ctx.params.name;
-  await ctx.view({ name, recordName: cfg.recordName, phase: 'checking' } satisfies CutoverView);
+  // A Retry after a refusal starts clean: the refusal's note does not outlive the checks that now pass.
+  await ctx.view({ name, recordName: cfg.recordName, phase: 'checking', note: undefined } satisfies CutoverView);
 
   // A Retry checks again (the attempt is in the id), since a refused cutover is usually fixed outside the bot.
   const checks = await ctx.step(`check-target:${name}:a${await ctx.attempt()}`, () => checkCutover(dns, cfg));

@@ -139,7 +139,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
           });
           if (answer === 'timeout') continue; // CodeDeploy stops the deployment itself when its wait ends
           if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
-          await ctx.note(m.approved({ by: answer.by }));
+          await ctx.approved(answer.by, m.approved({ by: answer.by }));
           await ctx.step(`continue-deployment:${id}:reroute`, () => cd.approveReroute(id));
           continue;
         }

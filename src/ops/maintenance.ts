@@ -313,6 +313,22 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
   return lines;
 }
 
+/**
+ * What the public is served now, as AWS has it, for the status message: status code, content type and the start of
+ * the body; a redirect's target; a forward's target groups by name.
+ */
+export function describeServed(a: RuleAction | undefined, lang: Lang = 'en'): string {
+  const m = messages(lang).maintenance.served;
+  if (!a) return m.unknown;
+  if (a.type === 'redirect') return m.redirect({ status: a.status, url: a.url });
+  if (a.type === 'fixed-response') {
+    const body = a.body.length > 60 ? `${a.body.slice(0, 59)}…` : a.body;
+    return m.fixed({ status: a.status, contentType: a.contentType, body });
+  }
+  const groups = Object.keys(a.targetGroups).map((arn) => arn.split(':targetgroup/').pop()?.split('/')[0] ?? arn);
+  return m.forward({ groups: groups.join(', ') });
+}
+
 export function describeAction(a: RuleAction, lang: Lang = 'en'): string {
   if (a.type === 'redirect') return messages(lang).maintenance.redirect({ status: a.status, url: a.url });
   if (a.type === 'fixed-response') return `${a.status} ${a.contentType}`;
@@ -438,14 +454,15 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
           await show(answer === 'timeout' ? m.maintenance.nobodyApproved : m.maintenance.cancelledBy({ by: answer.by }));
           return 'cancelled';
         }
-        await ctx.note(m.run.approvedBy({ by: answer.by }));
+        await ctx.approved(answer.by, m.run.approvedNote({ by: answer.by }));
       }
 
       for (const { l, i } of todo) {
+        let served: RuleAction | undefined;
         view[l.name] = { state: 'working' };
         await show();
         try {
-          if (params.action === 'start') await startListener(ctx, alb, l, i);
+          if (params.action === 'start') served = await startListener(ctx, alb, l, i);
           else await endListener(ctx, alb, l, i);
           await ctx.step(`${params.action}:${l.name}`, async () => true);
         } catch (err) {
@@ -453,7 +470,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
           await show();
           throw err;
         }
-        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeAction(maintenanceAction(l), ctx.lang) } : { state: 'off' };
+        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeServed(served, ctx.lang) } : { state: 'off' };
         await show();
       }
       if (deps.report) await afterMaintenance(ctx, deps.report);
@@ -481,14 +498,15 @@ async function moveRule(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: num
   );
 }
 
-async function startListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number) {
+/** Puts one listener into maintenance; returns what it serves now (the prepared rule's action, or the bot's response). */
+async function startListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number): Promise<RuleAction | undefined> {
   const plan = await ctx.step(`plan:${l.name}`, async () => {
     const rules = numbered(await readRules(alb, l, ctx.envName, i));
     const prepared = l.ruleArn ? rules.find((r) => r.arn === l.ruleArn) : undefined;
     if (l.ruleArn && !prepared) throw new Error(`prepared rule ${l.ruleArn} is not on listener ${l.name} — check environments.${ctx.envName}.maintenance.listeners[${i}].ruleArn`);
     const others = rules.filter((r) => r.arn !== l.ruleArn);
     const { moves, slots } = freeTopSlots(others, l.ruleArn ? 1 : maintenanceConditionSets(l).length);
-    return { moves, slots, preparedFrom: prepared?.priority };
+    return { moves, slots, preparedFrom: prepared?.priority, ...(prepared?.action ? { served: prepared.action } : {}) };
   });
   const change: ListenerChange = { moves: plan.moves, created: [], ...(plan.preparedFrom !== undefined ? { preparedFrom: plan.preparedFrom } : {}) };
   // Remember the plan before the first change, so an end (even after a failed start) can put things back.
@@ -497,7 +515,8 @@ async function startListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i
 
   if (l.ruleArn) {
     await moveRule(ctx, alb, l, i, { ruleArn: l.ruleArn, to: plan.slots[0]! }, 'raise-rule');
-    return;
+    // A prepared rule serves its own action, read from AWS before it was raised — not the bot's default response.
+    return plan.served;
   }
   const action = maintenanceAction(l);
   const mark = maintenanceMark(ctx.envName, l);
@@ -516,6 +535,7 @@ async function startListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i
   for (const [k, conditions] of maintenanceConditionSets(l).entries()) {
     await createAt(k === 0 ? 'maintenance' : `maintenance-${k + 1}`, plan.slots[k]!, conditions, action);
   }
+  return action;
 }
 
 async function endListener(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: number) {

@@ -107,7 +107,6 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
 
       if (p.count < before.desired && env.permissions.requireApproval) {
         await ctx.view({ phase: 'waiting' });
-        const answered = await ctx.stepDone('pause:fewer-tasks');
         const answer = await ctx.pause('fewer-tasks', { reason: messages(ctx.lang).services.scale.fewerTasks({ from: before.desired, to: p.count }), intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name !== 'approve') {
           const m = messages(ctx.lang).run;
@@ -116,7 +115,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
           await ctx.note(m.stoppedNothingChanged({ why }));
           return 'cancelled';
         }
-        if (!answered) await ctx.note(messages(ctx.lang).run.approvedNote({ by: answer.by }));
+        await ctx.approved(answer.by, messages(ctx.lang).run.approvedNote({ by: answer.by }));
       }
 
       await ctx.view({ phase: 'scaling' });

@@ -539,8 +539,22 @@ async function stopStarted(ctx: Ctx, deps: StartupDeps, intent: Intent): Promise
       },
     });
   }
-  // The message from what ECS says now: stopped, left as found, or never started.
-  const states = await ecs.describe(chosen.map((k) => ecsName(ctx.env, k))).catch(() => [] as ServiceState[]);
+  // The message from what ECS says once the stopped services have drained (their tasks take a while to stop), so it
+  // ends with the counts AWS has, not those of the moment after the scale-down. Two minutes at most, then as they are.
+  const names = chosen.map((k) => ecsName(ctx.env, k));
+  const stopping = new Set(order.map((k) => ecsName(ctx.env, k)));
+  const read = () => ecs.describe(names).catch(() => [] as ServiceState[]);
+  let states: ServiceState[];
+  try {
+    states = await ctx.poll('the stopped services to drain', async () => {
+      const now = await read();
+      return now.filter((st) => stopping.has(st.name)).every((st) => st.running + st.pending === 0) ? now : undefined;
+    }, DRAIN_POLL);
+  } catch (err) {
+    // Only the wait's own timeout is taken here (ctx.poll's "timed out after …"); a lost lease or a shutdown goes up.
+    if (!(err instanceof Error) || !err.message.startsWith('timed out')) throw err;
+    states = await read();
+  }
   const rows: Record<string, ServiceRowView> = {};
   for (const key of chosen) {
     const st = states.find((s) => s.name === ecsName(ctx.env, key));
@@ -555,6 +569,9 @@ async function stopStarted(ctx: Ctx, deps: StartupDeps, intent: Intent): Promise
   await ctx.note(messages(ctx.lang).services.stopNote({ by: intent.by, services: order.join(', ') }));
   return 'cancelled';
 }
+
+/** How long a stopped startup waits for the tasks it stopped to drain before it reports the counts. */
+const DRAIN_POLL = { everyMs: 2000, timeoutMs: 2 * 60_000, maxEveryMs: 10_000 };
 
 export function startupOperations(deps: StartupDeps): { startup: Operation<StartupParams, StartupView>; shutdown: Operation<StartupParams, StartupView> } {
   const common = {

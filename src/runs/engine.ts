@@ -25,10 +25,12 @@ export interface RunRequest {
 /** A refusal: `reason` in English (logs, audit), `say(lang)` the same in the reader's language where the engine has it. */
 export type RequestAnswer = { accepted: true; run: Run } | { accepted: false; reason: string; say?: (lang: Lang) => string; holder?: Run };
 export type PressAnswer = { accepted: true; run: Run; duplicate: boolean } | { accepted: false; reason: string; say?: (lang: Lang) => string; run?: Run };
+/** Why a request would be refused (`check`), in English and in the reader's language. */
+export type CheckAnswer = { reason: string; say?: (lang: Lang) => string; holder?: Run };
 
 /** A refusal in every language from one catalog entry: English for `reason`, the reader's for `say`. */
-function refusal(text: (lang: Lang) => string): { accepted: false; reason: string; say: (lang: Lang) => string } {
-  return { accepted: false, reason: text('en'), say: text };
+function refused(text: (lang: Lang) => string): { reason: string; say: (lang: Lang) => string } {
+  return { reason: text('en'), say: text };
 }
 const who = (list: readonly string[], lang: Lang) => Access.describe(list, messages(lang).replies.anyoneInChannel);
 
@@ -63,6 +65,14 @@ export interface EngineDeps {
 }
 
 class Stopping extends Error {}
+
+/** "Promote", "Promote to 100 %": an intent as its button says it. */
+const pressWord = (intent: string, lang: Lang = 'en'): string => {
+  const b = messages(lang).run.button;
+  if (intent === 'promote-full') return b.promoteFull;
+  const said: Readonly<Record<string, string>> = b;
+  return lang !== 'en' && Object.hasOwn(said, intent) ? said[intent]! : intent.charAt(0).toUpperCase() + intent.slice(1);
+};
 
 interface Driver {
   abort: AbortController;
@@ -144,13 +154,13 @@ export class RunEngine extends EventEmitter {
 
   /** `--dry-run`: validates like a request, then asks the operation's plan (reads only). Throws with a reason people can act on. */
   async plan(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string[]> {
-    const { op, q } = this.reading(kind, envName, params, 'a dry run', lang);
+    const { op, q } = this.reading(kind, envName, params, 'a dry run');
     return op.plan!(q);
   }
 
   /** Read-only status of an operation's target (`/canary prod web status`). */
   async status(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string> {
-    const { op, q } = this.reading(kind, envName, params, 'a status', lang);
+    const { op, q } = this.reading(kind, envName, params, 'a status');
     return op.status!(q);
   }
 
@@ -169,6 +179,51 @@ export class RunEngine extends EventEmitter {
 
   // ── requests ────────────────────────────────────────────────────────────────
 
+  /**
+   * The checks a request can fail, without taking anything: unknown environment or operation, bad params, not an
+   * operator, busy (an active run holds the run's name or one of its resources). A confirmation dialog asks this
+   * before it opens, so nobody types the confirmation word for nothing; `request` checks it all again on submit.
+   */
+  async check(req: Omit<RunRequest, 'channel'>): Promise<CheckAnswer | undefined> {
+    const { store, config, access } = this.deps;
+    const env = config.environments[req.envName];
+    if (!env) return { reason: `unknown environment "${req.envName}" — known: ${Object.keys(config.environments).join(', ')}` };
+    const op = this.deps.ops[req.kind];
+    if (!op) return { reason: `unknown operation "${req.kind}"` };
+    const parsed = op.params.safeParse(req.params);
+    if (!parsed.success) return { reason: parsed.error.issues.map((i) => i.message).join('; ') };
+    if (!req.system && !(await access.canOperate(req.by, env.permissions))) return refused((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) }));
+    const target = op.lockTarget(req.envName, parsed.data);
+    const wanted = new Set([target, ...(op.resources?.(env, parsed.data) ?? [])]);
+    for (const row of await store.listRuns({ active: true, limit: 1000 })) {
+      const holder = toRun(row);
+      const other = this.deps.ops[holder.kind];
+      const otherEnv = config.environments[holder.env];
+      let held: string[] = [holder.target];
+      try {
+        if (other && otherEnv) held = [holder.target, ...(other.resources?.(otherEnv, other.params.parse(holder.params)) ?? [])];
+      } catch {
+        // A run of an older configuration: its name is still its lock.
+      }
+      const taken = held.find((h) => wanted.has(h));
+      if (taken) return { ...this.busy(taken === target ? `*${target}*` : `${describeResource(taken)} (${req.envName})`, holder), holder };
+    }
+    return undefined;
+  }
+
+  private busy(what: string, holder: Run): { reason: string; say: (lang: Lang) => string } {
+    return refused((l) =>
+      messages(l).replies.refused.busy({
+        what,
+        runId: holder.id,
+        kind: holder.kind,
+        state: l === 'en' ? holder.state.replace('_', ' ') : messages(l).run.state[holder.state],
+        by: holder.requestedBy,
+        since: formatTime(holder.createdAt, this.deps.config.timezone, true, l),
+      }),
+    );
+  }
+
   /** Validates, checks rights, takes the lock and persists the run; the AWS work starts after. */
   async request(req: RunRequest): Promise<RequestAnswer> {
     const { store, clock, config, access } = this.deps;
@@ -180,7 +235,7 @@ export class RunEngine extends EventEmitter {
     if (!parsed.success) return { accepted: false, reason: parsed.error.issues.map((i) => i.message).join('; ') };
     if (!req.system && !(await access.canOperate(req.by, env.permissions))) {
       await store.audit({ at: clock.now(), env: req.envName, actor: req.by, action: 'refused', detail: { kind: req.kind, why: 'not an operator' } });
-      return refusal((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) }));
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) })) };
     }
     const now = clock.now();
     const target = op.lockTarget(req.envName, parsed.data);
@@ -212,12 +267,7 @@ export class RunEngine extends EventEmitter {
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
-      return {
-        ...refusal((l) =>
-          messages(l).replies.refused.busy({ what, runId: holder.id, kind: holder.kind, state: l === 'en' ? holder.state.replace('_', ' ') : messages(l).run.state[holder.state], by: holder.requestedBy, since: formatTime(holder.createdAt, config.timezone, true, l) }),
-        ),
-        holder,
-      };
+      return { accepted: false, ...this.busy(what, holder), holder };
     }
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
@@ -269,7 +319,7 @@ export class RunEngine extends EventEmitter {
   async press(p: { runId: string; intent: string; nonce: string; by: string }): Promise<PressAnswer> {
     const { store, clock, config, access } = this.deps;
     const run = await this.getRun(p.runId);
-    if (!run) return refusal((l) => messages(l).replies.refused.runNotFound({ runId: p.runId }));
+    if (!run) return { accepted: false, ...refused((l) => messages(l).replies.refused.runNotFound({ runId: p.runId })) };
     const env = config.environments[run.env];
     const op = this.deps.ops[run.kind];
     if (!env || !op) return { accepted: false, reason: `run ${run.id} belongs to a configuration that no longer exists`, run };
@@ -277,14 +327,14 @@ export class RunEngine extends EventEmitter {
     const forPause = run.pause !== null && run.pause.intents.includes(p.intent) && run.pause.nonce === p.nonce;
     // Anytime buttons carry `anytime:<version>`: two presses of one rendered button are one intent, and a later
     // render (a new version) can give the same intent again — a second Pause after a Promote, say.
-    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state);
+    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state) && (op.offers?.(run, p.intent) ?? true);
     const retry = p.intent === 'retry' && run.state === RunState.failed && p.nonce === `failed-${run.version}`;
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
       if (dup.some((i) => i.name === p.intent)) return { accepted: true, run, duplicate: true };
       // The same button pressed twice, the first already acted on (on another replica, or just now): still one intent.
       if (await store.hasIntent(run.id, p.intent, p.nonce)) return { accepted: true, run, duplicate: true };
-      return { ...refusal((l) => messages(l).replies.refused.outOfDate({ state: l === 'en' ? run.state.replace('_', ' ') : messages(l).run.state[run.state], ...(run.pause ? { reason: run.pause.reason } : {}) })), run };
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.outOfDate({ state: l === 'en' ? run.state.replace('_', ' ') : messages(l).run.state[run.state], ...(run.pause ? { reason: run.pause.reason } : {}) })), run };
     }
     const needsApprover = p.intent === 'approve';
     // Promote moves traffic toward new code: an approver (user groups included) may press it without being an
@@ -294,17 +344,26 @@ export class RunEngine extends EventEmitter {
       : (await access.canOperate(p.by, env.permissions)) || (p.intent === 'promote' && (await access.canApprove(p.by, env.permissions)));
     if (!allowed) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'no rights' } });
-      const list = needsApprover ? env.permissions.approve : env.permissions.operate;
-      return { ...refusal((l) => messages(l).replies.refused.mayNotPress({ intent: p.intent, env: run.env, allowed: who(list, l) })), run };
+      const allowedList = needsApprover ? env.permissions.approve : env.permissions.operate;
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.mayNotPress({ intent: p.intent, env: run.env, allowed: who(allowedList, l) })), run };
     }
     if (needsApprover && env.permissions.requireApproval && p.by === run.requestedBy) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'own request' } });
-      return { ...refusal((l) => messages(l).replies.refused.secondPerson({ env: run.env })), run };
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.secondPerson({ env: run.env })), run };
+    }
+    // The operation's own rule for this press (a canary's Promote: approvers only, a second person where required),
+    // told to the presser now; the thread keeps it for the record.
+    const refusal = await op.pressRefusal?.({ env, envName: run.env, run, intent: p.intent, by: p.by });
+    if (refusal) {
+      await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal } });
+      const channel = envLanguage(config, run.env);
+      this.emit('note', { run, text: messages(channel).replies.notTakenStillWaiting({ press: pressWord(p.intent, channel), by: p.by, why: refusal }) });
+      return { accepted: false, ...refused((l) => messages(l).replies.notTaken({ press: pressWord(p.intent, l), why: refusal })), run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
       const holder = await store.takeLock([run.target, ...(op.resources?.(env, op.params.parse(run.params)) ?? [])], run.id, p.by, clock.now());
-      if (holder) return { ...refusal((l) => messages(l).replies.refused.heldBy({ target: run.target, runId: holder.id, by: holder.requested_by })), run };
+      if (holder) return { accepted: false, ...refused((l) => messages(l).replies.refused.heldBy({ target: run.target, runId: holder.id, by: holder.requested_by })), run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });
     if (!inserted) return { accepted: true, run, duplicate: true };
@@ -617,10 +676,9 @@ export class RunEngine extends EventEmitter {
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.
-    const answered = await ctx.stepDone('pause:approval-before-start');
     const answer = await ctx.pause('approval-before-start', { reason: messages(ctx.lang).run.waitingForApprovalBeforeStart, intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      if (!answered) await ctx.note(messages(ctx.lang).run.approvedNote({ by: answer.by }));
+      await ctx.approved(answer.by, messages(ctx.lang).run.approvedNote({ by: answer.by }));
       return undefined;
     }
     const m = messages(ctx.lang).run;
@@ -671,20 +729,22 @@ export class RunEngine extends EventEmitter {
       }
     };
     const handled = new Set<string>();
+    // Promote moves a run on by one step each time: a second press (on a later rendering) is a new wish, not a repeat.
+    const once = (name: string) => !name.startsWith('promote');
     const checkpoint = async (accept: readonly string[] = []): Promise<Intent | undefined> => {
       aborted();
       for (const i of await store.pendingIntents(run.id)) {
         if (accept.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A Rollback that answered a pause is being carried out by the run itself: a second press is the same wish.
-          if (interrupts.includes(i.name)) handled.add(i.name);
+          if (interrupts.includes(i.name) && once(i.name)) handled.add(i.name);
           return { id: i.id, name: i.name, by: i.by, at: Number(i.at) };
         }
         if (interrupts.includes(i.name)) {
           await store.consumeIntent(i.id, clock.now());
           // A second Rollback pressed while the first is being carried out is the same wish, not a new interruption.
           if (handled.has(i.name)) continue;
-          handled.add(i.name);
+          if (once(i.name)) handled.add(i.name);
           throw new Interrupted({ id: i.id, name: i.name, by: i.by, at: Number(i.at) });
         }
       }
@@ -834,6 +894,16 @@ export class RunEngine extends EventEmitter {
       },
       async checkpoint() {
         await checkpoint();
+      },
+      async approved(by, text) {
+        await fence();
+        const current = (await engine.getRun(run.id))?.view ?? {};
+        if (current.approvedBy !== by) ctx.run = await engine.update(run.id, { view: JSON.stringify({ ...current, approvedBy: by }) });
+        const id = `note:approved:${by}`;
+        if ((await store.getStep(run.id, id))?.status === 'done') return;
+        await store.startStep(run.id, id, clock.now());
+        engine.emit('note', { run: ctx.run, text: text ?? `✅ Approved by <@${by}>.` });
+        await store.endStep(run.id, id, clock.now(), { result: true });
       },
     };
     return ctx;

@@ -109,6 +109,11 @@ export interface OpContext<P, V = Record<string, unknown>> {
   pause(id: string, p: { reason: string; intents: string[]; deadlineMs?: number }): Promise<Intent | 'timeout'>;
   /** Throws Interrupted when an interrupting intent is waiting. */
   checkpoint(): Promise<void>;
+  /**
+   * A second person approved: shown on the run's message (not only in the thread) and said in the thread once — a
+   * resumed or retried run that finds the same answer does not say it again. `text` replaces "✅ Approved by <@by>.".
+   */
+  approved(by: string, text?: string): Promise<void>;
 }
 
 /**
@@ -145,6 +150,16 @@ export interface Operation<P = unknown, V = Record<string, unknown>> {
   interrupts?: readonly string[];
   /** Intents accepted outside a pause, in these states (e.g. rollback while running). */
   anytime?: Partial<Record<string, readonly RunState[]>>;
+  /**
+   * Whether an `anytime` intent is offered right now (its button shown, its press taken), beyond the run's state:
+   * a canary's Promote only while a step bakes. Absent: offered in every state `anytime` lists.
+   */
+  offers?(run: Run, intent: string): boolean;
+  /**
+   * Why this person's press cannot be taken, checked when they press so they are told at once and privately (a
+   * canary's Promote needs an approver, and a second person where the environment requires one). Undefined: taken.
+   */
+  pressRefusal?(q: { env: Environment; envName: string; run: Run; intent: string; by: string }): Promise<string | undefined>;
   run(ctx: OpContext<P, V>): Promise<FinalState>;
   /** Handles an interrupting intent; returns the final state (rolled_back, cancelled). */
   onInterrupt?(ctx: OpContext<P, V>, intent: Intent): Promise<FinalState>;
