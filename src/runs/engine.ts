@@ -154,13 +154,13 @@ export class RunEngine extends EventEmitter {
 
   /** `--dry-run`: validates like a request, then asks the operation's plan (reads only). Throws with a reason people can act on. */
   async plan(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string[]> {
-    const { op, q } = this.reading(kind, envName, params, 'a dry run');
+    const { op, q } = this.reading(kind, envName, params, 'a dry run', lang);
     return op.plan!(q);
   }
 
   /** Read-only status of an operation's target (`/canary prod web status`). */
   async status(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string> {
-    const { op, q } = this.reading(kind, envName, params, 'a status');
+    const { op, q } = this.reading(kind, envName, params, 'a status', lang);
     return op.status!(q);
   }
 
