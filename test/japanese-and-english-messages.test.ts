@@ -89,6 +89,15 @@ describe('Japanese and English in one bot', () => {
     expect(String(lookups[0]!.args.include_locale)).toBe('true');
   });
 
+  it("a refused button press on an en environment is told to the presser alone, in their locale", async () => {
+    const waiting = t.slack.messages(PROD).find((m) => textOf(m.blocks).includes('Waiting for a second person to approve'))!;
+    await t.client.press(waiting, 'run.approve', { user: 'U0JAPAN01' });
+    const told = await t.slack.waitFor(() => t.slack.ephemerals('U0JAPAN01').find((e) => e.text.includes('approve')), { timeoutMs: 10_000 });
+    expect(told.text).toBe('⛔ *prod* で approve する権限がありません。許可されている人: <!subteam^S0LEADS01>');
+    // The channel's message is untouched and still English.
+    expect(textOf(t.slack.message(PROD, waiting.ts)!.blocks)).toContain('Waiting for a second person to approve');
+  });
+
   it('a usage error is answered in the Japanese reader\'s language, help text included', async () => {
     const res = await t.client.command('/maintenance begin prod', { user: 'U0JAPAN01' });
     const body = JSON.stringify(res.body);

@@ -23,6 +23,11 @@ export const en = {
   unknownRequest: '⚠️ That request was incomplete or is not one I know, so nothing was done. Type `/ops help` to see the commands.',
   unknownButton: '⚠️ That button is not one I know (it may be from an older message); nothing was changed.',
   alreadyNoted: (p: { intent: string }) => `Already noted: *${p.intent}* was pressed once; pressing again does nothing more.`,
+  notRecorded: (p: { intent: string; by: string; why: string }) => `⚠️ *${p.intent}* by <@${p.by}> was *not recorded*: ${p.why}. Nothing changed — press *${p.intent}* again in a minute.`,
+  internalError: 'an internal error stopped the bot before it could record it (logged)',
+  notThisEnvironment: '⚠️ That button does not belong to a maintenance run of this environment; nothing was changed.',
+  alreadyEnded: (p: { env: string; runId: string }) => `That button is out of date: maintenance of *${p.env}* was already ended by run \`${p.runId}\`. Nothing was changed.`,
+  endAlreadyNoted: 'Already noted: *End maintenance* was pressed once on this message; pressing again does nothing more.',
   usage: {
     hereIsHow: 'here is how to use it',
     tooLong: 'that command is too long (1000 characters at most)',
@@ -79,6 +84,11 @@ export const ja: Shape<typeof en> = {
   unknownRequest: '⚠️ リクエストが不完全か、対応していないものだったため、何も実行していません。`/ops help` でコマンドを確認できます。',
   unknownButton: '⚠️ 対応していないボタンです（古いメッセージのものかもしれません）。何も変更していません。',
   alreadyNoted: (p) => `受付済みです: *${p.intent}* はすでに押されています。もう一度押しても何も起きません。`,
+  notRecorded: (p) => `⚠️ <@${p.by}> の *${p.intent}* は*記録されていません*: ${p.why}。何も変更していません。1分ほどしてからもう一度 *${p.intent}* を押してください。`,
+  internalError: '記録する前に内部エラーで処理が止まりました（ログに記録済み）',
+  notThisEnvironment: '⚠️ このボタンはこの環境のメンテナンス実行のものではありません。何も変更していません。',
+  alreadyEnded: (p) => `このボタンは古くなっています: *${p.env}* のメンテナンスは run \`${p.runId}\` ですでに終了しています。何も変更していません。`,
+  endAlreadyNoted: '受付済みです: このメッセージの *メンテナンス終了* はすでに押されています。もう一度押しても何も起きません。',
   usage: {
     hereIsHow: '使い方は次のとおりです',
     tooLong: 'コマンドが長すぎます（最大1000文字）',
