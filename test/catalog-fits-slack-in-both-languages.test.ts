@@ -40,6 +40,7 @@ function sayAll(o: object, prefix = ''): Said[] {
 function limitOf(path: string): number {
   if (path.startsWith('run.button.')) return SlackLimits.buttonLabel;
   if (path === 'cutover.switchBack') return 30; // a button label and its confirm's button
+  if (/^replies\.confirm\.(title|submit|close)$/.test(path)) return 24; // a modal's title and buttons
   if (path === 'cutover.switchBackTitle') return 100;
   if (/^run\.confirm\.(stop|rollback)Title$/.test(path)) return 100;
   if (/^run\.confirm\.(deny|stopConfirm|rollbackConfirm)$/.test(path)) return 30;

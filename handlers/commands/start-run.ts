@@ -27,11 +27,11 @@ export async function startRun(
     // instead of typing the confirmation word for nothing. The submit checks again.
     const refused = await deps.engine.check({ kind: ask.kind, envName: ask.envName, params: ask.params, by: slack.command.user_id });
     if (refused) {
-      await slack.ack({ response_type: 'ephemeral', text: `⛔ ${refused.reason}${refused.holder ? holderLink(deps, refused.holder.channel, refused.holder.ts) : ''}` });
+      await slack.ack({ response_type: 'ephemeral', text: `⛔ ${refused.say?.(lang) ?? refused.reason}${refused.holder ? holderLink(deps, refused.holder.channel, refused.holder.ts, lang) : ''}` });
       return;
     }
     // A trigger_id lives 3 s: open the modal first, ack right after.
-    await slack.client.views.open({ trigger_id: slack.command.trigger_id, view: confirmModal(ask, slack.command.channel_id) });
+    await slack.client.views.open({ trigger_id: slack.command.trigger_id, view: confirmModal(ask, slack.command.channel_id, lang) });
     await slack.ack();
     return;
   }
