@@ -6,6 +6,7 @@ import { Interrupted, type FinalState, type Intent, type OpContext, type Operati
 import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
+import { messages } from '../i18n/index.js';
 
 // ── traffic as the canary sees it (a port; src/adapters/traffic.ts provides it) ───────
 
@@ -155,7 +156,7 @@ export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams, Canar
     },
     status: (q) => canaryStatus(q, deps),
     lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
-    title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
+    title: (envName, p, lang = 'en') => messages(lang).canary.title({ env: envName, target: p.target, ...(p.action === 'set' && p.pct !== undefined ? { pct: p.pct } : {}) }),
     interrupts: ['rollback', 'pause', CanaryIntent.promote, CanaryIntent.promoteFull],
     anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'], [CanaryIntent.promote]: ['running'], [CanaryIntent.promoteFull]: ['running'] },
     // Promote outside a decision point ends a bake (Argo Rollouts' `promote` during a timed pause): offered while baking.
