@@ -20,5 +20,17 @@ export function langOfLocale(locale: string | undefined): Lang | undefined {
   return (LANGS as readonly string[]).includes(base ?? '') ? (base as Lang) : undefined;
 }
 
+/**
+ * An error's sentence in `lang` when it (or an error it wraps, as `cause`) carries `say(lang)` — the AWS gateways'
+ * errors do — else its English message.
+ */
+export function sayError(err: unknown, lang: Lang): string {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth += 1) {
+    const say = (e as { say?: unknown }).say;
+    if (typeof say === 'function') return String((say as (l: Lang) => unknown)(lang));
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** `1 item` / `2 items` in English; Japanese has no plural. */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

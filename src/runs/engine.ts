@@ -1,7 +1,7 @@
 // The run engine: durable runs with locks, leases, approvals, audit and resume, shared by every operation.
 import { EventEmitter } from 'node:events';
 import { envLanguage, type OpsConfig } from '../config/schema.js';
-import { messages, type Lang } from '../i18n/index.js';
+import { messages, sayError, type Lang } from '../i18n/index.js';
 import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
@@ -601,10 +601,12 @@ export class RunEngine extends EventEmitter {
         log.warn({ err: err.message }, 'the database is unavailable: the run pauses and resumes when it is back');
         // Said in the thread when the store can still be read (a full disk): a frozen message with no word is worse.
         const reason = (err as { reason?: string }).reason ?? 'unavailable';
-        this.emit('note', { run, text: `⏸ Paused where it was: the bot cannot use its database (${reason}). It carries on by itself as soon as the database is back — no need to press anything.` });
+        this.emit('note', { run, text: messages(envLanguage(this.deps.config, run.env)).errors.storePaused({ reason }) });
       } else {
-        const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
-        const message = `${where}${err instanceof Error ? err.message : String(err)}`;
+        // The ❌ line on the channel's message: in the environment's language where the error can say it (AWS's).
+        const lang = envLanguage(this.deps.config, run.env);
+        const where = err instanceof StepFailed ? messages(lang).errors.stoppedAtStep({ step: err.stepId }) : '';
+        const message = `${where}${sayError(err, lang)}`;
         log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'run failed');
         const owned = await this.stillOwned(runId).catch(() => true);
         if (owned) await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
