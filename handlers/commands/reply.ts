@@ -3,7 +3,7 @@ import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Log } from '../../src/log.js';
 import { UsageError } from '../args.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
-import { messages } from '../../src/i18n/index.js';
+import { messages, sayError } from '../../src/i18n/index.js';
 import type { Reader } from './spec.js';
 
 /** `reader`: who typed the command — their language, and the clock and zone for the help's example dates. */
@@ -14,7 +14,7 @@ export async function replyError(err: unknown, ack: AckFn<string | RespondArgume
   else {
     log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'command failed');
     // Never the database's address or driver text: what is wrong and what to do.
-    text = isStoreUnavailable(err) ? m.storeDown({ why: STORE_DOWN_TEXT }) : `❌ ${err instanceof Error ? err.message : m.somethingWrong}`;
+    text = isStoreUnavailable(err) ? m.storeDown({ why: STORE_DOWN_TEXT }) : `❌ ${err instanceof Error ? sayError(err, reader.lang) : m.somethingWrong}`;
   }
   try {
     await ack({ response_type: 'ephemeral', text });
