@@ -16,6 +16,24 @@ export const en = {
   switchBackTitle: 'Switch back?',
   theName: 'The name',
   switchBackText: (p: { name: string }) => `${p.name} goes back to exactly the records it had before this cutover.`,
+  run: {
+    cancelledBeforeSwitch: (p: { by: string }) => `Cancelled by <@${p.by}> before the switch — the records were not switched.`,
+    byPerson: (p: { by: string }) => `by <@${p.by}>`,
+    byItself: (p: { why: string }) => `by itself: ${p.why}`,
+    approveReason: (p: { what: string }) => `Waiting for a second person to approve the ${p.what}`,
+    theCutover: 'cutover',
+    theSwitchBack: 'switch back',
+    nobodyApproved: 'Nobody approved within 60 minutes — nothing changed.',
+    cancelledBy: (p: { by: string }) => `Cancelled by <@${p.by}> — nothing changed.`,
+    checksFailed: (p: { n: number }) => `Refused: ${p.n} check${p.n === 1 ? '' : 's'} failed — nothing changed.`,
+    ttlLowered: (p: { name: string; low: number; ttl: number; until: string }) => `TTL of ${p.name} lowered to ${p.low} s; waiting out the old TTL (${p.ttl} s) until ${p.until}.`,
+    refused: (p: { why: string }) => `Refused: ${p.why} — nothing changed.`,
+    switched: (p: { record: string; lb: string; at: string; effective: string; ttl: number; until: string }) =>
+      `✅ ${p.record} now points at *${p.lb}*: INSYNC at ${p.at}, fully effective by ${p.effective} (old TTL ${p.ttl} s). Switch back works until ${p.until}.`,
+    switchedBack: (p: { why: string }) => `↩️ Switched back ${p.why}.`,
+    switchedBackNote: (p: { why: string; record: string; at: string }) => `↩️ Switched back ${p.why}: ${p.record} restored exactly as before (INSYNC at ${p.at}).`,
+    restored: (p: { record: string; of: string; at: string }) => `↩️ ${p.record} restored exactly as before cutover \`${p.of}\`: INSYNC at ${p.at}.`,
+  },
 };
 
 export const ja: Shape<typeof en> = {
@@ -33,4 +51,21 @@ export const ja: Shape<typeof en> = {
   switchBackTitle: '切り戻しますか？',
   theName: 'このレコード',
   switchBackText: (p) => `${p.name} をこのカットオーバー前のレコードに戻します。`,
+  run: {
+    cancelledBeforeSwitch: (p) => `切り替え前に <@${p.by}> がキャンセルしました。レコードは切り替えていません。`,
+    byPerson: (p) => `<@${p.by}> による`,
+    byItself: (p) => `自動: ${p.why}`,
+    approveReason: (p) => `${p.what}について別の担当者の承認待ち`,
+    theCutover: 'DNS 切り替え',
+    theSwitchBack: '切り戻し',
+    nobodyApproved: '60分以内に承認されませんでした。何も変更していません。',
+    cancelledBy: (p) => `<@${p.by}> がキャンセルしました。何も変更していません。`,
+    checksFailed: (p) => `中止: ${p.n} 件のチェックが不合格です。何も変更していません。`,
+    ttlLowered: (p) => `${p.name} の TTL を ${p.low} 秒に下げました。旧 TTL（${p.ttl} 秒）が切れる ${p.until} まで待ちます。`,
+    refused: (p) => `中止: ${p.why}。何も変更していません。`,
+    switched: (p) => `✅ ${p.record} は *${p.lb}* を向いています: INSYNC ${p.at}、${p.effective} までに完全に反映（旧 TTL ${p.ttl} 秒）。${p.until} まで切り戻しできます。`,
+    switchedBack: (p) => `↩️ 切り戻しました（${p.why}）。`,
+    switchedBackNote: (p) => `↩️ 切り戻しました（${p.why}）: ${p.record} を元どおりに復元しました（INSYNC ${p.at}）。`,
+    restored: (p) => `↩️ ${p.record} を切り替え \`${p.of}\` 前の状態に復元しました: INSYNC ${p.at}。`,
+  },
 };
