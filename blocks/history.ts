@@ -1,7 +1,8 @@
 // /ops runs and /ops audit as sentences a tired on-call engineer reads at a glance, never raw JSON.
 import { formatTime } from '../src/clock.js';
 import type { Run } from '../src/runs/run.js';
-import { STATE_EMOJI, STATE_WORDS } from './run.js';
+import { STATE_EMOJI } from './run.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 
 type Params = Record<string, unknown>;
 
@@ -9,33 +10,35 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 /** Text that came from a person (an image name, a reason): no mention, link or formatting can ride in on it. */
 const escape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const code = (v: string): string => `\`${escape(v).replace(/`/g, "'")}\``;
-const who = (actor: string): string => (actor === 'bot' ? 'the bot' : actor === 'scheduler' ? 'the scheduler' : /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor);
+const who = (actor: string, lang: Lang): string =>
+  actor === 'bot' ? messages(lang).history.theBot : actor === 'scheduler' ? messages(lang).history.theScheduler : /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : actor;
 
 /** What a run does, in words: "maintenance start", "canary `web` to 25 %", "deploy `api` image `…`". */
-export function whatRunDoes(kind: string, params: unknown): string {
+export function whatRunDoes(kind: string, params: unknown, lang: Lang = 'en'): string {
+  const m = messages(lang).history;
   const p: Params = params && typeof params === 'object' ? (params as Params) : {};
   switch (kind) {
     case 'maintenance':
-      return `maintenance ${str(p.action) ?? ''}`.trim();
+      return m.maintenance({ action: str(p.action) ?? '' });
     case 'canary': {
       const target = str(p.target);
       const t = target ? ` ${code(target)}` : '';
-      if (p.action === 'set' && p.pct !== undefined) return `canary${t}: set green to ${str(p.pct)} %`;
-      const steps = Array.isArray(p.steps) ? ` in steps ${p.steps.map((s) => `${str(s)} %`).join(' → ')}` : '';
-      return `canary${t}: start${steps}`;
+      if (p.action === 'set' && p.pct !== undefined) return m.canarySet({ target: t, pct: str(p.pct) ?? '?' });
+      const steps = Array.isArray(p.steps) ? p.steps.map((s) => `${str(s)} %`).join(' → ') : '';
+      return m.canaryStart({ target: t, steps });
     }
     case 'deploy': {
       const target = str(p.target);
-      const what = str(p.image) ? `image ${code(str(p.image)!)}` : str(p.taskDefinition) ? `task definition ${code(str(p.taskDefinition)!)}` : '';
-      return `deploy${target ? ` ${code(target)}` : ''}${what ? ` with ${what}` : ''}`;
+      const what = str(p.image) ? m.image({ image: code(str(p.image)!) }) : str(p.taskDefinition) ? m.taskDefinition({ name: code(str(p.taskDefinition)!) }) : '';
+      return m.deploy({ target: target ? ` ${code(target)}` : '', what });
     }
     case 'cutover':
-      return p.back ? `cutover ${code(str(p.name) ?? '?')}: switch back${str(p.of) ? ` (undoing ${code(str(p.of)!)})` : ''}` : `cutover ${code(str(p.name) ?? '?')}`;
+      return p.back ? m.switchBack({ name: code(str(p.name) ?? '?'), of: str(p.of) ? code(str(p.of)!) : '' }) : m.cutover({ name: code(str(p.name) ?? '?') });
     case 'scale':
-      return `scale ${code(str(p.service) ?? '?')} to ${str(p.count) ?? '?'} task${p.count === 1 ? '' : 's'}`;
+      return m.scale({ service: code(str(p.service) ?? '?'), count: str(p.count) ?? '?', one: p.count === 1 });
     case 'startup':
     case 'shutdown':
-      return Array.isArray(p.services) && p.services.length > 0 ? `${kind} of ${p.services.map((s) => code(String(s))).join(', ')}` : `${kind} of every service`;
+      return Array.isArray(p.services) && p.services.length > 0 ? m.startupOf({ kind, services: p.services.map((s) => code(String(s))).join(', ') }) : m.startupAll({ kind });
     default:
       return `${escape(kind)}${paramWords(p)}`;
   }
@@ -49,76 +52,20 @@ function paramWords(p: Params): string {
   return words.length ? ` (${words.join(', ')})` : '';
 }
 
-const STEP_WORDS: Record<string, string> = {
-  'wait-insync': 'waited for the load balancers to apply',
-  bake: 'baked',
-  'check-target': 'checked the new target',
-  'check-back': 'checked the records to restore',
-  'lower-ttl': 'lowered the DNS TTL',
-  'upsert-alias': 'pointed the DNS record',
-  'switch-back': 'switched DNS back',
-  'restore-records': 'restored the DNS records',
-  'create-deployment': 'started a deployment',
-  'continue-deployment': 'moved the deployment on',
-  'continue-rollback': 'continued the rollback',
-  'stop-deployment': 'stopped the deployment',
-  'ensure-application': 'made sure the CodeDeploy application exists',
-  'ensure-deployment-group': 'made sure the deployment group exists',
-  'ensure-state-machine': 'made sure the state machine exists',
-  'stop-execution': 'stopped the execution',
-  'stop-service': 'stopped the service',
-  'delete-rule': 'deleted the rule',
-  'delete-task-set': 'deleted the task set',
-  'make-primary': 'made the task set primary',
-  'scale-task-set': 'scaled the task set',
-  'register-taskdef': 'registered the task definition',
-  'read-traffic': 'read the traffic weights',
-  'remember-desired': 'remembered the desired counts',
-  continue: 'continued the lifecycle hook',
-  decide: 'decided which listeners to change',
-  lookalikes: 'looked for rules that look like its own',
-  plan: 'planned the rule changes',
-  remember: 'wrote down what it changed',
-  forget: 'cleared its notes of the change',
-  'remember-window': 'wrote down the maintenance window',
-  'forget-window': 'cleared the maintenance window',
-  'create-rule': 'created the maintenance rule',
-  'shift-rule': 'moved a rule to make room',
-  start: 'finished starting on listener',
-  end: 'finished ending on listener',
-  report: 'wrote the report',
-  'read-before': 'read the state before changing it',
-  'set-desired': 'set the desired count',
-  'left-alone': 'left a service alone',
-  noted: 'noted',
-  'approval-since': 'started waiting for approval',
-  'keep-blue-since': 'started keeping blue',
-  'remember-back': 'wrote down how to switch back',
-  'remember-back-until': 'wrote down until when a switch back is possible',
-  refused: 'was refused',
-};
-
 /** A step id such as `wait-insync:web:25` as words: "waited for the load balancers to apply (web, 25)". */
-export function stepWords(step: string): string {
+export function stepWords(step: string, lang: Lang = 'en'): string {
+  const m = messages(lang).history;
   const [name = step, ...rest] = step.split(':');
-  const words = STEP_WORDS[name] ?? `step ${escape(name.replace(/-/g, ' '))}`;
+  // The step's name comes from the audit (data): a name the catalog does not know is said as it is.
+  const known: Readonly<Record<string, string>> = m.steps;
+  const words = Object.hasOwn(known, name) ? known[name]! : m.step({ name: escape(name.replace(/-/g, ' ')) });
   return rest.length ? `${words} (${escape(rest.join(', '))})` : words;
 }
 
-export function runLine(r: Run, timezone: string): string {
-  return `${STATE_EMOJI[r.state]} *${STATE_WORDS[r.state]}* · ${whatRunDoes(r.kind, r.params)} on *${r.env}* · asked by ${who(r.requestedBy)} at ${formatTime(r.createdAt, timezone, true)} · ${code(r.id)}`;
+export function runLine(r: Run, timezone: string, lang: Lang = 'en'): string {
+  const m = messages(lang);
+  return m.history.runLine({ emoji: STATE_EMOJI[r.state], state: m.run.state[r.state], what: whatRunDoes(r.kind, r.params, lang), env: r.env, by: who(r.requestedBy, lang), at: formatTime(r.createdAt, timezone, true, lang), id: code(r.id) });
 }
-
-const STATE_PAST: Record<string, string> = {
-  succeeded: 'finished: it succeeded',
-  failed: 'finished: it failed',
-  rolled_back: 'finished: it was rolled back',
-  cancelled: 'finished: it was cancelled',
-  running: 'is running',
-  awaiting_approval: 'is waiting for a person',
-  awaiting_confirmation: 'is waiting for confirmation',
-  planned: 'is planned',
-};
 
 function parseDetail(detail: string): Params {
   try {
@@ -141,53 +88,58 @@ export interface AuditEntry {
   detail: string;
 }
 
-export function auditSentence(a: AuditEntry, timezone: string): string {
+export function auditSentence(a: AuditEntry, timezone: string, lang: Lang = 'en'): string {
+  const m = messages(lang).history;
   const d = parseDetail(a.detail);
-  const on = a.env ? ` on *${a.env}*` : '';
+  const on = a.env ? m.on({ env: a.env }) : '';
   const run = a.run_id ? ` (${code(a.run_id)})` : '';
-  const actor = who(a.actor);
+  const actor = who(a.actor, lang);
+  const when = (v: unknown) => formatWhen(v, timezone, lang);
   let what: string;
   switch (a.action) {
     case 'command':
-      what = `${actor} asked for ${whatRunDoes(str(d.kind) ?? 'a run', d.params)}${on}${run}`;
+      what = m.asked({ actor, what: whatRunDoes(str(d.kind) ?? m.aRun, d.params, lang), where: on, run });
       break;
     case 'press':
-      what = `${actor} pressed *${str(d.intent) ?? '?'}*${on}${run}`;
+      what = m.pressed({ actor, intent: str(d.intent) ?? '?', where: on, run });
       break;
     case 'refused': {
-      const asked = str(d.intent) ? `*${str(d.intent)}*` : str(d.kind) ? whatRunDoes(str(d.kind)!, d.params) : 'that';
-      const why = str(d.why) === 'own request' ? 'a second person must approve their own request' : str(d.why) ? escape(str(d.why)!) : 'not allowed';
-      what = `⛔ ${actor} was refused ${asked}${on}${run}: ${why}`;
+      const asked = str(d.intent) ? `*${str(d.intent)}*` : str(d.kind) ? whatRunDoes(str(d.kind)!, d.params, lang) : m.that;
+      const why = str(d.why) === 'own request' ? m.ownRequest : str(d.why) ? escape(str(d.why)!) : m.notAllowed;
+      what = m.refusedWhy({ actor, asked, where: on, run, why });
       break;
     }
-    case 'decision':
-      what = `the run${run}${on} ${STATE_PAST[str(d.state) ?? ''] ?? `moved to ${str(d.state) ?? 'an unknown state'}`}${str(d.error) ? ` — ${escape(str(d.error)!)}` : ''}`;
+    case 'decision': {
+      const state = str(d.state) ?? '';
+      const past: Readonly<Record<string, string>> = m.past;
+      what = m.decision({ run, where: on, what: Object.hasOwn(past, state) ? past[state]! : m.movedTo({ state: str(d.state) ?? m.anUnknownState }), error: str(d.error) ? escape(str(d.error)!) : '' });
       break;
+    }
     case 'aws':
-      what = `${actor} ${stepWords(str(d.step) ?? '?')}${on}${run}`;
+      what = m.aws({ actor, step: stepWords(str(d.step) ?? '?', lang), where: on, run });
       break;
     case 'aws-failed':
-      what = `⚠️ AWS failed while the bot ${stepWords(str(d.step) ?? '?')}${on}${run}: ${escape(str(d.error) ?? 'no detail')}`;
+      what = m.awsFailed({ step: stepWords(str(d.step) ?? '?', lang), where: on, run, error: escape(str(d.error) ?? m.noDetail) });
       break;
     case 'schedule':
-      what = `${actor} scheduled window ${code(str(d.window) ?? '?')}${on}${d.start !== undefined ? ` from ${formatWhen(d.start, timezone)}` : ''}${d.end !== undefined ? ` to ${formatWhen(d.end, timezone)}` : ''}`;
+      what = m.scheduled({ actor, window: code(str(d.window) ?? '?'), where: on, from: d.start !== undefined ? when(d.start) : '', to: d.end !== undefined ? when(d.end) : '' });
       break;
     case 'schedule-cancel':
-      what = `${actor} cancelled schedule ${code(str(d.id) ?? '?')}${on}`;
+      what = m.cancelledSchedule({ actor, id: code(str(d.id) ?? '?'), where: on });
       break;
     case 'schedule-skip':
-      what = `${actor} skipped schedule ${code(str(d.id) ?? '?')}${d.at !== undefined ? ` at ${formatWhen(d.at, timezone)}` : ''}${on}`;
+      what = m.skippedSchedule({ actor, id: code(str(d.id) ?? '?'), at: d.at !== undefined ? when(d.at) : '', where: on });
       break;
     case 'fire':
-      what = `the scheduler fired ${code(str(d.schedule) ?? '?')}${on}${d.accepted === false ? ' but it was not accepted' : ''}`;
+      what = m.fired({ schedule: code(str(d.schedule) ?? '?'), where: on, refused: d.accepted === false });
       break;
     default:
       what = `${actor}: ${escape(a.action)}${on}${run}${paramWords(d)}`;
   }
-  return `${formatTime(Number(a.at), timezone, true)} · ${what}`;
+  return `${formatTime(Number(a.at), timezone, true, lang)} · ${what}`;
 }
 
-function formatWhen(v: unknown, timezone: string): string {
+function formatWhen(v: unknown, timezone: string, lang: Lang): string {
   const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
-  return Number.isFinite(ms) ? formatTime(ms, timezone, true) : String(v);
+  return Number.isFinite(ms) ? formatTime(ms, timezone, true, lang) : String(v);
 }

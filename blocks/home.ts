@@ -9,7 +9,8 @@ import type { Run } from '../src/runs/run.js';
 import { runActionId, runButtonValue } from './actions.js';
 import { whatRunDoes } from './history.js';
 import { actions, context, divider, header, section, type ButtonSpec } from './kit.js';
-import { STATE_EMOJI, STATE_WORDS } from './run.js';
+import { STATE_EMOJI } from './run.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 import { healthy, packLines, serviceCounts, serviceLine, worstFirst } from './status.js';
 
 /** Slack's limit for a Home tab (docs.slack.dev, "Reference: views"): 100 blocks. */
@@ -44,18 +45,20 @@ export interface HomeInput {
   /** When AWS was read (the oldest of the environments' cached reads). */
   readAt: number;
   commands: string[];
+  /** The reader's language (their Slack locale); en when not given. */
+  lang?: Lang;
 }
 
-const LABEL: Record<string, string> = { approve: 'Approve', promote: 'Promote', finish: 'Finish now', retry: 'Retry', pause: 'Pause', cancel: 'Cancel', rollback: 'Rollback', skip: 'Skip', stop: 'Stop' };
-
-function runButtons(run: Run, intents: string[]): ButtonSpec[] {
+function runButtons(run: Run, intents: string[], lang: Lang): ButtonSpec[] {
+  const m = messages(lang);
+  const labels: Readonly<Record<string, string>> = m.run.button;
   return intents.map((intent) => {
     const nonce = run.pause?.intents.includes(intent) ? run.pause.nonce : `anytime:${run.version}`;
-    const b: ButtonSpec = { actionId: runActionId(intent), label: LABEL[intent] ?? intent, value: runButtonValue(run.id, nonce) };
+    const b: ButtonSpec = { actionId: runActionId(intent), label: Object.hasOwn(labels, intent) ? labels[intent]! : intent, value: runButtonValue(run.id, nonce) };
     if (intent === 'approve' || intent === 'promote') b.style = 'primary';
     if (intent === 'rollback') {
       b.style = 'danger';
-      b.confirm = { title: 'Roll back?', text: `All traffic of ${run.env} goes back to the previous version at once.`, confirm: 'Roll back' };
+      b.confirm = { title: m.run.confirm.rollbackTitle, text: m.home.rollbackText({ env: run.env }), confirm: m.run.confirm.rollbackConfirm, deny: m.run.confirm.deny };
     }
     return b;
   });
@@ -64,61 +67,67 @@ function runButtons(run: Run, intents: string[]): ButtonSpec[] {
 const isError = (s: HomeEnvironment['status']): s is { error: string } => 'error' in s;
 
 /** One line for an environment that does not fit in full. */
-export function environmentLine(e: HomeEnvironment): string {
-  if (isError(e.status)) return `⚠️ *${e.name}*: could not read AWS (${e.status.error})`;
+export function environmentLine(e: HomeEnvironment, lang: Lang = 'en'): string {
+  const m = messages(lang).home;
+  if (isError(e.status)) return m.couldNotReadLine({ env: e.name, error: e.status.error });
   const st = e.status;
-  const maint = st.maintenance.some((m) => m.on) ? '🚧 maintenance ON' : '';
+  const maint = st.maintenance.some((l) => l.on) ? m.maintenanceOnShort : '';
   const bad = st.services.filter((s) => !healthy(s)).length;
-  const runs = e.active.length ? `${e.active.length} run${e.active.length === 1 ? '' : 's'} in progress` : '';
-  return [`*${e.name}*`, maint, st.services.length ? (bad ? `${bad} of ${st.services.length} services not as desired` : `all ${st.services.length} services as desired`) : '', runs].filter(Boolean).join(' · ');
+  const runs = e.active.length ? m.runsInProgress({ n: e.active.length }) : '';
+  return [`*${e.name}*`, maint, st.services.length ? (bad ? m.notAsDesired({ bad, all: st.services.length }) : m.allAsDesired({ all: st.services.length })) : '', runs].filter(Boolean).join(' · ');
 }
 
-export function environmentBlocks(e: HomeEnvironment, input: Pick<HomeInput, 'timezone' | 'now'>): KnownBlock[] {
-  const when = (ms: number) => formatTimeNear(ms, input.timezone, input.now);
+export function environmentBlocks(e: HomeEnvironment, input: Pick<HomeInput, 'timezone' | 'now' | 'lang'>): KnownBlock[] {
+  const lang = input.lang ?? 'en';
+  const all = messages(lang);
+  const m = all.home;
+  const when = (ms: number) => formatTimeNear(ms, input.timezone, input.now, lang);
   const blocks: KnownBlock[] = [section(`*${e.name}*`)];
   if (isError(e.status)) {
-    blocks.push(section(`⚠️ Could not read AWS for ${e.name}: ${e.status.error}`));
+    blocks.push(section(m.couldNotRead({ env: e.name, error: e.status.error })));
   } else {
     const st = e.status;
     const lines: string[] = [];
-    const on = st.maintenance.filter((m) => m.on);
-    if (st.maintenance.length === 0) lines.push('⚪ No maintenance listeners configured');
-    else if (on.length === 0) lines.push(`🟢 Maintenance *off* — ${st.maintenance.length === 1 ? 'the listener serves' : `all ${st.maintenance.length} listeners serve`} normally`);
+    const on = st.maintenance.filter((l) => l.on);
+    if (st.maintenance.length === 0) lines.push(m.noListeners);
+    else if (on.length === 0) lines.push(m.maintenanceOff({ n: st.maintenance.length }));
     else {
-      const by = e.maintenanceBy ? ` since ${when(e.maintenanceBy.since)} by <@${e.maintenanceBy.by}>` : '';
-      const which = on.length === st.maintenance.length ? 'on every listener' : `on ${on.map((m) => m.name).join(', ')} (${on.length} of ${st.maintenance.length})`;
-      lines.push(`🚧 Maintenance *ON* ${which}${by}`);
+      const by = e.maintenanceBy ? m.sinceBy({ since: when(e.maintenanceBy.since), by: e.maintenanceBy.by }) : '';
+      const which = on.length === st.maintenance.length ? m.onEvery : m.onSome({ names: on.map((l) => l.name).join(', '), on: on.length, all: st.maintenance.length });
+      lines.push(m.maintenanceOn({ which, by }));
     }
-    if (st.canaries.length > 0) lines.push(...st.canaries.slice(0, 6).map((c) => `🐤 Canary *${c.name}*: blue ${c.blue}% · green ${c.green}%`), ...(st.canaries.length > 6 ? [`…and ${st.canaries.length - 6} more canaries`] : []));
-    if (st.errors.length > 0) lines.push(`⚠️ Could not read: ${st.errors.slice(0, 3).join('; ')}${st.errors.length > 3 ? ` and ${st.errors.length - 3} more` : ''}`);
+    if (st.canaries.length > 0) lines.push(...st.canaries.slice(0, 6).map((c) => m.canary({ name: c.name, blue: c.blue, green: c.green })), ...(st.canaries.length > 6 ? [m.moreCanaries({ n: st.canaries.length - 6 })] : []));
+    if (st.errors.length > 0) lines.push(m.couldNotReadSome({ errors: st.errors.slice(0, 3).join('; '), more: Math.max(0, st.errors.length - 3) }));
     blocks.push(section(lines.join('\n')));
     if (st.services.length > 0) {
       const sorted = worstFirst(st.services);
-      const shown = sorted.slice(0, MAX_SERVICE_LINES).map(serviceLine);
-      const { texts, left } = packLines(shown, { budget: 2500, maxSections: 1, title: `*Services* — ${serviceCounts(st.services)}` });
+      const shown = sorted.slice(0, MAX_SERVICE_LINES).map((s) => serviceLine(s, lang));
+      const { texts, left } = packLines(shown, { budget: 2500, maxSections: 1, title: m.services({ counts: serviceCounts(st.services, lang) }) });
       const more = sorted.length - shown.length + left;
-      blocks.push(section(`${texts.join('\n')}${more > 0 ? `\n…and ${more.toLocaleString('en-US')} more — \`/ops status ${e.name}\` lists them all` : ''}`));
+      blocks.push(section(`${texts.join('\n')}${more > 0 ? `\n${m.moreServices({ n: more.toLocaleString('en-US'), env: e.name })}` : ''}`));
     }
   }
   for (const { run, intents } of e.active.slice(0, MAX_ACTIVE_RUNS)) {
     const pause = run.pause ? `\n⏸ ${run.pause.reason}` : '';
-    blocks.push(section(`${STATE_EMOJI[run.state]} *${STATE_WORDS[run.state]}* · ${whatRunDoes(run.kind, run.params)} · by <@${run.requestedBy}> since ${when(run.createdAt)} · \`${run.id}\`${pause}`));
-    const buttons = runButtons(run, intents);
+    blocks.push(section(`${m.activeRun({ emoji: STATE_EMOJI[run.state], state: all.run.state[run.state], what: whatRunDoes(run.kind, run.params, lang), by: run.requestedBy, since: when(run.createdAt), id: run.id })}${pause}`));
+    const buttons = runButtons(run, intents, lang);
     if (buttons.length) blocks.push(actions(`home:${run.id}`, buttons));
   }
-  if (e.active.length > MAX_ACTIVE_RUNS) blocks.push(context([`…and ${e.active.length - MAX_ACTIVE_RUNS} more runs in progress — \`/ops runs ${e.name}\``]));
+  if (e.active.length > MAX_ACTIVE_RUNS) blocks.push(context([m.moreRuns({ n: e.active.length - MAX_ACTIVE_RUNS, env: e.name })]));
   const notes: string[] = [];
-  if (e.nextFires.length > 0) notes.push(`🗓 Next: ${e.nextFires.slice(0, MAX_FIRES).map((f) => `${whatRunDoes(f.kind, f.params)} at ${when(f.at)}`).join(' · ')}${e.nextFires.length > MAX_FIRES ? ` · and ${e.nextFires.length - MAX_FIRES} more` : ''}`);
-  else notes.push('🗓 Nothing scheduled');
-  if (e.lastFailed) notes.push(`❌ Last failed: ${whatRunDoes(e.lastFailed.kind, e.lastFailed.params)} at ${when(e.lastFailed.endedAt ?? e.lastFailed.updatedAt)} by <@${e.lastFailed.requestedBy}> — ${e.lastFailed.error ?? 'no reason recorded'} (\`${e.lastFailed.id}\`)`);
+  if (e.nextFires.length > 0) notes.push(m.next({ fires: e.nextFires.slice(0, MAX_FIRES).map((f) => m.fireAt({ what: whatRunDoes(f.kind, f.params, lang), at: when(f.at) })).join(' · '), more: Math.max(0, e.nextFires.length - MAX_FIRES) }));
+  else notes.push(m.nothingScheduled);
+  if (e.lastFailed) notes.push(m.lastFailed({ what: whatRunDoes(e.lastFailed.kind, e.lastFailed.params, lang), at: when(e.lastFailed.endedAt ?? e.lastFailed.updatedAt), by: e.lastFailed.requestedBy, error: e.lastFailed.error ?? m.noReason, id: e.lastFailed.id }));
   blocks.push(context(notes));
   return blocks;
 }
 
 /** The whole Home view: environments in full while they fit in 100 blocks, then one line each, then "and N more". */
 export function homeView(input: HomeInput): KnownBlock[] {
-  const head: KnownBlock[] = [header('ecs-chatops — every environment'), context([`Live from AWS at ${formatTimeNear(input.readAt, input.timezone, input.now)} · refreshed when you open this tab and when a run changes`])];
-  const tail: KnownBlock[] = [divider(), section(`*Commands*\n${input.commands.map((c) => `\`${c}\``).join('\n')}`.slice(0, 2900))];
+  const lang = input.lang ?? 'en';
+  const m = messages(lang).home;
+  const head: KnownBlock[] = [header(m.title), context([m.liveAt({ at: formatTimeNear(input.readAt, input.timezone, input.now, lang) })])];
+  const tail: KnownBlock[] = [divider(), section(`${m.commands}\n${input.commands.map((c) => `\`${c}\``).join('\n')}`.slice(0, 2900))];
   const room = HOME_MAX_BLOCKS - head.length - tail.length;
   const body: KnownBlock[] = [];
   let i = 0;
@@ -131,8 +140,8 @@ export function homeView(input: HomeInput): KnownBlock[] {
   }
   const rest = input.environments.slice(i);
   if (rest.length > 0) {
-    const { texts, left } = packLines(rest.map(environmentLine), { budget: 2800, maxSections: 1, title: '*More environments*' });
-    body.push(divider(), section(`${texts.join('\n')}${left ? `\n…and ${left} more environments — \`/ops status <env>\`` : ''}`));
+    const { texts, left } = packLines(rest.map((e) => environmentLine(e, lang)), { budget: 2800, maxSections: 1, title: m.moreEnvironments });
+    body.push(divider(), section(`${texts.join('\n')}${left ? `\n${m.andMoreEnvironments({ n: left })}` : ''}`));
   }
   return [...head, ...body, ...tail];
 }

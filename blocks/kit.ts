@@ -2,6 +2,7 @@
 import type { KnownBlock, Button, ContextBlock, SectionBlock } from '@slack/types';
 import type { z } from 'zod';
 import type { Run } from '../src/runs/run.js';
+import type { Lang } from '../src/i18n/index.js';
 
 /** Slack's documented limits: 50 blocks a message, 3,000 chars a section text, 10 fields of 2,000, 75 chars a button label, 2,000 a button value. */
 export const SlackLimits = {
@@ -80,7 +81,7 @@ export function button(b: ButtonSpec): Button {
             title: { type: 'plain_text', text: clip(b.confirm.title, 100) },
             text: { type: 'mrkdwn', text: clip(b.confirm.text, SlackLimits.confirmText) },
             confirm: { type: 'plain_text', text: clip(b.confirm.confirm, 30) },
-            deny: { type: 'plain_text', text: clip(b.confirm.deny ?? 'Not now', 30) },
+            deny: { type: 'plain_text', text: clip(b.confirm.deny ?? 'Not now', 30) }, // callers in ja pass their own
             ...(b.style === 'danger' ? { style: 'danger' as const } : {}),
           },
         }
@@ -117,6 +118,8 @@ export function limitProblems(blocks: readonly KnownBlock[], text = ''): string[
 /** What every status-message body is given besides its run. */
 export interface RunViewContext {
   timezone: string;
+  /** The environment's language (ops.yml `language`); en when not given. */
+  lang?: Lang;
   now: number;
   title: string;
   /** Intents accepted at any moment in the run's current state (e.g. rollback while running). */

@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDuration, formatTime, formatTimeNear } from '../src/clock.js';
 import type { Run, RunState } from '../src/runs/run.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 import { actions, context, header, section, type ButtonSpec, type RunViewContext } from './kit.js';
 
 export type { Body, RunViewContext } from './kit.js';
@@ -22,66 +23,70 @@ export const STATE_EMOJI: Record<RunState, string> = {
   cancelled: '⏹',
 };
 
-export const STATE_WORDS: Record<RunState, string> = {
-  planned: 'Planned',
-  awaiting_confirmation: 'Waiting for confirmation',
-  running: 'Running',
-  awaiting_approval: 'Waiting',
-  succeeded: 'Done',
-  failed: 'Failed',
-  rolled_back: 'Rolled back',
-  cancelled: 'Cancelled',
-};
+/** The state in words, English (other modules' sentences and tests use it); `messages(lang).run.state` in another language. */
+export const STATE_WORDS: Record<RunState, string> = messages('en').run.state;
 
-const BUTTON: Record<string, Omit<ButtonSpec, 'actionId' | 'value'>> = {
-  [Intent.approve]: { label: 'Approve', style: 'primary' },
-  [Intent.promote]: { label: 'Promote', style: 'primary' },
-  [Intent.promoteFull]: {
-    label: 'Promote to 100 %',
-    confirm: { title: 'Promote to 100 %?', text: 'Every remaining step is skipped: all traffic goes to the new version now.', confirm: 'Promote to 100 %' },
-  },
-  [Intent.finish]: { label: 'Finish now', style: 'primary' },
-  [Intent.retry]: { label: 'Retry', style: 'primary' },
-  [Intent.pause]: { label: 'Pause' },
-  stop: { label: 'Stop', confirm: { title: 'Stop?', text: 'The services this run started go back to 0 tasks, dependents first.', confirm: 'Stop them' } },
-  [Intent.cancel]: { label: 'Cancel' },
-  [Intent.rollback]: {
-    label: 'Rollback',
-    style: 'danger',
-    confirm: { title: 'Roll back?', text: 'All traffic goes back to the previous version at once.', confirm: 'Roll back' },
-  },
-};
-
+/** The run buttons in the message's language; an intent no catalog names shows as itself. */
+function runButton(intent: string, lang: Lang): Omit<ButtonSpec, 'actionId' | 'value'> {
+  const m = messages(lang).run;
+  const deny = m.confirm.deny;
+  switch (intent) {
+    case Intent.approve:
+      return { label: m.button.approve, style: 'primary' };
+    case Intent.promote:
+      return { label: m.button.promote, style: 'primary' };
+    case Intent.promoteFull:
+      return { label: m.button.promoteFull, confirm: { title: m.confirm.promoteFullTitle, text: m.confirm.promoteFullText, confirm: m.button.promoteFull, deny } };
+    case Intent.finish:
+      return { label: m.button.finish, style: 'primary' };
+    case Intent.retry:
+      return { label: m.button.retry, style: 'primary' };
+    case Intent.pause:
+      return { label: m.button.pause };
+    case Intent.cancel:
+      return { label: m.button.cancel };
+    case Intent.skip:
+      return { label: m.button.skip };
+    case 'stop':
+      return { label: m.button.stop, confirm: { title: m.confirm.stopTitle, text: m.confirm.stopText, confirm: m.confirm.stopConfirm, deny } };
+    case Intent.rollback:
+      return { label: m.button.rollback, style: 'danger', confirm: { title: m.confirm.rollbackTitle, text: m.confirm.rollbackText, confirm: m.confirm.rollbackConfirm, deny } };
+    default:
+      return { label: intent };
+  }
+}
 
 export function runStatus(run: Run, ctx: RunViewContext): { text: string; blocks: KnownBlock[] } {
   const emoji = STATE_EMOJI[run.state];
   const blocks: KnownBlock[] = [header(`${emoji} ${ctx.title}`)];
   blocks.push(...(ctx.body?.(run, ctx) ?? []));
 
+  const lang = ctx.lang ?? 'en';
+  const m = messages(lang).run;
   const buttons: ButtonSpec[] = [];
   if (run.pause) {
-    const deadline = run.pause.deadline ? ` · deadline ${formatTimeNear(run.pause.deadline, ctx.timezone, ctx.now)}` : '';
-    blocks.push(section(`⏸ *${run.pause.reason}* since ${formatTime(run.pause.since, ctx.timezone)}${deadline}`));
-    for (const intent of run.pause.intents) buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, run.pause.nonce) });
+    const deadline = run.pause.deadline ? formatTimeNear(run.pause.deadline, ctx.timezone, ctx.now, lang) : undefined;
+    blocks.push(section(m.paused({ reason: run.pause.reason, since: formatTime(run.pause.since, ctx.timezone, false, lang), ...(deadline ? { deadline } : {}) })));
+    for (const intent of run.pause.intents) buttons.push({ ...runButton(intent, lang), actionId: runActionId(intent), value: runButtonValue(run.id, run.pause.nonce) });
   }
   for (const intent of ctx.anytime) {
     if (run.pause?.intents.includes(intent)) continue;
-    buttons.push({ ...(BUTTON[intent] ?? { label: intent }), actionId: runActionId(intent), value: runButtonValue(run.id, `anytime:${run.version}`) });
+    buttons.push({ ...runButton(intent, lang), actionId: runActionId(intent), value: runButtonValue(run.id, `anytime:${run.version}`) });
   }
   if (run.state === 'failed') {
-    blocks.push(section(`❌ *${run.error ?? 'failed'}*`));
-    buttons.push({ ...BUTTON[Intent.retry]!, actionId: runActionId(Intent.retry), value: runButtonValue(run.id, `failed-${run.version}`) });
+    blocks.push(section(`❌ *${run.error ?? m.failed}*`));
+    buttons.push({ ...runButton(Intent.retry, lang), actionId: runActionId(Intent.retry), value: runButtonValue(run.id, `failed-${run.version}`) });
   }
   if (buttons.length > 0) blocks.push(actions(`run:${run.id}`, buttons));
   // Who approved is part of the run's record on its message, not only a reply in the thread (OpContext.approved).
   const approvedBy = ApprovedSchema.safeParse(run.view).data?.approvedBy;
-  if (approvedBy) blocks.push(context([`Approved by <@${approvedBy}>`]));
+  if (approvedBy) blocks.push(context([m.approvedByContext({ by: approvedBy })]));
 
   const end = run.endedAt ?? ctx.now;
   blocks.push(
     context([
-      `${STATE_WORDS[run.state]} · requested by <@${run.requestedBy}> · started ${formatTime(run.createdAt, ctx.timezone)} · ${formatDuration(end - run.createdAt)} · run \`${run.id}\``,
+      m.footer({ state: m.state[run.state], by: run.requestedBy, started: formatTime(run.createdAt, ctx.timezone, false, lang), took: formatDuration(end - run.createdAt, lang), runId: run.id }),
     ]),
   );
-  return { text: `${emoji} ${ctx.title} — ${STATE_WORDS[run.state]}`, blocks };
+  return { text: `${emoji} ${ctx.title} — ${m.state[run.state]}`, blocks };
 }

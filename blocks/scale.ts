@@ -3,26 +3,19 @@ import type { KnownBlock } from '@slack/types';
 import type { ScaleView } from '../src/ops/scale.js';
 import type { Run } from '../src/runs/run.js';
 import { context, section, type RunViewContext } from './kit.js';
+import { messages } from '../src/i18n/index.js';
 
-const PHASE: Record<NonNullable<ScaleView['phase']>, string> = {
-  reading: '⏳ reading the service',
-  waiting: '⏸ waiting for approval',
-  scaling: '⏳ tasks starting or stopping',
-  done: '🟢 there',
-  unchanged: '🟢 already there',
-  cancelled: '⏹ cancelled',
-};
-
-export function scaleBody(v: ScaleView, _run: Run, _ctx: RunViewContext): KnownBlock[] {
+export function scaleBody(v: ScaleView, _run: Run, ctx: RunViewContext): KnownBlock[] {
   if (!v.service) return [];
-  const name = v.serviceName && v.serviceName !== v.service ? ` (ECS \`${v.serviceName}\`)` : '';
+  const m = messages(ctx.lang ?? 'en').services.scale;
+  const name = v.serviceName && v.serviceName !== v.service ? m.ecsName({ name: v.serviceName }) : '';
   const from = v.from !== undefined ? `${v.from} → ` : '';
   const counts =
     v.running !== undefined
-      ? `*${v.running}* running / ${v.desired ?? '?'} desired${v.pending ? ` · ${v.pending} pending` : ''}${v.failed ? ` · ${v.failed} failed to start` : ''}`
-      : 'counts not read yet';
-  const out: KnownBlock[] = [section(`\`${v.service}\`${name}: ${from}*${v.to ?? '?'}* tasks\n${v.phase ? PHASE[v.phase] : ''} · ${counts}`)];
+      ? `${m.counts({ running: v.running, desired: String(v.desired ?? '?') })}${v.pending ? m.pendingCount({ n: v.pending }) : ''}${v.failed ? m.failedToStart({ n: v.failed }) : ''}`
+      : m.notRead;
+  const out: KnownBlock[] = [section(`${m.tasks({ service: v.service, name, from, to: String(v.to ?? '?') })}\n${v.phase ? m.phase[v.phase] : ''} · ${counts}`)];
   if (v.note) out.push(section(v.note));
-  out.push(context(['running / desired tasks, as ECS reports them']));
+  out.push(context([m.asEcsReports]));
   return out;
 }

@@ -5,6 +5,7 @@ import type { Schedule } from '../src/runs/scheduler.js';
 import { z } from 'zod';
 import { ActionId } from './actions.js';
 import { actions, context, section } from './kit.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 
 export const ScheduleButtonSchema = z.object({ s: z.string().regex(/^(cfg:[a-z0-9-]+:[a-z]+|w-[0-9a-z]+-[0-9a-z]+(:start|:end)?)$/), at: z.number().int().positive() }).strict();
 export type ScheduleButton = z.infer<typeof ScheduleButtonSchema>;
@@ -18,19 +19,22 @@ export function parseScheduleButton(value: string | undefined): ScheduleButton |
   }
 }
 
-export function describeSchedule(s: Schedule): string {
-  const what = s.kind === 'maintenance' ? `maintenance ${String(s.params.action)}` : s.kind;
-  return s.type === 'cron' ? `${what} (\`${s.spec}\`, from ops.yml)` : what;
+export function describeSchedule(s: Schedule, lang: Lang = 'en'): string {
+  const m = messages(lang).schedule;
+  const what = s.kind === 'maintenance' ? m.maintenanceAction({ action: String(s.params.action) }) : s.kind;
+  return s.type === 'cron' ? m.fromOpsYml({ what, spec: s.spec }) : what;
 }
 
 /** Skipping the end of a maintenance window leaves the site in maintenance: that is never a silent click. */
 export const isWindowEnd = (s: Pick<Schedule, 'kind' | 'params'>): boolean => s.kind === 'maintenance' && s.params.action === 'end';
 
-export function scheduleReminder(s: Schedule, at: number, timezone: string): { text: string; blocks: KnownBlock[] } {
+/** The reminder is posted in the environment's channel: in the environment's language. */
+export function scheduleReminder(s: Schedule, at: number, timezone: string, lang: Lang = 'en'): { text: string; blocks: KnownBlock[] } {
+  const m = messages(lang).schedule;
   const windowId = s.id.startsWith('w-') ? s.id.split(':')[0]! : s.id;
   const value = JSON.stringify({ s: s.id, at } satisfies ScheduleButton);
-  const text = `⏰ *${s.env}*: ${describeSchedule(s)} at ${formatTime(at, timezone, true)}`;
-  const when = formatTime(at, timezone, true);
+  const when = formatTime(at, timezone, true, lang);
+  const text = m.reminder({ env: s.env, what: describeSchedule(s, lang), at: when });
   return {
     text,
     blocks: [
@@ -39,25 +43,28 @@ export function scheduleReminder(s: Schedule, at: number, timezone: string): { t
         isWindowEnd(s)
           ? {
               actionId: ActionId.scheduleSkip,
-              label: 'Skip the end (stay in maintenance)',
+              label: m.skipEnd,
               value,
               style: 'danger',
-              confirm: {
-                title: 'Stay in maintenance?',
-                text: `*${s.env}* will NOT come out of maintenance at ${when}. It stays in maintenance until someone ends it — you, by pressing this, with \`/maintenance end ${s.env}\`.`,
-                confirm: 'Stay in maintenance',
-                deny: 'Keep the end',
-              },
+              confirm: { title: m.stayTitle, text: m.stayText({ env: s.env, at: when }), confirm: m.stayConfirm, deny: m.keepEnd },
             }
-          : { actionId: ActionId.scheduleSkip, label: 'Skip once', value },
-        { actionId: ActionId.scheduleCancel, label: s.type === 'cron' ? 'Cancel (until the config changes)' : 'Cancel window', value: JSON.stringify({ s: windowId, at } satisfies ScheduleButton), style: 'danger', confirm: { title: 'Cancel?', text: 'The schedule will not fire.', confirm: 'Cancel it' } },
+          : { actionId: ActionId.scheduleSkip, label: m.skipOnce, value },
+        {
+          actionId: ActionId.scheduleCancel,
+          label: s.type === 'cron' ? m.cancelCron : m.cancelWindow,
+          value: JSON.stringify({ s: windowId, at } satisfies ScheduleButton),
+          style: 'danger',
+          confirm: { title: m.cancelTitle, text: m.cancelText, confirm: m.cancelConfirm, deny: m.deny },
+        },
       ]),
-      context([`Scheduled by ${s.createdBy === 'ops.yml' ? 'ops.yml' : `<@${s.createdBy}>`} · \`${s.id}\``]),
+      context([m.scheduledBy({ by: s.createdBy === 'ops.yml' ? 'ops.yml' : `<@${s.createdBy}>`, id: s.id })]),
     ],
   };
 }
 
-export function scheduleList(env: string, list: Schedule[], timezone: string): string {
-  if (list.length === 0) return `Nothing scheduled in *${env}*.`;
-  return [`*Scheduled in ${env}*`, ...list.map((s) => `• ${formatTime(s.nextAt ?? 0, timezone, true)} — ${describeSchedule(s)}${s.skipAt === s.nextAt ? ' (skipped once)' : ''} · \`${s.id}\``)].join('\n');
+/** `/maintenance schedules`: for the person who asked, in their language. */
+export function scheduleList(env: string, list: Schedule[], timezone: string, lang: Lang = 'en'): string {
+  const m = messages(lang).schedule;
+  if (list.length === 0) return m.nothing({ env });
+  return [m.listTitle({ env }), ...list.map((s) => `• ${formatTime(s.nextAt ?? 0, timezone, true, lang)} — ${describeSchedule(s, lang)}${s.skipAt === s.nextAt ? m.skippedOnce : ''} · \`${s.id}\``)].join('\n');
 }

@@ -5,6 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../src/clock.js';
 import type { EnvironmentStatus, ServiceRow } from '../src/ops/status.js';
 import { context, fields, header, section, SlackLimits } from './kit.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 
 /** How bad a service looks: lower sorts first (failed, then short or rolling, then stopped, then healthy). */
 export function serviceRank(s: ServiceRow): number {
@@ -24,28 +25,26 @@ export function worstFirst(services: readonly ServiceRow[]): ServiceRow[] {
     .map(({ s }) => s);
 }
 
-export function serviceLine(s: ServiceRow): string {
+export function serviceLine(s: ServiceRow, lang: Lang = 'en'): string {
+  const m = messages(lang).status;
   const rank = serviceRank(s);
   const icon = rank === 0 ? '❌' : rank === 1 ? '⏳' : rank === 2 ? '⚫' : '🟢';
-  const pending = s.pending > 0 ? ` (${s.pending} pending)` : '';
-  const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${s.rolloutState.toLowerCase().replace('_', ' ')}` : '';
-  const age = s.deploymentAgeMs !== undefined ? ` · deployed ${formatDuration(s.deploymentAgeMs)} ago` : '';
+  const pending = s.pending > 0 ? m.pending({ n: s.pending }) : '';
+  // ECS's rollout state: its own words (IN_PROGRESS) in Japanese, as Japanese SREs read them in the console.
+  const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? ` · ${lang === 'en' ? s.rolloutState.toLowerCase().replace('_', ' ') : s.rolloutState}` : '';
+  const age = s.deploymentAgeMs !== undefined ? m.deployedAgo({ age: formatDuration(s.deploymentAgeMs, lang) }) : '';
   return `${icon} \`${s.name}\` ${s.running}/${s.desired}${pending}${rollout}${age}`;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
 /** "2,100 services: 2 ❌ failed · 3 ⏳ starting or short · 2,095 🟢 running as desired". */
-export function serviceCounts(services: readonly ServiceRow[]): string {
+export function serviceCounts(services: readonly ServiceRow[], lang: Lang = 'en'): string {
+  const m = messages(lang).status;
   const by = [0, 0, 0, 0];
   for (const s of services) by[serviceRank(s)]! += 1;
-  const parts = [
-    by[0] ? `${n(by[0])} ❌ failed` : '',
-    by[1] ? `${n(by[1])} ⏳ starting or short of desired` : '',
-    by[2] ? `${n(by[2])} ⚫ stopped` : '',
-    by[3] ? `${n(by[3])} 🟢 running as desired` : '',
-  ].filter(Boolean);
-  return `${n(services.length)} service${services.length === 1 ? '' : 's'}: ${parts.join(' · ')}`;
+  const parts = [by[0] ? m.failed({ n: n(by[0]) }) : '', by[1] ? m.short({ n: n(by[1]) }) : '', by[2] ? m.stopped({ n: n(by[2]) }) : '', by[3] ? m.asDesired({ n: n(by[3]) }) : ''].filter(Boolean);
+  return m.services({ n: n(services.length), one: services.length === 1, parts: parts.join(' · ') });
 }
 
 /**
@@ -74,11 +73,11 @@ export function packLines(lines: readonly string[], opts: { budget: number; maxS
 }
 
 /** Fields in sections of ten (Slack's limit per section), at most `maxItems`, then "and N more". */
-function fieldSections(items: readonly string[], maxItems: number): KnownBlock[] {
+function fieldSections(items: readonly string[], maxItems: number, lang: Lang): KnownBlock[] {
   const shown = items.slice(0, maxItems);
   const blocks: KnownBlock[] = [];
   for (let i = 0; i < shown.length; i += SlackLimits.fields) blocks.push(fields(shown.slice(i, i + SlackLimits.fields)));
-  if (items.length > shown.length) blocks.push(context([`…and ${n(items.length - shown.length)} more`]));
+  if (items.length > shown.length) blocks.push(context([messages(lang).status.andMore({ n: n(items.length - shown.length) })]));
   return blocks;
 }
 
@@ -93,38 +92,39 @@ export interface StatusView {
   servicesLeft: number;
 }
 
-export function environmentStatusView(envName: string, st: EnvironmentStatus, readAt: string): StatusView {
-  const blocks: KnownBlock[] = [header(`📋 ${envName} — live status`)];
+export function environmentStatusView(envName: string, st: EnvironmentStatus, readAt: string, lang: Lang = 'en'): StatusView {
+  const m = messages(lang).status;
+  const blocks: KnownBlock[] = [header(m.title({ env: envName }))];
   let servicesLeft = 0;
   if (st.services.length > 0) {
-    const lines = worstFirst(st.services).map(serviceLine);
-    const { texts, left } = packLines(lines, { budget: SERVICE_TEXT_BUDGET, maxSections: 20, title: '*Services* (running/desired)' });
+    const lines = worstFirst(st.services).map((s) => serviceLine(s, lang));
+    const { texts, left } = packLines(lines, { budget: SERVICE_TEXT_BUDGET, maxSections: 20, title: m.servicesTitle });
     servicesLeft = left;
-    if (st.services.length > 1) blocks.push(context([serviceCounts(st.services)]));
+    if (st.services.length > 1) blocks.push(context([serviceCounts(st.services, lang)]));
     for (const t of texts) blocks.push(section(t));
     if (left > 0) {
       const restHealthy = worstFirst(st.services).slice(st.services.length - left).every(healthy);
-      blocks.push(section(`…and *${n(left)} more*${restHealthy ? ', all running as desired or stopped' : ''}. The full list is in the file \`${statusFileName(envName)}\` I am posting in this channel.`));
+      blocks.push(section(m.moreInFile({ n: n(left), healthy: restHealthy, file: statusFileName(envName) })));
     }
   }
-  blocks.push(...fieldSections(st.maintenance.map((m) => `${m.on ? '🚧' : '🟢'} *${m.name}*: ${m.on ? 'maintenance ON' : 'serving normally'}`), MAX_LISTENERS));
-  blocks.push(...fieldSections(st.canaries.map((c) => `🐤 *${c.name}*: blue ${c.blue}% · green ${c.green}%`), MAX_CANARIES));
+  blocks.push(...fieldSections(st.maintenance.map((l) => m.listener({ name: l.name, on: l.on })), MAX_LISTENERS, lang));
+  blocks.push(...fieldSections(st.canaries.map((c) => m.canary({ name: c.name, blue: c.blue, green: c.green })), MAX_CANARIES, lang));
   if (st.errors.length > 0) {
-    const { texts, left } = packLines(st.errors.map((e) => `• ${e}`), { budget: 2000, maxSections: 1, title: '⚠️ Could not read:' });
-    blocks.push(section(`${texts.join('\n')}${left ? `\n…and ${n(left)} more` : ''}`));
+    const { texts, left } = packLines(st.errors.map((e) => `• ${e}`), { budget: 2000, maxSections: 1, title: m.couldNotRead });
+    blocks.push(section(`${texts.join('\n')}${left ? `\n${m.andMore({ n: n(left) })}` : ''}`));
   }
-  blocks.push(context([`Read from AWS at ${readAt}`]));
+  blocks.push(context([m.readAt({ at: readAt })]));
   return { blocks, servicesLeft };
 }
 
-export function environmentStatus(envName: string, st: EnvironmentStatus, readAt: string): KnownBlock[] {
-  return environmentStatusView(envName, st, readAt).blocks;
+export function environmentStatus(envName: string, st: EnvironmentStatus, readAt: string, lang: Lang = 'en'): KnownBlock[] {
+  return environmentStatusView(envName, st, readAt, lang).blocks;
 }
 
 export const statusFileName = (envName: string): string => `ops-status-${envName}.txt`;
 
 /** Every service, worst first, as plain text: the file posted when the message cannot show them all. */
-export function statusFile(envName: string, st: EnvironmentStatus, readAt: string): string {
+export function statusFile(envName: string, st: EnvironmentStatus, readAt: string, lang: Lang = 'en'): string {
   const plain = (l: string) => l.replace(/`/g, '');
-  return [`${envName} — live status, read from AWS at ${readAt}`, serviceCounts(st.services).replace(/ [❌⏳⚫🟢]/gu, ''), '', ...worstFirst(st.services).map((s) => plain(serviceLine(s)))].join('\n') + '\n';
+  return [messages(lang).status.fileTitle({ env: envName, at: readAt }), serviceCounts(st.services, lang).replace(/ [❌⏳⚫🟢]/gu, ''), '', ...worstFirst(st.services).map((s) => plain(serviceLine(s, lang)))].join('\n') + '\n';
 }

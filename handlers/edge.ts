@@ -7,6 +7,7 @@ import { CONFIRM_CALLBACK } from '../blocks/confirm.js';
 import { CutoverActionId } from '../blocks/cutover.js';
 import type { Log } from '../src/log.js';
 import type { CommandSpec } from './commands/spec.js';
+import { messages, type Lang } from '../src/i18n/index.js';
 
 const SlackId = z.string().regex(/^[UWB][A-Z0-9]{2,30}$/);
 
@@ -58,14 +59,17 @@ export function malformed(body: unknown, commands: readonly CommandSpec[]): stri
  * Bolt leaves a request it cannot route unanswered (Slack waits 3 s, the log says "not acknowledged"), and a listener
  * would meet `body.user` undefined. Wrapping `processEvent` catches them after the receiver verified the signature.
  */
-export function guardPayloads(app: App, log: Log, commands: readonly CommandSpec[]): void {
+export function guardPayloads(app: App, log: Log, commands: readonly CommandSpec[], langOf: (userId: string | undefined) => Lang = () => 'en'): void {
   const process = app.processEvent.bind(app);
   app.processEvent = async (event) => {
     const why = malformed(event.body, commands);
     if (!why) return process(event);
     log.warn({ why }, 'refused a malformed Slack payload');
     const isCommand = typeof (event.body as { command?: unknown }).command === 'string' || !('type' in (event.body as object));
-    await event.ack(isCommand ? { response_type: 'ephemeral', text: '⚠️ That request was incomplete or is not one I know, so nothing was done. Type `/ops help` to see the commands.' } : undefined);
+    // Answered at once (no lookup before this ack): the person's language if already known, else ops.yml's.
+    const user = (event.body as { user_id?: unknown }).user_id;
+    const lang = langOf(typeof user === 'string' ? user : undefined);
+    await event.ack(isCommand ? { response_type: 'ephemeral', text: messages(lang).replies.unknownRequest } : undefined);
   };
 }
 
@@ -73,8 +77,10 @@ export function guardPayloads(app: App, log: Log, commands: readonly CommandSpec
 export const UNKNOWN_ACTION = new RegExp(`^(?!${KNOWN_ACTION.source.slice(1, -1)}$)`);
 
 /** A listener for button ids no listener knows (an older rendering, a forged payload): answered at once, in words. */
-export const unknownAction: Middleware<SlackActionMiddlewareArgs<BlockAction>> = async ({ ack, respond }) => {
-  await ack();
-  await respond({ response_type: 'ephemeral', replace_original: false, text: '⚠️ That button is not one I know (it may be from an older message); nothing was changed.' });
-};
+export const unknownAction =
+  (langOf: (userId: string | undefined) => Promise<Lang> = async () => 'en'): Middleware<SlackActionMiddlewareArgs<BlockAction>> =>
+  async ({ ack, respond, body }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', replace_original: false, text: messages(await langOf(body.user.id)).replies.unknownButton });
+  };
 

@@ -72,8 +72,10 @@ export function register(app: App, deps: Deps): void {
   }
 
   async function publish(userId: string): Promise<void> {
-    const envs = await Promise.all(Object.keys(deps.config.environments).map(environment));
+    // The Home is one person's: in their Slack locale (cached; looked up here, after the event's ack), else ops.yml's language.
+    const [envs, lang] = await Promise.all([Promise.all(Object.keys(deps.config.environments).map(environment)), deps.people.langOf(userId, deps.config.language, 2000)]);
     const blocks = homeView({
+      lang,
       environments: envs.map((e) => e.env),
       timezone: tz,
       now: deps.clock.now(),

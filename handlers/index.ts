@@ -21,8 +21,8 @@ export interface CommandModule {
 export const REGISTRY: readonly CommandModule[] = [ops, runActions, cutoverActions, scheduleActions, confirm, home];
 
 export function registerHandlers(app: App, deps: Deps, commands: readonly CommandModule[]): void {
-  guardPayloads(app, deps.log, deps.commands);
-  app.action(UNKNOWN_ACTION, unknownAction);
+  guardPayloads(app, deps.log, deps.commands, (user) => (user ? deps.people.cached(user) : undefined) ?? deps.config.language);
+  app.action(UNKNOWN_ACTION, unknownAction((user) => deps.people.langOf(user, deps.config.language)));
   app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
   for (const module of [...REGISTRY, ...commands]) module.register(app, deps);
 }

@@ -155,6 +155,8 @@ export interface FakeSlackUser {
   tz_offset?: number;
   is_bot?: boolean;
   deleted?: boolean;
+  /** The person's Slack language, e.g. `ja-JP`; users.info returns it only with `include_locale` (default en-US). */
+  locale?: string;
 }
 
 export interface FakeSlackOptions {
@@ -213,6 +215,8 @@ export interface FakeSlack {
   recordCommandAck(context: ResponseUrlContext, body: unknown): void;
   /** Applies a view_submission's ack to the view as Slack would (close, errors, update, push). */
   recordViewAck(viewId: string, body: unknown): void;
+  /** Tells the fake about a person (their locale, say): users.info answers with it from then on. */
+  setUser(id: string, user: FakeSlackUser): void;
   /** Makes the next `times` calls of a method answer `{ ok: false, error }`. */
   failNext(method: string, error: string, times?: number): void;
   /** Resolves with the predicate's first truthy value; rejects on timeout with the latest calls listed. */
@@ -489,7 +493,8 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
   };
   const findMessage = (channel: string, ts: string) => messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
   const channelName = (id: string) => opts.channels?.[id] ?? id.toLowerCase();
-  const userName = (id: string) => opts.users?.[id]?.name ?? id.toLowerCase();
+  const people: Record<string, FakeSlackUser> = { ...(opts.users ?? {}) };
+  const userName = (id: string) => people[id]?.name ?? id.toLowerCase();
 
   const wireMessage = (m: SlackMessage) => ({
     type: 'message',
@@ -608,7 +613,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
   const triggerUser = (trigger: string) => /^\d+\.\d+\.(U[A-Z0-9]+)\./.exec(trigger)?.[1];
 
   const plausibleUser = (id: string) => {
-    const u = opts.users?.[id] ?? {};
+    const u = people[id] ?? {};
     const tz = u.tz ?? defaultTz;
     const name = userName(id);
     return {
@@ -764,7 +769,9 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     'users.info': (args) => {
       const user = str(args.user) ?? '';
       if (!/^[UW][A-Z0-9]+$/.test(user)) throw new SlackApiError('user_not_found');
-      return { user: plausibleUser(user) };
+      // Slack adds the locale only when asked (include_locale=true).
+      const withLocale = String(args.include_locale) === 'true';
+      return { user: { ...plausibleUser(user), ...(withLocale ? { locale: people[user]?.locale ?? 'en-US' } : {}) } };
     },
     'conversations.history': (args) => {
       // Newest first, top-level messages only; metadata only when asked for (include_all_metadata), as Slack does.
@@ -1003,6 +1010,9 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     thread: (channel, ts) => messages.filter((m) => !m.deleted && m.channel === channel && m.thread_ts === ts && m.ts !== ts).map(clone),
     ephemerals: (userId) => ephemerals.filter((e) => userId === undefined || e.user === userId).map(clone),
     replies: () => replies.map(clone),
+    setUser: (id, user) => {
+      people[id] = { ...(people[id] ?? {}), ...user };
+    },
     views: () => views.map(clone),
     uploads: () => uploads.map((u) => ({ ...u, ...(u.bytes ? { bytes: Buffer.from(u.bytes) } : {}) })),
     view: (id) => {

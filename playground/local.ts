@@ -117,6 +117,16 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     groups: groups.handles,
     botName: BOT_NAME,
     port: opts.port ?? 3030,
+    // The language switch: every playground person's Slack locale, and every environment's channel language.
+    language: {
+      get: () => config.language,
+      set: (lang) => {
+        for (const p of PEOPLE) fake.setUser(p.id, { locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
+        config.language = lang;
+        for (const e of Object.values(config.environments)) e.language = lang;
+        bot.deps.people.forget();
+      },
+    },
   });
   // Links to a run's message (auth.test's url + /archives/…) lead to the fake Slack, which sends them on to this page.
   fake.openMessagesAt(page.url);

@@ -7,6 +7,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commandSpecs } from '../src/registry.js';
+import { examplesOf } from '../handlers/commands/spec.js';
 import type { OpsConfig } from '../src/config/schema.js';
 import type { FakeSlack, SlackMessage } from './fake-slack.js';
 import type { SlackClient } from './slack-client.js';
@@ -31,6 +32,8 @@ export interface PlaygroundServerOptions {
   botName: string;
   /** Preferred port; when taken, any free one. 0 = any free one. */
   port: number;
+  /** The language switch: the people's Slack locale and the environments' language (issue 21). */
+  language?: { get(): 'en' | 'ja'; set(lang: 'en' | 'ja'): void };
 }
 
 export interface PlaygroundServer {
@@ -67,6 +70,7 @@ const SubmitBody = z
   })
   .strict();
 const HomeBody = z.object({ user: UserId }).strict();
+const LanguageBody = z.object({ lang: z.enum(['en', 'ja']) }).strict();
 const CloseBody = z.object({ user: UserId, viewId: z.string().min(1).max(40) }).strict();
 const FailServiceBody = z.object({ cluster: z.string().min(1).max(255), service: z.string().min(1).max(255), fail: z.boolean() }).strict();
 
@@ -218,7 +222,18 @@ export async function startPlaygroundServer(opts: PlaygroundServerOptions): Prom
 
     switch (key) {
       case 'GET /api/setup':
-        return send(res, 200, setup);
+        // Example dates are tomorrow's, from the bot's own (wall) clock, like the bot's help.
+        return send(res, 200, {
+          ...setup,
+          language: opts.language?.get() ?? 'en',
+          commands: setup.commands.map((c) => ({ ...c, examples: examplesOf(c, { now: Date.now(), timezone: opts.config.timezone }) })),
+        });
+      case 'POST /api/language': {
+        const b = parse(LanguageBody, await readJson(req));
+        if (!opts.language) throw new HttpError(404, 'this playground has no language switch');
+        opts.language.set(b.lang);
+        return send(res, 200, { language: opts.language.get() });
+      }
       case 'GET /api/state':
         return send(res, 200, stateFor(parse(UserId, url.searchParams.get('user'))));
       case 'GET /api/events': {

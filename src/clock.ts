@@ -31,8 +31,16 @@ const ZONE_ABBR: Record<string, string> = {
   'Asia/Hong_Kong': 'HKT',
 };
 
-/** "14:05 JST"-style formatting in the configured zone, for people. */
-export function formatTime(ms: number, timeZone: string, withDate = false): string {
+/** The bot's languages (src/i18n/catalog.ts `Lang`; repeated here so the clock stays a leaf). */
+export type TimeLang = 'en' | 'ja';
+
+const JA_WEEKDAY = ['日', '月', '火', '水', '木', '金', '土'];
+
+/**
+ * "14:05 JST"-style formatting in the configured zone, for people. With the date: "2026-12-02 14:05 JST" in English,
+ * "2026/12/02(水) 14:05 JST" in Japanese (the way Japanese teams write a date at work).
+ */
+export function formatTime(ms: number, timeZone: string, withDate = false, lang: TimeLang = 'en'): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hour: '2-digit',
@@ -42,7 +50,11 @@ export function formatTime(ms: number, timeZone: string, withDate = false): stri
     hourCycle: 'h23',
   }).formatToParts(ms);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const date = withDate ? `${get('year')}-${get('month')}-${get('day')} ` : '';
+  let date = '';
+  if (withDate && lang === 'ja') {
+    const weekday = JA_WEEKDAY[new Date(Date.UTC(Number(get('year')), Number(get('month')) - 1, Number(get('day')))).getUTCDay()];
+    date = `${get('year')}/${get('month')}/${get('day')}(${weekday}) `;
+  } else if (withDate) date = `${get('year')}-${get('month')}-${get('day')} `;
   const zone = ZONE_ABBR[timeZone] ?? get('timeZoneName');
   // en-US writes midnight as 24 with hourCycle h23 unset on some ICU versions; normalise.
   const hour = get('hour') === '24' ? '00' : get('hour');
@@ -50,15 +62,21 @@ export function formatTime(ms: number, timeZone: string, withDate = false): stri
 }
 
 /** A time as people near `now` read it: the date is added when the day differs from today's (a deadline tomorrow). */
-export function formatTimeNear(ms: number, timeZone: string, now: number): string {
+export function formatTimeNear(ms: number, timeZone: string, now: number, lang: TimeLang = 'en'): string {
   const day = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
-  return formatTime(ms, timeZone, day(ms) !== day(now));
+  return formatTime(ms, timeZone, day(ms) !== day(now), lang);
 }
 
-export function formatDuration(ms: number): string {
+/** "3m 05s" / "3分5秒"; "1h 05m" / "1時間5分". */
+export function formatDuration(ms: number, lang: TimeLang = 'en'): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
+  if (lang === 'ja') {
+    if (s < 60) return `${s}秒`;
+    if (m < 60) return s % 60 === 0 ? `${m}分` : `${m}分${s % 60}秒`;
+    return m % 60 === 0 ? `${Math.floor(m / 60)}時間` : `${Math.floor(m / 60)}時間${m % 60}分`;
+  }
+  if (s < 60) return `${s}s`;
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }

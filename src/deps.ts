@@ -7,6 +7,7 @@ import type { Access } from './runs/permissions.js';
 import type { Scheduler } from './runs/scheduler.js';
 import type { Operation } from './runs/operation.js';
 import type { Store } from './store/store.js';
+import type { PeopleLanguages } from './slack/locale.js';
 import type { StatusReader } from './ops/status.js';
 import type { CommandSpec } from '../handlers/commands/spec.js';
 
@@ -22,6 +23,8 @@ export interface Deps {
   status(envName: string): StatusReader;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of operations with their own params
   ops: Record<string, Operation<any, any>>;
+  /** Each person's language, from their Slack locale (src/slack/locale.ts); replies meant for one person use it. */
+  people: PeopleLanguages;
   /**
    * A Slack link to a message (`<url|text>` needs the URL): the workspace's permalink form,
    * `https://<workspace>.slack.com/archives/<channel>/p<ts without the dot>`, from auth.test's url once known.

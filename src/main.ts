@@ -6,7 +6,8 @@ import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
 import { createAwsPorts, type AwsPorts } from './adapters/index.js';
 import type { ClientOptions } from './aws/clients.js';
-import type { OpsConfig } from './config/schema.js';
+import { envLanguage, type OpsConfig } from './config/schema.js';
+import { PeopleLanguages } from './slack/locale.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Deps } from './deps.js';
 import { receiverMode, type BotEnv } from './env.js';
@@ -196,7 +197,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     post: async (channel, m) => {
       await app.client.chat.postMessage({ channel, text: m.text, ...(m.blocks ? { blocks: m.blocks } : {}) });
     },
-    reminder: (s, at) => scheduleReminder(s, at, config.timezone),
+    reminder: (s, at) => scheduleReminder(s, at, config.timezone, envLanguage(config, s.env)),
   });
   // The workspace's own URL (auth.test, once per process) makes message links open in the person's workspace; until it
   // is known, slack.com's redirect does the same for a signed-in person.
@@ -210,7 +211,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       })
       .catch((err: unknown) => log.warn({ err: String(err) }, 'auth.test failed: message links point at slack.com until the next start'));
   const messageLink = (channel: string, ts: string) => `${workspaceUrl}archives/${channel}/p${ts.replace('.', '')}`;
-  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), messageLink };
+  const people = new PeopleLanguages({ lookup: async (user) => (await app.client.users.info({ user, include_locale: true })).user?.locale, clock, log });
+  const deps: Deps = { config, log, clock, store, engine, scheduler, access, status: (envName) => aws.status(envName), ops, commands: commandSpecs(), messageLink, people };
   publisher = new StatusPublisher({
     client: app.client,
     engine,
@@ -221,11 +223,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     intervalMs: env.STATUS_UPDATE_INTERVAL_MS,
     render: (run) => {
       const op = ops[run.kind];
-      const title = op ? op.title(run.env, op.params.parse(run.params)) : `${run.kind} · ${run.env}`;
+      // The channel's message is in the environment's language (ops.yml `language`, docs/decisions.md issue 21).
+      const lang = envLanguage(config, run.env);
+      const title = op ? op.title(run.env, op.params.parse(run.params), lang) : `${run.kind} · ${run.env}`;
       const anytime = Object.entries(op?.anytime ?? {})
         .filter(([intent, states]) => (states ?? []).includes(run.state) && (op?.offers?.(run, intent) ?? true))
         .map(([intent]) => intent);
-      return runStatus(run, { timezone: config.timezone, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
+      return runStatus(run, { timezone: config.timezone, lang, now: clock.now(), title, anytime, ...(BODIES[run.kind] ? { body: BODIES[run.kind] } : {}) });
     },
   });
   registerHandlers(app, deps, COMMANDS);

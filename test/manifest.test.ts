@@ -26,7 +26,7 @@ describe('manifest.yml', () => {
   });
 
   it('asks for the smallest set of scopes the code uses', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'usergroups:read', 'users:read']);
   });
 
   it('turns on interactivity, the App Home and Socket Mode', () => {

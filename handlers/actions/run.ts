@@ -8,18 +8,25 @@ import { isActive, toRun, type Run } from '../../src/runs/run.js';
 import { afterAcks } from '../../src/slack/after-ack.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
 import { tellPresser, type Tell } from './presser.js';
+import { messages, type Lang } from '../../src/i18n/index.js';
+import { personLang } from '../lang.js';
 
 /**
  * A press that cannot be recorded (the store is down) is answered at once: "not recorded — press again". A
  * Rollback also gets a line in the run's thread, where everyone watching sees it: it must never vanish silently.
  * The bot does not keep the press in memory to act on later — a late, unseen rollback is worse than a clear "press again".
  */
-async function notRecorded(deps: Deps, app: App, tell: Tell, p: { intent: string; user: string; channel: string | undefined; ts: string | undefined; err: unknown }): Promise<void> {
-  const why = isStoreUnavailable(p.err) ? STORE_DOWN_TEXT : 'an internal error stopped the bot before it could record it (logged)';
+async function notRecorded(deps: Deps, app: App, tell: Tell, p: { intent: string; user: string; channel: string | undefined; ts: string | undefined; err: unknown; lang: Lang }): Promise<void> {
+  const said = (lang: Lang) => {
+    const m = messages(lang).replies;
+    return m.notRecorded({ intent: p.intent, by: p.user, why: isStoreUnavailable(p.err) ? STORE_DOWN_TEXT : m.internalError });
+  };
   deps.log.error({ intent: p.intent, err: p.err instanceof Error ? p.err.message : String(p.err) }, 'a press could not be recorded');
-  const text = `⚠️ *${p.intent}* by <@${p.user}> was *not recorded*: ${why}. Nothing changed — press *${p.intent}* again in a minute.`;
-  await tell(text);
+  await tell(said(p.lang));
   if (p.intent === 'rollback' && p.channel && p.ts) {
+    // The thread is the channel's: in the language of the environment the channel belongs to.
+    const env = Object.values(deps.config.environments).find((e) => e.channel === p.channel);
+    const text = said(env?.language ?? deps.config.language);
     await app.client.chat.postMessage({ channel: p.channel, thread_ts: p.ts, text }).catch((e: unknown) => deps.log.warn({ err: String(e) }, 'could not post the not-recorded notice'));
   }
 }
@@ -30,10 +37,14 @@ export function register(app: App, deps: Deps): void {
     // A press on the App Home comes without a response_url (Bolt then gives no respond): answer in the presser's DM.
     const tell = tellPresser(app, deps.log, body.user.id, viaUrl);
     await afterAcks();
+    // The answer is the presser's alone: in their Slack locale (looked up now, after the ack), else the channel's language.
+    const channelEnv = Object.values(deps.config.environments).find((e) => e.channel === body.channel?.id);
+    const lang = await deps.people.langOf(body.user.id, channelEnv?.language ?? deps.config.language, 2000);
+    const m = messages(lang).replies;
     const intent = action.action_id.slice('run.'.length);
     const button = parseRunButton(action.value);
     if (!button) {
-      await tell('⚠️ That button carried a payload I cannot read; nothing was changed.');
+      await tell(m.buttonUnreadable);
       return;
     }
     let answer;
@@ -41,11 +52,11 @@ export function register(app: App, deps: Deps): void {
       answer = await deps.engine.press({ runId: button.r, intent, nonce: button.n, by: body.user.id });
     } catch (err) {
       // Acked already: the presser must hear at once that nothing was recorded, or they will wait for nothing.
-      await notRecorded(deps, app, tell, { intent, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err });
+      await notRecorded(deps, app, tell, { intent, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang });
       return;
     }
-    if (!answer.accepted) await tell(`⛔ ${answer.reason}`);
-    else if (answer.duplicate) await tell(`Already noted: *${intent}* was pressed once; pressing again does nothing more.`);
+    if (!answer.accepted) await tell(`⛔ ${answer.say?.(lang) ?? answer.reason}`);
+    else if (answer.duplicate) await tell(m.alreadyNoted({ intent }));
   });
 
   // "End maintenance" on a maintenance message: a new run, as if /maintenance end <env> was typed — once per rendering.
@@ -53,12 +64,13 @@ export function register(app: App, deps: Deps): void {
     await ack();
     const say = tellPresser(app, deps.log, body.user.id, viaUrl);
     const button = parseEndMaintenance(action.value);
-    if (!button || !deps.config.environments[button.env]) return void (await say('⚠️ That button carried a payload I cannot read; nothing was changed.'));
+    const lang = await personLang(deps, body.user.id, { envName: button && deps.config.environments[button.env] ? button.env : undefined }, 2000);
+    if (!button || !deps.config.environments[button.env]) return void (await say(messages(lang).replies.buttonUnreadable));
     try {
-      await endMaintenance(deps, button, body.user.id, say);
+      await endMaintenance(deps, button, body.user.id, say, lang);
     } catch (err) {
       // The store could not record the press: say so at once, as for every other button.
-      await notRecorded(deps, app, say, { intent: 'End maintenance', user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err });
+      await notRecorded(deps, app, say, { intent: messages(lang).run.button.endMaintenance, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang });
     }
   });
 
@@ -79,19 +91,20 @@ export function register(app: App, deps: Deps): void {
 }
 
 /** End maintenance from a button: a new `/maintenance end` run, taken once per rendered button. */
-async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, say: (text: string) => Promise<unknown>): Promise<void> {
+async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, say: (text: string) => Promise<unknown>, lang: Lang): Promise<void> {
+  const m = messages(lang).replies;
   if (button.of) {
     const of = await deps.engine.getRun(button.of);
     const endedBy = of ? endedByOf(of) : undefined;
-    if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say('⚠️ That button does not belong to a maintenance run of this environment; nothing was changed.'));
-    if (endedBy) return void (await say(`That button is out of date: maintenance of *${of.env}* was already ended by run \`${endedBy}\`. Nothing was changed.`));
+    if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say(m.notThisEnvironment));
+    if (endedBy) return void (await say(m.alreadyEnded({ env: of.env, runId: endedBy })));
     // One press per rendered button, however close together and on whichever replica: the first claims it.
     if (!(await deps.store.claimFire(`press:${ActionId.endMaintenance}:${of.id}`, deps.clock.now()))) {
-      return void (await say(`Already noted: *End maintenance* was pressed once on this message; pressing again does nothing more.`));
+      return void (await say(m.endAlreadyNoted));
     }
   }
   const answer = await deps.engine.request({ kind: 'maintenance', envName: button.env, params: { action: 'end' }, by });
-  if (!answer.accepted) return void (await say(`⛔ ${answer.reason}`));
+  if (!answer.accepted) return void (await say(`⛔ ${answer.say?.(lang) ?? answer.reason}`));
   deps.engine.start(answer.run.id);
 }
 

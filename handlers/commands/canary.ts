@@ -5,13 +5,14 @@ import { CanaryIntent, canaryView, type CanaryParams } from '../../src/ops/canar
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
+import { messages } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
 
 const spec = specOf('/canary');
 
 /** A canary's phase in the words of a one-line refusal. */
-const PHASE_WORDS: Record<string, string> = { shifting: 'shifting weights', syncing: 'waiting for Route 53 INSYNC', gating: 'checking its gates', done: 'done', 'rolled-back': 'rolled back' };
 
 /** The canary run holding a target's lock, if one is active. */
 async function activeRun(deps: Deps, envName: string, target: string): Promise<Run | undefined> {
@@ -22,13 +23,16 @@ async function activeRun(deps: Deps, envName: string, target: string): Promise<R
 
 export function register(app: App, deps: Deps): void {
   app.command('/canary', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
+    const { lang } = reader;
+    const c = messages(lang).canary.command;
     try {
       const { words, flags } = tokenize(command.text, spec);
-      if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
+      if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);
       const envName = envArg(deps.config, words[0], spec);
       const env = deps.config.environments[envName]!;
       const targets = Object.keys(env.canary);
-      if (targets.length === 0) throw new UsageError(`*${envName}* has no \`canary\` targets in ops.yml`, spec);
+      if (targets.length === 0) throw new UsageError((m) => m.canary.command.noTargets({ env: envName }), spec);
       const target = oneOf(words[1], targets, 'canary target', spec);
       const sub = oneOf(words[2], ['start', 'promote', 'pause', 'rollback', 'set', 'status'] as const, 'subcommand', spec);
       let params: CanaryParams | undefined;
@@ -37,28 +41,29 @@ export function register(app: App, deps: Deps): void {
         if (words[3] !== undefined) {
           steps = words[3].split(',').map(Number);
           if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 100) || steps.some((s, i) => i > 0 && s <= steps![i - 1]!) || steps[steps.length - 1] !== 100) {
-            throw new UsageError('steps are rising whole percentages ending at 100, comma-separated, e.g. `10,50,100`', spec);
+            throw new UsageError((m) => m.canary.command.badSteps, spec);
           }
         }
         noMore(words, 4, spec);
         params = { target, action: 'start', ...(steps ? { steps } : {}) };
       } else if (sub === 'set') {
         const pct = Number(words[3]);
-        if (words[3] === undefined || !/^\d{1,3}$/.test(words[3]) || pct > 100) throw new UsageError("`set` takes green's share as a whole percentage 0–100, e.g. `set 25`", spec);
+        if (words[3] === undefined || !/^\d{1,3}$/.test(words[3]) || pct > 100) throw new UsageError((m) => m.canary.command.badSet, spec);
         noMore(words, 4, spec);
         params = { target, action: 'set', pct };
       } else noMore(words, 3, spec);
-      if (flags.full && sub !== 'promote') throw new UsageError('`--full` goes with `promote` only: `/canary <env> <target> promote --full` skips every remaining step', spec);
+      if (flags.full && sub !== 'promote') throw new UsageError((m) => m.canary.command.fullWithPromote, spec);
 
       if (sub === 'status') {
         await ack();
         let text: string;
         try {
-          const weights = await deps.engine.status('canary', envName, { target, action: 'start' } satisfies CanaryParams);
+          const weights = await deps.engine.status('canary', envName, { target, action: 'start' } satisfies CanaryParams, lang);
           const run = await activeRun(deps, envName, target);
-          text = `${weights}\n${run ? `Run \`${run.id}\` by <@${run.requestedBy}> is ${run.state.replace('_', ' ')}${run.pause ? ` — ${run.pause.reason}` : ''}${holderLink(deps, run.channel, run.ts)}` : 'No canary run is active.'}`;
+          const state = (r: Run) => (lang === 'en' ? r.state.replace('_', ' ') : messages(lang).run.state[r.state]);
+          text = `${weights}\n${run ? c.runIs({ runId: run.id, by: run.requestedBy, state: state(run), reason: run.pause?.reason ?? '', link: holderLink(deps, run.channel, run.ts, lang) }) : c.noRun}`;
         } catch (e) {
-          text = `⚠️ *Canary · ${target} · ${envName}*: ${e instanceof Error ? e.message : String(e)}`;
+          text = c.statusFailed({ target, env: envName, why: e instanceof Error ? e.message : String(e) });
         }
         await respond({ response_type: 'ephemeral', text });
         return;
@@ -66,11 +71,11 @@ export function register(app: App, deps: Deps): void {
       if (params) {
         if (flags['dry-run']) {
           await ack();
-          const plan = await deps.engine.plan('canary', envName, params);
-          await respond({ response_type: 'ephemeral', text: `*Dry run: /canary ${escapeText(command.text.replace(/\s*--dry-run\S*/, '').trim())}* — nothing was changed. The calls it would make:\n${plan.join('\n')}` });
+          const plan = await deps.engine.plan('canary', envName, params, lang);
+          await respond({ response_type: 'ephemeral', text: messages(lang).replies.dryRun({ command: `/canary ${escapeText(command.text.replace(/\s*--dry-run\S*/, '').trim())}`, calls: plan.join('\n') }) });
           return;
         }
-        await startRun(deps, { ack, client, command }, { kind: 'canary', envName, params, summary: `/canary ${envName} ${target} ${sub}${params.steps ? ` ${params.steps.join(',')}` : ''}${params.pct !== undefined ? ` ${params.pct}` : ''}` });
+        await startRun(deps, { ack, client, command }, { kind: 'canary', envName, params, summary: `/canary ${envName} ${target} ${sub}${params.steps ? ` ${params.steps.join(',')}` : ''}${params.pct !== undefined ? ` ${params.pct}` : ''}` }, lang);
         return;
       }
 
@@ -78,11 +83,11 @@ export function register(app: App, deps: Deps): void {
       // the words were right, the moment was not.
       const oneLine = (text: string) => ack({ response_type: 'ephemeral', text });
       const run = await activeRun(deps, envName, target);
-      if (!run) return void (await oneLine(`⚠️ no canary is running on *${target}* in *${envName}*, so there is nothing to ${sub}. Start one with \`/canary ${envName} ${target} start\`.`));
+      if (!run) return void (await oneLine(c.nothingRunning({ target, env: envName, sub })));
       if (flags['dry-run']) {
         // Rollback is "set green to 0" in one call: its plan is that of `set 0`.
-        const call = sub === 'rollback' ? `The calls it would make:\n${(await deps.engine.plan('canary', envName, { target, action: 'set', pct: 0 } satisfies CanaryParams)).join('\n')}` : 'no AWS call by itself';
-        await ack({ response_type: 'ephemeral', text: `*Dry run: /canary ${envName} ${target} ${sub}* — nothing was changed. ${call}` });
+        const call = sub === 'rollback' ? c.callsItWouldMake({ calls: (await deps.engine.plan('canary', envName, { target, action: 'set', pct: 0 } satisfies CanaryParams, lang)).join('\n') }) : c.noAwsCall;
+        await ack({ response_type: 'ephemeral', text: c.dryRun({ command: `/canary ${envName} ${target} ${sub}`, what: call }) });
         return;
       }
       let nonce: string;
@@ -92,18 +97,19 @@ export function register(app: App, deps: Deps): void {
         if (run.pause?.intents.includes(intent)) nonce = run.pause.nonce;
         else if (run.state === 'running' && phase === 'baking') nonce = 'anytime';
         else {
-          const now = run.pause ? `it is waiting: ${run.pause.reason}` : `it is ${phase ? (PHASE_WORDS[phase] ?? phase) : run.state.replace('_', ' ')}`;
-          return void (await oneLine(`⚠️ Run \`${run.id}\` cannot be promoted now — ${now}. Promote works while a step bakes or waits for Promote; try again then.`));
+          const words: Readonly<Record<string, string>> = c.phaseWords;
+          const now = run.pause ? c.waitingFor({ reason: run.pause.reason }) : c.itIs({ what: phase ? (Object.hasOwn(words, phase) ? words[phase]! : phase) : lang === 'en' ? run.state.replace('_', ' ') : messages(lang).run.state[run.state] });
+          return void (await oneLine(c.cannotPromote({ runId: run.id, now })));
         }
       } else if (sub === 'pause') {
-        if (run.state !== 'running') return void (await oneLine(`⚠️ Run \`${run.id}\` is already waiting${run.pause ? `: ${run.pause.reason}` : ''} — nothing to pause.`));
+        if (run.state !== 'running') return void (await oneLine(c.alreadyWaiting({ runId: run.id, reason: run.pause?.reason ?? '' })));
         nonce = 'anytime';
       } else nonce = 'anytime';
       const answer = await deps.engine.press({ runId: run.id, intent, nonce, by: command.user_id });
-      if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.reason}` });
-      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? `Already noted: *${sub}* was asked once.` : `👍 *${intent === CanaryIntent.promoteFull ? 'promote --full' : sub}* noted on run \`${run.id}\`${holderLink(deps, run.channel, run.ts)}.` });
+      if (!answer.accepted) await ack({ response_type: 'ephemeral', text: `⛔ ${answer.say?.(lang) ?? answer.reason}` });
+      else await ack({ response_type: 'ephemeral', text: answer.duplicate ? c.alreadyAsked({ sub }) : c.noted({ what: intent === CanaryIntent.promoteFull ? 'promote --full' : sub, runId: run.id, link: holderLink(deps, run.channel, run.ts, lang) }) });
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

@@ -3,6 +3,8 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
+import { messages } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -10,28 +12,29 @@ const spec = specOf('/cutover');
 
 export function register(app: App, deps: Deps): void {
   app.command('/cutover', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
-      if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
+      if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);
       const envName = envArg(deps.config, words[0], spec);
       const names = Object.keys(deps.config.environments[envName]!.cutover);
-      if (names.length === 0) throw new UsageError(`*${envName}* has no \`cutover\` records in ops.yml`, spec);
+      if (names.length === 0) throw new UsageError((m) => m.replies.usage.noCutover({ env: envName }), spec);
       const name = oneOf(words[1], names, 'cutover name', spec);
       noMore(words, 2, spec);
       if (flags['dry-run']) {
         await ack();
         let text: string;
         try {
-          text = (await deps.engine.plan('cutover', envName, { name })).join('\n');
+          text = (await deps.engine.plan('cutover', envName, { name }, reader.lang)).join('\n');
         } catch (e) {
           text = `⚠️ ${e instanceof Error ? e.message : String(e)}`;
         }
-        await respond({ response_type: 'ephemeral', text: `*Dry run: /cutover ${envName} ${name}* — nothing was changed. Checks and the calls it would make:\n${text}` });
+        await respond({ response_type: 'ephemeral', text: messages(reader.lang).replies.dryRunChecks({ command: `/cutover ${envName} ${name}`, plan: text }) });
         return;
       }
-      await startRun(deps, { ack, client, command }, { kind: 'cutover', envName, params: { name }, summary: `/cutover ${envName} ${name}` });
+      await startRun(deps, { ack, client, command }, { kind: 'cutover', envName, params: { name }, summary: `/cutover ${envName} ${name}` }, reader.lang);
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

@@ -3,6 +3,8 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
+import { readerOf } from '../lang.js';
+import { messages } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -14,38 +16,39 @@ const CONFIG = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function register(app: App, deps: Deps): void {
   app.command('/deploy', async ({ command, ack, respond, client }) => {
+    const reader = await readerOf(deps, command.user_id, command.text);
     try {
       const { words, flags } = tokenize(command.text, spec);
-      if (words[0] === 'help' || flags.help) throw new UsageError('here is how to use it', spec);
+      if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);
       const envName = envArg(deps.config, words[0], spec);
       const env = deps.config.environments[envName]!;
       const targets = Object.keys(env.deploy);
-      if (targets.length === 0) throw new UsageError(`*${envName}* has no \`deploy\` targets in ops.yml`, spec);
+      if (targets.length === 0) throw new UsageError((m) => m.replies.usage.noDeploy({ env: envName }), spec);
       const target = oneOf(words[1], targets, 'deploy target', spec);
       const what = words[2];
-      if (!what) throw new UsageError('which image? e.g. `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/payment:v2` or `taskdef=payment:42`', spec);
+      if (!what) throw new UsageError((m) => m.replies.usage.whichImage, spec);
       const taskdef = TASKDEF.exec(what)?.[1];
-      if (!taskdef && !IMAGE.test(what)) throw new UsageError(`\`${escapeText(what.slice(0, 60))}\` is neither an image reference (registry/repo:tag) nor \`taskdef=family:revision\``, spec);
+      if (!taskdef && !IMAGE.test(what)) throw new UsageError((m) => m.replies.usage.notAnImage({ what: escapeText(what.slice(0, 60)) }), spec);
       noMore(words, 3, spec);
       const config = typeof flags.config === 'string' ? flags.config : undefined;
-      if (config !== undefined && !CONFIG.test(config)) throw new UsageError('`--config` takes a deployment config name such as CodeDeployDefault.ECSCanary10Percent5Minutes', spec);
+      if (config !== undefined && !CONFIG.test(config)) throw new UsageError((m) => m.replies.usage.configTakesName, spec);
       const cfg = env.deploy[target]!;
       if (config !== undefined && cfg.strategy !== 'codedeploy') {
-        const how = cfg.strategy === 'ecs' ? `through ECS (${cfg.type})` : 'with task sets and Route 53 weights';
-        throw new UsageError(`\`--config\` picks a CodeDeploy deployment config; *${target}* deploys ${how} — set its steps in ops.yml`, spec);
+        const how = (m: ReturnType<typeof messages>) => (cfg.strategy === 'ecs' ? m.replies.usage.throughEcs({ type: cfg.type }) : m.replies.usage.withTaskSets);
+        throw new UsageError((m) => m.replies.usage.configIsCodeDeploy({ target, how: how(m) }), spec);
       }
       const params = { target, ...(taskdef ? { taskDefinition: taskdef } : { image: what }), ...(config ? { config } : {}) };
 
       if (flags['dry-run']) {
         // The plan reads AWS (the running task definition, task sets, weights): ack first, answer through response_url.
         await ack();
-        const lines = await deps.engine.plan('deploy', envName, params);
-        await respond({ response_type: 'ephemeral', text: `*Dry run: /deploy ${escapeText(command.text.trim())}* — nothing was changed. ${lines.join('\n')}` });
+        const lines = await deps.engine.plan('deploy', envName, params, reader.lang);
+        await respond({ response_type: 'ephemeral', text: messages(reader.lang).replies.dryRunPlan({ command: `/deploy ${escapeText(command.text.trim())}`, plan: lines.join('\n') }) });
         return;
       }
-      await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` });
+      await startRun(deps, { ack, client, command }, { kind: 'deploy', envName, params, summary: `/deploy ${command.text.trim()}` }, reader.lang);
     } catch (err) {
-      await replyError(err, ack, deps.log, respond);
+      await replyError(err, ack, deps.log, respond, reader);
     }
   });
 }

@@ -1,4 +1,25 @@
 // Every slash command the bot answers, with its forms and examples: the one list behind /ops help and manifest.yml.
+import { messages, type Lang, type Messages } from '../../src/i18n/index.js';
+
+/** Stands for tomorrow's date in an example (`examplesOf` fills it in), so a copied example is never in the past. */
+export const TOMORROW = '<tomorrow>';
+
+/** Who reads a help text: their language, and the clock and zone an example date is reckoned in. */
+export interface Reader {
+  lang: Lang;
+  now: number;
+  timezone: string;
+}
+
+/** Tomorrow's date (YYYY-MM-DD) in `timeZone`, from `now` (the injected clock). */
+export function tomorrow(now: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now + 86_400_000);
+}
+
+/** A command's examples with their dates filled in: tomorrow in the configured zone. */
+export function examplesOf(spec: CommandSpec, when: Pick<Reader, 'now' | 'timezone'>): string[] {
+  return spec.examples.map((e) => e.replaceAll(TOMORROW, tomorrow(when.now, when.timezone)));
+}
 
 export interface CommandSpec {
   command: string;
@@ -28,7 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       '/maintenance schedules <env>',
       '/maintenance cancel <window id> [--dry-run]',
     ],
-    examples: ['/maintenance start prod', '/maintenance end prod --dry-run', '/maintenance schedule prod 2026-12-01 02:00 2h', '/maintenance schedules prod'],
+    examples: ['/maintenance start prod', '/maintenance end prod --dry-run', `/maintenance schedule prod ${TOMORROW} 02:00 2h`, '/maintenance schedules prod'],
   },
   {
     command: '/canary',
@@ -67,8 +88,27 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export function helpText(spec: CommandSpec): string {
-  return [`*${spec.command}* — ${spec.description}`, ...spec.forms.map((f) => `• \`${f}\``), `_e.g._ ${spec.examples.map((e) => `\`${e}\``).join(', ')}`].join('\n');
+/** Each command's description in the catalog (src/i18n/help.ts); a command not listed keeps its spec's English one. */
+const DESCRIBED: Readonly<Record<string, (m: Messages) => string>> = {
+  '/ops': (m) => m.help.describe.ops,
+  '/maintenance': (m) => m.help.describe.maintenance,
+  '/canary': (m) => m.help.describe.canary,
+  '/startup': (m) => m.help.describe.startup,
+  '/shutdown': (m) => m.help.describe.shutdown,
+  '/deploy': (m) => m.help.describe.deploy,
+  '/cutover': (m) => m.help.describe.cutover,
+  '/scale': (m) => m.help.describe.scale,
+};
+
+/** The description people read: English is the spec's own (manifest.yml shows it), another language the catalog's. */
+export function describeCommand(spec: CommandSpec, lang: Lang = 'en'): string {
+  const said = DESCRIBED[spec.command];
+  return lang === 'en' || !said ? spec.description : said(messages(lang));
+}
+
+export function helpText(spec: CommandSpec, reader: Reader): string {
+  const { lang } = reader;
+  return [`*${spec.command}* — ${describeCommand(spec, lang)}`, ...spec.forms.map((f) => `• \`${f}\``), `${messages(lang).help.eg} ${examplesOf(spec, reader).map((e) => `\`${e}\``).join(', ')}`].join('\n');
 }
 
 export function specOf(command: string): CommandSpec {

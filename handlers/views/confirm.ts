@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../src/deps.js';
 import { CONFIRM_CALLBACK, ConfirmMetadataSchema, dialogError, mentionedUsers } from '../../blocks/confirm.js';
 import { escapeText } from '../args.js';
+import { messages, type Lang } from '../../src/i18n/index.js';
 
 /** The display names of the people a reason mentions (users.info; an id stays an id when Slack cannot say). */
 export async function namesIn(client: WebClient, text: string): Promise<Record<string, string>> {
@@ -20,28 +21,31 @@ export async function namesIn(client: WebClient, text: string): Promise<Record<s
 }
 
 export function register(app: App, deps: Deps): void {
-  const plain = async (client: WebClient, reason: string) => dialogError(reason, { names: await namesIn(client, reason), timezone: deps.config.timezone });
+  const plain = async (client: WebClient, reason: string, lang: Lang) => dialogError(reason, { names: await namesIn(client, reason), timezone: deps.config.timezone, lang });
 
   app.view(CONFIRM_CALLBACK, async ({ ack, body, view, client }) => {
     let meta;
     try {
       meta = ConfirmMetadataSchema.parse(JSON.parse(view.private_metadata));
     } catch {
-      await ack({ response_action: 'errors', errors: { confirm: 'This form is damaged; close it and type the command again.' } });
+      // The form cannot say whose language it was opened in: the person's cached one, else ops.yml's.
+      await ack({ response_action: 'errors', errors: { confirm: messages(deps.people.cached(body.user.id) ?? deps.config.language).replies.confirm.damaged } });
       return;
     }
+    const lang: Lang = meta.lang ?? 'en';
+    const m = messages(lang).replies.confirm;
     const typed = view.state.values.confirm?.env?.value?.trim();
     if (typed !== meta.envName) {
-      await ack({ response_action: 'errors', errors: { confirm: `Type ${meta.envName} exactly to confirm.` } });
+      await ack({ response_action: 'errors', errors: { confirm: m.typeExactly({ env: meta.envName }) } });
       return;
     }
     const answer = await deps.engine.request({ kind: meta.kind, envName: meta.envName, params: meta.params, by: body.user.id });
     if (!answer.accepted) {
-      await ack({ response_action: 'errors', errors: { confirm: await plain(client, answer.reason) } });
+      await ack({ response_action: 'errors', errors: { confirm: await plain(client, answer.say?.(lang) ?? answer.reason, lang) } });
       return;
     }
     await ack();
     deps.engine.start(answer.run.id);
-    await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: `▶️ \`${escapeText(meta.summary)}\` accepted as run \`${answer.run.id}\`.` }).catch(() => undefined);
+    await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: m.accepted({ summary: escapeText(meta.summary), runId: answer.run.id }) }).catch(() => undefined);
   });
 }

@@ -471,6 +471,17 @@ function wire() {
     render();
     void openHome();
   });
+  // The language switch: the people's Slack locale and the environments' language, for the next messages.
+  $('language').addEventListener('change', async (e) => {
+    try {
+      await api('/api/language', { lang: e.target.value });
+      ui.setup = await api('/api/setup');
+      refresh();
+      if (ui.home) void openHome();
+    } catch (err) {
+      showError(err.message);
+    }
+  });
   $('user').addEventListener('change', (e) => {
     ui.user = e.target.value;
     localStorage.setItem('playground.user', ui.user);
@@ -584,6 +595,7 @@ async function main() {
   ui.setup = await api('/api/setup');
   const s = ui.setup;
   $('workspace').textContent = s.team;
+  $('language').value = s.language ?? 'en';
   if (!s.people.some((p) => p.id === ui.user)) ui.user = s.people[0].id;
   if (!s.channels.some((c) => c.id === ui.channel)) ui.channel = s.channels[0]?.id ?? '';
   $('user').innerHTML = s.people.map((p) => `<option value="${escapeHtml(p.id)}"${p.id === ui.user ? ' selected' : ''}>${escapeHtml(p.name)}</option>`).join('');

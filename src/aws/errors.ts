@@ -1,4 +1,8 @@
 // Typed errors from the gateways: a code the program branches on, a sentence a person acts on, the SDK error as cause.
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The same sentence in the reader's language (the message is English, for logs). */
+export type Said = (lang: Lang) => string;
 
 export const AwsErrorCode = {
   notFound: 'not_found',
@@ -15,12 +19,22 @@ export class AwsGatewayError extends Error {
     readonly code: AwsErrorCode,
     /** What happened and what to do, e.g. `listener arn:… not found in ap-northeast-1 — check environments.prod.maintenance.listeners[1]`. */
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; say?: Said },
   ) {
     super(message, options);
     this.name = 'AwsGatewayError';
+    this.say = options?.say;
   }
+
+  /** The sentence in another language, where the gateway built it from the catalog. */
+  readonly say: Said | undefined;
 }
+
+const said = (text: (lang: Lang) => string): { message: string; say: Said } => ({ message: text('en'), say: text });
+const gatewayError = (code: AwsErrorCode, text: (lang: Lang) => string, cause: unknown): AwsGatewayError => {
+  const { message, say } = said(text);
+  return new AwsGatewayError(code, message, { cause, say });
+};
 
 /** The AWS error name of an SDK exception (ServiceNotFoundException, ListenerNotFound, …), or undefined. */
 export function awsErrorName(err: unknown): string | undefined {
@@ -37,9 +51,12 @@ export class AssumeRoleFailed extends Error {
     cause: unknown,
   ) {
     const sts = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`STS refused AssumeRole on ${roleArn} (${sts}) — check that the role's trust policy lets the bot's own identity assume it (sts:AssumeRole), and that the bot's policy allows sts:AssumeRole on it`, { cause });
+    super(messages('en').errors.assumeRole({ role: roleArn, sts }), { cause });
     this.name = 'AssumeRoleFailed';
+    this.say = (lang) => messages(lang).errors.assumeRole({ role: roleArn, sts });
   }
+
+  readonly say: Said;
 }
 
 /**
@@ -57,18 +74,19 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOp
 
 /** Maps an SDK error into a gateway error, with `hint` saying where in ops.yml to look. */
 export function translate(err: unknown, what: string, hint: string, notFoundNames: readonly string[] = []): AwsGatewayError {
-  if (err instanceof AssumeRoleFailed) return new AwsGatewayError(AwsErrorCode.accessDenied, `${err.message} — needed for ${what}`, { cause: err });
+  const m = (lang: Lang) => messages(lang).errors;
+  if (err instanceof AssumeRoleFailed) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).neededFor({ error: err.say(l), what }), err);
   const name = awsErrorName(err);
   const detail = err instanceof Error ? err.message : String(err);
   // AWS's own failure (a 5xx after the SDK's retries, or a body it could not read): the request was fine, try again.
   const status = httpStatus(err);
   if (name && ((status !== undefined && status >= 500) || SERVER.has(name))) {
     const code = name === 'Unknown' || name === 'UnknownError' ? '' : ` ${name}`;
-    return new AwsGatewayError(AwsErrorCode.unavailable, `AWS failed on ${callOf(err) ?? 'its call'} for ${what} (HTTP ${status ?? '5xx'}${code}) — nothing is wrong with the request; retry`, { cause: err });
+    return gatewayError(AwsErrorCode.unavailable, (l) => m(l).awsFailed({ call: callOf(err) ?? m(l).itsCall, what, status: String(status ?? '5xx'), code }), err);
   }
-  if (name && notFoundNames.includes(name)) return new AwsGatewayError(AwsErrorCode.notFound, `${what} not found — ${hint}`, { cause: err });
-  if (name && THROTTLED.has(name)) return new AwsGatewayError(AwsErrorCode.throttled, `AWS kept throttling ${what} after retries — try again in a minute`, { cause: err });
-  if (name && DENIED.has(name)) return new AwsGatewayError(AwsErrorCode.accessDenied, `AWS denied access to ${what} (${name}) — check the IAM role of this environment`, { cause: err });
-  if (name === undefined) return new AwsGatewayError(AwsErrorCode.unavailable, `AWS could not be reached for ${what}: ${detail}`, { cause: err });
+  if (name && notFoundNames.includes(name)) return gatewayError(AwsErrorCode.notFound, (l) => m(l).notFound({ what, hint }), err);
+  if (name && THROTTLED.has(name)) return gatewayError(AwsErrorCode.throttled, (l) => m(l).throttled({ what }), err);
+  if (name && DENIED.has(name)) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).denied({ what, name }), err);
+  if (name === undefined) return gatewayError(AwsErrorCode.unavailable, (l) => m(l).unreachable({ what, detail }), err);
   return new AwsGatewayError(AwsErrorCode.invalid, `${what}: ${name}: ${detail}`, { cause: err });
 }

@@ -278,6 +278,7 @@ export const EnvironmentSchema = z
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-1'),
     roleArn: roleArn.optional().describe('assumed through STS for every AWS call of this environment'),
     channel: channelId,
+    language: z.enum(['en', 'ja']).optional().describe("the language of this environment's channel messages (default: the top-level language)"),
     permissions: PermissionsSchema.default({ operate: [], approve: [], requireApproval: false, confirm: false }),
     cluster: z.string().min(1),
     services: z.record(name, ServiceSchema).default({}),
@@ -320,12 +321,21 @@ export const OpsConfigSchema = z
           return false;
         }
       }, 'must be an IANA time zone such as Asia/Tokyo or UTC'),
+    language: z
+      .enum(['en', 'ja'])
+      .default('en')
+      .describe("the language of channel messages where an environment sets none, and of replies to people whose Slack locale is neither: en or ja"),
     environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'environment names are lower-case letters, digits and "-"'), EnvironmentSchema),
   })
   .strict()
   .refine((c) => Object.keys(c.environments).length > 0, { message: 'define at least one environment', path: ['environments'] });
 
 export type OpsConfig = z.infer<typeof OpsConfigSchema>;
+
+/** The language of an environment's channel messages: its own `language`, else the top-level one (default en). */
+export function envLanguage(config: Pick<OpsConfig, 'language' | 'environments'>, envName: string): 'en' | 'ja' {
+  return config.environments[envName]?.language ?? config.language ?? 'en';
+}
 export type Environment = z.infer<typeof EnvironmentSchema>;
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
 export type ListenerConfig = z.infer<typeof ListenerSchema>;

@@ -6,6 +6,7 @@ import { Interrupted, type FinalState, type Intent, type OpContext, type Operati
 import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
+import { messages } from '../i18n/index.js';
 
 // ── traffic as the canary sees it (a port; src/adapters/traffic.ts provides it) ───────
 
@@ -155,7 +156,7 @@ export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams, Canar
     },
     status: (q) => canaryStatus(q, deps),
     lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
-    title: (envName, p) => (p.action === 'set' ? `Canary set green ${p.pct} % · ${p.target} · ${envName}` : `Canary · ${p.target} · ${envName}`),
+    title: (envName, p, lang = 'en') => messages(lang).canary.title({ env: envName, target: p.target, ...(p.action === 'set' && p.pct !== undefined ? { pct: p.pct } : {}) }),
     interrupts: ['rollback', 'pause', CanaryIntent.promote, CanaryIntent.promoteFull],
     anytime: { rollback: ['running', 'awaiting_approval'], pause: ['running'], [CanaryIntent.promote]: ['running'], [CanaryIntent.promoteFull]: ['running'] },
     // Promote outside a decision point ends a bake (Argo Rollouts' `promote` during a timed pause): offered while baking.
@@ -189,7 +190,7 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
   let pending = first;
   for (;;) {
     try {
-      if (pending?.name === 'rollback') return await rollback(ctx, traffic, `by <@${pending.by}>`);
+      if (pending?.name === 'rollback') return await rollback(ctx, traffic, messages(ctx.lang).canary.run.byPerson({ by: pending.by }));
       if (pending && isPromote(pending.name)) {
         // Pressed during a bake and met after it (at a shift or a gate): it counts for the step it was pressed in.
         const promote = pending;
@@ -202,7 +203,7 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
         const by = pending?.name === 'pause' ? pending.by : held!.by;
         pending = undefined;
         const answer = await hold(ctx, deps, id, by, baseView(ctx, cfg, traffic));
-        if (answer.name === 'rollback') return await rollback(ctx, traffic, `by <@${answer.by}>`);
+        if (answer.name === 'rollback') return await rollback(ctx, traffic, messages(ctx.lang).canary.run.byPerson({ by: answer.by }));
       }
       pending = undefined;
       return await walk(ctx, deps, cfg, traffic);
@@ -240,13 +241,14 @@ async function promotedAt(ctx: Ctx, n: number): Promise<boolean> {
 async function takePromote(ctx: Ctx, deps: CanaryDeps, intent: Intent, n: number, total: number): Promise<boolean> {
   const refusal = await promoteRefusal(ctx.env, ctx.envName, ctx.run.requestedBy, deps, intent.by);
   if (refusal) {
-    await ctx.note(`⛔ ${intent.name === CanaryIntent.promoteFull ? 'Promote to 100 %' : 'Promote'} by <@${intent.by}> not taken: ${refusal}. The bake goes on.`);
+    const b = messages(ctx.lang).run.button;
+    await ctx.note(messages(ctx.lang).canary.run.notTakenBake({ press: intent.name === CanaryIntent.promoteFull ? b.promoteFull : b.promote, by: intent.by, why: refusal }));
     return false;
   }
   await recordPromote(ctx, intent, n);
-  await ctx.note(intent.name === CanaryIntent.promoteFull
-    ? `⏩ Promoted to 100 % by <@${intent.by}> at step ${n}/${total}: the bake ends and the remaining steps are skipped.`
-    : `▶️ Promoted by <@${intent.by}> at step ${n}/${total}: the bake ends and the canary moves to the next step.`);
+  await ctx.note(
+    intent.name === CanaryIntent.promoteFull ? messages(ctx.lang).canary.run.promotedFullInBake({ by: intent.by, step: n, steps: total }) : messages(ctx.lang).canary.run.promotedInBake({ by: intent.by, step: n, steps: total }),
+  );
   return true;
 }
 
@@ -268,7 +270,7 @@ async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): P
     if (!refusal) return answer;
     if (!(await ctx.stepDone(`refused:${id}:${again}`))) {
       await ctx.step(`refused:${id}:${again}`, async () => true);
-      await ctx.note(`⛔ Promote by <@${answer.by}> not taken: ${refusal}. Still waiting.`);
+      await ctx.note(messages(ctx.lang).canary.run.notTakenWaiting({ by: answer.by, why: refusal }));
     }
   }
 }
@@ -281,14 +283,14 @@ async function hold(ctx: Ctx, deps: CanaryDeps, id: number, by: string, base: Ca
   const step = await ctx.recall<number>('step');
   await ctx.view({ ...base, held, phase: CanaryPhase.held, ...(w ? { weights: w } : {}), ...(step !== undefined ? { step } : {}) });
   const green = w ? greenShare(w) : '?';
-  if (!was) await ctx.note(`⏸ Held at green ${green} % by <@${by}>.`);
-  const answer = await decide(ctx, deps, `hold-${id}`, `Held at green ${green} % by <@${by}> — Promote to continue`);
+  if (!was) await ctx.note(messages(ctx.lang).canary.run.heldNote({ green: String(green), by }));
+  const answer = await decide(ctx, deps, `hold-${id}`, messages(ctx.lang).canary.run.heldReason({ green: String(green), by }));
   await ctx.remember('held', null);
   await ctx.view({ held: null });
   if (answer.name === CanaryIntent.promoteFull) {
     await ctx.step(promotedFullId(ctx.params.target), async () => answer.by);
-    await ctx.note(`⏩ Promoted to 100 % by <@${answer.by}>: the canary continues and skips the remaining steps.`);
-  } else if (answer.name === 'promote') await ctx.note(`▶️ Promoted by <@${answer.by}>: the canary continues.`);
+    await ctx.note(messages(ctx.lang).canary.run.promotedFullContinues({ by: answer.by }));
+  } else if (answer.name === 'promote') await ctx.note(messages(ctx.lang).canary.run.promotedContinues({ by: answer.by }));
   return answer;
 }
 
@@ -315,10 +317,10 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
     const inSync = traffic.inSync.bind(traffic);
     const at = await ctx.step(`wait-insync:${target}:${pct}`, () => ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await inSync(changeId)) ? ctx.now() : undefined), POLL));
     await ctx.view({ insyncAt: at });
-    const effective = read.ttl !== undefined ? ` · fully effective by ${formatTime(at + read.ttl * 1000, ctx.timezone)} (old TTL ${read.ttl} s)` : '';
-    await ctx.note(`Step ${n}/${total} · green ${pct} % — Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${effective}.`);
+    const t = (ms: number) => formatTime(ms, ctx.timezone, false, ctx.lang);
+    await ctx.note(messages(ctx.lang).canary.run.stepInsync({ step: n, steps: total, pct, at: t(at), ...(read.ttl !== undefined ? { effective: t(at + read.ttl * 1000), ttl: read.ttl } : {}) }));
   } else {
-    await ctx.note(`Step ${n}/${total} · green ${pct} % — ${traffic.via === 'alb' ? 'listener updated' : 'records updated'} and read back.`);
+    await ctx.note(messages(ctx.lang).canary.run.stepUpdated({ step: n, steps: total, pct, alb: traffic.via === 'alb' }));
   }
 }
 
@@ -356,7 +358,7 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
     if (n < plan.length && (await ctx.stepDone(promotedFullId(target)))) continue;
     const before = await knownWeights(ctx);
     const blocked = await alarmsBeforeStep(ctx, watch, cfg, before ? greenShare(before) : 0, pct);
-    if (blocked) return gateFailed(ctx, traffic, `before step ${n}/${plan.length} (green ${pct} %): ${blocked}`);
+    if (blocked) return gateFailed(ctx, traffic, messages(ctx.lang).canary.run.gateBefore({ step: n, steps: plan.length, pct, why: blocked }));
     await shiftTo(ctx, traffic, n, plan.length, pct);
     if (params.action === 'set') break;
 
@@ -376,36 +378,36 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
         await takePromote(ctx, deps, err.intent, n, plan.length);
       }
     }
-    if (watched.failure) return gateFailed(ctx, traffic, `at step ${n}/${plan.length} (green ${pct} %): ${watched.failure}`, watched.after);
+    if (watched.failure) return gateFailed(ctx, traffic, messages(ctx.lang).canary.run.gateAt({ step: n, steps: plan.length, pct, why: watched.failure }), watched.after);
     if (watched.inconclusive) {
-      await ctx.note(`⏳ Step ${n}/${plan.length} · green ${pct} % — ${watched.inconclusive}. A person decides: Promote or Rollback.`);
-      const answer = await decide(ctx, deps, `inconclusive-${n}`, `Step ${n}/${plan.length} · ${watched.inconclusive} — Promote to go on anyway, or Rollback`);
-      if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
+      await ctx.note(messages(ctx.lang).canary.run.inconclusive({ step: n, steps: plan.length, pct, why: watched.inconclusive }));
+      const answer = await decide(ctx, deps, `inconclusive-${n}`, messages(ctx.lang).canary.run.inconclusiveReason({ step: n, steps: plan.length, why: watched.inconclusive }));
+      if (answer.name === 'rollback') return rollback(ctx, traffic, messages(ctx.lang).canary.run.byPerson({ by: answer.by }));
       if (answer.name === CanaryIntent.promoteFull) await recordPromote(ctx, answer, n);
     }
     await ctx.view({ phase: CanaryPhase.gating });
     const g = await gates(cfg, traffic, watched.lines);
     await ctx.view({ gates: g.lines });
-    if (g.failed) return rollback(ctx, traffic, `by itself: gate failed at step ${n}/${plan.length} (green ${pct} %) — ${g.failed}`);
+    if (g.failed) return rollback(ctx, traffic, messages(ctx.lang).canary.run.gateFailedAt({ step: n, steps: plan.length, pct, why: g.failed }));
 
     if (n === plan.length) break;
     if (cfg.auto) {
-      await ctx.note(`Step ${n}/${plan.length} · green ${pct} % baked, gates passed — advancing by itself.`);
+      await ctx.note(messages(ctx.lang).canary.run.advancing({ step: n, steps: plan.length, pct }));
       continue;
     }
     // Promoted during the bake: that press was the Promote this step waits for.
     if (await promotedAt(ctx, n)) continue;
     await ctx.view({ phase: CanaryPhase.waiting });
-    const answer = await decide(ctx, deps, `step-${n}`, `Step ${n}/${plan.length} · green ${pct} % — Promote to continue`);
-    if (answer.name === 'rollback') return rollback(ctx, traffic, `by <@${answer.by}>`);
+    const answer = await decide(ctx, deps, `step-${n}`, messages(ctx.lang).canary.run.stepReason({ step: n, steps: plan.length, pct }));
+    if (answer.name === 'rollback') return rollback(ctx, traffic, messages(ctx.lang).canary.run.byPerson({ by: answer.by }));
     if (answer.name === CanaryIntent.promoteFull) {
       await recordPromote(ctx, answer, n);
-      await ctx.note(`⏩ Promoted to 100 % by <@${answer.by}> at step ${n}/${plan.length}: the remaining steps are skipped.`);
-    } else await ctx.note(`▶️ Promoted by <@${answer.by}> at step ${n}/${plan.length}.`);
+      await ctx.note(messages(ctx.lang).canary.run.promotedFullAt({ by: answer.by, step: n, steps: plan.length }));
+    } else await ctx.note(messages(ctx.lang).canary.run.promotedAt({ by: answer.by, step: n, steps: plan.length }));
   }
   const last = plan[plan.length - 1]!;
   await ctx.view({ phase: CanaryPhase.done });
-  await ctx.note(params.action === 'set' ? `✅ Green at ${last} %.` : `✅ Canary complete: green at ${last} %.`);
+  await ctx.note(params.action === 'set' ? messages(ctx.lang).canary.run.greenAt({ pct: last }) : messages(ctx.lang).canary.run.complete({ pct: last }));
   return 'succeeded';
 }
 
@@ -416,11 +418,11 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
 async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string, after?: () => Promise<void>): Promise<never> {
   const w = await knownWeights(ctx);
   if (w && greenShare(w) > 0) {
-    await rollback(ctx, traffic, `by itself: gate failed ${why}`);
+    await rollback(ctx, traffic, messages(ctx.lang).canary.run.gateFailed({ why }));
     await after?.();
     throw new Error('all traffic is back on blue — Retry starts the canary again from step 1');
   }
-  await ctx.view({ why: `Refused ${why}` });
+  await ctx.view({ why: messages(ctx.lang).canary.run.refused({ why }) });
   throw new Error('nothing was moved — Retry when the gate can pass');
 }
 
@@ -437,7 +439,7 @@ async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<
   const read = await traffic.read();
   if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check the ${traffic.via === 'alb' ? 'listener' : 'records'} by hand`);
   await ctx.remember('held', null);
-  await showWeights(ctx, read, { phase: CanaryPhase.rolledBack, why: `Rolled back ${why}`, held: null, bakeUntil: undefined });
+  await showWeights(ctx, read, { phase: CanaryPhase.rolledBack, why: messages(ctx.lang).canary.run.rolledBack({ why }), held: null, bakeUntil: undefined });
   let sync = '';
   if (traffic.inSync && done.changeId) {
     // A second Rollback or Pause pressed now must not stop the wait for INSYNC: keep polling through it.
@@ -445,13 +447,14 @@ async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<
       try {
         const at = await ctx.poll(`Route 53 change ${done.changeId} to go INSYNC`, async () => ((await traffic.inSync!(done.changeId!)) ? ctx.now() : undefined), POLL);
         await ctx.view({ insyncAt: at });
-        sync = ` Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${read.ttl !== undefined ? `, fully effective by ${formatTime(at + read.ttl * 1000, ctx.timezone)} (old TTL ${read.ttl} s)` : ''}.`;
+        const t = (ms: number) => formatTime(ms, ctx.timezone, false, ctx.lang);
+        sync = messages(ctx.lang).canary.run.rollbackSync({ at: t(at), ...(read.ttl !== undefined ? { effective: t(at + read.ttl * 1000), ttl: read.ttl } : {}) });
         break;
       } catch (err) {
         if (!(err instanceof Interrupted)) throw err;
       }
     }
   }
-  await ctx.note(`↩️ Rolled back ${why}: all traffic on blue (read back blue ${read.blue} · green ${read.green}).${sync}`);
+  await ctx.note(messages(ctx.lang).canary.run.rolledBackNote({ why, blue: read.blue, green: read.green, sync }));
   return 'rolled_back';
 }

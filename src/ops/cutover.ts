@@ -5,6 +5,7 @@ import { Interrupted, type Facts, type FinalState, type OpContext, type Operatio
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeSwitch, watchAfterSwitch } from './cutover-gates.js';
 import { formatTime } from '../clock.js';
+import { messages } from '../i18n/index.js';
 
 // ── DNS and load balancers as the cutover sees them (a port; src/adapters/traffic.ts provides it) ──
 
@@ -170,7 +171,7 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, Cu
       return [`route53:ChangeResourceRecordSets (one batch) ${target.before.map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`, 'then GetChange until INSYNC'];
     },
     lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
-    title: (envName, p) => (p.back ? `Switch back · ${p.name} · ${envName}` : `DNS cutover · ${p.name} · ${envName}`),
+    title: (envName, p, lang = 'en') => (p.back ? messages(lang).run.title.switchBack({ env: envName, name: p.name }) : messages(lang).run.title.cutover({ env: envName, name: p.name })),
     async run(ctx) {
       const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
       return ctx.params.back ? switchBack(ctx, deps, cfg) : cutover(ctx, deps, cfg);
@@ -181,22 +182,23 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, Cu
     async onInterrupt(ctx, intent) {
       const cfg = configOf(ctx.env, ctx.envName, ctx.params.name);
       if (ctx.params.back || !(await ctx.stepDone(`upsert-alias:${ctx.params.name}`))) {
-        await ctx.view({ note: `Cancelled by <@${intent.by}> before the switch — the records were not switched.` });
+        await ctx.view({ note: messages(ctx.lang).cutover.run.cancelledBeforeSwitch({ by: intent.by }) });
         return 'cancelled';
       }
-      return autoSwitchBack(ctx, deps, cfg, `by <@${intent.by}>`);
+      return autoSwitchBack(ctx, deps, cfg, messages(ctx.lang).cutover.run.byPerson({ by: intent.by }));
     },
   };
 }
 
 async function approval(ctx: Ctx, what: string): Promise<boolean> {
   if (!ctx.env.permissions.requireApproval) return true;
-  const answer = await ctx.pause('approval', { reason: `Waiting for a second person to approve the ${what}`, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+  const m = messages(ctx.lang).cutover.run;
+  const answer = await ctx.pause('approval', { reason: m.approveReason({ what: what === 'cutover' ? m.theCutover : m.theSwitchBack }), intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
   if (answer === 'timeout' || answer.name === 'cancel') {
-    await ctx.view({ note: answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.` });
+    await ctx.view({ note: answer === 'timeout' ? m.nobodyApproved : m.cancelledBy({ by: answer.by }) });
     return false;
   }
-  await ctx.approved(answer.by);
+  await ctx.approved(answer.by, messages(ctx.lang).run.approvedNote({ by: answer.by }));
   return true;
 }
 
@@ -233,7 +235,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   await ctx.view({ checks: checks.lines });
   const failed = checks.lines.filter((l) => !l.ok);
   if (failed.length > 0 || !checks.lb) {
-    await ctx.view({ phase: 'refused', note: `Refused: ${failed.length} check${failed.length === 1 ? '' : 's'} failed — nothing changed.` });
+    await ctx.view({ phase: 'refused', note: messages(ctx.lang).cutover.run.checksFailed({ n: failed.length }) });
     throw new Error(`cutover refused, nothing changed: ${failed.map((l) => l.text.replace(/\*/g, '')).join('; ')}`);
   }
   const lb = checks.lb;
@@ -255,7 +257,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
       verify: async () => ((await readSwitchable(dns, cfg, [cname]))[0]?.ttl === LOW_TTL ? { done: true, result: '' } : { done: false }),
     });
     const at = id ? await waitInSync(ctx, dns, `lower-ttl:${name}`, id) : ctx.now();
-    await ctx.note(`TTL of ${cname.name} lowered to ${LOW_TTL} s; waiting out the old TTL (${cname.ttl} s) until ${formatTime(at + cname.ttl! * 1000, ctx.timezone)}.`);
+    await ctx.note(messages(ctx.lang).cutover.run.ttlLowered({ name: cname.name, low: LOW_TTL, ttl: cname.ttl!, until: formatTime(at + cname.ttl! * 1000, ctx.timezone, false, ctx.lang) }));
     const until = at + cname.ttl! * 1000;
     if (until > ctx.now()) await ctx.sleep(until - ctx.now());
   }
@@ -263,7 +265,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   const watch = deps.watch?.(ctx.envName, name, cfg);
   const blocked = await alarmsBeforeSwitch(ctx, watch, cfg);
   if (blocked) {
-    await ctx.view({ phase: 'refused', note: `Refused: ${blocked} — nothing changed.` });
+    await ctx.view({ phase: 'refused', note: messages(ctx.lang).cutover.run.refused({ why: blocked }) });
     throw new Error(`cutover refused, nothing changed: ${blocked}`);
   }
 
@@ -278,9 +280,18 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   const ttl = Math.max(...before.map((r) => (r.aliasTarget ? ALIAS_TTL_SECONDS : r.ttl ?? ALIAS_TTL_SECONDS)));
   const backUntilStored = await ctx.step(`remember-back-until:${name}`, async () => ctx.now() + cfg.switchBackDays * 86_400_000);
   await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ttl * 1000, backUntil: backUntilStored });
-  await ctx.note(`✅ ${cfg.recordName} now points at *${lb.name}*: INSYNC at ${formatTime(at, ctx.timezone)}, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s). Switch back works until ${formatTime(backUntilStored, ctx.timezone, true)}.`);
+  await ctx.note(
+    messages(ctx.lang).cutover.run.switched({
+      record: cfg.recordName,
+      lb: lb.name,
+      at: formatTime(at, ctx.timezone, false, ctx.lang),
+      effective: formatTime(at + ttl * 1000, ctx.timezone, false, ctx.lang),
+      ttl,
+      until: formatTime(backUntilStored, ctx.timezone, true, ctx.lang),
+    }),
+  );
   const tripped = await watchAfterSwitch(ctx, watch, cfg, at);
-  if (tripped) return autoSwitchBack(ctx, deps, cfg, `by itself: ${tripped}`);
+  if (tripped) return autoSwitchBack(ctx, deps, cfg, messages(ctx.lang).cutover.run.byItself({ why: tripped }));
   return 'succeeded';
 }
 
@@ -306,8 +317,8 @@ async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, w
       if (!(err instanceof Interrupted)) throw err;
     }
   }
-  await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000, backUntil: undefined, note: `↩️ Switched back ${why}.` });
-  await ctx.note(`↩️ Switched back ${why}: ${cfg.recordName} restored exactly as before (INSYNC at ${formatTime(at, ctx.timezone)}).`);
+  await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000, backUntil: undefined, note: messages(ctx.lang).cutover.run.switchedBack({ why }) });
+  await ctx.note(messages(ctx.lang).cutover.run.switchedBackNote({ why, record: cfg.recordName, at: formatTime(at, ctx.timezone, false, ctx.lang) }));
   return 'rolled_back';
 }
 
@@ -347,6 +358,6 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
   const at = changeId ? await waitInSync(ctx, dns, `restore-records:${name}`, changeId) : ctx.now();
   await ctx.step(`remember-back:${of}`, () => ctx.facts.remember(backKey(of), ctx.run.id));
   await ctx.view({ phase: 'done', insyncAt: at, effectiveAt: at + ALIAS_TTL_SECONDS * 1000 });
-  await ctx.note(`↩️ ${cfg.recordName} restored exactly as before cutover \`${of}\`: INSYNC at ${formatTime(at, ctx.timezone)}.`);
+  await ctx.note(messages(ctx.lang).cutover.run.restored({ record: cfg.recordName, of, at: formatTime(at, ctx.timezone, false, ctx.lang) }));
   return 'succeeded';
 }

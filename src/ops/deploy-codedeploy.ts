@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { CodeDeploySchema } from '../config/schema.js';
 import type { FinalState, Intent } from '../runs/operation.js';
 import type { DeployCtx, DeployStrategy, DeployView, Show } from './deploy-shape.js';
+import { messages } from '../i18n/index.js';
 
 type CodeDeployConfig = z.infer<typeof CodeDeploySchema>;
 type Ctx = DeployCtx;
@@ -99,7 +100,8 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
           configPath: configPath(ctx),
         }),
       );
-      if (group.drift.length > 0) await ctx.note(`⚠️ The deployment group differs from ops.yml (not changed by the bot):\n${group.drift.map((d) => `• ${d}`).join('\n')}`);
+      const m = messages(ctx.lang).deploy.codedeploy;
+      if (group.drift.length > 0) await ctx.note(m.drift({ lines: group.drift.map((d) => `• ${d}`).join('\n') }));
       const id = await ctx.step<string>(
         createStep(ctx),
         () =>
@@ -122,7 +124,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
         },
       );
       await show({ deploymentId: id, status: 'Created' });
-      await ctx.note(`🚀 CodeDeploy deployment \`${id}\` created (${ctx.params.config ?? cfg.config}).`);
+      await ctx.note(m.created({ id, config: ctx.params.config ?? cfg.config }));
 
       for (let round = 0; ; round += 1) {
         const d = await cd.deployment(id);
@@ -131,40 +133,40 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
           const deadline = ctx.now() + cfg.rerouteWaitMinutes * 60_000;
           await show({ ...describe(d), waitingFor: 'approval', deadline });
           const answer = await ctx.pause(`reroute:${id}`, {
-            reason: `Green is up and passed test traffic — Approve to move production to it`,
+            reason: m.rerouteReason,
             intents: ['approve', 'rollback'],
             deadlineMs: cfg.rerouteWaitMinutes * 60_000,
           });
           if (answer === 'timeout') continue; // CodeDeploy stops the deployment itself when its wait ends
           if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
-          await ctx.approved(answer.by, `✅ Approved by <@${answer.by}>: production moves to green.`);
+          await ctx.approved(answer.by, m.approved({ by: answer.by }));
           await ctx.step(`continue-deployment:${id}:reroute`, () => cd.approveReroute(id));
           continue;
         }
         if (d.waitingFor === 'termination') {
           await show({ ...describe(d), waitingFor: 'termination', deadline: ctx.now() + cfg.terminationWaitMinutes * 60_000 });
           const answer = await ctx.pause(`termination:${id}`, {
-            reason: `Production is on green; blue is kept for a fast rollback until the termination wait ends`,
+            reason: m.terminationReason,
             intents: ['finish', 'rollback'],
             deadlineMs: cfg.terminationWaitMinutes * 60_000,
           });
           if (answer !== 'timeout') {
             if (answer.name === 'rollback') return rollbackNow(ctx, id, answer, show);
-            await ctx.note(`⏭ Finished now by <@${answer.by}>: blue is terminated.`);
+            await ctx.note(m.finishedNow({ by: answer.by }));
             await ctx.step(`continue-deployment:${id}:termination`, () => cd.finishNow(id));
           }
           continue;
         }
         if (d.status === 'Succeeded') {
-          await show({ ...describe(d), outcome: 'green serves all production traffic' });
+          await show({ ...describe(d), outcome: m.succeeded });
           return 'succeeded';
         }
         if (d.status === 'Failed' || d.status === 'Stopped') {
           const failed = d.lifecycle.find((l) => l.status === 'Failed');
-          if (failed) await ctx.note(`❌ *${failed.name}* failed${failed.diagnostics?.errorCode ? ` (${failed.diagnostics.errorCode})` : ''}: ${failed.diagnostics?.message ?? d.errorMessage ?? 'no diagnostics'}${failed.diagnostics?.logTail ? `\n\`\`\`${failed.diagnostics.logTail.slice(0, 1500)}\`\`\`` : ''}`);
+          if (failed) await ctx.note(`${m.stageFailed({ name: failed.name, code: failed.diagnostics?.errorCode ?? '', message: failed.diagnostics?.message ?? d.errorMessage ?? m.noDiagnostics })}${failed.diagnostics?.logTail ? `\n\`\`\`${failed.diagnostics.logTail.slice(0, 1500)}\`\`\`` : ''}`);
           if (d.rollback?.deploymentId) {
             await followRollback(ctx, id, show);
-            await show({ outcome: `rolled back by CodeDeploy: ${d.errorMessage ?? d.status}` });
+            await show({ outcome: m.rolledBackByCodeDeploy({ why: d.errorMessage ?? d.status }) });
             return 'rolled_back';
           }
           throw new Error(`deployment ${id} ${d.status}: ${d.errorMessage ?? 'no message'}`);
@@ -178,7 +180,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
       // The deployment id is the create step's stored result (read, not re-run).
       const created = await ctx.runs.step<string>(ctx.run.id, createStep(ctx));
       if (created?.status !== 'done' || !created.result) {
-        await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
+        await show({ outcome: messages(ctx.lang).deploy.codedeploy.cancelledBeforeStart({ by: intent.by }) });
         return 'cancelled';
       }
       return rollbackNow(ctx, created.result, intent, show);
@@ -197,9 +199,10 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
 
   async function rollbackNow(ctx: Ctx, id: string, intent: Intent, show: Show): Promise<FinalState> {
     const result = await ctx.step(`stop-deployment:${id}`, () => cd.rollback(id));
-    await ctx.note(`↩️ Rollback by <@${intent.by}>: StopDeployment with auto-rollback sent${result.message ? ` (${result.message})` : ''}.`);
+    const m = messages(ctx.lang).deploy.codedeploy;
+    await ctx.note(m.rollbackSent({ by: intent.by, message: result.message ?? '' }));
     await followRollback(ctx, id, show);
-    await show({ outcome: `rolled back by <@${intent.by}>: all traffic on blue` });
+    await show({ outcome: m.rolledBackBy({ by: intent.by }) });
     return 'rolled_back';
   }
 

@@ -6,6 +6,7 @@ import type { EcsNativeDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
 import type { FinalState, Intent } from '../runs/operation.js';
 import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
+import { messages, type Lang } from '../i18n/index.js';
 
 type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
 type Ctx = DeployCtx;
@@ -83,28 +84,14 @@ const PHASES: { name: string; stages: string[] }[] = [
 ];
 
 /** One sentence per stage, for the thread: what is true of blue and green at that moment. */
-export const STAGE_WORDS: Record<string, string> = {
-  RECONCILE_SERVICE: 'reconciling the revisions ECS found active',
-  PRE_SCALE_UP: 'green not started yet; blue serves all traffic',
-  SCALE_UP: "starting green's tasks (no traffic on green)",
-  POST_SCALE_UP: 'green is running; blue still serves all traffic',
-  TEST_TRAFFIC_SHIFT: 'test traffic moving to green',
-  POST_TEST_TRAFFIC_SHIFT: 'green serves all test traffic; production still on blue',
-  PRE_PRODUCTION_TRAFFIC_SHIFT: 'about to move production traffic',
-  PRODUCTION_TRAFFIC_SHIFT: 'production traffic moving to green',
-  POST_PRODUCTION_TRAFFIC_SHIFT: 'production traffic shift complete',
-  BAKE_TIME: 'both revisions running; Rollback is instant until the bake ends',
-  CLEAN_UP: 'blue scaling down to 0',
-};
+/** ECS's lifecycle stages in words (English; `messages(lang).deploy.ecs.stage` in the run's language). */
+export const STAGE_WORDS: Readonly<Record<string, string>> = messages('en').deploy.ecs.stage;
 
-/** What the person pressing Approve agrees to, per paused stage. */
-const PAUSE_REASON: Record<string, string> = {
-  RECONCILE_SERVICE: 'ECS is about to reconcile the service — Approve to go on',
-  PRE_SCALE_UP: "Approve to start green's tasks",
-  POST_SCALE_UP: 'Green is up with no traffic — Approve to go on to test traffic',
-  POST_TEST_TRAFFIC_SHIFT: 'Green passed test traffic — Approve to move production to it',
-  PRE_PRODUCTION_TRAFFIC_SHIFT: 'Approve the next production traffic shift',
-  POST_PRODUCTION_TRAFFIC_SHIFT: 'Production is on green — Approve to bake and then remove blue',
+/** What the person pressing Approve agrees to, per paused stage, in the run's language. */
+const pauseReason = (lang: Lang, stage: string | undefined): string => {
+  const m = messages(lang).deploy.ecs;
+  const said: Readonly<Record<string, string>> = m.pause;
+  return stage !== undefined && Object.hasOwn(said, stage) ? said[stage]! : m.pausedAt({ stage: stage ?? m.aLifecycleHook });
 };
 
 /** The UpdateService input of a target (the same for the run and for --dry-run). */
@@ -194,13 +181,15 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       observed = reading;
     }
     if (alarmed && !seen.alarmed) {
-      await ctx.note(`🚨 Alarm ${d.alarms.triggered.map((a) => `*${a}*`).join(', ')} went into ALARM — ECS rolls the deployment back.`);
+      await ctx.note(messages(ctx.lang).deploy.ecs.alarm({ names: d.alarms.triggered.map((a) => `*${a}*`).join(', ') }));
     }
     // One line per stage; a traffic step inside a stage gets its own line. Either says where the next step waits.
-    const next = bakeEndsAt && trafficChanged && traffic > 0 && traffic < 100 ? ` — next step after ${formatTime(bakeEndsAt, ctx.timezone)}` : '';
-    const share = `production ${trafficChanged ? 'now ' : ''}${traffic} % on green${next}`;
-    if (stageChanged) await ctx.note(`▶️ \`${d.stage}\` at ${formatTime(now, ctx.timezone)}: ${STAGE_WORDS[d.stage ?? ''] ?? d.stage} · ${share}`);
-    else if (trafficChanged) await ctx.note(`🔀 ${share[0]!.toUpperCase()}${share.slice(1)}`);
+    const m = messages(ctx.lang).deploy.ecs;
+    const next = bakeEndsAt && trafficChanged && traffic > 0 && traffic < 100 ? m.nextStepAfter({ at: formatTime(bakeEndsAt, ctx.timezone, false, ctx.lang) }) : '';
+    const share = m.share({ now: trafficChanged, traffic, next });
+    const stages: Readonly<Record<string, string>> = m.stage;
+    if (stageChanged) await ctx.note(m.stageLine({ stage: d.stage ?? '', at: formatTime(now, ctx.timezone, false, ctx.lang), words: d.stage !== undefined && Object.hasOwn(stages, d.stage) ? stages[d.stage]! : (d.stage ?? ''), share }));
+    else if (trafficChanged) await ctx.note(m.trafficLine({ share }));
     return traffic;
   }
 
@@ -228,10 +217,11 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
     known?: NativeDeployment,
   ): Promise<FinalState> {
     const d = known ?? (await ecs.serviceDeployment(run.arn));
+    const m = messages(ctx.lang).deploy.ecs;
     const paused = d.hooks.find((h) => h.status === 'AWAITING_ACTION');
     if (paused) {
       await ctx.step(`continue-rollback:${paused.id}`, () => ecs.continueDeployment(run.arn, paused.id, 'ROLLBACK'));
-      await ctx.note(`↩️ Rollback by <@${intent.by}> at \`${d.stage ?? '?'}\`: ContinueServiceDeployment ROLLBACK sent.`);
+      await ctx.note(m.rollbackContinue({ by: intent.by, stage: d.stage ?? '?' }));
     } else if (d.status === 'PENDING' || d.status === 'IN_PROGRESS') {
       await ctx.step(`stop-deployment:${d.id}`, () => ecs.stopDeployment(run.arn), {
         verify: async () => {
@@ -239,16 +229,16 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
           return now.status === 'PENDING' || now.status === 'IN_PROGRESS' ? { done: false } : { done: true, result: undefined };
         },
       });
-      await ctx.note(`↩️ Rollback by <@${intent.by}> at \`${d.stage ?? '?'}\`: StopServiceDeployment ROLLBACK sent.`);
+      await ctx.note(m.rollbackStop({ by: intent.by, stage: d.stage ?? '?' }));
     } else if (d.status === 'SUCCESSFUL') {
-      await ctx.note(`Rollback by <@${intent.by}> came after ECS finished the deployment: green already serves all traffic. Deploy the previous revision to go back.`);
-      await show({ outcome: 'green serves all production traffic (the rollback came too late)' });
+      await ctx.note(m.rollbackTooLate({ by: intent.by }));
+      await show({ outcome: m.tooLateOutcome });
       return 'succeeded';
     } else {
-      await ctx.note(`↩️ Rollback by <@${intent.by}>: ECS is already ${d.status.toLowerCase().replace(/_/g, ' ')}.`);
+      await ctx.note(m.rollbackAlready({ by: intent.by, status: ctx.lang === 'en' ? d.status.toLowerCase().replace(/_/g, ' ') : d.status }));
     }
     await followRollback(ctx, cfg, run.arn, run.green, show);
-    await show({ outcome: `rolled back by <@${intent.by}>: all production traffic on blue` });
+    await show({ outcome: m.rolledBackBy({ by: intent.by }) });
     return 'rolled_back';
   }
 
@@ -301,10 +291,11 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       );
       if (!(await ctx.recall<boolean>('native:start-noted'))) {
         await ctx.remember('native:start-noted', true);
-        const pauses = cfg.pauseAt.length ? `pauses for Approve at ${cfg.pauseAt.map((s) => `\`${s}\``).join(', ')}` : 'does not pause';
-        const watch = cfg.alarms.length ? `alarms watched: ${cfg.alarms.join(', ')}` : 'no alarms watched';
+        const m = messages(ctx.lang).deploy.ecs;
+        const pauses = cfg.pauseAt.length ? m.pausesAt({ stages: cfg.pauseAt.map((s) => `\`${s}\``).join(', ') }) : m.noPause;
+        const watch = cfg.alarms.length ? m.alarmsWatched({ names: cfg.alarms.join(', ') }) : m.noAlarms;
         await ctx.note(
-          `🚀 ECS ${cfg.type} deployment <${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${arn.split('/').pop()}> started. Blue (live now) is target group \`${blue.split('/')[1]}\`; green (the new revision) gets \`${green.split('/')[1]}\`. It ${pauses}; ${watch}.`,
+          m.started({ type: cfg.type, link: `<${consoleUrl(ctx.env.region, ctx.env.cluster, service)}|${arn.split('/').pop()}>`, blue: blue.split('/')[1] ?? blue, green: green.split('/')[1] ?? green, pauses, watch }),
         );
       }
 
@@ -317,13 +308,13 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
           const onTimeout = hook.timeoutAction ?? cfg.pauseTimeoutAction;
           await show({ waitingFor: 'approval', deadline, timeoutAction: onTimeout });
           const answer = await ctx.pause(`hook:${hook.id}`, {
-            reason: PAUSE_REASON[d.stage ?? ''] ?? `ECS paused at ${d.stage ?? 'a lifecycle hook'} — Approve to go on`,
+            reason: pauseReason(ctx.lang, d.stage),
             intents: ['approve', 'rollback'],
             deadlineMs: Math.max(1000, deadline - ctx.now()),
           });
           await show({ waitingFor: undefined, deadline: undefined, timeoutAction: undefined });
           if (answer === 'timeout') {
-            await ctx.note(`⏰ Nobody answered the pause at \`${d.stage}\` by ${formatTime(deadline, ctx.timezone)}: ECS applies its timeout action, ${onTimeout}.`);
+            await ctx.note(messages(ctx.lang).deploy.ecs.timedOut({ stage: d.stage ?? '?', at: formatTime(deadline, ctx.timezone, false, ctx.lang), action: onTimeout }));
             continue;
           }
           if (answer.name === 'rollback') return rollbackNow(ctx, cfg, { arn, green }, answer, show, d);
@@ -338,22 +329,19 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
               throw err;
             }
           });
-          await ctx.note(
-            late
-              ? `✋ Approve by <@${answer.by}> came after the pause at \`${d.stage}\` had ended; following what ECS does.`
-              : `✅ Approved by <@${answer.by}> at \`${d.stage}\`: ContinueServiceDeployment CONTINUE sent.`,
-          );
+          await ctx.note(late ? messages(ctx.lang).deploy.ecs.lateApprove({ by: answer.by, stage: d.stage ?? '?' }) : messages(ctx.lang).deploy.ecs.approved({ by: answer.by, stage: d.stage ?? '?' }));
           continue;
         }
         if (d.status === 'SUCCESSFUL') {
-          await show({ outcome: 'green serves all production traffic; blue is gone', bakeEndsAt: undefined });
+          await show({ outcome: messages(ctx.lang).deploy.ecs.succeeded, bakeEndsAt: undefined });
           return 'succeeded';
         }
         if (d.status === 'ROLLBACK_REQUESTED' || d.status === 'ROLLBACK_IN_PROGRESS' || d.status === 'ROLLBACK_SUCCESSFUL') {
-          const why = d.alarms.triggered.length ? `alarm ${d.alarms.triggered.join(', ')} in ALARM` : (d.rollback?.reason ?? d.statusReason ?? 'no reason given');
-          await ctx.note(`↩️ ECS is rolling back by itself: ${why}.`);
+          const m = messages(ctx.lang).deploy.ecs;
+          const why = d.alarms.triggered.length ? m.alarmIn({ names: d.alarms.triggered.join(', ') }) : (d.rollback?.reason ?? d.statusReason ?? m.noReason);
+          await ctx.note(m.rollingBack({ why }));
           await followRollback(ctx, cfg, arn, green, show);
-          await show({ outcome: `rolled back by ECS: ${why} — all production traffic on blue` });
+          await show({ outcome: m.rolledBackByEcs({ why }) });
           return 'rolled_back';
         }
         if (ENDED_BADLY.includes(d.status)) throw new Error(`ECS deployment ${d.id} ended ${d.status}: ${d.statusReason ?? 'no reason given'}`);
@@ -365,7 +353,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       // The deployment's ARN is the start step's stored result (read, not re-run).
       const started = await ctx.runs.step<string>(ctx.run.id, startStep(ctx));
       if (started?.status !== 'done' || !started.result) {
-        await show({ outcome: `cancelled by <@${intent.by}> before any deployment started` });
+        await show({ outcome: messages(ctx.lang).deploy.codedeploy.cancelledBeforeStart({ by: intent.by }) });
         return 'cancelled';
       }
       const { green } = await colours(ctx, cfg);

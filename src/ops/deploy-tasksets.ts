@@ -11,6 +11,7 @@ import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
 import { THROTTLED_START } from './startup.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, bakeWatched } from './canary-gates.js';
+import { messages, type Lang } from '../i18n/index.js';
 
 type TaskSetConfig = z.infer<typeof TaskSetDeploySchema>;
 type Ctx = DeployCtx;
@@ -197,9 +198,10 @@ export function halfDone(p: { service: string; envName: string; cfg: TaskSetConf
 }
 
 /** The stage line: green up, each shift, green primary, blue removed; `at` is the stage in progress. */
-export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Failed' | 'RolledBack' | 'Succeeded', live: Colour = 'blue'): { name: string; status: string }[] {
+export function stageLine(steps: number[], at: number, how: 'InProgress' | 'Failed' | 'RolledBack' | 'Succeeded', live: Colour = 'blue', lang: Lang = 'en'): { name: string; status: string }[] {
   const [n, o] = [cap(otherColour(live)), cap(live)];
-  const names = [`${n} up`, ...steps.map((p) => `${p} %`), `${n} primary`, `${o} removed`];
+  const m = messages(lang).deploy.taskSetRun;
+  const names = [m.stageUp({ N: n }), ...steps.map((p) => `${p} %`), m.stagePrimary({ N: n }), m.stageRemoved({ O: o })];
   return names.map((name, i) => ({
     name,
     status: how === 'Succeeded' || i < at ? 'Succeeded' : i === at ? how : how === 'InProgress' ? 'Pending' : 'Skipped',
@@ -248,7 +250,7 @@ const STAGE_AT = 'tasksets:stage-at';
 /** The stage line with stage `at` in progress, remembered first so a Rollback (even after a restart) knows where the deploy was. */
 async function progress(ctx: Ctx, steps: number[], at: number, live: Colour): Promise<{ name: string; status: string }[]> {
   if ((await ctx.recall<number>(STAGE_AT)) !== at) await ctx.remember(STAGE_AT, at);
-  return stageLine(steps, at, 'InProgress', live);
+  return stageLine(steps, at, 'InProgress', live, ctx.lang);
 }
 
 export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: TaskSetDeployPort): DeployStrategy<TaskSetConfig> {
@@ -321,7 +323,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
 
   const effective = (ctx: Ctx, at: number, ttl: number | undefined) =>
-    `Route 53 INSYNC at ${formatTime(at, ctx.timezone)}${ttl !== undefined ? `, fully effective by ${formatTime(at + ttl * 1000, ctx.timezone)} (old TTL ${ttl} s)` : ''}`;
+    messages(ctx.lang).deploy.taskSetRun.effective({ at: formatTime(at, ctx.timezone, false, ctx.lang), ...(ttl !== undefined ? { effective: formatTime(at + ttl * 1000, ctx.timezone, false, ctx.lang), ttl } : {}) });
 
   /** Moves green's share to `pct` in one change batch, reads it back, and waits for INSYNC. */
   async function shiftTo(ctx: Ctx, cfg: TaskSetConfig, traffic: CanaryTraffic, steps: number[], n: number, show: Show, k: Names): Promise<void> {
@@ -329,7 +331,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     const want = weightsFor(pct);
     const id = `shift-weights:${cfg.canary}:${pct}`;
     // The previous step's INSYNC time no longer describes the records: it goes until this change syncs.
-    await show({ stage: `moving ${pct} % of traffic to ${k.n}`, stages: await progress(ctx, steps, n, k.live), insyncAt: undefined });
+    await show({ stage: messages(ctx.lang).deploy.taskSetRun.moving({ pct, n: k.n }), stages: await progress(ctx, steps, n, k.live), insyncAt: undefined });
     const shifted = await ctx.step<{ changeId?: string }>(id, () => traffic.shift(want), {
       verify: async () => {
         const w = await traffic.read();
@@ -343,19 +345,19 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     await show({ trafficToGreen: k.aws(greenShare(read)), ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
     const syncId = `wait-insync:${cfg.canary}:${pct}`;
     if (shifted.changeId && traffic.inSync && !(await ctx.stepDone(syncId))) {
-      await show({ stage: `${k.n} ${pct} % · waiting for Route 53 INSYNC` });
+      await show({ stage: messages(ctx.lang).deploy.taskSetRun.waitingInsync({ pct, n: k.n }) });
       const at = await waitInSync(ctx, traffic, shifted.changeId);
       await ctx.step(syncId, async () => at);
       await show({ insyncAt: at });
-      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · ${k.n} ${pct} % — ${effective(ctx, at, read.ttl)}.`);
+      await noteOnce(ctx, id, messages(ctx.lang).deploy.taskSetRun.stepSynced({ step: n, steps: steps.length, n: k.n, pct, effective: effective(ctx, at, read.ttl) }));
     } else {
-      await noteOnce(ctx, id, `🔀 Step ${n}/${steps.length} · ${k.n} ${pct} % — records updated and read back.`);
+      await noteOnce(ctx, id, messages(ctx.lang).deploy.taskSetRun.stepUpdated({ step: n, steps: steps.length, n: k.n, pct }));
     }
   }
 
   /** Blue scaled to 0 and deleted, then followed while it drains (the deploy has succeeded either way). */
   async function retireBlue(ctx: Ctx, service: string, blue: TaskSetRef, green: TaskSetRef, steps: number[], show: Show, k: Names): Promise<void> {
-    await show({ stage: `removing ${k.o}`, stages: await progress(ctx, steps, steps.length + 2, k.live), waitingFor: undefined, deadline: undefined });
+    await show({ stage: messages(ctx.lang).deploy.taskSetRun.removing({ name: k.o }), stages: await progress(ctx, steps, steps.length + 2, k.live), waitingFor: undefined, deadline: undefined });
     await ctx.step(`scale-task-set:${service}:${blue.id}:0`, async () => void (await ecs.scaleTaskSet(service, blue.arn, 0)), {
       verify: async () => {
         const [now] = await ecs.describeTaskSets(service, [blue.arn]);
@@ -368,7 +370,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       const seen = await observe(service, blue, green, show, k);
       return !seen.blue || seen.blue.running === 0 || ctx.now() > until ? true : undefined;
     }, { ...POLL, timeoutMs: DRAIN_FOLLOW_MS + 60_000 });
-    await noteOnce(ctx, `retire:${blue.id}`, `🧹 ${k.O} task set \`${blue.id}\` scaled to 0 % (UpdateTaskSet) and deleted (DeleteTaskSet).`);
+    await noteOnce(ctx, `retire:${blue.id}`, messages(ctx.lang).deploy.taskSetRun.retired({ O: k.O, id: blue.id }));
   }
 
   /** Traffic back on blue in ONE Route 53 change (first: it is what people feel), INSYNC, blue primary again, green deleted. */
@@ -385,7 +387,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       });
       const read = await traffic.read();
       if (read.green !== 0) throw new Error(`rollback sent, but ${k.n} reads weight ${read.green} (${k.o} ${read.blue}) — check ${cfg.canary}'s records by hand`);
-      await show({ trafficToGreen: k.aws(0), stage: `traffic back on ${k.o} · waiting for Route 53 INSYNC`, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
+      await show({ trafficToGreen: k.aws(0), stage: messages(ctx.lang).deploy.taskSetRun.trafficBack({ o: k.o }), waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
       if (done.changeId && traffic.inSync) {
         const at = await waitInSync(ctx, traffic, done.changeId);
         await show({ insyncAt: at });
@@ -395,18 +397,18 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     if (green) {
       const [g] = await ecs.describeTaskSets(service, [green.arn]);
       if (g?.status === 'PRIMARY') {
-        await show({ stage: `making ${k.o} the primary task set again` });
+        await show({ stage: messages(ctx.lang).deploy.taskSetRun.primaryAgain({ o: k.o }) });
         await primaryStep(ctx, service, blue);
       }
-      await show({ stage: `deleting ${k.n}` });
+      await show({ stage: messages(ctx.lang).deploy.taskSetRun.deleting({ n: k.n }) });
       await deleteStep(ctx, service, green, true);
       await observe(service, blue, green, show, k);
     }
     // Where the stage line stood (the run's memory): that stage is the one rolled back, the later ones skipped.
     const at = await ctx.recall<number>(STAGE_AT);
-    const stages = at === undefined ? [] : stageLine(shiftPlan(cfg, canaryOf(ctx, cfg)).steps, at, 'RolledBack', k.live);
-    await show({ outcome: `rolled back ${why}: all traffic on ${k.o}`, stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: k.aws(0) });
-    await ctx.note(`↩️ Rolled back ${why}: all traffic on ${k.o}${sync}${green ? `; ${k.o} \`${blue.id}\` is primary, ${k.n} \`${green.id}\` deleted` : ''}.`);
+    const stages = at === undefined ? [] : stageLine(shiftPlan(cfg, canaryOf(ctx, cfg)).steps, at, 'RolledBack', k.live, ctx.lang);
+    await show({ outcome: messages(ctx.lang).deploy.taskSetRun.rolledBack({ why, o: k.o }), stages, stage: undefined, waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined, trafficToGreen: k.aws(0) });
+    await ctx.note(messages(ctx.lang).deploy.taskSetRun.rolledBackNote({ why, o: k.o, sync, sets: green ? messages(ctx.lang).deploy.taskSetRun.setsAfterRollback({ o: k.o, blue: blue.id, n: k.n, green: green.id }) : '' }));
     return 'rolled_back';
   }
 
@@ -436,7 +438,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       const record = canary.route53!.recordName;
       if ((await ctx.recall<number>(STAGE_AT)) === undefined) {
         const w = await traffic.read();
-        await show({ record, steps, trafficToGreen: k.aws(greenShare(w)), stages: await progress(ctx, steps, 0, k.live), stage: `starting ${k.n}'s tasks` });
+        await show({ record, steps, trafficToGreen: k.aws(greenShare(w)), stages: await progress(ctx, steps, 0, k.live), stage: messages(ctx.lang).deploy.taskSetRun.starting({ n: k.n }) });
       }
 
       // Green: CreateTaskSet, found again by its externalId after a crash. A Retry (after green was removed) creates a new one.
@@ -458,12 +460,12 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         },
       );
       const newRegistry = k.n === 'green' ? cfg.greenRegistryArn : cfg.blueRegistryArn;
-      await noteOnce(ctx, `create:${green.id}`, `🚀 ${k.N} task set \`${green.id}\` created: \`${revision(taskDefinitionArn)}\` at scale 100 %, registered in \`${newRegistry.split('/').pop()}\`; ${k.o} \`${blue.id}\` keeps all traffic.`);
+      await noteOnce(ctx, `create:${green.id}`, messages(ctx.lang).deploy.taskSetRun.created({ N: k.N, id: green.id, revision: revision(taskDefinitionArn), registry: newRegistry.split('/').pop() ?? newRegistry, o: k.o, blue: blue.id }));
 
       // Green up: STEADY_STATE with every task running; tasks that fail to start remove green and end the run.
       const readyId = `wait-ready:${green.id}`;
       if (!(await ctx.stepDone(readyId))) {
-        await show({ stage: `starting ${k.n}'s tasks`, stages: await progress(ctx, steps, 0, k.live) });
+        await show({ stage: messages(ctx.lang).deploy.taskSetRun.starting({ n: k.n }), stages: await progress(ctx, steps, 0, k.live) });
         const deadline = green.createdAt + READY_TIMEOUT_MS;
         const seen = await ctx.poll(
           `${k.n} task set ${green.id} to reach STEADY_STATE`,
@@ -479,38 +481,38 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
           { ...POLL, timeoutMs: READY_TIMEOUT_MS + 5 * 60_000 },
         );
         if ('failed' in seen) {
-          await show({ stage: `removing ${k.n}`, stages: stageLine(steps, 0, 'Failed', k.live) });
-          await ctx.note(`❌ ${k.N}'s tasks did not come up: ${seen.failed}. Deleting ${k.n}; traffic never left ${k.o}.`);
+          await show({ stage: messages(ctx.lang).deploy.taskSetRun.removing({ name: k.n }), stages: stageLine(steps, 0, 'Failed', k.live, ctx.lang) });
+          await ctx.note(messages(ctx.lang).deploy.taskSetRun.didNotComeUp({ N: k.N, why: seen.failed ?? '', n: k.n, o: k.o }));
           await deleteStep(ctx, service, green, true);
           await observe(service, blue, green, show, k);
-          await show({ stage: undefined, outcome: `${k.n} removed; all traffic stayed on ${k.o}` });
+          await show({ stage: undefined, outcome: messages(ctx.lang).deploy.taskSetRun.removedStayed({ n: k.n, o: k.o }) });
           throw new Error(`${k.n} did not come up: ${seen.failed} — ${k.n} task set ${green.id} was deleted and all traffic stayed on ${k.o}; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`);
         }
         await ctx.step(readyId, async () => seen.running);
-        await noteOnce(ctx, `ready:${green.id}`, `🟢 ${k.N} is up: ${seen.running}/${seen.running} tasks running (STEADY_STATE), no traffic yet.`);
+        await noteOnce(ctx, `ready:${green.id}`, messages(ctx.lang).deploy.taskSetRun.isUp({ N: k.N, running: seen.running }));
       }
 
       // Approve before the first production shift: a second person where the environment requires it.
       if (ctx.env.permissions.requireApproval || cfg.waitForApproval) {
         const since = await ctx.step(`approval-since:${green.id}`, async () => ctx.now());
         const waitMs = cfg.approvalWaitMinutes * 60_000;
-        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: `${k.n} is up with no traffic`, stages: await progress(ctx, steps, 1, k.live) });
+        await show({ waitingFor: 'approval', deadline: since + waitMs, stage: messages(ctx.lang).deploy.taskSetRun.upNoTraffic({ n: k.n }), stages: await progress(ctx, steps, 1, k.live) });
         const answer = await ctx.pause(`approve-traffic:${green.id}`, {
-          reason: `${k.N} is up with no traffic — Approve to move ${steps[0]} % of ${record} to it`,
+          reason: messages(ctx.lang).deploy.taskSetRun.approveReason({ N: k.N, pct: steps[0]!, record }),
           intents: ['approve', 'rollback'],
           deadlineMs: waitMs,
         });
         await show({ waitingFor: undefined, deadline: undefined });
-        if (answer === 'timeout') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: nobody approved by ${formatTime(since + waitMs, ctx.timezone, true)}`, show, k);
-        if (answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show, k);
-        await noteOnce(ctx, `approved:${green.id}`, `✅ Approved by <@${answer.by}>: traffic moves to ${k.n}.`);
+        if (answer === 'timeout') return rollbackNow(ctx, cfg, service, traffic, blue, green, messages(ctx.lang).deploy.taskSetRun.byItselfNobody({ at: formatTime(since + waitMs, ctx.timezone, true, ctx.lang) }), show, k);
+        if (answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, messages(ctx.lang).deploy.taskSetRun.byPerson({ by: answer.by }), show, k);
+        await noteOnce(ctx, `approved:${green.id}`, messages(ctx.lang).deploy.taskSetRun.approved({ by: answer.by, n: k.n }));
       }
 
       // Traffic: each step is one Route 53 change batch, waited INSYNC, then baked (not after 100 %).
       // CloudWatch gates (alarms before each shift and through each bake): a failure rolls back like a person's Rollback.
       const watched = watchOf?.(cfg.canary, canary);
       const watch = watched && orientedWatch(watched, k.live);
-      const gated = (n: number, pct: number, why: string) => rollbackNow(ctx, cfg, service, traffic, blue, green, `by itself: gate failed at step ${n}/${steps.length} (${k.n} ${pct} %): ${why}`, show, k);
+      const gated = (n: number, pct: number, why: string) => rollbackNow(ctx, cfg, service, traffic, blue, green, messages(ctx.lang).deploy.taskSetRun.gateFailed({ step: n, steps: steps.length, n: k.n, pct, why }), show, k);
       for (let n = 1; n <= steps.length; n += 1) {
         const pct = steps[n - 1]!;
         const blocked = await alarmsBeforeStep(ctx, watch, canary, n === 1 ? 0 : steps[n - 2]!, pct);
@@ -519,7 +521,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         if (pct === 100 || bakeSeconds === 0) continue;
         const bakeStart = await ctx.step(`bake:${cfg.canary}:${pct}`, async () => ctx.now());
         const until = bakeStart + bakeSeconds * 1000;
-        if (until > ctx.now()) await show({ stage: `${k.n} ${pct} % · baking`, bakeEndsAt: until });
+        if (until > ctx.now()) await show({ stage: messages(ctx.lang).deploy.taskSetRun.baking({ n: k.n, pct }), bakeEndsAt: until });
         const watched = await bakeWatched(ctx, watch, { ...canary, bakeSeconds }, bakeStart, until);
         if (watched.failure) return gated(n, pct, watched.failure);
         // A deploy has no Promote to ask for: too little traffic to judge green is not a pass, so it goes back.
@@ -528,36 +530,38 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       }
 
       // Green primary, then blue kept a while for an instant Rollback, then blue goes.
-      await show({ stage: `making ${k.n} the primary task set`, stages: await progress(ctx, steps, steps.length + 1, k.live) });
+      await show({ stage: messages(ctx.lang).deploy.taskSetRun.makingPrimary({ n: k.n }), stages: await progress(ctx, steps, steps.length + 1, k.live) });
       await primaryStep(ctx, service, green);
       await observe(service, blue, green, show, k);
-      await noteOnce(ctx, `primary:${green.id}`, `👑 ${k.N} \`${green.id}\` is the PRIMARY task set (UpdateServicePrimaryTaskSet); ${k.o} \`${blue.id}\` still runs, with no traffic.`);
+      await noteOnce(ctx, `primary:${green.id}`, messages(ctx.lang).deploy.taskSetRun.isPrimary({ N: k.N, green: green.id, o: k.o, blue: blue.id }));
       if (cfg.terminationWaitMinutes > 0) {
         const since = await ctx.step(`keep-blue-since:${blue.id}`, async () => ctx.now());
         const waitMs = cfg.terminationWaitMinutes * 60_000;
-        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: `all traffic on ${k.n}; ${k.o} kept for an instant rollback`, stages: await progress(ctx, steps, steps.length + 2, k.live) });
+        await show({ waitingFor: 'termination', deadline: since + waitMs, stage: messages(ctx.lang).deploy.taskSetRun.keptForRollback({ n: k.n, o: k.o }), stages: await progress(ctx, steps, steps.length + 2, k.live) });
         const answer = await ctx.pause(`termination:${blue.id}`, {
-          reason: `All traffic is on ${k.n}; ${k.o} is kept for a fast rollback until the termination wait ends`,
+          reason: messages(ctx.lang).deploy.taskSetRun.terminationReason({ n: k.n, o: k.o }),
           intents: ['finish', 'rollback'],
           deadlineMs: waitMs,
         });
         await show({ waitingFor: undefined, deadline: undefined });
-        if (answer !== 'timeout' && answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${answer.by}>`, show, k);
+        if (answer !== 'timeout' && answer.name === 'rollback') return rollbackNow(ctx, cfg, service, traffic, blue, green, messages(ctx.lang).deploy.taskSetRun.byPerson({ by: answer.by }), show, k);
         await noteOnce(
           ctx,
           `finish:${blue.id}`,
-          answer === 'timeout' ? `⏲ ${k.O}'s ${cfg.terminationWaitMinutes} min wait ended at ${formatTime(since + waitMs, ctx.timezone)}: ${k.o} is removed.` : `⏭ Finished now by <@${answer.by}>: ${k.o} is removed.`,
+          answer === 'timeout'
+            ? messages(ctx.lang).deploy.taskSetRun.waitEnded({ O: k.O, minutes: cfg.terminationWaitMinutes, at: formatTime(since + waitMs, ctx.timezone, false, ctx.lang), o: k.o })
+            : messages(ctx.lang).deploy.taskSetRun.finishedNow({ by: answer.by, o: k.o }),
         );
       }
       await retireBlue(ctx, service, blue, green, steps, show, k);
-      await show({ outcome: `${k.n} serves all traffic; ${k.o} is gone`, stages: stageLine(steps, 0, 'Succeeded', k.live), stage: undefined, trafficToGreen: k.aws(100) });
+      await show({ outcome: messages(ctx.lang).deploy.taskSetRun.succeeded({ n: k.n, o: k.o }), stages: stageLine(steps, 0, 'Succeeded', k.live, ctx.lang), stage: undefined, trafficToGreen: k.aws(100) });
       return 'succeeded';
     },
 
     async rollback(ctx, cfg, intent, show) {
       const service = serviceOf(ctx, cfg);
       if (!(await ctx.stepDone(readStep(service)))) {
-        await show({ outcome: `cancelled by <@${intent.by}> before green was created`, stage: undefined });
+        await show({ outcome: messages(ctx.lang).deploy.taskSetRun.cancelledBeforeGreen({ by: intent.by, n: 'green' }), stage: undefined });
         return 'cancelled';
       }
       const canary = canaryOf(ctx, cfg);
@@ -571,20 +575,20 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
       if (!mine) {
         const w = await traffic.read();
         if (w.green === 0 && w.blue > 0) {
-          await show({ outcome: `cancelled by <@${intent.by}> before ${k.n} was created`, stage: undefined });
+          await show({ outcome: messages(ctx.lang).deploy.taskSetRun.cancelledBeforeGreen({ by: intent.by, n: k.n }), stage: undefined });
           return 'cancelled';
         }
       }
       const [b] = await ecs.describeTaskSets(service, [blue.arn]);
       if (mine?.status === 'PRIMARY' && (!b || b.status === 'DRAINING' || b.scalePercent === 0)) {
         // Blue is already being removed: there is nothing left to go back to. Finish the job and say so.
-        await ctx.note(`Rollback by <@${intent.by}> came after ${k.o} was scaled down: ${k.n} already serves all traffic. Deploy the previous revision to go back.`);
+        await ctx.note(messages(ctx.lang).deploy.taskSetRun.tooLate({ by: intent.by, o: k.o, n: k.n }));
         const { steps } = shiftPlan(cfg, canary);
         await retireBlue(ctx, service, blue, mine, steps, show, k);
-        await show({ outcome: `${k.n} serves all traffic (the rollback came too late)`, stages: stageLine(steps, 0, 'Succeeded', k.live), stage: undefined });
+        await show({ outcome: messages(ctx.lang).deploy.taskSetRun.tooLateOutcome({ n: k.n }), stages: stageLine(steps, 0, 'Succeeded', k.live, ctx.lang), stage: undefined });
         return 'succeeded';
       }
-      return rollbackNow(ctx, cfg, service, traffic, blue, green, `by <@${intent.by}>`, show, k);
+      return rollbackNow(ctx, cfg, service, traffic, blue, green, messages(ctx.lang).deploy.taskSetRun.byPerson({ by: intent.by }), show, k);
     },
 
     async plan(q, cfg, taskDefinitionArn) {

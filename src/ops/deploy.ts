@@ -25,6 +25,7 @@ export * from './deploy-shape.js';
 import { canaryResources } from './canary.js';
 import type { DeployParams, DeployStrategy, DeployView, Show } from './deploy-shape.js';
 import { DeployParamsSchema, deployView } from './deploy-shape.js';
+import { messages } from '../i18n/index.js';
 
 export const serviceOf = (key: string, cfg: DeployConfig) => cfg.service ?? key;
 
@@ -76,7 +77,7 @@ export function deployOperation(deps: {
     view: deployView,
     resources: deployResources,
     lockTarget: (envName, p) => `${envName}:deploy:${p.target}`,
-    title: (envName, p) => `Deploy · ${p.target} · ${envName}`,
+    title: (envName, p, lang = 'en') => messages(lang).run.title.deploy({ env: envName, target: p.target }),
     interrupts: ['rollback'],
     anytime: { rollback: ['running', 'awaiting_approval'] },
 
@@ -116,7 +117,7 @@ export function deployOperation(deps: {
         return { from: current.arn, to: r.arn, image: r.diff };
       });
       await show({ from: registered.from, to: registered.to, ...(registered.image ? { image: registered.image } : {}) });
-      if (registered.image) await ctx.note(`📦 New revision \`${short(registered.to)}\`: container *${registered.image.container}* \`${registered.image.from}\` → \`${registered.image.to}\` (nothing else changed).`);
+      if (registered.image) await ctx.note(messages(ctx.lang).deploy.newRevision({ revision: short(registered.to), container: registered.image.container, from: registered.image.from, to: registered.image.to }));
       return strategy.run(ctx, cfg, registered.to, show);
     },
     async onInterrupt(ctx, intent) {

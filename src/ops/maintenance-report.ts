@@ -5,6 +5,7 @@ import { formatTime } from '../clock.js';
 import type { Facts, OpContext } from '../runs/operation.js';
 import type { Run } from '../runs/run.js';
 import { COLORS, type ChartLine, type DrawChart } from './chart.js';
+import { messages, type Lang } from '../i18n/index.js';
 
 /** [minute start ms, count] */
 export type Minute = [number, number];
@@ -79,18 +80,20 @@ export async function readReport(
 }
 
 /** The report in words, for the thread and for /maintenance status. */
-export function reportLines(r: MaintenanceReport, timezone: string): string[] {
-  const span = `${formatTime(r.from, timezone)}–${formatTime(r.to, timezone)} (${Math.max(1, Math.round((r.to - r.from) / MINUTE))} min)`;
-  const lines = [`📊 *Maintenance report* · ${span}${r.guessed ? ' · start not recorded: the last hour' : ''}`];
+export function reportLines(r: MaintenanceReport, timezone: string, lang: Lang = 'en'): string[] {
+  const m = messages(lang).maintenance.report;
+  const t = (ms: number) => formatTime(ms, timezone, false, lang);
+  const span = m.span({ from: t(r.from), to: t(r.to), minutes: Math.max(1, Math.round((r.to - r.from) / MINUTE)) });
+  const lines = [m.title({ span, guessed: r.guessed })];
   for (const lb of r.loadBalancers) {
-    const parts = [`${n(lb.fixed)} answered with the maintenance response`, `${n(lb.redirect)} redirected`];
+    const parts = [m.fixed({ n: n(lb.fixed) }), m.redirected({ n: n(lb.redirect) })];
     if (lb.bypass !== undefined) {
       const whole = Math.round((r.bypassTo - r.bypassFrom) / MINUTE);
-      parts.push(`${n(lb.bypass)} let through by the allowlist (${whole > 0 ? `${formatTime(r.bypassFrom, timezone)}–${formatTime(r.bypassTo, timezone)}, whole minutes` : 'no whole minute yet'})`);
+      parts.push(m.bypass({ n: n(lb.bypass), window: whole > 0 ? m.wholeMinutes({ from: t(r.bypassFrom), to: t(r.bypassTo) }) : m.noWholeMinute }));
     }
     lines.push(`• *${lb.name}* (${lb.listeners.join(', ')}): ${parts.join(' · ')}`);
   }
-  lines.push('_From the ALB\'s CloudWatch metrics (60 s periods, published a minute or two late; the load balancer counts all its listeners together)._');
+  lines.push(m.source);
   return lines;
 }
 
@@ -134,16 +137,16 @@ export async function afterMaintenance(ctx: OpContext<{ action: 'start' | 'end' 
       const { report, perMinute } = await readReport(ctx.envName, ctx.env, deps.metrics(ctx.envName), ctx.facts, ctx.now(), ctx.run.createdAt);
       await ctx.view({ report });
       await ctx.step('report', async () => {
-        await ctx.note(reportLines(report, ctx.timezone).join('\n'));
+        await ctx.note(reportLines(report, ctx.timezone, ctx.lang).join('\n'));
         if (deps.postFile && deps.chart) {
           const png = await reportChart(deps.chart, ctx.envName, perMinute, report, ctx.timezone);
-          await deps.postFile(ctx.run, { png, filename: `maintenance-${ctx.envName}-${report.from}.png`, title: `Maintenance · ${ctx.envName}`, comment: '📈 Requests per minute during maintenance.' });
+          await deps.postFile(ctx.run, { png, filename: `maintenance-${ctx.envName}-${report.from}.png`, title: `Maintenance · ${ctx.envName}`, comment: messages(ctx.lang).maintenance.report.chartComment });
         }
         return true;
       });
     } catch (err) {
       // The traffic is back either way: a report that cannot be read is said, not a failed run.
-      await ctx.note(`⚠️ No maintenance report: ${err instanceof Error ? err.message : String(err)}`);
+      await ctx.note(messages(ctx.lang).maintenance.report.none({ why: err instanceof Error ? err.message : String(err) }));
     }
   }
   await ctx.step('forget-window', async () => {

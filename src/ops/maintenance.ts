@@ -1,6 +1,7 @@
 // Put an environment's ALB listeners into maintenance, and take them out — seed 000 without the Lambdas.
 import { z } from 'zod';
 import type { Environment, ListenerConfig } from '../config/schema.js';
+import { messages, type Lang } from '../i18n/index.js';
 import type { Facts, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { afterMaintenance, maintenanceReport, readReport, reportLines, type ReportDeps } from './maintenance-report.js';
 
@@ -70,11 +71,12 @@ export function lookalikeRules(l: ListenerConfig, rules: ListenerRule[]): (Liste
   return numbered(rules).filter((r) => !isMaintenanceRule(r) && sameAction(r.action, action));
 }
 
-export function describeLookalikes(l: ListenerConfig, rules: ListenerRule[]): string | undefined {
+export function describeLookalikes(l: ListenerConfig, rules: ListenerRule[], lang: Lang = 'en'): string | undefined {
   const found = lookalikeRules(l, rules);
   if (found.length === 0) return undefined;
-  const list = found.map((r) => `${short(r.arn)} (priority ${r.priority})`).join(', ');
-  return `⚠️ *${l.name}*: ${found.length === 1 ? 'rule' : 'rules'} ${list} answer${found.length === 1 ? 's' : ''} like maintenance but ${found.length === 1 ? 'does' : 'do'} not carry the bot's tag ${MARK_OWNER_KEY} — the application's own, left alone.`;
+  const m = messages(lang).maintenance;
+  const list = found.map((r) => m.priority({ rule: short(r.arn), priority: r.priority })).join(', ');
+  return m.lookalikes({ name: l.name, rules: list, n: found.length, tag: MARK_OWNER_KEY });
 }
 
 /**
@@ -261,30 +263,31 @@ export const MaintenanceParamsSchema = z.object({ action: z.enum(['start', 'end'
 export type MaintenanceParams = z.infer<typeof MaintenanceParamsSchema>;
 
 /** The AWS calls a start or end would make, for --dry-run. */
-export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', facts: Pick<Facts, 'recall'>): Promise<string[]> {
+export async function planMaintenance(env: Environment, envName: string, alb: MaintenanceAlb, action: 'start' | 'end', facts: Pick<Facts, 'recall'>, lang: Lang = 'en'): Promise<string[]> {
+  const m = messages(lang).maintenance.plan;
   const lines: string[] = [];
   for (const [i, l] of (env.maintenance?.listeners ?? []).entries()) {
     const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
     const on = listenerInMaintenance(l, rules);
-    const lookalikes = describeLookalikes(l, rules);
+    const lookalikes = describeLookalikes(l, rules, lang);
     if (lookalikes) lines.push(lookalikes);
     const partly = action === 'start' ? partlyInMaintenance(l, rules) : undefined;
     if (partly) {
-      lines.push(`*${l.name}*: refused — ${partly}`);
+      lines.push(m.refused({ name: l.name, why: partly }));
       continue;
     }
     if (action === 'start' && on) {
-      lines.push(`*${l.name}*: already in maintenance — no call`);
+      lines.push(m.alreadyIn({ name: l.name }));
       continue;
     }
     if (action === 'end' && !on) {
-      lines.push(`*${l.name}*: not in maintenance — no call`);
+      lines.push(m.notIn({ name: l.name }));
       continue;
     }
     if (action === 'start') {
       const refusal = bypassRefusal(l, `environments.${envName}.maintenance.listeners[${i}]`);
       if (refusal) {
-        lines.push(`*${l.name}*: refused — ${refusal}`);
+        lines.push(m.refused({ name: l.name, why: refusal }));
         continue;
       }
       const others = numbered(rules).filter((r) => r.arn !== l.ruleArn);
@@ -297,13 +300,13 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
           const c = set[0]!;
           lines.push(`*${l.name}*: CreateRule priority ${slots[k]} ${c.field === 'path-pattern' ? 'path' : 'source-ip'} ${c.values.join(', ')} → ${describeAction(maintenanceAction(l))} (tagged ${MARK_OWNER_KEY})`);
         }
-        if (l.bypass) lines.push(`*${l.name}*: ${l.bypass.sourceIps.join(', ')} match none of these rules and reach the listener's own rules, unchanged`);
+        if (l.bypass) lines.push(m.bypassed({ name: l.name, ips: l.bypass.sourceIps.join(', ') }));
       }
     } else {
       const change = await facts.recall<ListenerChange>(changeKey(envName, l.name));
       const ours = new Set([...(change?.created ?? []), ...numbered(rules).filter(isMaintenanceRule).map((r) => r.arn)]);
       for (const arn of ours) lines.push(`*${l.name}*: DeleteRule ${short(arn)}`);
-      if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? 'the bottom'}`);
+      if (l.ruleArn) lines.push(`*${l.name}*: SetRulePriorities ${short(l.ruleArn)} → ${change?.preparedFrom ?? m.theBottom}`);
       for (const m of [...(change?.moves ?? [])].reverse()) lines.push(`*${l.name}*: SetRulePriorities ${short(m.ruleArn)} ${m.to} → ${m.from}`);
     }
   }
@@ -314,19 +317,20 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
  * What the public is served now, as AWS has it, for the status message: status code, content type and the start of
  * the body; a redirect's target; a forward's target groups by name.
  */
-export function describeServed(a: RuleAction | undefined): string {
-  if (!a) return 'serves what the prepared rule says (its action could not be read)';
-  if (a.type === 'redirect') return `serves a ${a.status} redirect to ${a.url}`;
+export function describeServed(a: RuleAction | undefined, lang: Lang = 'en'): string {
+  const m = messages(lang).maintenance.served;
+  if (!a) return m.unknown;
+  if (a.type === 'redirect') return m.redirect({ status: a.status, url: a.url });
   if (a.type === 'fixed-response') {
     const body = a.body.length > 60 ? `${a.body.slice(0, 59)}…` : a.body;
-    return `serves ${a.status} ${a.contentType}${body ? `: ${body}` : ' (empty body)'}`;
+    return m.fixed({ status: a.status, contentType: a.contentType, body });
   }
   const groups = Object.keys(a.targetGroups).map((arn) => arn.split(':targetgroup/').pop()?.split('/')[0] ?? arn);
-  return `forwards to target group ${groups.join(', ')}`;
+  return m.forward({ groups: groups.join(', ') });
 }
 
-export function describeAction(a: RuleAction): string {
-  if (a.type === 'redirect') return `redirect ${a.status} to ${a.url}`;
+export function describeAction(a: RuleAction, lang: Lang = 'en'): string {
+  if (a.type === 'redirect') return messages(lang).maintenance.redirect({ status: a.status, url: a.url });
   if (a.type === 'fixed-response') return `${a.status} ${a.contentType}`;
   return 'forward';
 }
@@ -371,7 +375,7 @@ async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: Mainte
     listeners.map(async (l, i) => {
       try {
         const on = listenerInMaintenance(l, await alb.rules(l.listenerArn, hintFor(q.envName, i)));
-        return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? 'maintenance ON' : 'serving normally'}`;
+        return `${on ? '🚧' : '🟢'} *${l.name}*: ${on ? messages(q.lang).maintenance.listener.on : messages(q.lang).maintenance.listener.off}`;
       } catch (e) {
         return `⚠️ *${l.name}*: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -381,12 +385,12 @@ async function maintenanceStatus(q: ReadContext<MaintenanceParams>, deps: Mainte
   if (deps.report && lines.some((l) => l.startsWith('🚧'))) {
     try {
       const { report: r } = await readReport(q.envName, q.env, deps.report.metrics(q.envName), q.facts, q.now());
-      report.push('', ...reportLines(r, q.timezone));
+      report.push('', ...reportLines(r, q.timezone, q.lang));
     } catch (e) {
-      report.push('', `⚠️ No counts from CloudWatch: ${e instanceof Error ? e.message : String(e)}`);
+      report.push('', messages(q.lang).maintenance.report.noCounts({ why: e instanceof Error ? e.message : String(e) }));
     }
   }
-  return `*Maintenance · ${q.envName}* (read from AWS)\n${[...lines, ...report].join('\n')}`;
+  return `${messages(q.lang).maintenance.statusTitle({ env: q.envName })}\n${[...lines, ...report].join('\n')}`;
 }
 
 export function maintenanceOperation(deps: MaintenanceDeps): Operation<MaintenanceParams, MaintenanceView> {
@@ -396,11 +400,12 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
     view: maintenanceView,
     resources: (env) => (env.maintenance?.listeners ?? []).map((l) => `listener:${l.listenerArn}`),
     lockTarget: (envName) => `${envName}:maintenance`,
-    title: (envName, p) => (p.action === 'start' ? `Maintenance on · ${envName}` : `Maintenance off · ${envName}`),
-    plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts),
+    title: (envName, p, lang = 'en') => messages(lang).maintenance.title({ env: envName, on: p.action === 'start' }),
+    plan: (q) => planMaintenance(q.env, q.envName, deps.alb(q.envName), q.params.action, q.facts, q.lang),
     status: (q) => maintenanceStatus(q, deps),
     async run(ctx: Ctx): Promise<FinalState> {
       const { env, envName, params } = ctx;
+      const m = messages(ctx.lang);
       const alb = deps.alb(envName);
       const listeners = env.maintenance?.listeners ?? [];
       if (listeners.length === 0) throw new Error(`no maintenance listeners in environments.${envName}.maintenance — add some to ops.yml`);
@@ -422,7 +427,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
       });
       for (const [i, l] of listeners.entries()) {
         if (l.ruleArn || (await ctx.stepDone(`lookalikes:${l.name}`))) continue;
-        const text = describeLookalikes(l, await alb.rules(l.listenerArn, hintFor(envName, i)));
+        const text = describeLookalikes(l, await alb.rules(l.listenerArn, hintFor(envName, i)), ctx.lang);
         await ctx.step(`lookalikes:${l.name}`, async () => text ?? '');
         if (text) await ctx.note(text);
       }
@@ -434,22 +439,22 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
         }
       }
       for (const l of listeners) {
-        if (!names.includes(l.name)) view[l.name] = { state: 'unchanged', detail: params.action === 'start' ? 'already in maintenance' : 'not in maintenance' };
+        if (!names.includes(l.name)) view[l.name] = { state: 'unchanged', detail: params.action === 'start' ? m.maintenance.alreadyIn : m.maintenance.notIn };
       }
       if (todo.length === 0) {
-        await show(params.action === 'start' ? 'Already in maintenance — nothing changed.' : 'Not in maintenance — nothing changed.');
+        await show(params.action === 'start' ? m.maintenance.alreadyInNothingChanged : m.maintenance.notInNothingChanged);
         return 'succeeded';
       }
       await show();
 
       // Only the way into maintenance waits: End maintenance is the way back and never waits (Issue 17).
       if (env.permissions.requireApproval && params.action === 'start') {
-        const answer = await ctx.pause('approval', { reason: 'Waiting for a second person to approve', intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+        const answer = await ctx.pause('approval', { reason: m.run.waitingForApproval, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name === 'cancel') {
-          await show(answer === 'timeout' ? 'Nobody approved within 60 minutes — nothing changed.' : `Cancelled by <@${answer.by}> — nothing changed.`);
+          await show(answer === 'timeout' ? m.maintenance.nobodyApproved : m.maintenance.cancelledBy({ by: answer.by }));
           return 'cancelled';
         }
-        await ctx.approved(answer.by);
+        await ctx.approved(answer.by, m.run.approvedNote({ by: answer.by }));
       }
 
       for (const { l, i } of todo) {
@@ -465,7 +470,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
           await show();
           throw err;
         }
-        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeServed(served) } : { state: 'off' };
+        view[l.name] = params.action === 'start' ? { state: 'on', detail: describeServed(served, ctx.lang) } : { state: 'off' };
         await show();
       }
       if (deps.report) await afterMaintenance(ctx, deps.report);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Environment } from '../config/schema.js';
 import type { ApprovalPoint, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
+import { messages } from '../i18n/index.js';
 
 /** ECS's own service quota is 5,000 tasks a service; anything above is a typo. */
 export const MAX_SCALE = 5000;
@@ -65,7 +66,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
     params: scaleParams,
     view: scaleView,
     lockTarget: (envName, p) => `${envName}:scale:${p.service}`,
-    title: (envName, p) => `Scale ${p.service} to ${p.count} · ${envName}`,
+    title: (envName, p, lang = 'en') => messages(lang).run.title.scale({ env: envName, service: p.service, count: p.count }),
     resources: (env, p) => [`service:${env.cluster}/${serviceNameOf(env, p.service)}`],
     // Less capacity is toward risk, more is not; only AWS knows which this is, so the operation asks itself after its read.
     approval: (): ApprovalPoint => 'own',
@@ -98,7 +99,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
       const before = await ctx.step('read-before', () => deps.ecs(envName).counts(name));
       await ctx.view({ from: before.desired, desired: before.desired, running: before.running, pending: before.pending, failed: before.failed });
       if (before.desired === p.count) {
-        await ctx.view({ phase: 'unchanged', note: `Already at ${p.count} — nothing changed.` });
+        await ctx.view({ phase: 'unchanged', note: messages(ctx.lang).services.scale.alreadyAt({ count: p.count }) });
         return 'succeeded';
       }
       // A deployment in flight owns the counts (ECS or CodeDeploy is moving tasks): scaling now would fight it.
@@ -106,14 +107,15 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
 
       if (p.count < before.desired && env.permissions.requireApproval) {
         await ctx.view({ phase: 'waiting' });
-        const answer = await ctx.pause('fewer-tasks', { reason: `Fewer tasks (${before.desired} → ${p.count}): waiting for a second person to approve — nothing has changed yet`, intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
+        const answer = await ctx.pause('fewer-tasks', { reason: messages(ctx.lang).services.scale.fewerTasks({ from: before.desired, to: p.count }), intents: ['approve', 'cancel'], deadlineMs: 60 * 60_000 });
         if (answer === 'timeout' || answer.name !== 'approve') {
-          const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
-          await ctx.view({ phase: 'cancelled', note: `${why} — nothing changed.` });
-          await ctx.note(`⏹ ${why} — nothing changed.`);
+          const m = messages(ctx.lang).run;
+          const why = answer === 'timeout' ? m.nobodyApproved : m.cancelledBeforeApproval({ by: answer.by });
+          await ctx.view({ phase: 'cancelled', note: m.nothingChanged({ why }) });
+          await ctx.note(m.stoppedNothingChanged({ why }));
           return 'cancelled';
         }
-        await ctx.approved(answer.by);
+        await ctx.approved(answer.by, messages(ctx.lang).run.approvedNote({ by: answer.by }));
       }
 
       await ctx.view({ phase: 'scaling' });
@@ -121,7 +123,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
         // A crash after the call: ECS says whether the count is already there.
         verify: async () => ((await deps.ecs(envName).counts(name)).desired === p.count ? { done: true, result: undefined } : { done: false }),
       });
-      await ctx.note(`↕️ \`${name}\` desired count ${before.desired} → ${p.count}.`);
+      await ctx.note(messages(ctx.lang).services.scale.desiredChanged({ name, from: before.desired, to: p.count }));
 
       await ctx.poll(
         `${name} to run ${p.count} task${p.count === 1 ? '' : 's'}`,
@@ -134,7 +136,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
         },
         { everyMs: POLL_MS, maxEveryMs: MAX_POLL_MS, timeoutMs: cfg.timeoutSeconds * 1000 },
       );
-      await ctx.view({ phase: 'done', note: `${p.count} task${p.count === 1 ? '' : 's'} running.` });
+      await ctx.view({ phase: 'done', note: messages(ctx.lang).services.scale.running({ count: p.count }) });
       return 'succeeded';
     },
 

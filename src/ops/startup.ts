@@ -5,6 +5,7 @@ import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { compileStartup } from './startup-asl.js';
+import { messages, type Lang } from '../i18n/index.js';
 
 /** ECS as startup sees it (a port; src/adapters/startup.ts provides it). */
 export interface ServiceState {
@@ -186,9 +187,9 @@ const ALREADY_THERE = 'already-there';
 
 const executionStep = (runId: string, attempt: number) => `start-execution:${runId}:a${attempt}`;
 
-function fmtRow(name: string, r: ServiceRowView, now: number): string {
+function fmtRow(name: string, r: ServiceRowView, now: number, lang: Lang): string {
   const secs = r.since !== undefined ? Math.round(((r.doneAt ?? now) - r.since) / 1000) : undefined;
-  return `${name} ${r.running}/${r.desired}${secs !== undefined ? ` in ${secs}s` : ''}`;
+  return messages(lang).services.row({ name, running: r.running, desired: r.desired, ...(secs !== undefined ? { secs } : {}) });
 }
 
 const stepOf = (direction: 'up' | 'down', key: string, attempt: number) => `${direction === 'up' ? 'start' : 'stop'}-service:${key}:a${attempt}`;
@@ -259,6 +260,8 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
   // A first read: what is already where it should be needs no call.
   const first = await ecs.describe(chosen.map((k) => ecsName(env, k)));
   absorb(first);
+  /** Services already where they should be before this run touched them (ALREADY_THERE: Stop leaves them alone). */
+  const untouched = new Set<string>();
   for (const st of first) {
     const key = keyOf.get(st.name)!;
     const odd = direction === 'down' && !(await touchedByRun(ctx, 'down', key, attempt)) ? unclassifiableForShutdown(st) : undefined;
@@ -266,7 +269,7 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
       Object.assign(rows[key]!, { phase: 'held', why: odd });
       if (!(await ctx.stepDone(`left-alone:${key}:a${attempt}`))) {
         await ctx.step(`left-alone:${key}:a${attempt}`, async () => odd);
-        await ctx.note(`⚠️ *${key}* ${odd}.`);
+        await ctx.note(messages(ctx.lang).services.leftAlone({ key, why: odd }));
       }
       continue;
     }
@@ -274,10 +277,13 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
     if (!there) continue;
     const touched = await touchedByRun(ctx, direction, key, attempt);
     rows[key]!.phase = direction === 'up' ? 'ready' : 'stopped';
-    if (!touched) rows[key]!.why = 'already there';
+    if (!touched) {
+      rows[key]!.why = messages(ctx.lang).services.alreadyThere;
+      untouched.add(key);
+    }
   }
   if (direction === 'up' && attempt === 0 && (await ctx.recall(ALREADY_THERE)) === undefined) {
-    await ctx.remember(ALREADY_THERE, Object.keys(rows).filter((k) => rows[k]!.why === 'already there'));
+    await ctx.remember(ALREADY_THERE, Object.keys(rows).filter((k) => untouched.has(k)));
   }
   await show();
 
@@ -367,7 +373,7 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
         if (st.running === 0 && st.pending === 0) {
           Object.assign(r, { phase: 'stopped', doneAt: ctx.now() });
           dirty = true;
-          await ctx.note(`⚫ *${key}* stopped${was[key] ? ` (was ${was[key]} task${was[key] === 1 ? '' : 's'}; startup restores that)` : ''}`);
+          await ctx.note(messages(ctx.lang).services.stoppedNote({ key, was: was[key] ?? 0 }));
         }
         continue;
       }
@@ -376,11 +382,12 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
       if (ready) {
         Object.assign(r, { phase: 'ready', doneAt: ctx.now() });
         dirty = true;
-        await ctx.note(`🟢 *${key}* ready: ${fmtRow(key, r, ctx.now())}`);
+        await ctx.note(messages(ctx.lang).services.readyNote({ key, row: fmtRow(key, r, ctx.now(), ctx.lang) }));
       } else if (why) {
         Object.assign(r, { phase: 'failed', doneAt: ctx.now(), why });
         dirty = true;
-        await ctx.note(`❌ *${key}* failed: ${why} (${r.running}/${r.desired} running, ${r.failed} failed tasks)${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
+        const m = messages(ctx.lang).services;
+        await ctx.note(`${m.failedNote({ key, why, running: r.running, desired: r.desired, failed: r.failed })}${r.lastEvent ? m.lastEvent({ event: r.lastEvent }) : ''}`);
       }
     }
     // Hold back everything downstream of a failure, and say why.
@@ -390,7 +397,7 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
         if (r.phase !== 'waiting') continue;
         const bad = (graph[key] ?? []).find((d) => rows[d]?.phase === 'failed' || rows[d]?.phase === 'held');
         if (bad) {
-          Object.assign(r, { phase: 'held', why: `needs ${bad}` });
+          Object.assign(r, { phase: 'held', why: messages(ctx.lang).services.needs({ dep: bad }) });
           changed = true;
           dirty = true;
         }
@@ -413,7 +420,7 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
     for (const [key, r] of Object.entries(rows)) {
       if (r.phase !== 'waiting') continue;
       const needer = Object.entries(graph).find(([other, ds]) => ds.includes(key) && rows[other] && rows[other].phase !== 'stopped')?.[0];
-      Object.assign(r, { phase: 'held', why: needer ? `still needed by ${needer}` : 'not stopped' });
+      Object.assign(r, { phase: 'held', why: needer ? messages(ctx.lang).services.stillNeededBy({ by: needer }) : messages(ctx.lang).services.notStopped });
     }
   }
   await show();
@@ -460,7 +467,7 @@ async function followExecution(
   };
   const machine = await ctx.step(`ensure-state-machine:${envName}:a${s.attempt}`, () => sfn.ensureStateMachine(`ecs-chatops-startup-${envName}`, compileStartup(plan), roleArn));
   const execution = await ctx.step(executionStep(ctx.run.id, s.attempt), () => sfn.startExecution(machine, `${ctx.run.id}-a${s.attempt}`, { run: ctx.run.id }));
-  await ctx.note(`🪜 Step Functions execution \`${execution.split(':').pop()}\` started: each service starts when its dependencies are ready.`);
+  await ctx.note(messages(ctx.lang).services.sfnStarted({ execution: execution.split(':').pop() ?? execution }));
   let seen = 0;
   for (;;) {
     await ctx.sleep(s.poll);
@@ -477,18 +484,18 @@ async function followExecution(
       if (m[2] === 'start') Object.assign(r, { phase: 'starting', since: at });
       else if (m[2] === 'ready' && r.phase !== 'ready') {
         Object.assign(r, { phase: 'ready', doneAt: at });
-        await ctx.note(`🟢 *${key}* ready: ${fmtRow(key, r, at)}`);
+        await ctx.note(messages(ctx.lang).services.readyNote({ key, row: fmtRow(key, r, at, ctx.lang) }));
       } else if (m[2] === 'failed') {
         Object.assign(r, { phase: 'failed', doneAt: at, why: 'rollout FAILED' });
-        await ctx.note(`❌ *${key}* failed: rollout FAILED${r.lastEvent ? `\nLast event: ${r.lastEvent}` : ''}`);
-      } else if (m[2] === 'held back') Object.assign(r, { phase: 'held', why: 'a dependency failed' });
+        await ctx.note(`${messages(ctx.lang).services.failedSfnNote({ key })}${r.lastEvent ? messages(ctx.lang).services.lastEvent({ event: r.lastEvent }) : ''}`);
+      } else if (m[2] === 'held back') Object.assign(r, { phase: 'held', why: messages(ctx.lang).services.dependencyFailed });
     }
     const moving = Object.entries(s.rows).filter(([, r]) => r.phase === 'starting' || r.phase === 'waiting').map(([k]) => ecsName(env, k));
     if (moving.length > 0) s.absorb(await s.ecs.describe(moving));
     await s.show();
     if (status.status === 'RUNNING') continue;
     if (status.status === 'SUCCEEDED') return 'succeeded';
-    for (const r of Object.values(s.rows)) if (r.phase === 'waiting') Object.assign(r, { phase: 'held', why: 'execution ended' });
+    for (const r of Object.values(s.rows)) if (r.phase === 'waiting') Object.assign(r, { phase: 'held', why: messages(ctx.lang).services.executionEnded });
     await s.show();
     throw new Error(`Step Functions execution ${status.status}${status.error ? `: ${status.error}` : ''}${status.cause ? ` — ${status.cause}` : ''}`);
   }
@@ -553,13 +560,13 @@ async function stopStarted(ctx: Ctx, deps: StartupDeps, intent: Intent): Promise
     const st = states.find((s) => s.name === ecsName(ctx.env, key));
     const counts = { desired: st?.desired ?? 0, running: st?.running ?? 0, pending: st?.pending ?? 0, failed: st?.failedTasks ?? 0, ...(st?.lastEvent ? { lastEvent: st.lastEvent.message } : {}) };
     rows[key] = started.has(key)
-      ? { ...counts, phase: 'stopped', why: `stopped by <@${intent.by}>` }
+      ? { ...counts, phase: 'stopped', why: messages(ctx.lang).services.stoppedBy({ by: intent.by }) }
       : alreadyThere.has(key)
-        ? { ...counts, phase: 'ready', why: 'already there' }
-        : { ...counts, phase: 'held', why: 'not started: stopped' };
+        ? { ...counts, phase: 'ready', why: messages(ctx.lang).services.alreadyThere }
+        : { ...counts, phase: 'held', why: messages(ctx.lang).services.notStartedStopped };
   }
   await ctx.view({ services: rows });
-  await ctx.note(`⏹ Stopped by <@${intent.by}>: ${order.join(', ') || 'nothing had started'} scaled back to 0.`);
+  await ctx.note(messages(ctx.lang).services.stopNote({ by: intent.by, services: order.join(', ') }));
   return 'cancelled';
 }
 
@@ -580,7 +587,7 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
       kind: 'startup',
       resources: (env, p) => startupResources(env, p, 'up'),
       plan: async (q) => planStartup(q, 'up'),
-      title: (envName, p) => `Startup · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
+      title: (envName, p, lang = 'en') => messages(lang).run.title.startup({ env: envName, services: p.services?.join(', ') ?? '' }),
       run: (ctx) => drive(ctx, deps, 'up'),
       onInterrupt: (ctx, intent) => stopStarted(ctx, deps, intent),
     },
@@ -589,7 +596,7 @@ export function startupOperations(deps: StartupDeps): { startup: Operation<Start
       kind: 'shutdown',
       resources: (env, p) => startupResources(env, p, 'down'),
       plan: async (q) => planStartup(q, 'down'),
-      title: (envName, p) => `Shutdown · ${envName}${p.services?.length ? ` (${p.services.join(', ')})` : ''}`,
+      title: (envName, p, lang = 'en') => messages(lang).run.title.shutdown({ env: envName, services: p.services?.join(', ') ?? '' }),
       interrupts: [],
       anytime: {},
       run: (ctx) => drive(ctx, deps, 'down'),

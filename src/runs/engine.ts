@@ -1,6 +1,7 @@
 // The run engine: durable runs with locks, leases, approvals, audit and resume, shared by every operation.
 import { EventEmitter } from 'node:events';
-import type { OpsConfig } from '../config/schema.js';
+import { envLanguage, type OpsConfig } from '../config/schema.js';
+import { messages, sayError, type Lang } from '../i18n/index.js';
 import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
@@ -21,8 +22,17 @@ export interface RunRequest {
   system?: boolean;
 }
 
-export type RequestAnswer = { accepted: true; run: Run } | { accepted: false; reason: string; holder?: Run };
-export type PressAnswer = { accepted: true; run: Run; duplicate: boolean } | { accepted: false; reason: string; run?: Run };
+/** A refusal: `reason` in English (logs, audit), `say(lang)` the same in the reader's language where the engine has it. */
+export type RequestAnswer = { accepted: true; run: Run } | { accepted: false; reason: string; say?: (lang: Lang) => string; holder?: Run };
+export type PressAnswer = { accepted: true; run: Run; duplicate: boolean } | { accepted: false; reason: string; say?: (lang: Lang) => string; run?: Run };
+/** Why a request would be refused (`check`), in English and in the reader's language. */
+export type CheckAnswer = { reason: string; say?: (lang: Lang) => string; holder?: Run };
+
+/** A refusal in every language from one catalog entry: English for `reason`, the reader's for `say`. */
+function refused(text: (lang: Lang) => string): { reason: string; say: (lang: Lang) => string } {
+  return { reason: text('en'), say: text };
+}
+const who = (list: readonly string[], lang: Lang) => Access.describe(list, messages(lang).replies.anyoneInChannel);
 
 export interface EngineDeps {
   store: Store;
@@ -57,7 +67,12 @@ export interface EngineDeps {
 class Stopping extends Error {}
 
 /** "Promote", "Promote to 100 %": an intent as its button says it. */
-const pressWord = (intent: string): string => (intent === 'promote-full' ? 'Promote to 100 %' : intent.charAt(0).toUpperCase() + intent.slice(1));
+const pressWord = (intent: string, lang: Lang = 'en'): string => {
+  const b = messages(lang).run.button;
+  if (intent === 'promote-full') return b.promoteFull;
+  const said: Readonly<Record<string, string>> = b;
+  return lang !== 'en' && Object.hasOwn(said, intent) ? said[intent]! : intent.charAt(0).toUpperCase() + intent.slice(1);
+};
 
 interface Driver {
   abort: AbortController;
@@ -138,19 +153,19 @@ export class RunEngine extends EventEmitter {
   // ── reads: dry runs and status ──────────────────────────────────────────────
 
   /** `--dry-run`: validates like a request, then asks the operation's plan (reads only). Throws with a reason people can act on. */
-  async plan(kind: string, envName: string, params: unknown): Promise<string[]> {
-    const { op, q } = this.reading(kind, envName, params, 'a dry run');
+  async plan(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string[]> {
+    const { op, q } = this.reading(kind, envName, params, 'a dry run', lang);
     return op.plan!(q);
   }
 
   /** Read-only status of an operation's target (`/canary prod web status`). */
-  async status(kind: string, envName: string, params: unknown): Promise<string> {
-    const { op, q } = this.reading(kind, envName, params, 'a status');
+  async status(kind: string, envName: string, params: unknown, lang?: Lang): Promise<string> {
+    const { op, q } = this.reading(kind, envName, params, 'a status', lang);
     return op.status!(q);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own params
-  private reading(kind: string, envName: string, params: unknown, what: string): { op: Operation<any, any>; q: ReadContext<any> } {
+  private reading(kind: string, envName: string, params: unknown, what: string, lang?: Lang): { op: Operation<any, any>; q: ReadContext<any> } {
     const { config, clock, log } = this.deps;
     const env = config.environments[envName];
     if (!env) throw new Error(`unknown environment "${envName}" — known: ${Object.keys(config.environments).join(', ')}`);
@@ -159,7 +174,7 @@ export class RunEngine extends EventEmitter {
     if ((what === 'a dry run' && !op.plan) || (what === 'a status' && !op.status)) throw new Error(`${kind} has no ${what.slice(2)}`);
     const parsed = op.params.safeParse(params);
     if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-    return { op, q: { params: parsed.data, envName, env, timezone: config.timezone, log: log.child({ kind, env: envName, read: what }), now: () => clock.now(), facts: { recall: this.facts.recall }, runs: this.runs } };
+    return { op, q: { params: parsed.data, envName, env, timezone: config.timezone, lang: lang ?? envLanguage(config, envName), log: log.child({ kind, env: envName, read: what }), now: () => clock.now(), facts: { recall: this.facts.recall }, runs: this.runs } };
   }
 
   // ── requests ────────────────────────────────────────────────────────────────
@@ -169,7 +184,7 @@ export class RunEngine extends EventEmitter {
    * operator, busy (an active run holds the run's name or one of its resources). A confirmation dialog asks this
    * before it opens, so nobody types the confirmation word for nothing; `request` checks it all again on submit.
    */
-  async check(req: Omit<RunRequest, 'channel'>): Promise<{ reason: string; holder?: Run } | undefined> {
+  async check(req: Omit<RunRequest, 'channel'>): Promise<CheckAnswer | undefined> {
     const { store, config, access } = this.deps;
     const env = config.environments[req.envName];
     if (!env) return { reason: `unknown environment "${req.envName}" — known: ${Object.keys(config.environments).join(', ')}` };
@@ -177,7 +192,7 @@ export class RunEngine extends EventEmitter {
     if (!op) return { reason: `unknown operation "${req.kind}"` };
     const parsed = op.params.safeParse(req.params);
     if (!parsed.success) return { reason: parsed.error.issues.map((i) => i.message).join('; ') };
-    if (!req.system && !(await access.canOperate(req.by, env.permissions))) return { reason: `you may not operate *${req.envName}* — operators: ${Access.describe(env.permissions.operate)}` };
+    if (!req.system && !(await access.canOperate(req.by, env.permissions))) return refused((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) }));
     const target = op.lockTarget(req.envName, parsed.data);
     const wanted = new Set([target, ...(op.resources?.(env, parsed.data) ?? [])]);
     for (const row of await store.listRuns({ active: true, limit: 1000 })) {
@@ -191,13 +206,22 @@ export class RunEngine extends EventEmitter {
         // A run of an older configuration: its name is still its lock.
       }
       const taken = held.find((h) => wanted.has(h));
-      if (taken) return { reason: this.busy(taken === target ? `*${target}*` : `${describeResource(taken)} (${req.envName})`, holder), holder };
+      if (taken) return { ...this.busy(taken === target ? `*${target}*` : `${describeResource(taken)} (${req.envName})`, holder), holder };
     }
     return undefined;
   }
 
-  private busy(what: string, holder: Run): string {
-    return `${what} is busy: run \`${holder.id}\` (${holder.kind}, ${holder.state.replace('_', ' ')}) by <@${holder.requestedBy}> since ${formatTime(holder.createdAt, this.deps.config.timezone, true)} holds it — nothing was changed`;
+  private busy(what: string, holder: Run): { reason: string; say: (lang: Lang) => string } {
+    return refused((l) =>
+      messages(l).replies.refused.busy({
+        what,
+        runId: holder.id,
+        kind: holder.kind,
+        state: l === 'en' ? holder.state.replace('_', ' ') : messages(l).run.state[holder.state],
+        by: holder.requestedBy,
+        since: formatTime(holder.createdAt, this.deps.config.timezone, true, l),
+      }),
+    );
   }
 
   /** Validates, checks rights, takes the lock and persists the run; the AWS work starts after. */
@@ -211,7 +235,7 @@ export class RunEngine extends EventEmitter {
     if (!parsed.success) return { accepted: false, reason: parsed.error.issues.map((i) => i.message).join('; ') };
     if (!req.system && !(await access.canOperate(req.by, env.permissions))) {
       await store.audit({ at: clock.now(), env: req.envName, actor: req.by, action: 'refused', detail: { kind: req.kind, why: 'not an operator' } });
-      return { accepted: false, reason: `you may not operate *${req.envName}* — operators: ${Access.describe(env.permissions.operate)}` };
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.notOperator({ env: req.envName, operators: who(env.permissions.operate, l) })) };
     }
     const now = clock.now();
     const target = op.lockTarget(req.envName, parsed.data);
@@ -243,7 +267,7 @@ export class RunEngine extends EventEmitter {
     if (!taken.ok) {
       const holder = toRun(taken.holder);
       const what = taken.target === target ? `*${target}*` : `${describeResource(taken.target)} (${req.envName})`;
-      return { accepted: false, reason: this.busy(what, holder), holder };
+      return { accepted: false, ...this.busy(what, holder), holder };
     }
     await store.audit({ at: now, env: req.envName, run_id: row.id, actor: req.by, action: 'command', detail: { kind: req.kind, params: parsed.data } });
     const run = toRun(row);
@@ -295,7 +319,7 @@ export class RunEngine extends EventEmitter {
   async press(p: { runId: string; intent: string; nonce: string; by: string }): Promise<PressAnswer> {
     const { store, clock, config, access } = this.deps;
     const run = await this.getRun(p.runId);
-    if (!run) return { accepted: false, reason: `run ${p.runId} not found — it may have been cleaned up` };
+    if (!run) return { accepted: false, ...refused((l) => messages(l).replies.refused.runNotFound({ runId: p.runId })) };
     const env = config.environments[run.env];
     const op = this.deps.ops[run.kind];
     if (!env || !op) return { accepted: false, reason: `run ${run.id} belongs to a configuration that no longer exists`, run };
@@ -310,7 +334,7 @@ export class RunEngine extends EventEmitter {
       if (dup.some((i) => i.name === p.intent)) return { accepted: true, run, duplicate: true };
       // The same button pressed twice, the first already acted on (on another replica, or just now): still one intent.
       if (await store.hasIntent(run.id, p.intent, p.nonce)) return { accepted: true, run, duplicate: true };
-      return { accepted: false, reason: `that button is out of date: the run is now *${run.state.replace('_', ' ')}*${run.pause ? ` (${run.pause.reason})` : ''}`, run };
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.outOfDate({ state: l === 'en' ? run.state.replace('_', ' ') : messages(l).run.state[run.state], ...(run.pause ? { reason: run.pause.reason } : {}) })), run };
     }
     const needsApprover = p.intent === 'approve';
     // Promote moves traffic toward new code: an approver (user groups included) may press it without being an
@@ -320,25 +344,26 @@ export class RunEngine extends EventEmitter {
       : (await access.canOperate(p.by, env.permissions)) || (p.intent === 'promote' && (await access.canApprove(p.by, env.permissions)));
     if (!allowed) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'no rights' } });
-      const who = needsApprover ? env.permissions.approve : env.permissions.operate;
-      return { accepted: false, reason: `you may not ${p.intent} in *${run.env}* — allowed: ${Access.describe(who)}`, run };
+      const allowedList = needsApprover ? env.permissions.approve : env.permissions.operate;
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.mayNotPress({ intent: p.intent, env: run.env, allowed: who(allowedList, l) })), run };
     }
     if (needsApprover && env.permissions.requireApproval && p.by === run.requestedBy) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: 'own request' } });
-      return { accepted: false, reason: `*${run.env}* needs a second person: someone other than the requester must approve`, run };
+      return { accepted: false, ...refused((l) => messages(l).replies.refused.secondPerson({ env: run.env })), run };
     }
     // The operation's own rule for this press (a canary's Promote: approvers only, a second person where required),
     // told to the presser now; the thread keeps it for the record.
     const refusal = await op.pressRefusal?.({ env, envName: run.env, run, intent: p.intent, by: p.by });
     if (refusal) {
       await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal } });
-      this.emit('note', { run, text: `⛔ ${pressWord(p.intent)} by <@${p.by}> not taken: ${refusal}. Still waiting.` });
-      return { accepted: false, reason: `${pressWord(p.intent)} not taken: ${refusal}. Nothing changed.`, run };
+      const channel = envLanguage(config, run.env);
+      this.emit('note', { run, text: messages(channel).replies.notTakenStillWaiting({ press: pressWord(p.intent, channel), by: p.by, why: refusal }) });
+      return { accepted: false, ...refused((l) => messages(l).replies.notTaken({ press: pressWord(p.intent, l), why: refusal })), run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {
       const holder = await store.takeLock([run.target, ...(op.resources?.(env, op.params.parse(run.params)) ?? [])], run.id, p.by, clock.now());
-      if (holder) return { accepted: false, reason: `*${run.target}* is now held by run ${holder.id} of <@${holder.requested_by}> — retry after it ends`, run };
+      if (holder) return { accepted: false, ...refused((l) => messages(l).replies.refused.heldBy({ target: run.target, runId: holder.id, by: holder.requested_by })), run };
     }
     const inserted = await store.addIntent({ run_id: run.id, name: p.intent, by: p.by, at: clock.now(), dedupe: p.nonce });
     if (!inserted) return { accepted: true, run, duplicate: true };
@@ -576,10 +601,12 @@ export class RunEngine extends EventEmitter {
         log.warn({ err: err.message }, 'the database is unavailable: the run pauses and resumes when it is back');
         // Said in the thread when the store can still be read (a full disk): a frozen message with no word is worse.
         const reason = (err as { reason?: string }).reason ?? 'unavailable';
-        this.emit('note', { run, text: `⏸ Paused where it was: the bot cannot use its database (${reason}). It carries on by itself as soon as the database is back — no need to press anything.` });
+        this.emit('note', { run, text: messages(envLanguage(this.deps.config, run.env)).errors.storePaused({ reason }) });
       } else {
-        const where = err instanceof StepFailed ? `stopped at step \`${err.stepId}\`: ` : '';
-        const message = `${where}${err instanceof Error ? err.message : String(err)}`;
+        // The ❌ line on the channel's message: in the environment's language where the error can say it (AWS's).
+        const lang = envLanguage(this.deps.config, run.env);
+        const where = err instanceof StepFailed ? messages(lang).errors.stoppedAtStep({ step: err.stepId }) : '';
+        const message = `${where}${sayError(err, lang)}`;
         log.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'run failed');
         const owned = await this.stillOwned(runId).catch(() => true);
         if (owned) await this.finish(runId, RunState.failed, message).catch((e: unknown) => {
@@ -651,14 +678,15 @@ export class RunEngine extends EventEmitter {
     // Rollback on the message while it waits ends the run as a Cancel would: nothing has changed yet.
     const back = (op.interrupts ?? []).filter((i) => i === 'rollback');
     // A resumed or retried run finds the answer it already had; it is not announced twice.
-    const answer = await ctx.pause('approval-before-start', { reason: 'Waiting for a second person to approve — nothing has changed yet', intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
+    const answer = await ctx.pause('approval-before-start', { reason: messages(ctx.lang).run.waitingForApprovalBeforeStart, intents: ['approve', 'cancel', ...back], deadlineMs: 60 * 60_000 });
     if (answer !== 'timeout' && answer.name === 'approve') {
-      await ctx.approved(answer.by);
+      await ctx.approved(answer.by, messages(ctx.lang).run.approvedNote({ by: answer.by }));
       return undefined;
     }
-    const why = answer === 'timeout' ? 'Nobody approved within 60 minutes' : `Cancelled by <@${answer.by}> before approval`;
-    await ctx.view({ note: `${why} — nothing changed.` });
-    await ctx.note(`⏹ ${why} — nothing changed.`);
+    const m = messages(ctx.lang).run;
+    const why = answer === 'timeout' ? m.nobodyApproved : m.cancelledBeforeApproval({ by: answer.by });
+    await ctx.view({ note: m.nothingChanged({ why }) });
+    await ctx.note(m.stoppedNothingChanged({ why }));
     return 'cancelled';
   }
 
@@ -742,6 +770,7 @@ export class RunEngine extends EventEmitter {
       envName: run.env,
       env,
       timezone: config.timezone,
+      lang: envLanguage(config, run.env),
       log,
       now: () => clock.now(),
       async step<T>(id: string, fn: () => Promise<T>, opts: { verify?: () => Promise<{ done: true; result: T } | { done: false }> } = {}): Promise<T> {

@@ -1,6 +1,7 @@
 // What an operation module gives the engine, and what the engine gives an operation while it runs.
 import type { z } from 'zod';
 import type { Environment } from '../config/schema.js';
+import type { Lang } from '../i18n/index.js';
 import type { Log } from '../log.js';
 import type { Run, RunState } from './run.js';
 
@@ -56,6 +57,8 @@ export interface ReadContext<P> {
   envName: string;
   env: Environment;
   timezone: string;
+  /** The language the answer is read in: the asker's, else the environment's (src/i18n). */
+  lang: Lang;
   log: Log;
   now(): number;
   facts: Pick<Facts, 'recall'>;
@@ -68,6 +71,8 @@ export interface OpContext<P, V = Record<string, unknown>> {
   envName: string;
   env: Environment;
   timezone: string;
+  /** The environment's language (`language` in ops.yml): what the run writes on its channel message is in it. */
+  lang: Lang;
   log: Log;
   now(): number;
   /**
@@ -140,7 +145,7 @@ export interface Operation<P = unknown, V = Record<string, unknown>> {
   /** One active run per lock target: `prod:maintenance`, `prod:canary:web`. */
   lockTarget(envName: string, params: P): string;
   /** "Maintenance on · prod" — the status message's title. */
-  title(envName: string, params: P): string;
+  title(envName: string, params: P, lang?: Lang): string;
   /** Intents that interrupt `run` at its next checkpoint, sleep or poll (e.g. rollback). */
   interrupts?: readonly string[];
   /** Intents accepted outside a pause, in these states (e.g. rollback while running). */

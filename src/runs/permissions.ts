@@ -37,8 +37,8 @@ export class Access {
   }
 
   /** For messages: "<@U1>, <!subteam^S1>". */
-  static describe(list: readonly string[]): string {
-    if (list.length === 0) return 'anyone in the channel';
+  static describe(list: readonly string[], anyone = 'anyone in the channel'): string {
+    if (list.length === 0) return anyone;
     return list.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(', ');
   }
 }

@@ -1,0 +1,94 @@
+// Which language a person reads: their Slack locale (users.info with include_locale), cached with a bound and a
+// TTL on the bot's clock. A lookup never holds an ack longer than its budget: a person seen for the first time whose
+// lookup is slow reads the environment's language once, and their own from the next answer on (docs/decisions.md, issue 21).
+import type { Clock } from '../clock.js';
+import { langOfLocale, type Lang } from '../i18n/index.js';
+import type { Log } from '../log.js';
+
+/** How long a person's locale is trusted (people rarely change it), and a failed lookup remembered (Slack is not hammered). */
+export const LOCALE_TTL_MS = 60 * 60_000;
+export const LOCALE_FAILED_TTL_MS = 60_000;
+/** At most this many people are remembered; the oldest entry is dropped first. */
+export const LOCALE_MAX_PEOPLE = 1000;
+/** How long an answer carried by the ack waits for a first lookup (Slack's ack deadline is 3 s). */
+export const LOCALE_ACK_BUDGET_MS = 400;
+
+interface Entry {
+  lang: Lang | undefined;
+  until: number;
+}
+
+export type LocaleLookup = (userId: string) => Promise<string | undefined>;
+
+export class PeopleLanguages {
+  private readonly known = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<Lang | undefined>>();
+
+  constructor(
+    private readonly deps: { lookup: LocaleLookup; clock: Clock; log: Log },
+    private readonly opts: { ttlMs?: number; failedTtlMs?: number; max?: number } = {},
+  ) {}
+
+  /** The person's language if known and fresh; undefined when unknown (not looked up yet, or a locale the bot does not speak). */
+  cached(userId: string): Lang | undefined {
+    const e = this.known.get(userId);
+    return e && e.until > this.deps.clock.now() ? e.lang : undefined;
+  }
+
+  /**
+   * The language to answer `userId` in: their locale's, else `fallback` (the environment's). Waits at most
+   * `budgetMs` for a lookup not cached yet; the lookup goes on and fills the cache for the next answer.
+   */
+  async langOf(userId: string | undefined, fallback: Lang, budgetMs = LOCALE_ACK_BUDGET_MS): Promise<Lang> {
+    if (!userId) return fallback;
+    const e = this.known.get(userId);
+    if (e && e.until > this.deps.clock.now()) return e.lang ?? fallback;
+    const lookup = this.lookUp(userId);
+    const stop = new AbortController();
+    const timedOut = this.deps.clock.sleep(budgetMs, stop.signal).then(() => 'late' as const);
+    try {
+      const got = await Promise.race([lookup, timedOut]);
+      return got === 'late' ? fallback : (got ?? fallback);
+    } finally {
+      stop.abort();
+    }
+  }
+
+  private lookUp(userId: string): Promise<Lang | undefined> {
+    const pending = this.inFlight.get(userId);
+    if (pending) return pending;
+    const p = this.deps
+      .lookup(userId)
+      .then(
+        (locale) => {
+          const lang = langOfLocale(locale);
+          this.remember(userId, lang, this.opts.ttlMs ?? LOCALE_TTL_MS);
+          return lang;
+        },
+        (err: unknown) => {
+          this.deps.log.warn({ user: userId, err: err instanceof Error ? err.message : String(err) }, "could not read the person's Slack locale; answering in the environment's language");
+          this.remember(userId, undefined, this.opts.failedTtlMs ?? LOCALE_FAILED_TTL_MS);
+          return undefined;
+        },
+      )
+      .finally(() => this.inFlight.delete(userId));
+    this.inFlight.set(userId, p);
+    return p;
+  }
+
+  private remember(userId: string, lang: Lang | undefined, ttl: number): void {
+    this.known.delete(userId);
+    this.known.set(userId, { lang, until: this.deps.clock.now() + ttl });
+    const max = this.opts.max ?? LOCALE_MAX_PEOPLE;
+    while (this.known.size > max) {
+      const oldest = this.known.keys().next().value;
+      if (oldest === undefined) break;
+      this.known.delete(oldest);
+    }
+  }
+
+  /** Forgets everyone (the playground's language switch: the next answer reads the locale again). */
+  forget(): void {
+    this.known.clear();
+  }
+}
