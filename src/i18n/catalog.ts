@@ -34,3 +34,16 @@ export function sayError(err: unknown, lang: Lang): string {
 
 /** `1 item` / `2 items` in English; Japanese has no plural. */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * An error an operation raises itself (not AWS's): `message` is the English sentence (logs, the audit), `say(lang)`
+ * the same sentence from the catalog in the reader's language — `sayError` finds it like an AWS error's.
+ */
+export class OpError extends Error {
+  readonly say: (lang: Lang) => string;
+  constructor(words: (lang: Lang) => string, options?: ErrorOptions) {
+    super(words('en'), options);
+    this.name = 'OpError';
+    this.say = words;
+  }
+}

@@ -5,7 +5,7 @@ import { withDependencies, withDependents } from '../config/dag.js';
 import type { Environment } from '../config/schema.js';
 import type { FinalState, Intent, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { compileStartup } from './startup-asl.js';
-import { messages, type Lang } from '../i18n/index.js';
+import { messages, OpError, type Lang } from '../i18n/index.js';
 
 /** ECS as startup sees it (a port; src/adapters/startup.ts provides it). */
 export interface ServiceState {
@@ -75,13 +75,15 @@ export function failureOf(
   cfg: { timeoutSeconds: number; failedTasksThreshold: number },
   since: number,
   now: number,
+  lang: Lang = 'en',
 ): string | undefined {
-  if (st.rolloutState === 'FAILED') return 'rollout FAILED';
-  if (st.failedTasks >= cfg.failedTasksThreshold) return `${st.failedTasks} failed tasks (threshold ${cfg.failedTasksThreshold})`;
+  const m = messages(lang).failures;
+  if (st.rolloutState === 'FAILED') return m.rolloutFailed;
+  if (st.failedTasks >= cfg.failedTasksThreshold) return m.failedTasks({ n: st.failedTasks, threshold: cfg.failedTasksThreshold });
   const events = st.recentEvents ?? (st.lastEvent ? [st.lastEvent] : []);
   const throttled = events.find((e) => e.at >= since && THROTTLED_START.test(e.message));
-  if (throttled) return 'ECS is unable to consistently start tasks successfully';
-  if (now - since > cfg.timeoutSeconds * 1000) return `not ready after ${cfg.timeoutSeconds}s`;
+  if (throttled) return m.unableToStart;
+  if (now - since > cfg.timeoutSeconds * 1000) return m.notReadyAfter({ seconds: cfg.timeoutSeconds });
   return undefined;
 }
 
@@ -378,7 +380,7 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
         continue;
       }
       const ready = isReady(st, want[key]!) && (await healthy(key));
-      const why = ready ? undefined : failureOf(st, cfg, r.since ?? ctx.now(), ctx.now());
+      const why = ready ? undefined : failureOf(st, cfg, r.since ?? ctx.now(), ctx.now(), ctx.lang);
       if (ready) {
         Object.assign(r, { phase: 'ready', doneAt: ctx.now() });
         dirty = true;
@@ -425,11 +427,12 @@ async function drive(ctx: Ctx, deps: StartupDeps, direction: 'up' | 'down'): Pro
   }
   await show();
   const left = Object.entries(rows).filter(([, r]) => direction === 'down' && r.phase === 'held');
-  if (left.length > 0) throw new Error(`left running: ${left.map(([k, r]) => `${k} (${r.why})`).join('; ')}`);
+  // The rows' "why" are already in the run's language (written when they happened); the frame follows the reader's.
+  if (left.length > 0) throw new OpError((l) => messages(l).failures.leftRunning({ left: left.map(([k, r]) => `${k} (${r.why})`).join('; ') }));
   const failed = Object.entries(rows).filter(([, r]) => r.phase === 'failed');
   if (failed.length > 0) {
     const held = Object.entries(rows).filter(([, r]) => r.phase === 'held').map(([k]) => k);
-    throw new Error(`${failed.map(([k, r]) => `${k}: ${r.why}`).join('; ')}${held.length ? ` — held back: ${held.join(', ')}` : ''}`);
+    throw new OpError((l) => messages(l).failures.servicesFailed({ failed: failed.map(([k, r]) => `${k}: ${r.why}`).join('; '), held: held.join(', ') }));
   }
   return 'succeeded';
 }
@@ -486,7 +489,7 @@ async function followExecution(
         Object.assign(r, { phase: 'ready', doneAt: at });
         await ctx.note(messages(ctx.lang).services.readyNote({ key, row: fmtRow(key, r, at, ctx.lang) }));
       } else if (m[2] === 'failed') {
-        Object.assign(r, { phase: 'failed', doneAt: at, why: 'rollout FAILED' });
+        Object.assign(r, { phase: 'failed', doneAt: at, why: messages(ctx.lang).failures.rolloutFailed });
         await ctx.note(`${messages(ctx.lang).services.failedSfnNote({ key })}${r.lastEvent ? messages(ctx.lang).services.lastEvent({ event: r.lastEvent }) : ''}`);
       } else if (m[2] === 'held back') Object.assign(r, { phase: 'held', why: messages(ctx.lang).services.dependencyFailed });
     }
@@ -497,7 +500,7 @@ async function followExecution(
     if (status.status === 'SUCCEEDED') return 'succeeded';
     for (const r of Object.values(s.rows)) if (r.phase === 'waiting') Object.assign(r, { phase: 'held', why: messages(ctx.lang).services.executionEnded });
     await s.show();
-    throw new Error(`Step Functions execution ${status.status}${status.error ? `: ${status.error}` : ''}${status.cause ? ` — ${status.cause}` : ''}`);
+    throw new OpError((l) => messages(l).failures.sfnEnded({ status: status.status, error: status.error ?? '', cause: status.cause ?? '' }));
   }
 }
 

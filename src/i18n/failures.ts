@@ -1,0 +1,72 @@
+// Why a run failed when the operation itself says so (not AWS's error): the ❌ line on the run's message, in the
+// environment's language (`OpError`, src/i18n/catalog.ts). ECS/CodeDeploy states, ids, names and AWS's own
+// reason text stay as written.
+import type { Shape } from './catalog.js';
+
+export const en = {
+  // startup / shutdown (a row's "why" and the run's ❌ line)
+  rolloutFailed: 'rollout FAILED',
+  failedTasks: (p: { n: number; threshold: number }) => `${p.n} failed tasks (threshold ${p.threshold})`,
+  unableToStart: 'ECS is unable to consistently start tasks successfully',
+  notReadyAfter: (p: { seconds: number }) => `not ready after ${p.seconds}s`,
+  // `failed`: "key: why; key: why" (each why already in the run's language); `held`: "c, d" or ''.
+  servicesFailed: (p: { failed: string; held: string }) => `${p.failed}${p.held ? ` — held back: ${p.held}` : ''}`,
+  leftRunning: (p: { left: string }) => `left running: ${p.left}`,
+  sfnEnded: (p: { status: string; error: string; cause: string }) =>
+    `Step Functions execution ${p.status}${p.error ? `: ${p.error}` : ''}${p.cause ? ` — ${p.cause}` : ''}`,
+  // scale
+  deploymentsInFlight: (p: { name: string; n: number; env: string }) =>
+    `\`${p.name}\` has ${p.n} deployments in flight — scale it once they end (\`/ops status ${p.env}\`)`,
+  desiredChangedBySomeone: (p: { name: string; desired: number; count: number }) =>
+    `someone else changed \`${p.name}\`'s desired count to ${p.desired} while it scaled to ${p.count} — look at the service's events before scaling again`,
+  tasksFailedToStart: (p: { name: string; n: number; env: string }) =>
+    `${p.n} tasks of \`${p.name}\` failed to start — its events say why (\`/ops status ${p.env}\`)`,
+  // canary
+  canaryReadBack: (p: { blue: number; green: number; wantBlue: number; wantGreen: number }) =>
+    `weights read back blue ${p.blue} · green ${p.green} after setting blue ${p.wantBlue} · green ${p.wantGreen} — someone else changed them?`,
+  canaryBackOnBlue: 'all traffic is back on blue — Retry starts the canary again from step 1',
+  canaryNothingMoved: 'nothing was moved — Retry when the gate can pass',
+  canaryRollbackStuck: (p: { green: number; blue: number; via: 'alb' | 'route53' }) =>
+    `rollback sent, but green reads weight ${p.green} (blue ${p.blue}) — check the ${p.via === 'alb' ? 'listener' : 'records'} by hand`,
+  // deploy
+  codeDeployEnded: (p: { id: string; status: string; message: string }) => `deployment ${p.id} ${p.status}: ${p.message || 'no message'}`,
+  codeDeployIs: (p: { id: string; status: string }) => `deployment ${p.id} is ${p.status}`,
+  ecsRollbackFailed: (p: { id: string; reason: string }) =>
+    `ECS could not roll back deployment ${p.id}: ${p.reason || 'no reason given'} — look at the service's deployments in the ECS console`,
+  ecsDeploymentEnded: (p: { id: string; status: string; reason: string }) => `ECS deployment ${p.id} ended ${p.status}: ${p.reason || 'no reason given'}`,
+  // DNS cutover
+  cutoverRefused: (p: { why: string }) => `cutover refused, nothing changed: ${p.why}`,
+  recordsDifferAfterChange: (p: { records: string }) => `records read back different after the change: ${p.records}`,
+  recordsDifferAfterSwitchBack: (p: { records: string; name: string }) =>
+    `records read back different after switching back: ${p.records} — check ${p.name} by hand`,
+  nothingCaptured: (p: { name: string }) => `no records were captured before the switch — check ${p.name} by hand`,
+};
+
+export const ja: Shape<typeof en> = {
+  rolloutFailed: 'ロールアウト失敗（FAILED）',
+  failedTasks: (p) => `失敗タスク ${p.n}（しきい値 ${p.threshold}）`,
+  unableToStart: 'ECS がタスクを安定して起動できません（unable to consistently start tasks）',
+  notReadyAfter: (p) => `${p.seconds}秒たっても準備完了になりません`,
+  servicesFailed: (p) => `${p.failed}${p.held ? ` — 保留: ${p.held}` : ''}`,
+  leftRunning: (p) => `停止できず動いたまま: ${p.left}`,
+  sfnEnded: (p) => `Step Functions の実行が ${p.status} で終了${p.error ? `: ${p.error}` : ''}${p.cause ? ` — ${p.cause}` : ''}`,
+  deploymentsInFlight: (p) => `\`${p.name}\` はデプロイが ${p.n} 件進行中です。終わってからスケールしてください（\`/ops status ${p.env}\`）`,
+  desiredChangedBySomeone: (p) =>
+    `\`${p.name}\` を ${p.count} にスケール中に、他の誰かが必要タスク数を ${p.desired} に変更しました。再度スケールする前にサービスのイベントを確認してください`,
+  tasksFailedToStart: (p) => `\`${p.name}\` のタスク ${p.n} 件が起動に失敗しました。理由はイベントを確認してください（\`/ops status ${p.env}\`）`,
+  canaryReadBack: (p) =>
+    `blue ${p.wantBlue} · green ${p.wantGreen} に設定した後、読み直すと blue ${p.blue} · green ${p.green} でした。他の誰かが変更した可能性があります`,
+  canaryBackOnBlue: 'すべてのトラフィックを blue に戻しました。再実行するとカナリアをステップ 1 からやり直します',
+  canaryNothingMoved: 'トラフィックは動かしていません。ゲートを通過できる状態になったら再実行してください',
+  canaryRollbackStuck: (p) =>
+    `ロールバックを送信しましたが green の重みが ${p.green}（blue ${p.blue}）のままです。${p.via === 'alb' ? 'リスナー' : 'レコード'}を手で確認してください`,
+  codeDeployEnded: (p) => `デプロイ ${p.id} が ${p.status}: ${p.message || 'メッセージなし'}`,
+  codeDeployIs: (p) => `デプロイ ${p.id} の状態は ${p.status} です`,
+  ecsRollbackFailed: (p) =>
+    `ECS がデプロイ ${p.id} をロールバックできませんでした: ${p.reason || '理由なし'}。ECS コンソールでサービスのデプロイを確認してください`,
+  ecsDeploymentEnded: (p) => `ECS のデプロイ ${p.id} が ${p.status} で終了しました: ${p.reason || '理由なし'}`,
+  cutoverRefused: (p) => `カットオーバーを拒否しました。何も変更していません: ${p.why}`,
+  recordsDifferAfterChange: (p) => `変更後に読み直したレコードが想定と異なります: ${p.records}`,
+  recordsDifferAfterSwitchBack: (p) => `切り戻し後に読み直したレコードが想定と異なります: ${p.records}。${p.name} を手で確認してください`,
+  nothingCaptured: (p) => `切り替え前のレコードが記録されていません。${p.name} を手で確認してください`,
+};
