@@ -6,7 +6,7 @@ import { Interrupted, type FinalState, type Intent, type OpContext, type Operati
 import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
-import { messages } from '../i18n/index.js';
+import { messages, OpError } from '../i18n/index.js';
 
 // ── traffic as the canary sees it (a port; src/adapters/traffic.ts provides it) ───────
 
@@ -308,7 +308,7 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
   });
   const read = await traffic.read();
   if (read.blue !== want.blue || read.green !== want.green) {
-    throw new Error(`weights read back blue ${read.blue} · green ${read.green} after setting blue ${want.blue} · green ${want.green} — someone else changed them?`);
+    throw new OpError((l) => messages(l).failures.canaryReadBack({ blue: read.blue, green: read.green, wantBlue: want.blue, wantGreen: want.green }));
   }
   await showWeights(ctx, read, read.ttl !== undefined ? { ttl: read.ttl } : {});
   if (traffic.inSync && shifted.changeId) {
@@ -420,10 +420,10 @@ async function gateFailed(ctx: Ctx, traffic: CanaryTraffic, why: string, after?:
   if (w && greenShare(w) > 0) {
     await rollback(ctx, traffic, messages(ctx.lang).canary.run.gateFailed({ why }));
     await after?.();
-    throw new Error('all traffic is back on blue — Retry starts the canary again from step 1');
+    throw new OpError((l) => messages(l).failures.canaryBackOnBlue);
   }
   await ctx.view({ why: messages(ctx.lang).canary.run.refused({ why }) });
-  throw new Error('nothing was moved — Retry when the gate can pass');
+  throw new OpError((l) => messages(l).failures.canaryNothingMoved);
 }
 
 /** All weight on blue in ONE call, then read back; a Route 53 change is also waited to INSYNC. */
@@ -437,7 +437,7 @@ async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<
     },
   });
   const read = await traffic.read();
-  if (read.green !== 0) throw new Error(`rollback sent, but green reads weight ${read.green} (blue ${read.blue}) — check the ${traffic.via === 'alb' ? 'listener' : 'records'} by hand`);
+  if (read.green !== 0) throw new OpError((l) => messages(l).failures.canaryRollbackStuck({ green: read.green, blue: read.blue, via: traffic.via }));
   await ctx.remember('held', null);
   await showWeights(ctx, read, { phase: CanaryPhase.rolledBack, why: messages(ctx.lang).canary.run.rolledBack({ why }), held: null, bakeUntil: undefined });
   let sync = '';

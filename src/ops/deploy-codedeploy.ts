@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CodeDeploySchema } from '../config/schema.js';
 import type { FinalState, Intent } from '../runs/operation.js';
 import type { DeployCtx, DeployStrategy, DeployView, Show } from './deploy-shape.js';
-import { messages } from '../i18n/index.js';
+import { messages, OpError } from '../i18n/index.js';
 
 type CodeDeployConfig = z.infer<typeof CodeDeploySchema>;
 type Ctx = DeployCtx;
@@ -169,9 +169,9 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
             await show({ outcome: m.rolledBackByCodeDeploy({ why: d.errorMessage ?? d.status }) });
             return 'rolled_back';
           }
-          throw new Error(`deployment ${id} ${d.status}: ${d.errorMessage ?? 'no message'}`);
+          throw new OpError((l) => messages(l).failures.codeDeployEnded({ id, status: d.status, message: d.errorMessage ?? '' }));
         }
-        if (!ACTIVE.includes(d.status)) throw new Error(`deployment ${id} is ${d.status}`);
+        if (!ACTIVE.includes(d.status)) throw new OpError((l) => messages(l).failures.codeDeployIs({ id, status: d.status }));
         await ctx.sleep(POLL_MS);
       }
     },

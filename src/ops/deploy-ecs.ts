@@ -6,7 +6,7 @@ import type { EcsNativeDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
 import type { FinalState, Intent } from '../runs/operation.js';
 import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
-import { messages, type Lang } from '../i18n/index.js';
+import { messages, OpError, type Lang } from '../i18n/index.js';
 
 type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
 type Ctx = DeployCtx;
@@ -200,7 +200,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       async () => {
         const d = await ecs.serviceDeployment(arn);
         const traffic = await observe(ctx, cfg, d, green, (v) => show({ ...v, waitingFor: undefined, deadline: undefined }));
-        if (d.status === 'ROLLBACK_FAILED') throw new Error(`ECS could not roll back deployment ${d.id}: ${d.statusReason ?? 'no reason given'} — look at the service's deployments in the ECS console`);
+        if (d.status === 'ROLLBACK_FAILED') throw new OpError((l) => messages(l).failures.ecsRollbackFailed({ id: d.id, reason: d.statusReason ?? '' }));
         return traffic === 0 && (d.status === 'ROLLBACK_SUCCESSFUL' || d.status === 'STOPPED') ? d : undefined;
       },
       { everyMs: POLL_MS, timeoutMs: ROLLBACK_TIMEOUT_MS },
@@ -344,7 +344,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
           await show({ outcome: m.rolledBackByEcs({ why }) });
           return 'rolled_back';
         }
-        if (ENDED_BADLY.includes(d.status)) throw new Error(`ECS deployment ${d.id} ended ${d.status}: ${d.statusReason ?? 'no reason given'}`);
+        if (ENDED_BADLY.includes(d.status)) throw new OpError((l) => messages(l).failures.ecsDeploymentEnded({ id: d.id, status: d.status, reason: d.statusReason ?? '' }));
         await ctx.sleep(POLL_MS);
       }
     },

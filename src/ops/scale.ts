@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Environment } from '../config/schema.js';
 import type { ApprovalPoint, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
-import { messages } from '../i18n/index.js';
+import { messages, OpError } from '../i18n/index.js';
 
 /** ECS's own service quota is 5,000 tasks a service; anything above is a typo. */
 export const MAX_SCALE = 5000;
@@ -103,7 +103,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
         return 'succeeded';
       }
       // A deployment in flight owns the counts (ECS or CodeDeploy is moving tasks): scaling now would fight it.
-      if (before.deployments > 1) throw new Error(`\`${name}\` has ${before.deployments} deployments in flight — scale it once they end (\`/ops status ${envName}\`)`);
+      if (before.deployments > 1) throw new OpError((l) => messages(l).failures.deploymentsInFlight({ name, n: before.deployments, env: envName }));
 
       if (p.count < before.desired && env.permissions.requireApproval) {
         await ctx.view({ phase: 'waiting' });
@@ -130,8 +130,8 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
         async () => {
           const c = await deps.ecs(envName).counts(name);
           await ctx.view({ desired: c.desired, running: c.running, pending: c.pending, failed: c.failed });
-          if (c.desired !== p.count) throw new Error(`someone else changed \`${name}\`'s desired count to ${c.desired} while it scaled to ${p.count} — look at the service's events before scaling again`);
-          if (c.failed >= cfg.failedTasksThreshold) throw new Error(`${c.failed} tasks of \`${name}\` failed to start — its events say why (\`/ops status ${envName}\`)`);
+          if (c.desired !== p.count) throw new OpError((l) => messages(l).failures.desiredChangedBySomeone({ name, desired: c.desired, count: p.count }));
+          if (c.failed >= cfg.failedTasksThreshold) throw new OpError((l) => messages(l).failures.tasksFailedToStart({ name, n: c.failed, env: envName }));
           return c.running === p.count && c.pending === 0 ? c : undefined;
         },
         { everyMs: POLL_MS, maxEveryMs: MAX_POLL_MS, timeoutMs: cfg.timeoutSeconds * 1000 },
