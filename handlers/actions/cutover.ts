@@ -5,7 +5,7 @@ import type { Deps } from '../../src/deps.js';
 import { CutoverActionId } from '../../blocks/cutover.js';
 import { CutoverParamsSchema, type CutoverParams } from '../../src/ops/cutover.js';
 import { tellPresser } from './presser.js';
-import { messages } from '../../src/i18n/index.js';
+import { messages, sayError } from '../../src/i18n/index.js';
 import { personLang } from '../lang.js';
 
 const RunIdSchema = z.string().regex(/^r-[0-9a-z]+-[0-9a-z]+$/);
@@ -19,14 +19,14 @@ export function register(app: App, deps: Deps): void {
     if (!id.success) return void (await say(messages(lang).replies.buttonUnreadable));
     const of = await deps.engine.getRun(id.data);
     const cutover = of?.kind === 'cutover' ? CutoverParamsSchema.safeParse(of.params) : undefined;
-    if (!of || !cutover?.success) return void (await say(`⛔ run ${id.data} is not a cutover`));
+    if (!of || !cutover?.success) return void (await say(`⛔ ${messages(lang).cutover.back.notCutover({ of: id.data })}`));
     const params: CutoverParams = { name: cutover.data.name, back: true, of: of.id };
     // The switch back's plan checks what the run checks again (done, stored records, deadline, not switched back yet),
     // so a late press is told at once instead of through a failed run. It reads only the store.
     try {
       await deps.engine.plan('cutover', of.env, params, lang);
     } catch (err) {
-      return void (await say(`⛔ ${err instanceof Error ? err.message : String(err)}`));
+      return void (await say(`⛔ ${sayError(err, lang)}`));
     }
     const answer = await deps.engine.request({ kind: 'cutover', envName: of.env, params, by: body.user.id });
     if (!answer.accepted) return void (await say(`⛔ ${answer.say?.(lang) ?? answer.reason}`));

@@ -4,7 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { readerOf } from '../lang.js';
-import { messages } from '../../src/i18n/index.js';
+import { messages, sayError } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
 
@@ -27,7 +27,7 @@ export function register(app: App, deps: Deps): void {
         try {
           text = (await deps.engine.plan('cutover', envName, { name }, reader.lang)).join('\n');
         } catch (e) {
-          text = `⚠️ ${e instanceof Error ? e.message : String(e)}`;
+          text = `⚠️ ${sayError(e, reader.lang)}`;
         }
         await respond({ response_type: 'ephemeral', text: messages(reader.lang).replies.dryRunChecks({ command: `/cutover ${envName} ${name}`, plan: text }) });
         return;

@@ -16,6 +16,27 @@ export const en = {
   switchBackTitle: 'Switch back?',
   theName: 'The name',
   switchBackText: (p: { name: string }) => `${p.name} goes back to exactly the records it had before this cutover.`,
+  // The checks before the switch (a line each on the message and in the dry run).
+  check: {
+    lbError: (p: { arn: string; error: string }) => `load balancer ${p.arn}: ${p.error}`,
+    lbState: (p: { name: string; state: string }) => `load balancer *${p.name}* is ${p.state}`,
+    noTargetGroup: 'no target group behind its listeners',
+    targetGroup: (p: { name: string; healthy: number; total: number }) =>
+      `target group *${p.name}*: ${p.healthy}/${p.total} healthy${p.total === 0 ? ' (empty — an alias evaluating target health would be unhealthy)' : ''}`,
+    noRecord: (p: { record: string; zone: string; env: string }) => `no A, AAAA or CNAME record ${p.record} in zone ${p.zone} — check environments.${p.env}.cutover`,
+    alarmsBefore: (p: { lines: string }) => `Alarms before the switch: ${p.lines}`,
+    watching: (p: { alarms: string; until: string }) =>
+      `👀 Watching alarms ${p.alarms} until ${p.until}; an alarm in ALARM switches back by itself. Rollback switches back now.`,
+    stayedOk: (p: { alarms: string; minutes: number }) => `✅ Alarms ${p.alarms} stayed OK for ${p.minutes} min after the switch.`,
+  },
+  // Why a switch back is refused (the Switch back button's answer, the dry run, the run's ❌ line).
+  back: {
+    notCutover: (p: { of: string }) => `run ${p.of} is not a cutover`,
+    notDone: (p: { of: string; state: string }) => `cutover ${p.of} did not complete (it is ${p.state}) — nothing to switch back`,
+    noRecords: (p: { of: string }) => `cutover ${p.of} has no stored records`,
+    closed: (p: { of: string; at: string }) => `the way back of cutover ${p.of} closed on ${p.at} — change the records by hand if you must`,
+    already: (p: { of: string; by: string }) => `cutover ${p.of} was already switched back by run ${p.by}`,
+  },
   run: {
     cancelledBeforeSwitch: (p: { by: string }) => `Cancelled by <@${p.by}> before the switch — the records were not switched.`,
     byPerson: (p: { by: string }) => `by <@${p.by}>`,
@@ -51,6 +72,24 @@ export const ja: Shape<typeof en> = {
   switchBackTitle: '切り戻しますか？',
   theName: 'このレコード',
   switchBackText: (p) => `${p.name} をこのカットオーバー前のレコードに戻します。`,
+  check: {
+    lbError: (p) => `ロードバランサー ${p.arn}: ${p.error}`,
+    lbState: (p) => `ロードバランサー *${p.name}* の状態は ${p.state}`,
+    noTargetGroup: 'リスナーの背後にターゲットグループがありません',
+    targetGroup: (p) =>
+      `ターゲットグループ *${p.name}*: 正常 ${p.healthy}/${p.total}${p.total === 0 ? '（空です — ターゲットの状態を評価するエイリアスは異常と判定されます）' : ''}`,
+    noRecord: (p) => `ゾーン ${p.zone} に ${p.record} の A・AAAA・CNAME レコードがありません。environments.${p.env}.cutover を確認してください`,
+    alarmsBefore: (p) => `切り替え前のアラーム: ${p.lines}`,
+    watching: (p) => `👀 ${p.until} までアラーム ${p.alarms} を監視します。ALARM になると自動で切り戻します。今すぐ切り戻すにはロールバックを押してください。`,
+    stayedOk: (p) => `✅ 切り替え後 ${p.minutes} 分間、アラーム ${p.alarms} は OK のままでした。`,
+  },
+  back: {
+    notCutover: (p) => `run ${p.of} はカットオーバーではありません`,
+    notDone: (p) => `カットオーバー ${p.of} は完了していません（状態: ${p.state}）。切り戻すものはありません`,
+    noRecords: (p) => `カットオーバー ${p.of} には保存されたレコードがありません`,
+    closed: (p) => `カットオーバー ${p.of} の切り戻し期限は ${p.at} に終了しました。どうしても必要ならレコードを手で変更してください`,
+    already: (p) => `カットオーバー ${p.of} は run ${p.by} ですでに切り戻し済みです`,
+  },
   run: {
     cancelledBeforeSwitch: (p) => `切り替え前に <@${p.by}> がキャンセルしました。レコードは切り替えていません。`,
     byPerson: (p) => `<@${p.by}> による`,

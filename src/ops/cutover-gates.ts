@@ -1,6 +1,7 @@
 // A DNS cutover's CloudWatch gate: its alarms checked before the switch, then watched for a while after it.
 import type { CutoverConfig } from '../config/schema.js';
 import { formatTime } from '../clock.js';
+import { messages } from '../i18n/index.js';
 import type { OpContext } from '../runs/operation.js';
 import { checkAlarms, WATCH_EVERY_MS, type TrafficWatch } from './gates.js';
 
@@ -8,7 +9,7 @@ import { checkAlarms, WATCH_EVERY_MS, type TrafficWatch } from './gates.js';
 export async function alarmsBeforeSwitch(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CutoverConfig): Promise<string | undefined> {
   if (!watch || cfg.alarms.length === 0) return undefined;
   const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
-  await ctx.note(`Alarms before the switch: ${v.lines.join(' · ')}`);
+  await ctx.note(messages(ctx.lang).cutover.check.alarmsBefore({ lines: v.lines.join(' · ') }));
   return v.failure;
 }
 
@@ -19,12 +20,12 @@ export async function alarmsBeforeSwitch(ctx: OpContext<unknown>, watch: Traffic
 export async function watchAfterSwitch(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CutoverConfig, since: number): Promise<string | undefined> {
   if (!watch || cfg.alarms.length === 0 || cfg.watchMinutes === 0) return undefined;
   const until = since + cfg.watchMinutes * 60_000;
-  await ctx.view({ note: `👀 Watching alarms ${cfg.alarms.join(', ')} until ${formatTime(until, ctx.timezone)}; an alarm in ALARM switches back by itself. Rollback switches back now.` });
+  await ctx.view({ note: messages(ctx.lang).cutover.check.watching({ alarms: cfg.alarms.join(', '), until: formatTime(until, ctx.timezone, false, ctx.lang) }) });
   for (;;) {
     const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
     if (v.failure) return v.failure;
     if (ctx.now() >= until) {
-      await ctx.view({ note: `✅ Alarms ${cfg.alarms.join(', ')} stayed OK for ${cfg.watchMinutes} min after the switch.` });
+      await ctx.view({ note: messages(ctx.lang).cutover.check.stayedOk({ alarms: cfg.alarms.join(', '), minutes: cfg.watchMinutes }) });
       return undefined;
     }
     await ctx.sleep(Math.min(WATCH_EVERY_MS, until - ctx.now()));

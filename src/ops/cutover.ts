@@ -5,7 +5,7 @@ import { Interrupted, type Facts, type FinalState, type OpContext, type Operatio
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeSwitch, watchAfterSwitch } from './cutover-gates.js';
 import { formatTime } from '../clock.js';
-import { messages } from '../i18n/index.js';
+import { messages, OpError, sayError, type Lang } from '../i18n/index.js';
 
 // ── DNS and load balancers as the cutover sees them (a port; src/adapters/traffic.ts provides it) ──
 
@@ -100,33 +100,34 @@ export function switched(before: DnsRecord[], lb: { dnsName: string; canonicalHo
 }
 
 /** Checks before a cutover: the load balancer is active and every target group behind it has healthy targets, and none unhealthy. */
-export async function checkCutover(dns: CutoverDns, cfg: CutoverConfig): Promise<{ lines: CheckLine[]; lb?: { name: string; dnsName: string; canonicalHostedZoneId: string } }> {
+export async function checkCutover(dns: CutoverDns, cfg: CutoverConfig, lang: Lang = 'en'): Promise<{ lines: CheckLine[]; lb?: { name: string; dnsName: string; canonicalHostedZoneId: string } }> {
+  const m = messages(lang).cutover.check;
   const lines: CheckLine[] = [];
   let lb;
   try {
     lb = await dns.loadBalancer(cfg.to.loadBalancerArn);
   } catch (err) {
-    lines.push({ ok: false, text: `load balancer ${cfg.to.loadBalancerArn}: ${err instanceof Error ? err.message : String(err)}` });
+    lines.push({ ok: false, text: m.lbError({ arn: cfg.to.loadBalancerArn, error: sayError(err, lang) }) });
     return { lines };
   }
-  lines.push({ ok: lb.state === 'active', text: `load balancer *${lb.name}* is ${lb.state}` });
+  lines.push({ ok: lb.state === 'active', text: m.lbState({ name: lb.name, state: lb.state }) });
   const tgs = await dns.targetGroupsBehind(cfg.to.loadBalancerArn);
-  if (tgs.length === 0) lines.push({ ok: false, text: 'no target group behind its listeners' });
+  if (tgs.length === 0) lines.push({ ok: false, text: m.noTargetGroup });
   for (const tg of tgs) {
     const h = await dns.targetHealth(tg);
     const short = tg.split(':targetgroup/')[1]?.split('/')[0] ?? tg;
-    lines.push({ ok: h.total > 0 && h.healthy > 0 && h.unhealthy === 0, text: `target group *${short}*: ${h.healthy}/${h.total} healthy${h.total === 0 ? ' (empty — an alias evaluating target health would be unhealthy)' : ''}` });
+    lines.push({ ok: h.total > 0 && h.healthy > 0 && h.unhealthy === 0, text: m.targetGroup({ name: short, healthy: h.healthy, total: h.total }) });
   }
   return { lines, lb };
 }
 
 /** The plan for --dry-run: the checks' reads and the one change batch. */
-export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: string): Promise<string[]> {
-  const { lines, lb } = await checkCutover(dns, cfg);
+export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: string, lang: Lang = 'en'): Promise<string[]> {
+  const { lines, lb } = await checkCutover(dns, cfg, lang);
   const out = lines.map((l) => `${l.ok ? '✅' : '❌'} ${l.text}`);
   if (!lb) return out;
   const before = switchable(await dns.records(cfg.hostedZoneId, cfg.recordName));
-  if (before.length === 0) return [...out, `❌ no A, AAAA or CNAME record ${cfg.recordName} in zone ${cfg.hostedZoneId} — check environments.${envName}.cutover`];
+  if (before.length === 0) return [...out, `❌ ${messages(lang).cutover.check.noRecord({ record: cfg.recordName, zone: cfg.hostedZoneId, env: envName })}`];
   const cname = before.find((r) => r.type === 'CNAME' && (r.ttl ?? 0) > LOW_TTL);
   if (cname) out.push(`route53:ChangeResourceRecordSets UPSERT CNAME ${cname.name} TTL ${cname.ttl} → ${LOW_TTL}, then wait INSYNC + ${cname.ttl} s (the old TTL)`);
   out.push(`route53:ChangeResourceRecordSets (one batch) ${switched(before, lb).map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`);
@@ -164,10 +165,10 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, Cu
     resources: (env, p) => cutoverResources(env, p.name),
     async plan(q) {
       const cfg = configOf(q.env, q.envName, q.params.name);
-      if (!q.params.back) return planCutover(deps.dns(q.envName), cfg, q.envName);
+      if (!q.params.back) return planCutover(deps.dns(q.envName), cfg, q.envName, q.lang);
       // A switch back reads only what the cutover stored: refused (thrown, for people) or the records it restores.
       const target = await switchBackTarget(q, q.params.of!, q.now());
-      if (!target.ok) throw new Error(target.reason);
+      if (!target.ok) throw backRefused(q.params.of!, target, q.timezone);
       return [`route53:ChangeResourceRecordSets (one batch) ${target.before.map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`, 'then GetChange until INSYNC'];
     },
     lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
@@ -231,12 +232,14 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   await ctx.view({ name, recordName: cfg.recordName, phase: 'checking', note: undefined } satisfies CutoverView);
 
   // A Retry checks again (the attempt is in the id), since a refused cutover is usually fixed outside the bot.
-  const checks = await ctx.step(`check-target:${name}:a${await ctx.attempt()}`, () => checkCutover(dns, cfg));
+  const checks = await ctx.step(`check-target:${name}:a${await ctx.attempt()}`, () => checkCutover(dns, cfg, ctx.lang));
   await ctx.view({ checks: checks.lines });
   const failed = checks.lines.filter((l) => !l.ok);
   if (failed.length > 0 || !checks.lb) {
     await ctx.view({ phase: 'refused', note: messages(ctx.lang).cutover.run.checksFailed({ n: failed.length }) });
-    throw new Error(`cutover refused, nothing changed: ${failed.map((l) => l.text.replace(/\*/g, '')).join('; ')}`);
+    // The failed lines were written in the run's language (a durable step); the frame follows the reader's.
+    const why = failed.map((l) => l.text.replace(/\*/g, '')).join('; ');
+    throw new OpError((l) => messages(l).failures.cutoverRefused({ why }));
   }
   const lb = checks.lb;
 
@@ -266,7 +269,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   const blocked = await alarmsBeforeSwitch(ctx, watch, cfg);
   if (blocked) {
     await ctx.view({ phase: 'refused', note: messages(ctx.lang).cutover.run.refused({ why: blocked }) });
-    throw new Error(`cutover refused, nothing changed: ${blocked}`);
+    throw new OpError((l) => messages(l).failures.cutoverRefused({ why: blocked }));
   }
 
   await ctx.view({ phase: 'switching' });
@@ -274,7 +277,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
     verify: async () => (same(await readSwitchable(dns, cfg, after), after) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, after);
-  if (!same(now, after)) throw new Error(`records read back different after the change: ${now.map(describeRecord).join('; ')}`);
+  if (!same(now, after)) throw new OpError((l) => messages(l).failures.recordsDifferAfterChange({ records: now.map(describeRecord).join('; ') }));
   await ctx.view({ phase: 'syncing' });
   const at = changeId ? await waitInSync(ctx, dns, `upsert-alias:${name}`, changeId) : ctx.now();
   const ttl = Math.max(...before.map((r) => (r.aliasTarget ? ALIAS_TTL_SECONDS : r.ttl ?? ALIAS_TTL_SECONDS)));
@@ -301,13 +304,13 @@ async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, w
   const name = ctx.params.name;
   // The records captured before the switch are this run's own step result (the switch happened, so the step is done).
   const captured = await ctx.runs.step<DnsRecord[]>(ctx.run.id, captureStep(name));
-  if (captured?.status !== 'done' || !captured.result) throw new Error(`no records were captured before the switch — check ${cfg.recordName} by hand`);
+  if (captured?.status !== 'done' || !captured.result) throw new OpError((l) => messages(l).failures.nothingCaptured({ name: cfg.recordName }));
   const before = captured.result;
   const changeId = await ctx.step(`switch-back:${name}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops cutover ${name}: switch back`), {
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, before);
-  if (!same(now, before)) throw new Error(`records read back different after switching back: ${now.map(describeRecord).join('; ')} — check ${cfg.recordName} by hand`);
+  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map(describeRecord).join('; '), name: cfg.recordName }));
   // A second Rollback while the switch back waits for INSYNC is the same wish: keep waiting.
   let at: number | undefined;
   while (at === undefined) {
@@ -322,20 +325,55 @@ async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, w
   return 'rolled_back';
 }
 
+/** Why a switch back is refused, as data: a step stores it, and each reader says it in their language (`backRefused`). */
+export type BackRefusal =
+  | { kind: 'notCutover' }
+  | { kind: 'notDone'; state: string }
+  | { kind: 'noRecords' }
+  | { kind: 'closed'; at: number }
+  | { kind: 'already'; by: string };
+
+function sayBackRefusal(of: string, why: BackRefusal, lang: Lang, timezone: string): string {
+  const m = messages(lang).cutover.back;
+  switch (why.kind) {
+    case 'notCutover':
+      return m.notCutover({ of });
+    case 'notDone':
+      return m.notDone({ of, state: why.state });
+    case 'noRecords':
+      return m.noRecords({ of });
+    case 'closed':
+      return m.closed({ of, at: formatTime(why.at, timezone, true, lang) });
+    case 'already':
+      return m.already({ of, by: why.by });
+  }
+}
+
+/** The refusal as an error: English `message` for logs, `say(lang)` for people. A result stored before `why` existed says its `reason`. */
+export function backRefused(of: string, r: { reason: string; why?: BackRefusal }, timezone: string): OpError {
+  const why = r.why;
+  return new OpError((l) => (why ? sayBackRefusal(of, why, l, timezone) : r.reason));
+}
+
 /** Why a switch back of run `of` is refused now, or the records it restores (read from that run's steps and the facts). */
-export async function switchBackTarget(q: { runs: RunsReader; facts: Pick<Facts, 'recall'> }, of: string, now: number): Promise<{ ok: true; before: DnsRecord[] } | { ok: false; reason: string }> {
+export async function switchBackTarget(
+  q: { runs: RunsReader; facts: Pick<Facts, 'recall'> },
+  of: string,
+  now: number,
+): Promise<{ ok: true; before: DnsRecord[] } | { ok: false; reason: string; why: BackRefusal }> {
+  const no = (why: BackRefusal) => ({ ok: false as const, reason: sayBackRefusal(of, why, 'en', 'UTC'), why });
   const run = await q.runs.get(of);
-  if (!run || run.kind !== 'cutover') return { ok: false, reason: `run ${of} is not a cutover` };
-  if (run.state !== 'succeeded') return { ok: false, reason: `cutover ${of} did not complete (it is ${run.state}) — nothing to switch back` };
+  if (!run || run.kind !== 'cutover') return no({ kind: 'notCutover' });
+  if (run.state !== 'succeeded') return no({ kind: 'notDone', state: run.state });
   const params = CutoverParamsSchema.safeParse(run.params);
-  if (!params.success) return { ok: false, reason: `run ${of} is not a cutover` };
+  if (!params.success) return no({ kind: 'notCutover' });
   const step = await q.runs.step<DnsRecord[]>(of, captureStep(params.data.name));
-  if (step?.status !== 'done' || !step.result) return { ok: false, reason: `cutover ${of} has no stored records` };
+  if (step?.status !== 'done' || !step.result) return no({ kind: 'noRecords' });
   const until = await q.runs.step<number>(of, `remember-back-until:${params.data.name}`);
   const deadline = until?.result !== undefined ? Number(until.result) : 0;
-  if (now > deadline) return { ok: false, reason: `the way back of cutover ${of} closed on ${new Date(deadline).toISOString()} — change the records by hand if you must` };
+  if (now > deadline) return no({ kind: 'closed', at: deadline });
   const done = await q.facts.recall<string>(backKey(of));
-  if (done) return { ok: false, reason: `cutover ${of} was already switched back by run ${done}` };
+  if (done) return no({ kind: 'already', by: done });
   return { ok: true, before: step.result };
 }
 
@@ -344,7 +382,7 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
   const name = ctx.params.name;
   const of = ctx.params.of!;
   const target = await ctx.step(`check-back:${of}`, () => switchBackTarget(ctx, of, ctx.now()));
-  if (!target.ok) throw new Error(target.reason);
+  if (!target.ok) throw backRefused(of, target, ctx.timezone);
   const before = target.before;
   const current = await readSwitchable(dns, cfg, before);
   await ctx.view({ name, recordName: cfg.recordName, back: true, of, phase: 'switching', before: current.map(describeRecord), after: before.map(describeRecord) } satisfies CutoverView);
@@ -353,7 +391,7 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, before);
-  if (!same(now, before)) throw new Error(`records read back different after the switch back: ${now.map(describeRecord).join('; ')}`);
+  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map(describeRecord).join('; '), name: cfg.recordName }));
   await ctx.view({ phase: 'syncing' });
   const at = changeId ? await waitInSync(ctx, dns, `restore-records:${name}`, changeId) : ctx.now();
   await ctx.step(`remember-back:${of}`, () => ctx.facts.remember(backKey(of), ctx.run.id));
