@@ -84,11 +84,11 @@ export const ja: Shape<typeof en> = {
     stayedOk: (p) => `✅ 切り替え後 ${p.minutes} 分間、アラーム ${p.alarms} は OK のままでした。`,
   },
   back: {
-    notCutover: (p) => `run ${p.of} はカットオーバーではありません`,
-    notDone: (p) => `カットオーバー ${p.of} は完了していません（状態: ${p.state}）。切り戻すものはありません`,
-    noRecords: (p) => `カットオーバー ${p.of} には保存されたレコードがありません`,
-    closed: (p) => `カットオーバー ${p.of} の切り戻し期限は ${p.at} に終了しました。どうしても必要ならレコードを手で変更してください`,
-    already: (p) => `カットオーバー ${p.of} は run ${p.by} ですでに切り戻し済みです`,
+    notCutover: (p) => `run ${p.of} は DNS 切り替えではありません`,
+    notDone: (p) => `DNS 切り替え ${p.of} は完了していません（状態: ${p.state}）。切り戻すものはありません`,
+    noRecords: (p) => `DNS 切り替え ${p.of} には保存されたレコードがありません`,
+    closed: (p) => `DNS 切り替え ${p.of} の切り戻し期限は ${p.at} に終了しました。どうしても必要ならレコードを手で変更してください`,
+    already: (p) => `DNS 切り替え ${p.of} は run ${p.by} ですでに切り戻し済みです`,
   },
   run: {
     cancelledBeforeSwitch: (p) => `切り替え前に <@${p.by}> がキャンセルしました。レコードは切り替えていません。`,

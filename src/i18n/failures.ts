@@ -65,7 +65,7 @@ export const ja: Shape<typeof en> = {
   ecsRollbackFailed: (p) =>
     `ECS がデプロイ ${p.id} をロールバックできませんでした: ${p.reason || '理由なし'}。ECS コンソールでサービスのデプロイを確認してください`,
   ecsDeploymentEnded: (p) => `ECS のデプロイ ${p.id} が ${p.status} で終了しました: ${p.reason || '理由なし'}`,
-  cutoverRefused: (p) => `カットオーバーを拒否しました。何も変更していません: ${p.why}`,
+  cutoverRefused: (p) => `DNS 切り替えを中止しました。何も変更していません: ${p.why}`,
   recordsDifferAfterChange: (p) => `変更後に読み直したレコードが想定と異なります: ${p.records}`,
   recordsDifferAfterSwitchBack: (p) => `切り戻し後に読み直したレコードが想定と異なります: ${p.records}。${p.name} を手で確認してください`,
   nothingCaptured: (p) => `切り替え前のレコードが記録されていません。${p.name} を手で確認してください`,
