@@ -33,7 +33,22 @@ export const en = {
   codeDeployIs: (p: { id: string; status: string }) => `deployment ${p.id} is ${p.status}`,
   ecsRollbackFailed: (p: { id: string; reason: string }) =>
     `ECS could not roll back deployment ${p.id}: ${p.reason || 'no reason given'} — look at the service's deployments in the ECS console`,
+  productionRuleSplit: (p: { both: boolean; path: string }) =>
+    `the production rule sends traffic to ${p.both ? 'both' : 'neither'} of the target groups in ${p.path} — a deployment may be half done; look at the service's deployments before deploying`,
+  noDeploymentListed: (p: { service: string }) => `ECS accepted UpdateService but lists no deployment of ${p.service} in progress`,
   ecsDeploymentEnded: (p: { id: string; status: string; reason: string }) => `ECS deployment ${p.id} ended ${p.status}: ${p.reason || 'no reason given'}`,
+  // maintenance
+  partlyInMaintenance: (p: { name: string; marked: number; expected: number }) =>
+    `${p.name} is only partly in maintenance (${p.marked} of its ${p.expected} rules exist, from a start that did not finish) — press Retry on that run, or run /maintenance end and start again`,
+  nothingChanged: (p: { why: string }) => `${p.why} — nothing changed`,
+  priorityReadBack: (p: { rule: string; listener: string; now: string; to: number }) => `rule ${p.rule} of ${p.listener} reads priority ${p.now} after the move to ${p.to}`,
+  // blue/green with task sets
+  taskSetReadBack: (p: { o: string; n: string; blue: number; green: number; wantBlue: number; wantGreen: number; canary: string; env: string; pct: number }) =>
+    `weights read back ${p.o} ${p.blue} · ${p.n} ${p.green} after setting ${p.o} ${p.wantBlue} · ${p.n} ${p.wantGreen} — did someone change the records (a /canary on ${p.canary})? Roll back by hand with \`/canary ${p.env} ${p.canary} set ${p.pct}\``,
+  taskSetRollbackStuck: (p: { o: string; n: string; blue: number; green: number; canary: string }) =>
+    `rollback sent, but ${p.n} reads weight ${p.green} (${p.o} ${p.blue}) — check ${p.canary}'s records by hand`,
+  taskSetDidNotComeUp: (p: { n: string; o: string; why: string; id: string }) =>
+    `${p.n} did not come up: ${p.why} — ${p.n} task set ${p.id} was deleted and all traffic stayed on ${p.o}; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`,
   // DNS cutover
   cutoverRefused: (p: { why: string }) => `cutover refused, nothing changed: ${p.why}`,
   recordsDifferAfterChange: (p: { records: string }) => `records read back different after the change: ${p.records}`,
@@ -64,7 +79,19 @@ export const ja: Shape<typeof en> = {
   codeDeployIs: (p) => `デプロイ ${p.id} の状態は ${p.status} です`,
   ecsRollbackFailed: (p) =>
     `ECS がデプロイ ${p.id} をロールバックできませんでした: ${p.reason || '理由なし'}。ECS コンソールでサービスのデプロイを確認してください`,
+  productionRuleSplit: (p) =>
+    `本番ルールが ${p.path} のターゲットグループの${p.both ? '両方' : 'どちらにも'}トラフィックを${p.both ? '送っています' : '送っていません'}。デプロイが途中の可能性があります。デプロイする前にサービスのデプロイ状況を確認してください`,
+  noDeploymentListed: (p) => `ECS は UpdateService を受け付けましたが、${p.service} の進行中のデプロイが一覧にありません`,
   ecsDeploymentEnded: (p) => `ECS のデプロイ ${p.id} が ${p.status} で終了しました: ${p.reason || '理由なし'}`,
+  partlyInMaintenance: (p) =>
+    `${p.name} は一部だけメンテナンス中です（ルール ${p.expected} 件中 ${p.marked} 件のみ存在。開始が途中で終わっています）。その run で再実行を押すか、/maintenance end の後にもう一度開始してください`,
+  nothingChanged: (p) => `${p.why}。何も変更していません`,
+  priorityReadBack: (p) => `${p.listener} のルール ${p.rule} を優先度 ${p.to} に移動した後、読み直すと優先度は ${p.now} でした`,
+  taskSetReadBack: (p) =>
+    `${p.o} ${p.wantBlue} · ${p.n} ${p.wantGreen} に設定した後、読み直すと ${p.o} ${p.blue} · ${p.n} ${p.green} でした。誰かがレコードを変更しましたか（${p.canary} への /canary など）？ 手で戻すには \`/canary ${p.env} ${p.canary} set ${p.pct}\``,
+  taskSetRollbackStuck: (p) => `ロールバックを送信しましたが ${p.n} の重みが ${p.green}（${p.o} ${p.blue}）のままです。${p.canary} のレコードを手で確認してください`,
+  taskSetDidNotComeUp: (p) =>
+    `${p.n} が起動しませんでした: ${p.why}。${p.n} のタスクセット ${p.id} は削除し、トラフィックはすべて ${p.o} のままです。ECS コンソールで停止したタスクの理由を確認し、イメージを直してから再度デプロイしてください`,
   cutoverRefused: (p) => `DNS 切り替えを中止しました。何も変更していません: ${p.why}`,
   recordsDifferAfterChange: (p) => `変更後に読み直したレコードが想定と異なります: ${p.records}`,
   recordsDifferAfterSwitchBack: (p) => `切り戻し後に読み直したレコードが想定と異なります: ${p.records}。${p.name} を手で確認してください`,

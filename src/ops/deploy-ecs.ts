@@ -249,9 +249,8 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       const pair = [cfg.targetGroupArn, cfg.alternateTargetGroupArn];
       const live = pair.filter((tg) => (w[tg] ?? 0) > 0);
       if (live.length !== 1) {
-        throw new Error(
-          `the production rule sends traffic to ${live.length === 0 ? 'neither' : 'both'} of the target groups in ${configPath(ctx)} — a deployment may be half done; look at the service's deployments before deploying`,
-        );
+        const path = configPath(ctx);
+        throw new OpError((l) => messages(l).failures.productionRuleSplit({ both: live.length > 1, path }));
       }
       return { blue: live[0]!, green: pair.find((tg) => tg !== live[0])! };
     });
@@ -274,7 +273,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
         async () => {
           await ecs.startNativeDeployment(nativeSpec(cfg, service, taskDefinitionArn), configPath(ctx));
           const [mine] = await ecs.activeDeployments(service);
-          if (!mine) throw new Error(`ECS accepted UpdateService but lists no deployment of ${service} in progress`);
+          if (!mine) throw new OpError((l) => messages(l).failures.noDeploymentListed({ service }));
           return mine.arn;
         },
         {

@@ -11,7 +11,7 @@ import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
 import { THROTTLED_START } from './startup.js';
 import type { TrafficWatch } from './gates.js';
 import { alarmsBeforeStep, bakeWatched } from './canary-gates.js';
-import { messages, type Lang } from '../i18n/index.js';
+import { messages, OpError, type Lang } from '../i18n/index.js';
 
 type TaskSetConfig = z.infer<typeof TaskSetDeploySchema>;
 type Ctx = DeployCtx;
@@ -340,7 +340,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     });
     const read = await traffic.read();
     if (read.blue !== want.blue || read.green !== want.green) {
-      throw new Error(`weights read back ${k.o} ${read.blue} · ${k.n} ${read.green} after setting ${k.o} ${want.blue} · ${k.n} ${want.green} — did someone change the records (a /canary on ${cfg.canary})? Roll back by hand with \`/canary ${ctx.envName} ${cfg.canary} set ${k.live === 'blue' ? 0 : 100}\``);
+      throw new OpError((l) => messages(l).failures.taskSetReadBack({ o: k.o, n: k.n, blue: read.blue, green: read.green, wantBlue: want.blue, wantGreen: want.green, canary: cfg.canary, env: ctx.envName, pct: k.live === 'blue' ? 0 : 100 }));
     }
     await show({ trafficToGreen: k.aws(greenShare(read)), ...(read.ttl !== undefined ? { ttl: read.ttl } : {}) });
     const syncId = `wait-insync:${cfg.canary}:${pct}`;
@@ -386,7 +386,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         },
       });
       const read = await traffic.read();
-      if (read.green !== 0) throw new Error(`rollback sent, but ${k.n} reads weight ${read.green} (${k.o} ${read.blue}) — check ${cfg.canary}'s records by hand`);
+      if (read.green !== 0) throw new OpError((l) => messages(l).failures.taskSetRollbackStuck({ o: k.o, n: k.n, blue: read.blue, green: read.green, canary: cfg.canary }));
       await show({ trafficToGreen: k.aws(0), stage: messages(ctx.lang).deploy.taskSetRun.trafficBack({ o: k.o }), waitingFor: undefined, deadline: undefined, bakeEndsAt: undefined });
       if (done.changeId && traffic.inSync) {
         const at = await waitInSync(ctx, traffic, done.changeId);
@@ -486,7 +486,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
           await deleteStep(ctx, service, green, true);
           await observe(service, blue, green, show, k);
           await show({ stage: undefined, outcome: messages(ctx.lang).deploy.taskSetRun.removedStayed({ n: k.n, o: k.o }) });
-          throw new Error(`${k.n} did not come up: ${seen.failed} — ${k.n} task set ${green.id} was deleted and all traffic stayed on ${k.o}; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`);
+          throw new OpError((l) => messages(l).failures.taskSetDidNotComeUp({ n: k.n, o: k.o, why: seen.failed ?? '', id: green.id }));
         }
         await ctx.step(readyId, async () => seen.running);
         await noteOnce(ctx, `ready:${green.id}`, messages(ctx.lang).deploy.taskSetRun.isUp({ N: k.N, running: seen.running }));

@@ -1,7 +1,7 @@
 // Put an environment's ALB listeners into maintenance, and take them out — seed 000 without the Lambdas.
 import { z } from 'zod';
 import type { Environment, ListenerConfig } from '../config/schema.js';
-import { messages, type Lang } from '../i18n/index.js';
+import { messages, OpError, type Lang } from '../i18n/index.js';
 import type { Facts, FinalState, OpContext, Operation, ReadContext } from '../runs/operation.js';
 import { afterMaintenance, maintenanceReport, readReport, reportLines, type ReportDeps } from './maintenance-report.js';
 
@@ -245,12 +245,12 @@ export function sameAction(a: RuleAction | undefined, b: RuleAction): boolean {
  * Why a start must not go on, when the listener is only partly in maintenance (a start cut short: some of the
  * bot's rules exist, not all), so some addresses still reach the site. Retry or end first; nothing is guessed.
  */
-export function partlyInMaintenance(l: ListenerConfig, rules: ListenerRule[]): string | undefined {
+export function partlyInMaintenance(l: ListenerConfig, rules: ListenerRule[], lang: Lang = 'en'): string | undefined {
   if (l.ruleArn) return undefined;
   const marked = numbered(rules).filter(isMaintenanceRule).length;
   const expected = maintenanceConditionSets(l).length;
   if (marked === 0 || marked >= expected) return undefined;
-  return `${l.name} is only partly in maintenance (${marked} of its ${expected} rules exist, from a start that did not finish) — press Retry on that run, or run /maintenance end and start again`;
+  return messages(lang).failures.partlyInMaintenance({ name: l.name, marked, expected });
 }
 
 export function listenerInMaintenance(l: ListenerConfig, rules: ListenerRule[]): boolean {
@@ -271,7 +271,7 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
     const on = listenerInMaintenance(l, rules);
     const lookalikes = describeLookalikes(l, rules, lang);
     if (lookalikes) lines.push(lookalikes);
-    const partly = action === 'start' ? partlyInMaintenance(l, rules) : undefined;
+    const partly = action === 'start' ? partlyInMaintenance(l, rules, lang) : undefined;
     if (partly) {
       lines.push(m.refused({ name: l.name, why: partly }));
       continue;
@@ -418,8 +418,9 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
         const out: string[] = [];
         for (const [i, l] of listeners.entries()) {
           const rules = await alb.rules(l.listenerArn, hintFor(envName, i));
-          const partly = params.action === 'start' ? partlyInMaintenance(l, rules) : undefined;
-          if (partly) throw new Error(`${partly} — nothing changed`);
+          if (params.action === 'start' && partlyInMaintenance(l, rules)) {
+            throw new OpError((lang) => messages(lang).failures.nothingChanged({ why: partlyInMaintenance(l, rules, lang)! }));
+          }
           const on = listenerInMaintenance(l, rules);
           if ((params.action === 'start') !== on) out.push(l.name);
         }
@@ -435,7 +436,7 @@ export function maintenanceOperation(deps: MaintenanceDeps): Operation<Maintenan
       if (params.action === 'start') {
         for (const { l, i } of todo) {
           const refusal = bypassRefusal(l, `environments.${envName}.maintenance.listeners[${i}]`);
-          if (refusal) throw new Error(`${refusal} — nothing changed`);
+          if (refusal) throw new OpError((lang) => messages(lang).failures.nothingChanged({ why: refusal }));
         }
       }
       for (const l of listeners) {
@@ -491,7 +492,7 @@ async function moveRule(ctx: Ctx, alb: MaintenanceAlb, l: ListenerConfig, i: num
     async () => {
       await alb.setRulePriority(m.ruleArn, m.to);
       const now = await read();
-      if (now !== m.to) throw new Error(`rule ${short(m.ruleArn)} of ${l.name} reads priority ${now ?? 'none'} after the move to ${m.to}`);
+      if (now !== m.to) throw new OpError((l2) => messages(l2).failures.priorityReadBack({ rule: short(m.ruleArn), listener: l.name, now: String(now ?? '—'), to: m.to }));
       return m.to;
     },
     { verify: async () => ((await read()) === m.to ? { done: true, result: m.to } : { done: false }) },
