@@ -31,3 +31,20 @@ for (const lang of ['ja', 'en'] as const) {
     }, 120_000);
   });
 }
+
+describe('a scale that fails on a ja environment', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startBot({ config: devConfig((c) => (c.environments.dev!.language = 'ja')), world: { startDelaySeconds: 5 } });
+  }, 60_000);
+  afterAll(async () => t.close());
+
+  it('says on the ❌ line, in Japanese, what it waited for when the wait runs out', async () => {
+    t.aws.world.ecs.failTasks(CLUSTER, 'service-a', true);
+    await t.client.command('/scale dev service-a 3', { user: 'U0DEV0001' });
+    const failed = await t.slack.waitFor(() => t.slack.messages(DEV).find((m) => textOf(m.blocks).includes('❌ スケール service-a')), { timeoutMs: HANG_MS, message: 'no failed scale message' });
+    const text = textOf(failed.blocks);
+    expect(text).toMatch(/❌ \*(ステップ `[^`]+` で停止: )?service-a のタスク 3 件の起動を \d+秒待ちましたが、時間切れになりました\*/);
+    expect(text).not.toMatch(/timed out|waiting for/);
+  }, 120_000);
+});

@@ -49,6 +49,17 @@ export const en = {
     `rollback sent, but ${p.n} reads weight ${p.green} (${p.o} ${p.blue}) — check ${p.canary}'s records by hand`,
   taskSetDidNotComeUp: (p: { n: string; o: string; why: string; id: string }) =>
     `${p.n} did not come up: ${p.why} — ${p.n} task set ${p.id} was deleted and all traffic stayed on ${p.o}; see the stopped tasks' reason in the ECS console, fix the image, then deploy again`,
+  // A wait that ran out (ctx.poll): what was waited for, said by the operation in the reader's language.
+  timedOut: (p: { seconds: number; what: string }) => `timed out after ${p.seconds}s waiting for ${p.what}`,
+  wait: {
+    tasksRunning: (p: { name: string; n: number }) => `${p.name} to run ${p.n} task${p.n === 1 ? '' : 's'}`,
+    insync: (p: { change: string }) => `Route 53 change ${p.change} to go INSYNC`,
+    backOnBlue: 'traffic back on blue',
+    productionBackOnBlue: 'production traffic back on blue',
+    stoppedDrained: 'the stopped services to drain',
+    drain: (p: { name: string }) => `${p.name} to drain`,
+    steadyState: (p: { name: string; id: string }) => `${p.name} task set ${p.id} to reach STEADY_STATE`,
+  },
   // DNS cutover
   cutoverRefused: (p: { why: string }) => `cutover refused, nothing changed: ${p.why}`,
   recordsDifferAfterChange: (p: { records: string }) => `records read back different after the change: ${p.records}`,
@@ -92,6 +103,16 @@ export const ja: Shape<typeof en> = {
   taskSetRollbackStuck: (p) => `ロールバックを送信しましたが ${p.n} の重みが ${p.green}（${p.o} ${p.blue}）のままです。${p.canary} のレコードを手で確認してください`,
   taskSetDidNotComeUp: (p) =>
     `${p.n} が起動しませんでした: ${p.why}。${p.n} のタスクセット ${p.id} は削除し、トラフィックはすべて ${p.o} のままです。ECS コンソールで停止したタスクの理由を確認し、イメージを直してから再度デプロイしてください`,
+  timedOut: (p) => `${p.what}を ${p.seconds}秒待ちましたが、時間切れになりました`,
+  wait: {
+    tasksRunning: (p) => `${p.name} のタスク ${p.n} 件の起動`,
+    insync: (p) => `Route 53 の変更 ${p.change} の INSYNC`,
+    backOnBlue: 'トラフィックが blue に戻るの',
+    productionBackOnBlue: '本番トラフィックが blue に戻るの',
+    stoppedDrained: '停止したサービスのドレイン',
+    drain: (p) => `${p.name} のドレイン`,
+    steadyState: (p) => `${p.name} のタスクセット ${p.id} が STEADY_STATE になるの`,
+  },
   cutoverRefused: (p) => `DNS 切り替えを中止しました。何も変更していません: ${p.why}`,
   recordsDifferAfterChange: (p) => `変更後に読み直したレコードが想定と異なります: ${p.records}`,
   recordsDifferAfterSwitchBack: (p) => `切り戻し後に読み直したレコードが想定と異なります: ${p.records}。${p.name} を手で確認してください`,

@@ -315,7 +315,7 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
     const changeId = shifted.changeId;
     await ctx.view({ phase: CanaryPhase.syncing });
     const inSync = traffic.inSync.bind(traffic);
-    const at = await ctx.step(`wait-insync:${target}:${pct}`, () => ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await inSync(changeId)) ? ctx.now() : undefined), POLL));
+    const at = await ctx.step(`wait-insync:${target}:${pct}`, () => ctx.poll((l) => messages(l).failures.wait.insync({ change: changeId }), async () => ((await inSync(changeId)) ? ctx.now() : undefined), POLL));
     await ctx.view({ insyncAt: at });
     const t = (ms: number) => formatTime(ms, ctx.timezone, false, ctx.lang);
     await ctx.note(messages(ctx.lang).canary.run.stepInsync({ step: n, steps: total, pct, at: t(at), ...(read.ttl !== undefined ? { effective: t(at + read.ttl * 1000), ttl: read.ttl } : {}) }));
@@ -445,7 +445,7 @@ async function rollback(ctx: Ctx, traffic: CanaryTraffic, why: string): Promise<
     // A second Rollback or Pause pressed now must not stop the wait for INSYNC: keep polling through it.
     for (;;) {
       try {
-        const at = await ctx.poll(`Route 53 change ${done.changeId} to go INSYNC`, async () => ((await traffic.inSync!(done.changeId!)) ? ctx.now() : undefined), POLL);
+        const at = await ctx.poll((l) => messages(l).failures.wait.insync({ change: done.changeId! }), async () => ((await traffic.inSync!(done.changeId!)) ? ctx.now() : undefined), POLL);
         await ctx.view({ insyncAt: at });
         const t = (ms: number) => formatTime(ms, ctx.timezone, false, ctx.lang);
         sync = messages(ctx.lang).canary.run.rollbackSync({ at: t(at), ...(read.ttl !== undefined ? { effective: t(at + read.ttl * 1000), ttl: read.ttl } : {}) });

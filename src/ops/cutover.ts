@@ -204,7 +204,7 @@ async function approval(ctx: Ctx, what: string): Promise<boolean> {
 }
 
 async function waitInSync(ctx: Ctx, dns: CutoverDns, id: string, changeId: string): Promise<number> {
-  return ctx.step(`wait-insync:${id}`, () => ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await dns.inSync(changeId)) ? ctx.now() : undefined), POLL));
+  return ctx.step(`wait-insync:${id}`, () => ctx.poll((l) => messages(l).failures.wait.insync({ change: changeId }), async () => ((await dns.inSync(changeId)) ? ctx.now() : undefined), POLL));
 }
 
 const same = (a: DnsRecord[], b: DnsRecord[]) => JSON.stringify(a.map(canon)) === JSON.stringify(b.map(canon));

@@ -208,7 +208,7 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
 
   async function followRollback(ctx: Ctx, id: string, show: Show): Promise<void> {
     await ctx.poll(
-      'traffic back on blue',
+      (l) => messages(l).failures.wait.backOnBlue,
       async () => {
         const d = await cd.deployment(id);
         await show({ status: d.status, trafficToGreen: d.trafficToGreen, stages: d.lifecycle.map((l) => ({ name: l.name, status: l.status })), waitingFor: undefined });

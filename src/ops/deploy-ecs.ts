@@ -196,7 +196,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
   /** Polls until ECS has put production back on blue, then says how it ended. */
   async function followRollback(ctx: Ctx, cfg: NativeConfig, arn: string, green: string, show: Show): Promise<NativeDeployment> {
     return ctx.poll(
-      'production traffic back on blue',
+      (l) => messages(l).failures.wait.productionBackOnBlue,
       async () => {
         const d = await ecs.serviceDeployment(arn);
         const traffic = await observe(ctx, cfg, d, green, (v) => show({ ...v, waitingFor: undefined, deadline: undefined }));

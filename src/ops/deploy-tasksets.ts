@@ -320,7 +320,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
 
   /** Waits until a Route 53 change is INSYNC; returns when. (A second Rollback during a rollback is swallowed by the engine.) */
   const waitInSync = (ctx: Ctx, traffic: CanaryTraffic, changeId: string): Promise<number> =>
-    ctx.poll(`Route 53 change ${changeId} to go INSYNC`, async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
+    ctx.poll((l) => messages(l).failures.wait.insync({ change: changeId }), async () => ((await traffic.inSync!(changeId)) ? ctx.now() : undefined), { ...POLL, timeoutMs: INSYNC_TIMEOUT_MS });
 
   const effective = (ctx: Ctx, at: number, ttl: number | undefined) =>
     messages(ctx.lang).deploy.taskSetRun.effective({ at: formatTime(at, ctx.timezone, false, ctx.lang), ...(ttl !== undefined ? { effective: formatTime(at + ttl * 1000, ctx.timezone, false, ctx.lang), ttl } : {}) });
@@ -366,7 +366,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
     });
     await deleteStep(ctx, service, blue, false);
     const until = ctx.now() + DRAIN_FOLLOW_MS;
-    await ctx.poll(`${k.o} to drain`, async () => {
+    await ctx.poll((l) => messages(l).failures.wait.drain({ name: k.o }), async () => {
       const seen = await observe(service, blue, green, show, k);
       return !seen.blue || seen.blue.running === 0 || ctx.now() > until ? true : undefined;
     }, { ...POLL, timeoutMs: DRAIN_FOLLOW_MS + 60_000 });
@@ -468,7 +468,7 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         await show({ stage: messages(ctx.lang).deploy.taskSetRun.starting({ n: k.n }), stages: await progress(ctx, steps, 0, k.live) });
         const deadline = green.createdAt + READY_TIMEOUT_MS;
         const seen = await ctx.poll(
-          `${k.n} task set ${green.id} to reach STEADY_STATE`,
+          (l) => messages(l).failures.wait.steadyState({ name: k.n, id: green.id }),
           async () => {
             const s = await observe(service, blue, green, show, k);
             if (!s.green) return { failed: `${k.n} task set ${green.id} is gone (deleted outside the bot?)` };

@@ -126,7 +126,7 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
       await ctx.note(messages(ctx.lang).services.scale.desiredChanged({ name, from: before.desired, to: p.count }));
 
       await ctx.poll(
-        `${name} to run ${p.count} task${p.count === 1 ? '' : 's'}`,
+        (l) => messages(l).failures.wait.tasksRunning({ name, n: p.count }),
         async () => {
           const c = await deps.ecs(envName).counts(name);
           await ctx.view({ desired: c.desired, running: c.running, pending: c.pending, failed: c.failed });

@@ -549,7 +549,7 @@ async function stopStarted(ctx: Ctx, deps: StartupDeps, intent: Intent): Promise
   const read = () => ecs.describe(names).catch(() => [] as ServiceState[]);
   let states: ServiceState[];
   try {
-    states = await ctx.poll('the stopped services to drain', async () => {
+    states = await ctx.poll((l) => messages(l).failures.wait.stoppedDrained, async () => {
       const now = await read();
       return now.filter((st) => stopping.has(st.name)).every((st) => st.running + st.pending === 0) ? now : undefined;
     }, DRAIN_POLL);

@@ -1,7 +1,7 @@
 // The run engine: durable runs with locks, leases, approvals, audit and resume, shared by every operation.
 import { EventEmitter } from 'node:events';
 import { envLanguage, type OpsConfig } from '../config/schema.js';
-import { messages, sayError, type Lang } from '../i18n/index.js';
+import { messages, OpError, sayError, type Lang } from '../i18n/index.js';
 import { formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
@@ -864,7 +864,10 @@ export class RunEngine extends EventEmitter {
           await checkpoint();
           const value = await check();
           if (value !== undefined) return value;
-          if (clock.now() >= deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
+          if (clock.now() >= deadline) {
+            const seconds = Math.round(timeoutMs / 1000);
+            throw new OpError((l) => messages(l).failures.timedOut({ seconds, what: typeof what === 'function' ? what(l) : what }));
+          }
           await nap(Math.min(every, deadline - clock.now()));
           // Back off gently while nothing changes, to stay far from AWS rate limits on long waits.
           every = Math.min(maxEveryMs ?? everyMs, Math.ceil(every * 1.5));

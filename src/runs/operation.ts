@@ -101,7 +101,8 @@ export interface OpContext<P, V = Record<string, unknown>> {
   /** Waits, but wakes at once for an interrupting intent (then throws Interrupted). */
   sleep(ms: number): Promise<void>;
   /** Polls `check` until it returns a value; throws on timeout with `what` in the message. */
-  poll<T>(what: string, check: () => Promise<T | undefined>, opts: { everyMs: number; timeoutMs: number; maxEveryMs?: number }): Promise<T>;
+  // `what` is said in the ❌ line when the wait runs out: a function gives it in the reader's language.
+  poll<T>(what: string | ((lang: Lang) => string), check: () => Promise<T | undefined>, opts: { everyMs: number; timeoutMs: number; maxEveryMs?: number }): Promise<T>;
   /**
    * Pauses the run (awaiting_approval) until one of `intents` is given. Durable: on resume the same
    * pause (same id) is found again, and an intent given while the bot was down is not lost.
