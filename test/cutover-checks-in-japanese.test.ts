@@ -8,7 +8,11 @@ import { OPEN, opsConfig, prodEnv, startBot, type TestBot } from './support/harn
 const CH = 'C0PROD001';
 const NEW_LB = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/fargate-web/5555555555555555';
 const CONFIG = opsConfig({
-  prod: prodEnv({ language: 'ja', permissions: OPEN, cutover: { www: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'www.example.com.', to: { loadBalancerArn: NEW_LB } } } }),
+  prod: prodEnv({ language: 'ja', permissions: OPEN, cutover: {
+      www: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'www.example.com.', to: { loadBalancerArn: NEW_LB } },
+      shop: { hostedZoneId: 'Z0PUBLIC00001', recordName: 'shop.example.com.', to: { loadBalancerArn: NEW_LB }, alarms: ['shop-5xx-never-made'] },
+    },
+  }),
 });
 const JA = 'U0JAPAN01';
 
@@ -60,6 +64,18 @@ describe('a DNS cutover told in Japanese', () => {
     await t.client.press(done, 'cutover.back', { user: JA, asShown: true });
     const e = await t.slack.waitFor(() => t.slack.ephemerals(JA).find((x) => x.text.includes('すでに切り戻し済み')), { timeoutMs: 10_000 });
     expect(e.text).toMatch(/^⛔ DNS 切り替え r-[0-9a-z]+-[0-9a-z]+ は run r-[0-9a-z]+-[0-9a-z]+ ですでに切り戻し済みです$/);
+    expect(t.aws.world.record.mutations(mark)).toEqual([]);
+  });
+
+  it('an alarm gate that refuses the switch says so in Japanese', async () => {
+    t.aws.world.deleteAlarm('shop-5xx-never-made');
+    const mark = t.aws.world.record.mark();
+    await t.client.command('/cutover prod shop', { user: JA });
+    const failed = await waitLatest('❌ DNS 切り替え · shop');
+    const text = textOf(failed.blocks);
+    expect(text).toContain('中止: アラーム `shop-5xx-never-made` が CloudWatch に存在しません。作成するか、ops.yml の alarms から外してください。何も変更していません。');
+    expect(t.slack.thread(CH, failed.ts).map((m) => m.text)).toContain('切り替え前のアラーム: ❌ アラーム shop-5xx-never-made が存在しません');
+    expect(text).not.toMatch(/does not exist|cutover refused/);
     expect(t.aws.world.record.mutations(mark)).toEqual([]);
   });
 });

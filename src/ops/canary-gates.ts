@@ -22,7 +22,7 @@ export function describeCanaryGates(cfg: CanaryConfig): string[] {
  */
 export async function alarmsBeforeStep(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CanaryConfig, fromPct: number, toPct: number): Promise<string | undefined> {
   if (!watch || toPct <= fromPct) return undefined;
-  const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
+  const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone, ctx.lang);
   if (v.lines.length) await ctx.view({ gates: v.lines });
   return v.failure;
 }

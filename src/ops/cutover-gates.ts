@@ -8,7 +8,7 @@ import { checkAlarms, WATCH_EVERY_MS, type TrafficWatch } from './gates.js';
 /** Before the switch: the failure in words (nothing has moved, so it is a refusal), or undefined. */
 export async function alarmsBeforeSwitch(ctx: OpContext<unknown>, watch: TrafficWatch | undefined, cfg: CutoverConfig): Promise<string | undefined> {
   if (!watch || cfg.alarms.length === 0) return undefined;
-  const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
+  const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone, ctx.lang);
   await ctx.note(messages(ctx.lang).cutover.check.alarmsBefore({ lines: v.lines.join(' · ') }));
   return v.failure;
 }
@@ -22,7 +22,7 @@ export async function watchAfterSwitch(ctx: OpContext<unknown>, watch: TrafficWa
   const until = since + cfg.watchMinutes * 60_000;
   await ctx.view({ note: messages(ctx.lang).cutover.check.watching({ alarms: cfg.alarms.join(', '), until: formatTime(until, ctx.timezone, false, ctx.lang) }) });
   for (;;) {
-    const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone);
+    const v = await checkAlarms(watch, cfg, ctx.now(), ctx.timezone, ctx.lang);
     if (v.failure) return v.failure;
     if (ctx.now() >= until) {
       await ctx.view({ note: messages(ctx.lang).cutover.check.stayedOk({ alarms: cfg.alarms.join(', '), minutes: cfg.watchMinutes }) });

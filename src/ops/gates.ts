@@ -1,6 +1,7 @@
 // CloudWatch gates of traffic-moving runs: alarms checked before every step and at every poll of a bake, and green judged against blue.
 import type { AnalysisConfig } from '../config/cloudwatch.js';
 import { formatTime } from '../clock.js';
+import { messages, sayError, type Lang } from '../i18n/index.js';
 import type { Run } from '../runs/run.js';
 import type { DrawChart } from './chart.js';
 
@@ -63,27 +64,37 @@ export interface AlarmVerdict {
  * gate); INSUFFICIENT_DATA is tolerated for `insufficientDataSeconds` (alarms on sparse metrics sit there after a quiet
  * spell), then fails.
  */
-export function judgeAlarms(names: readonly string[], read: { found: AlarmReading[]; missing: string[] }, now: number, s: Pick<GateSettings, 'insufficientDataSeconds'>, timezone: string): AlarmVerdict {
+export function judgeAlarms(
+  names: readonly string[],
+  read: { found: AlarmReading[]; missing: string[] },
+  now: number,
+  s: Pick<GateSettings, 'insufficientDataSeconds'>,
+  timezone: string,
+  lang: Lang = 'en',
+): AlarmVerdict {
+  const m = messages(lang).gates;
+  const span = (secs: number) => (secs < 120 ? m.seconds({ n: secs }) : m.minutes({ n: Math.round(secs / 60) }));
   const lines: string[] = [];
   let failure: string | undefined;
   const fail = (why: string) => (failure ??= why);
   for (const name of names) {
     const a = read.found.find((x) => x.name === name);
     if (!a) {
-      lines.push(`❌ alarm ${name} does not exist`);
-      fail(`alarm \`${name}\` does not exist in CloudWatch — create it, or remove it from the alarms in ops.yml`);
+      lines.push(m.missingLine({ name }));
+      fail(m.missing({ name }));
       continue;
     }
     if (a.state === 'ALARM') {
-      lines.push(`🚨 alarm ${name} in ALARM since ${formatTime(a.since, timezone)}`);
-      fail(`alarm \`${name}\` in ALARM since ${formatTime(a.since, timezone)}: ${a.reason || 'no reason given'}`);
+      const since = formatTime(a.since, timezone, false, lang);
+      lines.push(m.firingLine({ name, since }));
+      fail(m.firing({ name, since, reason: a.reason }));
     } else if (a.state === 'INSUFFICIENT_DATA') {
       const forS = Math.max(0, Math.round((now - a.since) / 1000));
       if (forS > s.insufficientDataSeconds) {
-        lines.push(`❌ alarm ${name} has had no data for ${minutes(forS)}`);
-        fail(`alarm \`${name}\` has been INSUFFICIENT_DATA for ${minutes(forS)} (more than ${minutes(s.insufficientDataSeconds)}): it cannot see anything, so it cannot pass`);
-      } else lines.push(`⏳ alarm ${name} no data for ${minutes(forS)} (tolerated up to ${minutes(s.insufficientDataSeconds)})`);
-    } else lines.push(`✅ alarm ${name} OK`);
+        lines.push(m.noDataLine({ name, for: span(forS) }));
+        fail(m.noData({ name, for: span(forS), max: span(s.insufficientDataSeconds) }));
+      } else lines.push(m.noDataToleratedLine({ name, for: span(forS), max: span(s.insufficientDataSeconds) }));
+    } else lines.push(m.okLine({ name }));
   }
   return failure ? { lines, failure } : { lines };
 }
@@ -203,21 +214,22 @@ export interface BakeResult {
 }
 
 /** Alarms only: the check before a traffic step. */
-export async function checkAlarms(watch: TrafficWatch, s: Pick<GateSettings, 'insufficientDataSeconds'>, now: number, timezone: string): Promise<AlarmVerdict> {
+export async function checkAlarms(watch: TrafficWatch, s: Pick<GateSettings, 'insufficientDataSeconds'>, now: number, timezone: string, lang: Lang = 'en'): Promise<AlarmVerdict> {
   if (watch.alarmNames.length === 0) return { lines: [] };
   let read;
   try {
     read = await watch.alarms();
   } catch (err) {
     // The SDK already retried: a gate that cannot be read is a gate that does not pass.
-    return blind('alarms', err);
+    return blind('alarms', err, lang);
   }
-  return judgeAlarms(watch.alarmNames, read, now, s, timezone);
+  return judgeAlarms(watch.alarmNames, read, now, s, timezone, lang);
 }
 
-function blind(what: string, err: unknown): AlarmVerdict {
-  const why = err instanceof Error ? err.message : String(err);
-  return { lines: [`❌ ${what} could not be read from CloudWatch`], failure: `CloudWatch ${what} could not be read (${why}) — a gate that cannot be checked does not pass` };
+function blind(which: 'alarms' | 'metrics', err: unknown, lang: Lang = 'en'): AlarmVerdict {
+  const m = messages(lang).gates;
+  const why = sayError(err, lang);
+  return { lines: [m.blindLine({ what: m[which] })], failure: m.blind({ what: m[which], why }) };
 }
 
 /**
