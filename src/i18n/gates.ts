@@ -17,6 +17,13 @@ export const en = {
   minutes: (p: { n: number }) => `${p.n} min`,
   alarms: 'alarms',
   metrics: 'metrics',
+  // A canary's chart in the thread after each step, and a Retry's note.
+  chartStep: (p: { step: number; steps: number; pct: number }) => `Step ${p.step}/${p.steps} · green ${p.pct} %`,
+  chartFailed: '❌ gate failed',
+  chartInconclusive: '⏳ inconclusive',
+  chartPassed: '✅ passed',
+  chartComment: (p: { step: string; outcome: string }) => `📈 ${p.step} · ${p.outcome}: green vs blue since the start (5XX rate, p99).`,
+  retryNote: (p: { attempt: number }) => `🔁 Retry (attempt ${p.attempt}): the canary starts again from step 1, with its gates checked first.`,
   blindLine: (p: { what: string }) => `❌ ${p.what} could not be read from CloudWatch`,
   blind: (p: { what: string; why: string }) => `CloudWatch ${p.what} could not be read (${p.why}) — a gate that cannot be checked does not pass`,
 };
@@ -34,6 +41,12 @@ export const ja: Shape<typeof en> = {
   minutes: (p) => `${p.n}分`,
   alarms: 'アラーム',
   metrics: 'メトリクス',
+  chartStep: (p) => `ステップ ${p.step}/${p.steps} · green ${p.pct} %`,
+  chartFailed: '❌ ゲート不合格',
+  chartInconclusive: '⏳ 判定できず',
+  chartPassed: '✅ 合格',
+  chartComment: (p) => `📈 ${p.step} · ${p.outcome}: 開始からの green と blue の比較（5XX 率、p99）。`,
+  retryNote: (p) => `🔁 再実行（${p.attempt} 回目）: カナリアをステップ 1 からやり直します。最初にゲートを確認します。`,
   blindLine: (p) => `❌ CloudWatch から${p.what}を読めませんでした`,
   blind: (p) => `CloudWatch から${p.what}を読めませんでした（${p.why}）。確認できないゲートは合格にしません`,
 };

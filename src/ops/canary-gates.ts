@@ -1,6 +1,7 @@
 // The canary's CloudWatch gates, kept out of canary.ts: alarms before each step, a watched bake, and a Retry that starts afresh.
 import type { CanaryConfig } from '../config/schema.js';
 import type { OpContext } from '../runs/operation.js';
+import { messages } from '../i18n/index.js';
 import { COLORS, type ChartLine } from './chart.js';
 import { analysisApplies, checkAlarms, watchBake, WATCH_EVERY_MS, type BakeResult, type SideSeries, type TrafficWatch } from './gates.js';
 
@@ -82,10 +83,11 @@ async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, fro
       { title: 'p99 response time', unit: 'ms', lines: [line('blue', p99(cmp.blue)), line('green', p99(cmp.green))] },
     ],
   });
-  const outcome = result.failure ? '❌ gate failed' : result.inconclusive ? '⏳ inconclusive' : '✅ passed';
-  const step = `Step ${at.step}/${at.steps.length} · green ${pct} %`;
+  const g = messages(ctx.lang).gates;
+  const outcome = result.failure ? g.chartFailed : result.inconclusive ? g.chartInconclusive : g.chartPassed;
+  const step = g.chartStep({ step: at.step, steps: at.steps.length, pct });
   await ctx.step(id, async () => {
-    await watch.postFile!(ctx.run, { png, filename: `canary-${at.target}-${from}.png`, title: `${step} — green vs blue`, comment: `📈 ${step} · ${outcome}: green vs blue since the start (5XX rate, p99).` });
+    await watch.postFile!(ctx.run, { png, filename: `canary-${at.target}-${from}.png`, title: `${step} — green vs blue`, comment: g.chartComment({ step, outcome }) });
     return true;
   });
 }
@@ -106,7 +108,7 @@ export async function attemptScoped<P>(ctx: OpContext<P>, fresh: boolean): Promi
   if (fresh && !(await ctx.stepDone(tag('retry')))) {
     await ctx.step(tag('retry'), async () => true);
     await ctx.view({ why: undefined, gates: undefined, bakeUntil: undefined });
-    await ctx.note(`🔁 Retry (attempt ${attempt + 1}): the canary starts again from step 1, with its gates checked first.`);
+    await ctx.note(messages(ctx.lang).gates.retryNote({ attempt: attempt + 1 }));
   }
   return scoped;
 }

@@ -197,6 +197,8 @@ export const WATCH_EVERY_MS = 15_000;
 export interface WatchContext {
   now(): number;
   timezone: string;
+  /** The run's language: the gate lines and the failure are said in it (English when absent). */
+  lang?: Lang;
   sleep(ms: number): Promise<void>;
   view(patch: Record<string, unknown>): Promise<void>;
 }
@@ -243,7 +245,7 @@ export async function watchBake(ctx: WatchContext, watch: TrafficWatch, s: GateS
   let shown = '';
   for (;;) {
     const now = ctx.now();
-    const alarms = await checkAlarms(watch, s, now, ctx.timezone);
+    const alarms = await checkAlarms(watch, s, now, ctx.timezone, ctx.lang ?? 'en');
     let analysis: AnalysisVerdict | undefined;
     if (analyse && !alarms.failure) {
       try {
