@@ -1,42 +1,31 @@
 // The local playground in headless Chromium shows a canary rolled back by its analysis: a person makes green answer
 // worse from the sandbox panel, and the bot rolls back by itself, the comparison on the message.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, openPlayground, type OpenBrowser } from './support/browser.js';
 import { loadConfig } from '../src/config/load.js';
 import { startPlayground, type Playground } from '../playground/local.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PROD_FRONTEND = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-web/2222222222222222/2222222222222201';
 
 describe.skipIf(!HAVE_CHROMIUM)('the playground: a canary rolled back by its analysis', () => {
   let pg: Playground;
-  let browser: BrowserContext;
+  let browser: OpenBrowser | undefined;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     const config = loadConfig('ops.example.yml');
     // Enough evidence within seconds of wall clock: more traffic, fewer requests needed.
     config.environments.prod!.canary.web!.analysis.minRequests = 20;
     pg = await startPlayground({ config, port: 0, databaseUrl: ':memory:', startDelaySeconds: 1, route53SyncSeconds: 1, statusUpdateIntervalMs: 200 });
     pg.sandbox.world.cloudwatch.setRequestsPerMinute(30_000);
-    profile = mkdtempSync(join(tmpdir(), 'playground-analysis-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1600, height: 1000 } });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(pg.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    browser = await openPlayground(pg.url, { width: 1600, height: 1000 });
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await pg?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const actAs = async (userId: string) => {

@@ -1,47 +1,32 @@
 // The local playground in headless Chromium: a person types commands and presses buttons; the real bot does the work on the sandbox.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, openPlayground, type OpenBrowser } from './support/browser.js';
 import { loadConfig } from '../src/config/load.js';
 import { startPlayground, type Playground } from '../playground/local.js';
 import { textOf } from './support/fake-slack.js';
 
-/** Debian's package; CI installs it (.ci/run). Elsewhere, CHROMIUM_PATH may point at another build. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = 'test-artifacts';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DEV_API = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/dev-web/1111111111111111/1111111111111101';
 const PROD_FRONTEND = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-web/2222222222222222/2222222222222201';
 
-if (!HAVE_CHROMIUM) {
-  console.warn(`playground browser tests SKIPPED: no Chromium at ${CHROMIUM} — install Debian's package (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
-}
-
 describe.skipIf(!HAVE_CHROMIUM)('the local playground in a real browser', () => {
   let pg: Playground;
-  let browser: BrowserContext;
+  let browser: OpenBrowser | undefined;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     pg = await startPlayground({ config: loadConfig('ops.example.yml'), port: 0, databaseUrl: ':memory:', startDelaySeconds: 1, route53SyncSeconds: 1, statusUpdateIntervalMs: 200 });
-    profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
     mkdirSync(ARTIFACTS, { recursive: true });
-    // A fresh profile every run (launchPersistentContext is how Playwright takes --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1600, height: 1000 } });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(pg.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    browser = await openPlayground(pg.url, { width: 1600, height: 1000 });
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await pg?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `playground-${name}.png`) });

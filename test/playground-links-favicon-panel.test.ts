@@ -1,17 +1,13 @@
 // The playground as a new user meets it: a link to a run's message opens that message in the playground (not
 // slack.com), /favicon.ico answers, the sandbox panel says which services are set to fail and each alarm's state, and
 // the page fits a 1024 px wide window.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM, openPlayground, type OpenBrowser } from './support/browser.js';
 import { loadConfig } from '../src/config/load.js';
 import { startPlayground, type Playground } from '../playground/local.js';
 import { onEmitter, until } from './support/wait.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const DEV = 'C0DEV0001';
 const DEV_USER = 'U0DEV0001';
 
@@ -69,24 +65,18 @@ describe('the playground: links, favicon, sandbox panel, 1024 px', () => {
   });
 
   describe.skipIf(!HAVE_CHROMIUM)('in a real browser, 1024 px wide', () => {
-    let browser: BrowserContext;
+    let browser: OpenBrowser | undefined;
     let page: Page;
-    let profile: string;
 
     beforeAll(async () => {
-      const { chromium } = await import('playwright-core');
-      profile = mkdtempSync(join(tmpdir(), 'playground-chromium-'));
-      browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'], viewport: { width: 1024, height: 768 } });
-      page = browser.pages()[0] ?? (await browser.newPage());
-      await page.goto(pg.url);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+      browser = await openPlayground(pg.url, { width: 1024, height: 768 });
+      page = browser.page;
       await page.selectOption('#user', DEV_USER);
       await page.locator('#user-role', { hasText: DEV_USER }).waitFor({ timeout: 5000 });
     }, 60_000);
 
     afterAll(async () => {
       await browser?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
     });
 
     it('fits: no sideways scrolling, and the channel keeps room to read', async () => {

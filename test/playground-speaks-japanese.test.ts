@@ -1,40 +1,27 @@
 // The playground's language switch in headless Chromium: 日本語 sets the playground people's Slack locale and the
 // example environments' language; a maintenance start typed after it is answered and told in Japanese.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM, openPlayground, type OpenBrowser } from './support/browser.js';
 import { loadConfig } from '../src/config/load.js';
 import { startPlayground, type Playground } from '../playground/local.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DEV_API = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/dev-web/1111111111111111/1111111111111101';
-
-if (!HAVE_CHROMIUM) console.warn(`playground language test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 describe.skipIf(!HAVE_CHROMIUM)('the playground in Japanese', () => {
   let pg: Playground;
-  let browser: BrowserContext;
+  let browser: OpenBrowser | undefined;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     pg = await startPlayground({ config: loadConfig('ops.example.yml'), port: 0, databaseUrl: ':memory:', startDelaySeconds: 1, route53SyncSeconds: 1, statusUpdateIntervalMs: 200 });
-    profile = mkdtempSync(join(tmpdir(), 'playground-chromium-ja-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1600, height: 1000 } });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(pg.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    browser = await openPlayground(pg.url, { width: 1600, height: 1000 });
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await pg?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('日本語: /maintenance start dev is accepted, told and ended in Japanese', async () => {
