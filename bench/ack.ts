@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { stringify } from 'node:querystring';
 import { startFakeSlack } from '../playground/fake-slack.js';
 import { slackClient } from '../playground/slack-client.js';
-import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
+import { startSandbox } from '../test/support/sandbox.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-import { deployedMallocEnv, deployedNodeFlags, summary, timed } from './measure.js';
+import { botEnv, deployedMallocEnv, deployedNodeFlags, summary, timed } from './measure.js';
 
 /** Starts a child process and resolves with the port it reports (a line `PORT n`, or the bot's "listening" log). */
 function child(args: string[], env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
@@ -36,7 +36,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const signingSecret = randomBytes(16).toString('hex');
   const slack = await startFakeSlack({ botToken });
   const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-ack-'));
-  const env = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.url, PORT: '0', HOST: '127.0.0.1', OPS_CONFIG: 'ops.example.yml', DATABASE_URL: `file:${join(dir, 'db.sqlite')}`, LOG_LEVEL: 'info', AWS_ENDPOINT_URL: aws.server.url, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey };
+  // LOG_LEVEL info: the child prints its port on the "listening" line.
+  const env = { ...botEnv({ botToken, signingSecret, slackUrl: slack.url, awsUrl: aws.server.url, dir }), LOG_LEVEL: 'info' };
   // The bot with the Docker image's node flags; BENCH_BOT_FLAGS adds some (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
   // to see its ack path). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
   const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv() });

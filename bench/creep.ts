@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startFakeSlack } from '../playground/fake-slack.js';
 import { slackClient } from '../playground/slack-client.js';
-import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
+import { startSandbox } from '../test/support/sandbox.js';
+import { botEnv } from './measure.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -34,19 +35,8 @@ const proc = spawn(process.execPath, ['--expose-gc', '--import', './bench/probe.
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {
     PATH: process.env.PATH ?? '',
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    OPS_CONFIG: 'ops.example.yml',
-    DATABASE_URL: `file:${join(dir, 'db.sqlite')}`,
+    ...botEnv({ botToken, signingSecret, slackUrl: slack.url, awsUrl: aws.server.url, dir, port }),
     STATUS_UPDATE_INTERVAL_MS: '0',
-    LOG_LEVEL: 'warn',
-    AWS_ENDPOINT_URL: aws.server.url,
-    AWS_REGION: 'ap-northeast-1',
-    AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
     PROBE_FILE: probeFile,
     ...(process.env.CREEP_SNAPSHOTS === '1' ? { PROBE_SNAPSHOTS: dir } : {}),
     ...extra,

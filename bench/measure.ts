@@ -1,5 +1,7 @@
 // Small statistics for the benchmarks: percentiles over samples in milliseconds.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SANDBOX_CREDENTIALS } from '../test/support/sandbox.js';
 
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -44,4 +46,25 @@ export function deployedMallocEnv(): Record<string, string> {
   if (process.env.BENCH_NODE_FLAGS !== undefined) return {};
   const lines = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8').matchAll(/^ENV (MALLOC_[A-Z_]+)=(\S+)\s*$/gm);
   return Object.fromEntries([...lines].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * The environment every bench starts the built bot with: the fake Slack, the sandbox's AWS, a SQLite file in `dir`,
+ * ops.example.yml. Each bench adds or overrides what it measures differently (log level, update interval, probes).
+ */
+export function botEnv(o: { botToken: string; signingSecret: string; slackUrl: string; awsUrl: string; dir: string; port?: number }): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: o.botToken,
+    SLACK_SIGNING_SECRET: o.signingSecret,
+    SLACK_API_URL: o.slackUrl,
+    PORT: String(o.port ?? 0),
+    HOST: '127.0.0.1',
+    OPS_CONFIG: 'ops.example.yml',
+    DATABASE_URL: `file:${join(o.dir, 'db.sqlite')}`,
+    LOG_LEVEL: 'warn',
+    AWS_ENDPOINT_URL: o.awsUrl,
+    AWS_REGION: 'ap-northeast-1',
+    AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+  };
 }
