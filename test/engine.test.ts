@@ -235,6 +235,18 @@ describe.each(backends())('run engine on $name', (backend) => {
     expect(calls).toEqual(['do-thing:0', 'undo']);
   });
 
+  it('a Rollback from another render pressed after the first was carried out is the same intent, not "out of date"', async () => {
+    const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 1, sleepMs: 60_000 }, by: 'U0OPS0001' });
+    if (!a.accepted) throw new Error(a.reason);
+    engine.start(a.run.id);
+    await waitForRun(engine, a.run.id, () => calls.length === 1);
+    expect((await engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime:3', by: 'U0OPS0002' })).accepted).toBe(true);
+    await waitForRun(engine, a.run.id, (r) => r.state === 'rolled_back');
+    const late = await engine.press({ runId: a.run.id, intent: 'rollback', nonce: 'anytime:5', by: 'U0OPS0001' });
+    expect(late).toMatchObject({ accepted: true, duplicate: true });
+    expect(calls).toEqual(['do-thing:0', 'undo']);
+  });
+
   it('resumes an unfinished run without repeating a step that took effect', async () => {
     const a = await engine.request({ kind: 'test', envName: 'prod', params: { steps: 2 }, by: 'U0OPS0001' });
     if (!a.accepted) throw new Error(a.reason);

@@ -86,6 +86,8 @@ interface Driver {
 
 /** What replicas tell each other through the store (PostgreSQL NOTIFY): wake a run's driver, or look for runs to take. */
 const Signal = { wake: 'wake:', sweep: 'sweep' } as const;
+/** Intents that take a run back toward where it started, or hold it: honoured from an older rendering (see press). */
+const TOWARD_SAFETY: ReadonlySet<string> = new Set(['rollback', 'cancel', 'pause']);
 
 /**
  * How often a replica looks for presses recorded by another one when the store cannot push them (SQLite:
@@ -327,13 +329,19 @@ export class RunEngine extends EventEmitter {
     const forPause = run.pause !== null && run.pause.intents.includes(p.intent) && run.pause.nonce === p.nonce;
     // Anytime buttons carry `anytime:<version>`: two presses of one rendered button are one intent, and a later
     // render (a new version) can give the same intent again — a second Pause after a Promote, say.
-    const anytime = (p.nonce === 'anytime' || p.nonce.startsWith('anytime:')) && (op.anytime?.[p.intent] ?? []).includes(run.state) && (op.offers?.(run, p.intent) ?? true);
+    // A press toward safety (Rollback, Cancel, Pause) from a rendering the run has since moved past — the Rollback
+    // shown beside Approve, pressed a moment after someone else approved — is still meant: carried out if the run's
+    // state offers it now, deduplicated by that rendering's nonce. A press toward risk from an old rendering is not.
+    const anytimeNonce = p.nonce === 'anytime' || p.nonce.startsWith('anytime:') || TOWARD_SAFETY.has(p.intent);
+    const anytime = anytimeNonce && (op.anytime?.[p.intent] ?? []).includes(run.state) && (op.offers?.(run, p.intent) ?? true);
     const retry = p.intent === 'retry' && run.state === RunState.failed && p.nonce === `failed-${run.version}`;
     if (!forPause && !anytime && !retry) {
       const dup = await store.pendingIntents(run.id);
       if (dup.some((i) => i.name === p.intent)) return { accepted: true, run, duplicate: true };
       // The same button pressed twice, the first already acted on (on another replica, or just now): still one intent.
       if (await store.hasIntent(run.id, p.intent, p.nonce)) return { accepted: true, run, duplicate: true };
+      // A Rollback pressed on one screen just after another person's Rollback was carried out: the same intent, done.
+      if (TOWARD_SAFETY.has(p.intent) && (await store.hasIntent(run.id, p.intent))) return { accepted: true, run, duplicate: true };
       return { accepted: false, ...refused((l) => messages(l).replies.refused.outOfDate({ state: l === 'en' ? run.state.replace('_', ' ') : messages(l).run.state[run.state], ...(run.pause ? { reason: run.pause.reason } : {}) })), run };
     }
     const needsApprover = p.intent === 'approve';

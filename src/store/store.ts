@@ -402,8 +402,11 @@ export class Store {
   }
 
   /** Whether this exact press (run, intent, button nonce) was recorded, acted on or not. */
-  async hasIntent(runId: string, name: string, dedupe: string): Promise<boolean> {
-    const row = await this.#db.selectFrom('intents').select('id').where('run_id', '=', runId).where('name', '=', name).where('dedupe', '=', dedupe).executeTakeFirst();
+  /** Whether the run has this intent recorded: from one rendering (`dedupe`), or from any when it is left out. */
+  async hasIntent(runId: string, name: string, dedupe?: string): Promise<boolean> {
+    let q = this.#db.selectFrom('intents').select('id').where('run_id', '=', runId).where('name', '=', name);
+    if (dedupe !== undefined) q = q.where('dedupe', '=', dedupe);
+    const row = await q.executeTakeFirst();
     return row !== undefined;
   }
 
