@@ -19,7 +19,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 /** One invocation in a process of its own: the handler (compiled once, ./support/compiled.ts) is imported cold, called once, and the process exits. */
 async function invoke(env: Record<string, string>, event: unknown, remainingMs = 18_000): Promise<{ result: unknown; out: string; code: number | null }> {
-  const lambda = await compiledPath('src/lambda.ts');
+  const lambda = await compiledPath('src/lambda.ts', 'bundled');
   const script = `
     const { handler } = await import(${JSON.stringify(lambda)});
     const context = { getRemainingTimeInMillis: () => ${remainingMs} - (Date.now() - started) };

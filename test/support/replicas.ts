@@ -59,7 +59,7 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
   };
   const replicas: Replica[] = [];
-  const cli = await compiledPath('src/cli.ts');
+  const cli = await compiledPath('src/cli.ts', 'bundled');
   const startReplica = async (name: string, extra: Record<string, string> = {}): Promise<Replica> => {
     const proc = spawn(process.execPath, [cli], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
