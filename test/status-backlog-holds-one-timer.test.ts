@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from './support/fake-slack.js';
 import { startBot, type TestBot } from './support/bot.js';
+import { onEmitter, until } from './support/wait.js';
 
 const RUNS = 24;
 const CH = 'C0DEV0001';
@@ -26,14 +27,13 @@ describe('status messages behind the chat.update budget', () => {
       const id = /run `(r-[\w-]+)`/.exec(JSON.stringify(res.body))?.[1];
       expect(id, JSON.stringify(res.body)).toBeDefined();
       ids.push(id!);
-      // The run ends in the store (its AWS calls need no time to pass): polled on the wall clock, so simulated time —
-      // and with it the budget's refill — moves only by the 100 ms below (past the 20 ms update interval).
-      for (;;) {
+      // The run ends in the store (its AWS calls need no time to pass), awaited without skipping time, so simulated
+      // time — and with it the budget's refill — moves only by the 100 ms below (past the 20 ms update interval).
+      const state = await until(async () => {
         const run = await t.bot.deps.engine.getRun(id!);
-        if (run?.state === 'succeeded') break;
-        if (run?.state === 'failed') throw new Error(`${id} failed`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+        return run?.state === 'succeeded' || run?.state === 'failed' ? run.state : undefined;
+      }, { what: `run ${id} to end`, on: onEmitter(t.bot.deps.engine), holdTime: true });
+      expect(state).toBe('succeeded');
       t.clock.advance(100);
     }
     // The barrier: every update due has been tried (sent, or found over the budget and put to wait).

@@ -21,15 +21,17 @@ export const onRecord =
 
 /**
  * Resolves with the first defined, non-false value of `check`. It is re-run on every event of `on`, and every
- * `pollMs` as well for state that has no event (a store row another replica wrote).
+ * `pollMs` as well for state that has no event (a store row another replica wrote). While it waits, the harness may
+ * skip simulated time to the bot's next wake-up; `holdTime: true` waits without that, for a test that moves the
+ * clock itself and must not have it moved.
  */
 export function until<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  opts: { what: string; on?: Source | Source[]; timeoutMs?: number; pollMs?: number },
+  opts: { what: string; on?: Source | Source[]; timeoutMs?: number; pollMs?: number; holdTime?: boolean },
 ): Promise<T> {
   const sources = opts.on === undefined ? [] : Array.isArray(opts.on) ? opts.on : [opts.on];
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  return whileWaiting(new Promise<T>((resolve, reject) => {
+  const waiting = new Promise<T>((resolve, reject) => {
     let done = false;
     let running = false;
     let again = false;
@@ -72,5 +74,6 @@ export function until<T>(
       for (const u of unsubscribe) u();
     }
     void look();
-  }));
+  });
+  return opts.holdTime ? waiting : whileWaiting(waiting);
 }
