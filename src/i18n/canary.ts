@@ -74,6 +74,16 @@ export const en = {
     alreadyAsked: (p: { sub: string }) => `Already noted: *${p.sub}* was asked once.`,
     noted: (p: { what: string; runId: string; link: string }) => `👍 *${p.what}* noted on run \`${p.runId}\`${p.link}.`,
   },
+  // --dry-run (planCanary): the calls stay as calls; the words around them follow the asker.
+  plan: {
+    step: (p: { step: number; steps: number; pct: number; call: string }) => `Step ${p.step}/${p.steps} · green ${p.pct} %: ${p.call}`,
+    thenInsync: '    then GetChange until INSYNC',
+    bake: (p: { seconds: number }) => `    bake ${p.seconds} s`,
+    gates: (p: { gates: string }) => `    gates: ${p.gates}`,
+    advance: '    advance by itself',
+    waitPromote: '    wait for Promote',
+    rollback: (p: { call: string }) => `Rollback at any moment: ${p.call}`,
+  },
   title: (p: { env: string; target: string; pct?: number }) => (p.pct !== undefined ? `Canary set green ${p.pct} % · ${p.target} · ${p.env}` : `Canary · ${p.target} · ${p.env}`),
 };
 
@@ -148,6 +158,15 @@ export const ja: Shape<typeof en> = {
     alreadyWaiting: (p) => `⚠️ run \`${p.runId}\` はすでに待機中です${p.reason ? `: ${p.reason}` : ''}。一時停止するものはありません。`,
     alreadyAsked: (p) => `受付済みです: *${p.sub}* はすでに依頼されています。`,
     noted: (p) => `👍 run \`${p.runId}\` で *${p.what}* を受け付けました${p.link}。`,
+  },
+  plan: {
+    step: (p) => `ステップ ${p.step}/${p.steps} · Green ${p.pct} %: ${p.call}`,
+    thenInsync: '    続いて INSYNC になるまで GetChange',
+    bake: (p) => `    ベイク ${p.seconds} 秒`,
+    gates: (p) => `    ゲート: ${p.gates}`,
+    advance: '    自動で次のステップへ',
+    waitPromote: '    プロモートを待つ',
+    rollback: (p) => `ロールバックはいつでも: ${p.call}`,
   },
   title: (p) => (p.pct !== undefined ? `カナリア Green を ${p.pct} % に設定 · ${p.target} · ${p.env}` : `カナリア · ${p.target} · ${p.env}`),
 };
