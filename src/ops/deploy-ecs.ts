@@ -361,8 +361,9 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
 
     async plan(q, cfg, taskDefinitionArn) {
       const request = ecs.deployRequest(nativeSpec(cfg, serviceOf(q, cfg), taskDefinitionArn));
-      const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';
-      return [`• ECS UpdateService (${cfg.type}, ${pauses}), exactly:`, '```', JSON.stringify(request, null, 2), '```'];
+      const m = messages(q.lang).plans.deploy;
+      const pauses = cfg.pauseAt.length ? m.ecsPauses({ stages: cfg.pauseAt.join(', '), action: cfg.pauseTimeoutAction, minutes: cfg.pauseTimeoutMinutes }) : m.ecsNoPause;
+      return [m.ecsUpdate({ type: cfg.type, pauses }), '```', JSON.stringify(request, null, 2), '```'];
     },
   };
 }
