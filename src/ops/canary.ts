@@ -216,11 +216,11 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
   }
 }
 
-/** Why this person may not promote here, or undefined when they may (Promote follows the environment's approval rules). */
-async function promoteRefusal(env: Environment, envName: string, requestedBy: string, deps: CanaryDeps, by: string): Promise<string | undefined> {
+/** Why this person may not promote here, in a language, or undefined when they may (Promote follows the environment's approval rules). */
+async function promoteRefusal(env: Environment, envName: string, requestedBy: string, deps: CanaryDeps, by: string): Promise<((lang: Lang) => string) | undefined> {
   const p = env.permissions;
-  if (deps.access && !(await deps.access.canApprove(by, p))) return `only approvers may promote in *${envName}*`;
-  if (p.requireApproval && by === requestedBy) return `*${envName}* needs a second person: someone other than the requester must promote`;
+  if (deps.access && !(await deps.access.canApprove(by, p))) return (l) => messages(l).canary.run.onlyApproversPromote({ env: envName });
+  if (p.requireApproval && by === requestedBy) return (l) => messages(l).canary.run.secondPersonPromote({ env: envName });
   return undefined;
 }
 
@@ -244,7 +244,7 @@ async function takePromote(ctx: Ctx, deps: CanaryDeps, intent: Intent, n: number
   const refusal = await promoteRefusal(ctx.env, ctx.envName, ctx.run.requestedBy, deps, intent.by);
   if (refusal) {
     const b = messages(ctx.lang).run.button;
-    await ctx.note(messages(ctx.lang).canary.run.notTakenBake({ press: intent.name === CanaryIntent.promoteFull ? b.promoteFull : b.promote, by: intent.by, why: refusal }));
+    await ctx.note(messages(ctx.lang).canary.run.notTakenBake({ press: intent.name === CanaryIntent.promoteFull ? b.promoteFull : b.promote, by: intent.by, why: refusal(ctx.lang) }));
     return false;
   }
   await recordPromote(ctx, intent, n);
@@ -272,7 +272,7 @@ async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): P
     if (!refusal) return answer;
     if (!(await ctx.stepDone(`refused:${id}:${again}`))) {
       await ctx.step(`refused:${id}:${again}`, async () => true);
-      await ctx.note(messages(ctx.lang).canary.run.notTakenWaiting({ by: answer.by, why: refusal }));
+      await ctx.note(messages(ctx.lang).canary.run.notTakenWaiting({ by: answer.by, why: refusal(ctx.lang) }));
     }
   }
 }

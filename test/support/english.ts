@@ -34,6 +34,11 @@ export const AWS_WORDS = [
 
 /** A run of three or more Latin words: an English sentence (or most of one). */
 export const ENGLISH_SENTENCE = /\b[A-Za-z]{3,}( [A-Za-z]{2,}){2,}\b/;
+/**
+ * Two words of three letters or more in a row: stricter, for what is left of a Japanese message once what stays is
+ * removed. It catches the English labels a sentence check lets through ("Test traffic", "monitoring complete").
+ */
+export const ENGLISH_PHRASE = /\b[A-Za-z]{3,} [A-Za-z]{3,}\b/;
 
 /** What stays as written, removed (each replaced by two spaces, so words around it do not join up). */
 export function withoutWhatStays(text: string): string {
@@ -43,6 +48,8 @@ export function withoutWhatStays(text: string): string {
     .replace(/<[^>\n]*>/g, '  ') // mentions, links
     .replace(/\/(maintenance|canary|startup|shutdown|deploy|cutover|scale|ops)\b[^*\n（]*/g, '  ') // a command as typed
     .replace(/https?:\/\/\S+/g, '  ')
+    .replace(/\{[^{}\n]*\}/g, '  ') // a JSON body as ops.yml gives it: {"message":"Service Unavailable"}
+    .replace(/\b[\w-]+(?:\.[\w-]+)+\.?/g, '  ') // host and record names: www.example.com., CodeDeployDefault.ECSAllAtOnce
     .replace(/\barn:aws:\S+/g, '  ')
     .replace(/\b[a-z0-9]+:[A-Z][A-Za-z]+\b/g, '  ') // calls: ecs:UpdateService, route53:GetChange
     .replace(/\b[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+\b/g, '  ') // API and product names: ModifyListener, CodeDeploy
@@ -53,10 +60,10 @@ export function withoutWhatStays(text: string): string {
 }
 
 /** Every line of `text` that still holds an English sentence, with the words that tripped the check. */
-export function englishLines(text: string): string[] {
+export function englishLines(text: string, check: RegExp = ENGLISH_SENTENCE): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
-    const hit = ENGLISH_SENTENCE.exec(withoutWhatStays(line));
+    const hit = check.exec(withoutWhatStays(line));
     if (hit) found.push(`"${hit[0]}" in: ${line}`);
   }
   return found;
