@@ -12,7 +12,7 @@ import { OpsConfigSchema } from '../src/config/schema.js';
 import { BODIES } from '../src/registry.js';
 import type { Run, RunState } from '../src/runs/run.js';
 import { blockTexts, englishLines, ENGLISH_PHRASE } from './support/english.js';
-import { DEV, devConfig, PROD, stagingEnv, startBot, type TestBot } from './support/harness.js';
+import { CLUSTER, DEV, devConfig, PROD, stagingEnv, startBot, type TestBot } from './support/harness.js';
 
 const NOW = Date.parse('2026-12-02T05:00:00Z');
 const MIN = 60_000;
@@ -225,6 +225,25 @@ describe('a ja environment driven on the sandbox reads no English', () => {
     await waitLatest(DEV, '✅ 停止 · dev');
   });
 
+  drive('a startup whose service cannot start: failed, then Stop pressed', async () => {
+    t.aws.world.ecs.failTasks(CLUSTER, 'service-b', true);
+    await t.client.command('/startup dev', { user: REQUESTER });
+    const failed = await waitLatest(DEV, '❌ 起動 · dev');
+    t.aws.world.ecs.failTasks(CLUSTER, 'service-b', false);
+    await t.client.press(failed, 'run.stop', { user: REQUESTER });
+    await waitLatest(DEV, '起動 · dev');
+    await t.slack.waitFor(() => !/^[⏳⏸]/.test(textOf(latest(DEV).blocks)), { timeoutMs: 60_000, message: 'the stopped startup never ended' });
+  });
+
+  drive('canary held by Pause while it bakes, then rolled back from the hold', async () => {
+    await t.client.command('/canary prod web start', { user: REQUESTER });
+    const baking = await waitLatest(PROD, 'ベイク終了');
+    await t.client.press(baking, 'run.pause', { user: REQUESTER });
+    const held = await waitLatest(PROD, '[プロモート]');
+    await t.client.press(held, 'run.rollback', { user: REQUESTER });
+    await waitLatest(PROD, '↩️ カナリア · web · prod');
+  });
+
   drive('canary on ALB weights with its gates (alarm, analysis, target health), to 100 %', async () => {
     t.aws.world.cloudwatch.setRequestsPerMinute(6000);
     await t.client.command('/canary prod web start', { user: REQUESTER });
@@ -265,6 +284,17 @@ describe('a ja environment driven on the sandbox reads no English', () => {
     const keeping = await waitLatest(PROD, '[今すぐ完了]');
     await t.client.press(keeping, 'run.finish', { user: REQUESTER });
     await waitLatest(PROD, '✅ デプロイ · api-internal · prod');
+  });
+
+  drive("deploys rolled back: ECS's own at its pause, task sets while they bake", async () => {
+    await t.client.command(`/deploy prod checkout ${IMAGE('checkout').replace(':v2', ':v3')}`, { user: REQUESTER });
+    const paused = await waitLatest(PROD, '[承認]');
+    await t.client.press(paused, 'run.rollback', { user: REQUESTER });
+    await waitLatest(PROD, '↩️ デプロイ · checkout · prod');
+    await t.client.command(`/deploy prod api-internal ${IMAGE('api-internal').replace(':v2', ':v3')}`, { user: REQUESTER });
+    const baking = await waitLatest(PROD, 'ベイク終了');
+    await t.client.press(baking, 'run.rollback', { user: REQUESTER });
+    await waitLatest(PROD, '↩️ デプロイ · api-internal · prod');
   });
 
   drive('DNS cutover, then Switch back pressed', async () => {

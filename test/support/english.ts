@@ -1,5 +1,5 @@
 // The check that a Japanese message has no English sentence left in it (issue 21): after removing what stays as
-// written — backquoted code, code blocks, mentions and links, commands as typed, ARNs, ids, AWS calls and API names, ALL-CAPS states —
+// written — AWS's own text, backquoted code, code blocks, mentions and links, commands as typed, ARNs, ids, AWS calls and API names, ALL-CAPS states —
 // and an allowlist of AWS words, no run of three Latin words in a row may remain.
 
 /**
@@ -32,6 +32,9 @@ export const AWS_WORDS = [
   'p99',
 ];
 
+/** AWS's own text, quoted as AWS wrote it (an ECS service event; its phrase in brackets after the Japanese). */
+export const AWS_SAYS = [/\(service [\w-]+\)[^\n]*/g, /（unable to consistently start tasks）/g];
+
 /** A run of three or more Latin words: an English sentence (or most of one). */
 export const ENGLISH_SENTENCE = /\b[A-Za-z]{3,}( [A-Za-z]{2,}){2,}\b/;
 /**
@@ -42,7 +45,9 @@ export const ENGLISH_PHRASE = /\b[A-Za-z]{3,} [A-Za-z]{3,}\b/;
 
 /** What stays as written, removed (each replaced by two spaces, so words around it do not join up). */
 export function withoutWhatStays(text: string): string {
-  let t = text
+  let t = text;
+  for (const r of AWS_SAYS) t = t.replace(r, '  ');
+  t = t
     .replace(/```[\s\S]*?```/g, '  ')
     .replace(/`[^`\n]*`/g, '  ')
     .replace(/<[^>\n]*>/g, '  ') // mentions, links
