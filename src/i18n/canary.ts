@@ -63,6 +63,8 @@ export const en = {
     fullWithPromote: '`--full` goes with `promote` only: `/canary <env> <target> promote --full` skips every remaining step',
     runIs: (p: { runId: string; by: string; state: string; reason: string; link: string }) => `Run \`${p.runId}\` by <@${p.by}> is ${p.state}${p.reason ? ` — ${p.reason}` : ''}${p.link}`,
     noRun: 'No canary run is active.',
+    statusWeights: (p: { target: string; env: string; blue: number; green: number; blueWeight: number; greenWeight: number; ttl?: number }) =>
+      `*Canary · ${p.target} · ${p.env}* (read from AWS)\n🔵 blue ${p.blue} % · 🟢 green ${p.green} % (weights ${p.blueWeight} / ${p.greenWeight}${p.ttl !== undefined ? `, TTL ${p.ttl} s` : ''})`,
     statusFailed: (p: { target: string; env: string; why: string }) => `⚠️ *Canary · ${p.target} · ${p.env}*: ${p.why}`,
     nothingRunning: (p: { target: string; env: string; sub: string }) => `⚠️ no canary is running on *${p.target}* in *${p.env}*, so there is nothing to ${p.sub}. Start one with \`/canary ${p.env} ${p.target} start\`.`,
     noAwsCall: 'no AWS call by itself',
@@ -150,6 +152,8 @@ export const ja: Shape<typeof en> = {
     fullWithPromote: '`--full` は `promote` とだけ使えます: `/canary <env> <target> promote --full` で残りのステップをすべてスキップします',
     runIs: (p) => `<@${p.by}> の run \`${p.runId}\` は ${p.state}${p.reason ? ` — ${p.reason}` : ''}${p.link}`,
     noRun: '実行中のカナリアはありません。',
+    statusWeights: (p) =>
+      `*カナリア · ${p.target} · ${p.env}*（AWS から読み取り）\n🔵 Blue ${p.blue} % · 🟢 Green ${p.green} %（重み ${p.blueWeight} / ${p.greenWeight}${p.ttl !== undefined ? `、TTL ${p.ttl} 秒` : ''}）`,
     statusFailed: (p) => `⚠️ *カナリア · ${p.target} · ${p.env}*: ${p.why}`,
     nothingRunning: (p) => `⚠️ *${p.env}* の *${p.target}* で実行中のカナリアがないため、${p.sub} できません。\`/canary ${p.env} ${p.target} start\` で開始してください。`,
     noAwsCall: 'これ自体は AWS を呼び出しません',

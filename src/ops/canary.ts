@@ -134,7 +134,7 @@ async function canaryStatus(q: ReadContext<CanaryParams>, deps: CanaryDeps): Pro
   const { target } = q.params;
   const w = await deps.traffic(q.envName, target, configOf(q.env, q.envName, target)).read();
   const g = greenShare(w);
-  return `*Canary · ${target} · ${q.envName}* (read from AWS)\n🔵 blue ${100 - g} % · 🟢 green ${g} % (weights ${w.blue} / ${w.green}${w.ttl !== undefined ? `, TTL ${w.ttl} s` : ''})`;
+  return messages(q.lang).canary.command.statusWeights({ target, env: q.envName, blue: 100 - g, green: g, blueWeight: w.blue, greenWeight: w.green, ...(w.ttl !== undefined ? { ttl: w.ttl } : {}) });
 }
 
 export interface CanaryDeps {
