@@ -307,14 +307,14 @@ export class CodeDeployGateway {
   /** Everything a status message shows about one deployment: status, waits, traffic, lifecycle events and task sets. */
   async deployment(id: string): Promise<DeploymentView> {
     const what = `CodeDeploy deployment ${id}`;
-    const hint = 'it may belong to another region or account, or be older than CodeDeploy keeps';
+    const hint = (l: Lang) => said(l).hint.otherRegionOrOld;
     let info;
     try {
       info = (await this.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
     } catch (err) {
       throw translate(err, (l) => said(l).codedeploy.deployment({ id }), hint, NOT_FOUND);
     }
-    if (!info) throw new AwsGatewayError(AwsErrorCode.notFound, `${what} not found — ${hint}`);
+    if (!info) throw new AwsGatewayError(AwsErrorCode.notFound, `${what} not found — ${hint('en')}`, { say: (l) => messages(l).errors.notFound({ what: said(l).codedeploy.deployment({ id }), hint: hint(l) }) });
     const status = (info.status ?? 'Created') as DeploymentStatus;
     const target = await this.target(id);
     const green = target.taskSets.find((t) => t.label === 'Green');
@@ -351,7 +351,7 @@ export class CodeDeployGateway {
 
   /** The ECS target of a deployment (one per deployment); empty until the deployment has started. */
   private async target(id: string): Promise<{ lifecycle: LifecycleStep[]; taskSets: TaskSetView[] }> {
-    const hint = 'the deployment may have been deleted';
+    const hint = (l: Lang) => said(l).hint.deleted;
     try {
       const ids: string[] = [];
       let nextToken: string | undefined;
@@ -434,7 +434,7 @@ export class CodeDeployGateway {
       const name = awsErrorName(err);
       if (name === 'DeploymentIsNotInReadyStateException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} ${notReady}`, { cause: err });
       if (name === 'DeploymentAlreadyCompletedException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} has already finished — nothing to continue`, { cause: err });
-      throw translate(err, (l) => said(l).codedeploy.continuing({ id }), 'the deployment may belong to another region or account', NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.continuing({ id }), (l) => said(l).hint.otherRegion, NOT_FOUND);
     }
   }
 
@@ -454,7 +454,7 @@ export class CodeDeployGateway {
           { cause: err },
         );
       }
-      throw translate(err, (l) => said(l).codedeploy.stopping({ id }), 'the deployment may belong to another region or account', NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.stopping({ id }), (l) => said(l).hint.otherRegion, NOT_FOUND);
     }
   }
 }

@@ -318,7 +318,7 @@ export class Elbv2Gateway {
         const res = await this.client.send(new DescribeTagsCommand({ ResourceArns: batch }));
         for (const d of res.TagDescriptions ?? []) out.set(d.ResourceArn ?? '', Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
       } catch (err) {
-        throw translate(err, this.about((l) => said(l).tagsOfRules({ rules: batch.join(', ') })), hint ?? `a rule may have been deleted meanwhile; read the listener again`, ['RuleNotFoundException']);
+        throw translate(err, this.about((l) => said(l).tagsOfRules({ rules: batch.join(', ') })), hint ?? ((l) => said(l).hint.ruleDeletedMeanwhile), ['RuleNotFoundException']);
       }
     }
     for (const arn of ruleArns) if (!out.has(arn)) out.set(arn, {});
@@ -329,7 +329,7 @@ export class Elbv2Gateway {
     try {
       await this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
     } catch (err) {
-      throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? `it may have been deleted by hand; check environments.${this.ctx.envName}.maintenance`, ['RuleNotFoundException']);
+      throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? ((l) => said(l).hint.ruleDeletedByHand({ path: `environments.${this.ctx.envName}.maintenance` })), ['RuleNotFoundException']);
     }
   }
 

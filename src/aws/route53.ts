@@ -185,7 +185,7 @@ export class Route53Gateway {
       const res = await this.client.send(new GetChangeCommand({ Id: bareId(changeId) }));
       return res.ChangeInfo?.Status === 'INSYNC' ? ChangeStatus.insync : ChangeStatus.pending;
     } catch (err) {
-      throw translate(err, (l) => said(l).route53Change({ id: changeId }), 'changes are kept for a limited time; read the records instead', ['NoSuchChange']);
+      throw translate(err, (l) => said(l).route53Change({ id: changeId }), (l) => said(l).hint.changesExpire, ['NoSuchChange']);
     }
   }
 

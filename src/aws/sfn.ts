@@ -143,7 +143,7 @@ export class SfnGateway {
     } catch (err) {
       if (awsErrorName(err) === 'InvalidDefinition') {
         // The bot compiled this definition itself, so this is a bug of ours, not a config mistake: say what AWS said.
-        throw translate(err, (l) => said(l).sfn.invalidAsl({ name }), 'this is a bug in the compiled definition, please report it');
+        throw translate(err, (l) => said(l).sfn.invalidAsl({ name }), (l) => said(l).hint.aslBug);
       }
       if (awsErrorName(err) === 'StateMachineAlreadyExists') {
         // Created by someone else between our read and our write: read again and converge.

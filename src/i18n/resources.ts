@@ -35,6 +35,16 @@ export const en = {
     execution: (p: { arn: string }) => `execution ${p.arn}`,
     history: (p: { arn: string }) => `history of execution ${p.arn}`,
   },
+  // Hints that are not an ops.yml path (those stay English, like ops.yml): what to do about a resource not found.
+  hint: {
+    otherRegion: 'the deployment may belong to another region or account',
+    deleted: 'the deployment may have been deleted',
+    otherRegionOrOld: 'it may belong to another region or account, or be older than CodeDeploy keeps',
+    changesExpire: 'changes are kept for a limited time; read the records instead',
+    ruleDeletedMeanwhile: 'a rule may have been deleted meanwhile; read the listener again',
+    ruleDeletedByHand: (p: { path: string }) => `it may have been deleted by hand; check ${p.path}`,
+    aslBug: 'this is a bug in the compiled definition, please report it',
+  },
   ecs: {
     describingServices: (p: { services: string }) => `describing services ${p.services}`,
     listingServices: 'listing services',
@@ -86,6 +96,15 @@ export const ja: Shape<typeof en> = {
     invalidAsl: (p) => `ステートマシン ${p.name}（ASL が不正として拒否されました）`,
     execution: (p) => `実行 ${p.arn}`,
     history: (p) => `実行 ${p.arn} の履歴`,
+  },
+  hint: {
+    otherRegion: 'そのデプロイは別のリージョンまたはアカウントのものかもしれません',
+    deleted: 'そのデプロイは削除されたのかもしれません',
+    otherRegionOrOld: '別のリージョンまたはアカウントのものか、CodeDeploy が保持する期間より古いのかもしれません',
+    changesExpire: '変更は一定期間しか保持されません。代わりにレコードを読み取ってください',
+    ruleDeletedMeanwhile: 'その間にルールが削除されたのかもしれません。リスナーをもう一度読み取ってください',
+    ruleDeletedByHand: (p) => `手作業で削除されたのかもしれません。${p.path} を確認してください`,
+    aslBug: 'コンパイルした定義の不具合です。報告してください',
   },
   ecs: {
     describingServices: (p) => `サービス ${p.services} の取得`,
