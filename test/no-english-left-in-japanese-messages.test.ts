@@ -251,6 +251,18 @@ describe('a ja environment driven on the sandbox reads no English', () => {
     expect(textOf(done.blocks)).toMatch(/✅ アラーム web-5xx-high OK · ✅ 分析: Green .* · ✅ Green のターゲット 正常 2\/2/);
   });
 
+  drive('canary with too little traffic to judge: inconclusive, a person rolls it back', async () => {
+    t.aws.world.cloudwatch.setRequestsPerMinute(30);
+    try {
+      await t.client.command('/canary prod web start', { user: REQUESTER });
+      const deciding = await waitLatest(PROD, 'このまま進めるならプロモート');
+      await t.client.press(deciding, 'run.rollback', { user: REQUESTER });
+      await waitLatest(PROD, '↩️ カナリア · web · prod');
+    } finally {
+      t.aws.world.cloudwatch.setRequestsPerMinute(6000);
+    }
+  });
+
   drive('canary on Route 53 weights, rolled back while it bakes', async () => {
     await t.client.command('/canary prod api-internal start', { user: REQUESTER });
     const baking = await waitLatest(PROD, 'ベイク終了');
