@@ -540,7 +540,6 @@ export class EcsGateway {
 
   /** ECS errors as sentences that say which line of ops.yml to look at. */
   private fail(err: unknown, about: (lang: Lang) => string, service?: string): AwsGatewayError {
-    const what = about('en');
     const { envName, region, cluster } = this.ctx;
     const name = awsErrorName(err);
     if (name === 'ClusterNotFoundException') {
@@ -555,13 +554,16 @@ export class EcsGateway {
       );
     }
     if (name === 'ServiceDeploymentNotFoundException') {
-      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: ECS no longer knows this deployment`, { cause: err });
+      const text = (l: Lang) => said(l).deploymentGone({ what: about(l) });
+      return new AwsGatewayError(AwsErrorCode.notFound, text('en'), { cause: err, say: text });
     }
     if (name === 'ConflictException') {
-      return new AwsGatewayError(AwsErrorCode.conflict, `${what}: ECS says the deployment is not in a state that allows it (${(err as Error).message})`, { cause: err });
+      const text = (l: Lang) => said(l).deploymentConflict({ what: about(l), detail: (err as Error).message });
+      return new AwsGatewayError(AwsErrorCode.conflict, text('en'), { cause: err, say: text });
     }
     if (name === 'TaskSetNotFoundException') {
-      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: the task set no longer exists — it may have been deleted by another run`, { cause: err });
+      const text = (l: Lang) => said(l).taskSetGone({ what: about(l) });
+      return new AwsGatewayError(AwsErrorCode.notFound, text('en'), { cause: err, say: text });
     }
     return translate(err, about, `check environments.${envName}`);
   }

@@ -300,10 +300,12 @@ export class Elbv2Gateway {
     } catch (err) {
       const name = awsErrorName(err);
       if (name === 'PriorityInUseException') {
-        throw new AwsGatewayError(AwsErrorCode.conflict, `priority ${priority} on ${this.named(listenerArn)} is already taken by another rule — move that rule first or pick a free priority`, { cause: err });
+        const text = (l: Lang) => said(l).priorityTaken({ priority, listener: this.named(listenerArn, l) });
+        throw new AwsGatewayError(AwsErrorCode.conflict, text('en'), { cause: err, say: text });
       }
       if (name === 'TooManyRulesException') {
-        throw new AwsGatewayError(AwsErrorCode.invalid, `the load balancer of ${this.named(listenerArn)} already has 100 rules (the AWS limit, default rules not counted) — delete unused rules or ask AWS for a higher quota`, { cause: err });
+        const text = (l: Lang) => said(l).tooManyRules({ listener: this.named(listenerArn, l) });
+        throw new AwsGatewayError(AwsErrorCode.invalid, text('en'), { cause: err, say: text });
       }
       throw translate(err, this.about((l) => said(l).creatingRuleOn({ listener: this.named(listenerArn, l) })), this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
     }

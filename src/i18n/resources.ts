@@ -45,6 +45,12 @@ export const en = {
     ruleDeletedByHand: (p: { path: string }) => `it may have been deleted by hand; check ${p.path}`,
     aslBug: 'this is a bug in the compiled definition, please report it',
   },
+  // Errors a gateway says itself (not through `translate`): AWS's reason, and what to do.
+  priorityTaken: (p: { priority: number; listener: string }) => `priority ${p.priority} on ${p.listener} is already taken by another rule — move that rule first or pick a free priority`,
+  tooManyRules: (p: { listener: string }) => `the load balancer of ${p.listener} already has 100 rules (the AWS limit, default rules not counted) — delete unused rules or ask AWS for a higher quota`,
+  deploymentGone: (p: { what: string }) => `${p.what}: ECS no longer knows this deployment`,
+  deploymentConflict: (p: { what: string; detail: string }) => `${p.what}: ECS says the deployment is not in a state that allows it (${p.detail})`,
+  taskSetGone: (p: { what: string }) => `${p.what}: the task set no longer exists — it may have been deleted by another run`,
   ecs: {
     describingServices: (p: { services: string }) => `describing services ${p.services}`,
     listingServices: 'listing services',
@@ -106,6 +112,11 @@ export const ja: Shape<typeof en> = {
     ruleDeletedByHand: (p) => `手作業で削除されたのかもしれません。${p.path} を確認してください`,
     aslBug: 'コンパイルした定義の不具合です。報告してください',
   },
+  priorityTaken: (p) => `${p.listener} の優先度 ${p.priority} は別のルールが使用中です。先にそのルールを移動するか、空いている優先度を選んでください`,
+  tooManyRules: (p) => `${p.listener} のロードバランサーにはすでにルールが 100 件あります（AWS の上限。デフォルトルールは含まない）。不要なルールを削除するか、AWS に上限の引き上げを依頼してください`,
+  deploymentGone: (p) => `${p.what}: ECS はこのデプロイをもう把握していません`,
+  deploymentConflict: (p) => `${p.what}: ECS によると、デプロイは今それを受け付けられる状態ではありません（${p.detail}）`,
+  taskSetGone: (p) => `${p.what}: タスクセットはもう存在しません。別の run が削除したのかもしれません`,
   ecs: {
     describingServices: (p) => `サービス ${p.services} の取得`,
     listingServices: 'サービス一覧の取得',
