@@ -91,7 +91,7 @@ export const ja: Shape<typeof en> = {
   rateWorse: (p) => `Green の ${p.word} 率 ${p.green} が Blue の ${p.blue} より ${p.points} ポイント高くなっています（許容 ${p.allowed}、${p.requests} リクエスト中）`,
   p99Worse: (p) => `Green の p99 ${p.green} が Blue の ${p.blue} より ${p.percent} % 遅くなっています（許容 ${p.allowed} %）`,
   analysisFailed: (p) => `分析: ${p.why}`,
-  inconclusive: (p) => `${p.after} たっても分析で判定できません: ${p.detail}`,
+  inconclusive: (p) => `${p.after}たっても分析で判定できません: ${p.detail}`,
   healthLine: (p) => `${p.ok ? '✅' : '❌'} Green のターゲット 正常 ${p.healthy}/${p.total}`,
   healthNoTargets: 'Green のターゲットグループにターゲットがありません',
   healthUnhealthy: (p) => `Green のターゲットが異常です: 正常 ${p.healthy}/${p.total}`,
