@@ -78,7 +78,7 @@ export function deployBody(v: DeployView, run: Run, ctx: RunViewContext): KnownB
     facts.push(
       v.alarms.triggered.length > 0
         ? m.alarmFired({ names: v.alarms.triggered.join(', ') })
-        : m.alarmsWatched({ how: v.alarms.status === 'MONITORING' ? m.watched : v.alarms.status.toLowerCase().replace(/_/g, ' '), names: v.alarms.names.join(', ') }),
+        : m.alarmsWatched({ how: v.alarms.status === 'MONITORING' ? m.watched : messages(lang).stages.alarmStatus({ state: v.alarms.status }), names: v.alarms.names.join(', ') }),
     );
   }
   if (facts.length) out.push(context(facts));

@@ -6,7 +6,7 @@ import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
 import { readerOf } from '../lang.js';
-import { messages } from '../../src/i18n/index.js';
+import { messages, sayError } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
 
@@ -63,7 +63,7 @@ export function register(app: App, deps: Deps): void {
           const state = (r: Run) => (lang === 'en' ? r.state.replace('_', ' ') : messages(lang).run.state[r.state]);
           text = `${weights}\n${run ? c.runIs({ runId: run.id, by: run.requestedBy, state: state(run), reason: run.pause?.reason ?? '', link: holderLink(deps, run.channel, run.ts, lang) }) : c.noRun}`;
         } catch (e) {
-          text = c.statusFailed({ target, env: envName, why: e instanceof Error ? e.message : String(e) });
+          text = c.statusFailed({ target, env: envName, why: sayError(e, lang) });
         }
         await respond({ response_type: 'ephemeral', text });
         return;

@@ -2,6 +2,7 @@
 import type { CanaryConfig } from '../config/schema.js';
 import type { MetricRefConfig } from '../config/cloudwatch.js';
 import type { Comparison, SideSeries, TrafficWatch } from '../ops/gates.js';
+import { messages, type Lang } from '../i18n/index.js';
 import type { MaintenanceAlb } from '../ops/maintenance.js';
 import type { MaintenanceMetrics, Minute } from '../ops/maintenance-report.js';
 import { loadBalancerDimension, targetGroupDimension, type CloudWatchGateway, type MetricRef, type Series } from '../aws/cloudwatch.js';
@@ -42,10 +43,11 @@ function side(requests: Series, errors: Series, p99: Series | undefined): SideSe
 }
 
 /** The watch of any run moving traffic between two sides read from CloudWatch. */
-export function trafficWatch(cw: CloudWatchGateway, alarmNames: readonly string[], sides: { blue: SideMetrics; green: SideMetrics; what: string; errorWord?: string } | undefined, hint: string): TrafficWatch {
+export function trafficWatch(cw: CloudWatchGateway, alarmNames: readonly string[], sides: { blue: SideMetrics; green: SideMetrics; what: string | ((lang: Lang) => string); errorWord?: '5XX' | 'error' } | undefined, hint: string): TrafficWatch {
   const watch: TrafficWatch = { alarmNames, alarms: () => cw.alarms(alarmNames, hint) };
   if (!sides) return watch;
-  watch.compareWhat = sides.what;
+  const what = sides.what;
+  watch.compareWhat = typeof what === 'string' ? () => what : what;
   watch.compare = async (fromMs: number, toMs: number): Promise<Comparison> => {
     const q: Record<string, MetricRef> = { bReq: sides.blue.requests, bErr: sides.blue.errors, gReq: sides.green.requests, gErr: sides.green.errors };
     if (sides.blue.p99) q.bP99 = sides.blue.p99;
@@ -61,15 +63,15 @@ export function canaryWatch(cw: CloudWatchGateway, envName: string, target: stri
   const hint = `check environments.${envName}.canary.${target}`;
   if (cfg.alb) {
     const a = cfg.alb;
-    return trafficWatch(cw, cfg.alarms, { blue: targetGroupMetrics(a.listenerArn, a.blueTargetGroupArn), green: targetGroupMetrics(a.listenerArn, a.greenTargetGroupArn), what: `ALB target groups ${tgName(a.blueTargetGroupArn)} vs ${tgName(a.greenTargetGroupArn)}` }, hint);
+    return trafficWatch(cw, cfg.alarms, { blue: targetGroupMetrics(a.listenerArn, a.blueTargetGroupArn), green: targetGroupMetrics(a.listenerArn, a.greenTargetGroupArn), what: (lang) => messages(lang).gates.compareAlb({ blue: tgName(a.blueTargetGroupArn), green: tgName(a.greenTargetGroupArn) }) }, hint);
   }
   const m = cfg.analysis.metrics;
   const sides = m
     ? {
         blue: { requests: fromConfig(m.blue.requests), errors: fromConfig(m.blue.errors), ...(m.blue.p99 ? { p99: fromConfig(m.blue.p99) } : {}) },
         green: { requests: fromConfig(m.green.requests), errors: fromConfig(m.green.errors), ...(m.green.p99 ? { p99: fromConfig(m.green.p99) } : {}) },
-        what: `${m.blue.requests.namespace} metrics blue vs green`,
-        errorWord: 'error',
+        what: (lang: Lang) => messages(lang).gates.compareMetrics({ namespace: m.blue.requests.namespace }),
+        errorWord: 'error' as const,
       }
     : undefined;
   return trafficWatch(cw, cfg.alarms, sides, hint);

@@ -1,6 +1,10 @@
 // CloudWatch as the operations see it: the state of named alarms, and metric series read with GetMetricData.
 import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 export const AlarmStateValue = { ok: 'OK', alarm: 'ALARM', insufficient: 'INSUFFICIENT_DATA' } as const;
 export type AlarmStateValue = (typeof AlarmStateValue)[keyof typeof AlarmStateValue];
@@ -66,7 +70,7 @@ export class CloudWatchGateway {
         try {
           out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) }));
         } catch (err) {
-          throw translate(err, `CloudWatch alarms ${batch.join(', ')} in ${this.ctx.region}`, hint);
+          throw translate(err, (l) => said(l).inRegion({ what: said(l).alarms({ names: batch.join(', ') }), region: this.ctx.region }), hint);
         }
         for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
           if (!a.AlarmName) continue;
@@ -109,7 +113,7 @@ export class CloudWatchGateway {
             new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: new Date(fromMs), EndTime: new Date(toMs), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}) }),
           );
         } catch (err) {
-          throw translate(err, `CloudWatch metrics (${batch.map((b) => b.MetricStat?.Metric?.MetricName).join(', ')}) in ${this.ctx.region}`, hint);
+          throw translate(err, (l) => said(l).inRegion({ what: said(l).metrics({ names: batch.map((b) => b.MetricStat?.Metric?.MetricName).join(', ') }), region: this.ctx.region }), hint);
         }
         for (const r of res.MetricDataResults ?? []) {
           const s = r.Id ? out[r.Id] : undefined;

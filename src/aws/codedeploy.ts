@@ -15,6 +15,10 @@ import {
   type DeploymentGroupInfo,
 } from '@aws-sdk/client-codedeploy';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 // ── domain types ────────────────────────────────────────────────────────────────
 
@@ -185,7 +189,7 @@ export class CodeDeployGateway {
       return { created: false };
     } catch (err) {
       if (err instanceof AwsGatewayError) throw err;
-      if (awsErrorName(err) !== 'ApplicationDoesNotExistException') throw translate(err, what, this.where(configPath, 'application'));
+      if (awsErrorName(err) !== 'ApplicationDoesNotExistException') throw translate(err, (l) => said(l).codedeploy.application({ name }), this.where(configPath, 'application'));
     }
     try {
       await this.client.send(new CreateApplicationCommand({ applicationName: name, computePlatform: 'ECS' }));
@@ -193,7 +197,7 @@ export class CodeDeployGateway {
     } catch (err) {
       // Another replica created it between our read and write: it exists, which is what we wanted.
       if (awsErrorName(err) === 'ApplicationAlreadyExistsException') return { created: false };
-      throw translate(err, `creating ${what}`, this.where(configPath, 'application'));
+      throw translate(err, (l) => said(l).codedeploy.creatingApplication({ name }), this.where(configPath, 'application'));
     }
   }
 
@@ -205,8 +209,8 @@ export class CodeDeployGateway {
       return { created: false, drift: out.deploymentGroupInfo ? groupDrift(out.deploymentGroupInfo, spec) : [] };
     } catch (err) {
       const name = awsErrorName(err);
-      if (name === 'ApplicationDoesNotExistException') throw translate(err, `CodeDeploy application ${spec.app}`, this.where(spec.configPath, 'application'), NOT_FOUND);
-      if (name !== 'DeploymentGroupDoesNotExistException') throw translate(err, what, this.where(spec.configPath, 'deploymentGroup'));
+      if (name === 'ApplicationDoesNotExistException') throw translate(err, (l) => said(l).codedeploy.application({ name: spec.app }), this.where(spec.configPath, 'application'), NOT_FOUND);
+      if (name !== 'DeploymentGroupDoesNotExistException') throw translate(err, (l) => said(l).codedeploy.group({ group: spec.group, app: spec.app }), this.where(spec.configPath, 'deploymentGroup'));
     }
     try {
       await this.client.send(
@@ -264,7 +268,7 @@ export class CodeDeployGateway {
     };
     const f = name ? field[name] : undefined;
     if (f) return new AwsGatewayError(AwsErrorCode.invalid, `creating ${what}: ${detail} — ${this.where(spec.configPath, f)}`, { cause: err });
-    return translate(err, `creating ${what}`, this.where(spec.configPath, 'deploymentGroup'), NOT_FOUND);
+    return translate(err, (l) => said(l).codedeploy.creatingGroup({ group: spec.group, app: spec.app }), this.where(spec.configPath, 'deploymentGroup'), NOT_FOUND);
   }
 
   /** Starts a deployment of a task definition; a deployment already running in the group is a conflict that names it. */
@@ -296,21 +300,21 @@ export class CodeDeployGateway {
         throw new AwsGatewayError(AwsErrorCode.notFound, `deployment config ${r.config ?? '(group default)'} not found — ${this.where(r.configPath, 'config')}`, { cause: err });
       }
       const field = name === 'ApplicationDoesNotExistException' ? 'application' : 'deploymentGroup';
-      throw translate(err, `starting ${what}`, this.where(r.configPath, field), NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.startingDeployment({ group: r.group }), this.where(r.configPath, field), NOT_FOUND);
     }
   }
 
   /** Everything a status message shows about one deployment: status, waits, traffic, lifecycle events and task sets. */
   async deployment(id: string): Promise<DeploymentView> {
     const what = `CodeDeploy deployment ${id}`;
-    const hint = 'it may belong to another region or account, or be older than CodeDeploy keeps';
+    const hint = (l: Lang) => said(l).hint.otherRegionOrOld;
     let info;
     try {
       info = (await this.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
     } catch (err) {
-      throw translate(err, what, hint, NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.deployment({ id }), hint, NOT_FOUND);
     }
-    if (!info) throw new AwsGatewayError(AwsErrorCode.notFound, `${what} not found — ${hint}`);
+    if (!info) throw new AwsGatewayError(AwsErrorCode.notFound, `${what} not found — ${hint('en')}`, { say: (l) => messages(l).errors.notFound({ what: said(l).codedeploy.deployment({ id }), hint: hint(l) }) });
     const status = (info.status ?? 'Created') as DeploymentStatus;
     const target = await this.target(id);
     const green = target.taskSets.find((t) => t.label === 'Green');
@@ -347,8 +351,7 @@ export class CodeDeployGateway {
 
   /** The ECS target of a deployment (one per deployment); empty until the deployment has started. */
   private async target(id: string): Promise<{ lifecycle: LifecycleStep[]; taskSets: TaskSetView[] }> {
-    const what = `targets of CodeDeploy deployment ${id}`;
-    const hint = 'the deployment may have been deleted';
+    const hint = (l: Lang) => said(l).hint.deleted;
     try {
       const ids: string[] = [];
       let nextToken: string | undefined;
@@ -392,7 +395,7 @@ export class CodeDeployGateway {
     } catch (err) {
       // Right after CreateDeployment the target does not exist yet: nothing to show, not an error.
       if (awsErrorName(err) === 'DeploymentNotStartedException') return { lifecycle: [], taskSets: [] };
-      throw translate(err, what, hint, NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.targets({ id }), hint, NOT_FOUND);
     }
   }
 
@@ -409,7 +412,7 @@ export class CodeDeployGateway {
         nextToken = page.nextToken;
       } while (nextToken);
     } catch (err) {
-      throw translate(err, `deployments of ${group}`, this.where(undefined, 'deploymentGroup'), NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.deploymentsOf({ group }), this.where(undefined, 'deploymentGroup'), NOT_FOUND);
     }
     return ids;
   }
@@ -431,7 +434,7 @@ export class CodeDeployGateway {
       const name = awsErrorName(err);
       if (name === 'DeploymentIsNotInReadyStateException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} ${notReady}`, { cause: err });
       if (name === 'DeploymentAlreadyCompletedException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} has already finished — nothing to continue`, { cause: err });
-      throw translate(err, `continuing CodeDeploy deployment ${id}`, 'the deployment may belong to another region or account', NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.continuing({ id }), (l) => said(l).hint.otherRegion, NOT_FOUND);
     }
   }
 
@@ -451,7 +454,7 @@ export class CodeDeployGateway {
           { cause: err },
         );
       }
-      throw translate(err, `stopping CodeDeploy deployment ${id}`, 'the deployment may belong to another region or account', NOT_FOUND);
+      throw translate(err, (l) => said(l).codedeploy.stopping({ id }), (l) => said(l).hint.otherRegion, NOT_FOUND);
     }
   }
 }

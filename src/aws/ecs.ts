@@ -27,6 +27,10 @@ import {
   type TaskSet,
 } from '@aws-sdk/client-ecs';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 /** DescribeServices takes at most 10 services per call (API reference, DescribeServices.services). */
 const DESCRIBE_BATCH = 10;
@@ -275,7 +279,7 @@ export class EcsGateway {
       try {
         return await this.client.send(new DescribeServicesCommand({ cluster: this.ctx.cluster, services: batch }));
       } catch (err) {
-        throw this.fail(err, `describing services ${batch.join(', ')}`);
+        throw this.fail(err, (l) => said(l).ecs.describingServices({ services: batch.join(', ') }));
       }
     });
     const missing = results.flatMap((r) => (r.failures ?? []).map((f) => f.arn?.split('/').pop() ?? f.arn ?? '?'));
@@ -305,7 +309,7 @@ export class EcsGateway {
         for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
       }
     } catch (err) {
-      throw this.fail(err, 'listing services');
+      throw this.fail(err, (l) => said(l).ecs.listingServices);
     }
     return names;
   }
@@ -317,7 +321,7 @@ export class EcsGateway {
         new UpdateServiceCommand({ cluster: this.ctx.cluster, service, desiredCount: count, ...(forceNewDeployment ? { forceNewDeployment: true } : {}) }),
       );
     } catch (err) {
-      throw this.fail(err, `scaling service ${service} to ${count}`, service);
+      throw this.fail(err, (l) => said(l).ecs.scalingService({ service, count }), service);
     }
   }
 
@@ -326,7 +330,7 @@ export class EcsGateway {
     try {
       await this.client.send(new UpdateServiceCommand({ cluster: this.ctx.cluster, service, taskDefinition: taskDefinitionArn }));
     } catch (err) {
-      throw this.fail(err, `deploying ${taskDefinitionArn} to service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.deploying({ taskDefinition: taskDefinitionArn, service }), service);
     }
   }
 
@@ -358,7 +362,7 @@ export class EcsGateway {
       if (awsErrorName(err) === 'ClientException') {
         throw new AwsGatewayError(AwsErrorCode.notFound, `task definition ${ref} not found in ${this.ctx.region} — check the service's task definition`, { cause: err });
       }
-      throw this.fail(err, `reading task definition ${ref}`);
+      throw this.fail(err, (l) => said(l).ecs.readingTaskDefinition({ ref }));
     }
   }
 
@@ -383,7 +387,7 @@ export class EcsGateway {
       const td = out.taskDefinition;
       return { arn: td?.taskDefinitionArn ?? '', revision: td?.revision ?? 0, diff: { container: containerName, from: target.image, to: image } };
     } catch (err) {
-      throw this.fail(err, `registering a new revision of ${current.family} with image ${image}`);
+      throw this.fail(err, (l) => said(l).ecs.registering({ family: current.family, image }));
     }
   }
 
@@ -394,7 +398,7 @@ export class EcsGateway {
       const out = await this.client.send(new CreateTaskSetCommand(createTaskSetInput(this.ctx.cluster, service, spec)));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
-      throw this.fail(err, `creating a task set for service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.creatingTaskSet({ service }), service);
     }
   }
 
@@ -403,7 +407,7 @@ export class EcsGateway {
       const out = await this.client.send(new DescribeTaskSetsCommand({ cluster: this.ctx.cluster, service, ...(ids ? { taskSets: ids } : {}) }));
       return (out.taskSets ?? []).map(toTaskSet);
     } catch (err) {
-      throw this.fail(err, `describing task sets of service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.describingTaskSets({ service }), service);
     }
   }
 
@@ -413,7 +417,7 @@ export class EcsGateway {
       const out = await this.client.send(new UpdateTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, scale: { value: percent, unit: 'PERCENT' } }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
-      throw this.fail(err, `scaling task set ${taskSet} of service ${service} to ${percent} %`, service);
+      throw this.fail(err, (l) => said(l).ecs.scalingTaskSet({ taskSet, service, percent }), service);
     }
   }
 
@@ -422,7 +426,7 @@ export class EcsGateway {
       const out = await this.client.send(new UpdateServicePrimaryTaskSetCommand({ cluster: this.ctx.cluster, service, primaryTaskSet: taskSet }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
-      throw this.fail(err, `making task set ${taskSet} primary for service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.makingPrimary({ taskSet, service }), service);
     }
   }
 
@@ -431,7 +435,7 @@ export class EcsGateway {
       const out = await this.client.send(new DeleteTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, ...(force ? { force: true } : {}) }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
-      throw this.fail(err, `deleting task set ${taskSet} of service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.deletingTaskSet({ taskSet, service }), service);
     }
   }
 
@@ -477,7 +481,7 @@ export class EcsGateway {
       if (awsErrorName(err) === 'InvalidParameterException') {
         throw new AwsGatewayError(AwsErrorCode.invalid, `ECS refused the deployment of service ${spec.service}: ${(err as Error).message} — check ${hint}`, { cause: err });
       }
-      throw this.fail(err, `starting the ${spec.strategy} deployment of service ${spec.service}`, spec.service);
+      throw this.fail(err, (l) => said(l).ecs.startingDeployment({ strategy: spec.strategy, service: spec.service }), spec.service);
     }
   }
 
@@ -499,7 +503,7 @@ export class EcsGateway {
         nextToken = page.nextToken;
       } while (nextToken);
     } catch (err) {
-      throw this.fail(err, `listing deployments of service ${service}`, service);
+      throw this.fail(err, (l) => said(l).ecs.listingDeployments({ service }), service);
     }
     return out.sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -512,7 +516,7 @@ export class EcsGateway {
       return toNativeDeployment(d);
     } catch (err) {
       if (err instanceof AwsGatewayError) throw err;
-      throw this.fail(err, `reading service deployment ${arn}`);
+      throw this.fail(err, (l) => said(l).ecs.readingDeployment({ arn }));
     }
   }
 
@@ -521,7 +525,7 @@ export class EcsGateway {
     try {
       await this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
     } catch (err) {
-      throw this.fail(err, `answering ${action} to pause ${hookId} of deployment ${arn.split('/').pop()}`);
+      throw this.fail(err, (l) => said(l).ecs.answeringPause({ action, hook: hookId, deployment: arn.split('/').pop() ?? arn }));
     }
   }
 
@@ -530,12 +534,12 @@ export class EcsGateway {
     try {
       await this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
     } catch (err) {
-      throw this.fail(err, `stopping deployment ${arn.split('/').pop()} with rollback`);
+      throw this.fail(err, (l) => said(l).ecs.stoppingDeployment({ deployment: arn.split('/').pop() ?? arn }));
     }
   }
 
   /** ECS errors as sentences that say which line of ops.yml to look at. */
-  private fail(err: unknown, what: string, service?: string): AwsGatewayError {
+  private fail(err: unknown, about: (lang: Lang) => string, service?: string): AwsGatewayError {
     const { envName, region, cluster } = this.ctx;
     const name = awsErrorName(err);
     if (name === 'ClusterNotFoundException') {
@@ -550,14 +554,17 @@ export class EcsGateway {
       );
     }
     if (name === 'ServiceDeploymentNotFoundException') {
-      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: ECS no longer knows this deployment`, { cause: err });
+      const text = (l: Lang) => said(l).deploymentGone({ what: about(l) });
+      return new AwsGatewayError(AwsErrorCode.notFound, text('en'), { cause: err, say: text });
     }
     if (name === 'ConflictException') {
-      return new AwsGatewayError(AwsErrorCode.conflict, `${what}: ECS says the deployment is not in a state that allows it (${(err as Error).message})`, { cause: err });
+      const text = (l: Lang) => said(l).deploymentConflict({ what: about(l), detail: (err as Error).message });
+      return new AwsGatewayError(AwsErrorCode.conflict, text('en'), { cause: err, say: text });
     }
     if (name === 'TaskSetNotFoundException') {
-      return new AwsGatewayError(AwsErrorCode.notFound, `${what}: the task set no longer exists — it may have been deleted by another run`, { cause: err });
+      const text = (l: Lang) => said(l).taskSetGone({ what: about(l) });
+      return new AwsGatewayError(AwsErrorCode.notFound, text('en'), { cause: err, say: text });
     }
-    return translate(err, what, `check environments.${envName}`);
+    return translate(err, about, `check environments.${envName}`);
   }
 }

@@ -16,6 +16,10 @@ import {
   type RuleCondition as SdkCondition,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 // ── domain types ────────────────────────────────────────────────────────────────
 
@@ -242,9 +246,14 @@ export class Elbv2Gateway {
   ) {}
 
   /** A listener as people know it: its ops.yml name (with the ARN's last part), or its ARN when ops.yml has no name for it. */
-  private named(arn: string): string {
+  private named(arn: string, lang: Lang = 'en'): string {
     const name = this.ctx.listenerNames?.[arn];
-    return name ? `listener "${name}" (${arn.split(':listener/').pop()})` : `listener ${arn}`;
+    return name ? said(lang).listenerNamed({ name, id: arn.split(':listener/').pop() ?? arn }) : said(lang).listener({ arn });
+  }
+
+  /** What a call was about, in a language, in this gateway's region. */
+  private about(what: (lang: Lang) => string): (lang: Lang) => string {
+    return (l) => said(l).inRegion({ what: what(l), region: this.ctx.region });
   }
 
   private listenerHint(hint?: string): string {
@@ -265,7 +274,7 @@ export class Elbv2Gateway {
         marker = page.NextMarker;
       } while (marker);
     } catch (err) {
-      throw translate(err, `${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
+      throw translate(err, this.about((l) => this.named(listenerArn, l)), this.listenerHint(hint), ['ListenerNotFoundException']);
     }
     const rank = (r: Rule) => (r.priority === 'default' ? Infinity : r.priority);
     return out.sort((a, b) => rank(a) - rank(b));
@@ -291,12 +300,14 @@ export class Elbv2Gateway {
     } catch (err) {
       const name = awsErrorName(err);
       if (name === 'PriorityInUseException') {
-        throw new AwsGatewayError(AwsErrorCode.conflict, `priority ${priority} on ${this.named(listenerArn)} is already taken by another rule — move that rule first or pick a free priority`, { cause: err });
+        const text = (l: Lang) => said(l).priorityTaken({ priority, listener: this.named(listenerArn, l) });
+        throw new AwsGatewayError(AwsErrorCode.conflict, text('en'), { cause: err, say: text });
       }
       if (name === 'TooManyRulesException') {
-        throw new AwsGatewayError(AwsErrorCode.invalid, `the load balancer of ${this.named(listenerArn)} already has 100 rules (the AWS limit, default rules not counted) — delete unused rules or ask AWS for a higher quota`, { cause: err });
+        const text = (l: Lang) => said(l).tooManyRules({ listener: this.named(listenerArn, l) });
+        throw new AwsGatewayError(AwsErrorCode.invalid, text('en'), { cause: err, say: text });
       }
-      throw translate(err, `creating a rule on ${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
+      throw translate(err, this.about((l) => said(l).creatingRuleOn({ listener: this.named(listenerArn, l) })), this.listenerHint(hint), ['ListenerNotFoundException', 'TargetGroupNotFoundException']);
     }
   }
 
@@ -309,7 +320,7 @@ export class Elbv2Gateway {
         const res = await this.client.send(new DescribeTagsCommand({ ResourceArns: batch }));
         for (const d of res.TagDescriptions ?? []) out.set(d.ResourceArn ?? '', Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
       } catch (err) {
-        throw translate(err, `tags of rules ${batch.join(', ')} in ${this.ctx.region}`, hint ?? `a rule may have been deleted meanwhile; read the listener again`, ['RuleNotFoundException']);
+        throw translate(err, this.about((l) => said(l).tagsOfRules({ rules: batch.join(', ') })), hint ?? ((l) => said(l).hint.ruleDeletedMeanwhile), ['RuleNotFoundException']);
       }
     }
     for (const arn of ruleArns) if (!out.has(arn)) out.set(arn, {});
@@ -320,7 +331,7 @@ export class Elbv2Gateway {
     try {
       await this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
     } catch (err) {
-      throw translate(err, `rule ${ruleArn} in ${this.ctx.region}`, hint ?? `it may have been deleted by hand; check environments.${this.ctx.envName}.maintenance`, ['RuleNotFoundException']);
+      throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? ((l) => said(l).hint.ruleDeletedByHand({ path: `environments.${this.ctx.envName}.maintenance` })), ['RuleNotFoundException']);
     }
   }
 
@@ -339,7 +350,7 @@ export class Elbv2Gateway {
         const list = moves.map((m) => `${m.ruleArn} → ${m.priority}`).join(', ');
         throw new AwsGatewayError(AwsErrorCode.conflict, `moving rules (${list}) would put two rules on one priority — read the rules again and retry`, { cause: err });
       }
-      throw translate(err, `rules ${moves.map((m) => m.ruleArn).join(', ')} in ${this.ctx.region}`, hint ?? `check environments.${this.ctx.envName}.maintenance.listeners[].ruleArn`, ['RuleNotFoundException']);
+      throw translate(err, this.about((l) => said(l).rules({ arns: moves.map((m) => m.ruleArn).join(', ') })), hint ?? `check environments.${this.ctx.envName}.maintenance.listeners[].ruleArn`, ['RuleNotFoundException']);
     }
   }
 
@@ -356,7 +367,7 @@ export class Elbv2Gateway {
         const res = await this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
         action = toAction(res.Rules?.[0]?.Actions);
       } catch (err) {
-        throw translate(err, `rule ${ruleArn} in ${this.ctx.region}`, hint ?? `check the ruleArn under environments.${this.ctx.envName}.canary`, ['RuleNotFoundException']);
+        throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? `check the ruleArn under environments.${this.ctx.envName}.canary`, ['RuleNotFoundException']);
       }
     } else {
       action = (await this.listener(listenerArn, hint)).defaultAction;
@@ -381,7 +392,7 @@ export class Elbv2Gateway {
       if (ruleArn) await this.client.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: actions }));
       else await this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: actions }));
     } catch (err) {
-      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `${this.named(listenerArn)}`} in ${this.ctx.region}`, this.listenerHint(hint), [
+      throw translate(err, this.about((l) => (ruleArn ? said(l).rule({ arn: ruleArn }) : this.named(listenerArn, l))), this.listenerHint(hint), [
         'ListenerNotFoundException',
         'RuleNotFoundException',
         'TargetGroupNotFoundException',
@@ -403,7 +414,7 @@ export class Elbv2Gateway {
       };
     } catch (err) {
       if (err instanceof AwsGatewayError) throw err;
-      throw translate(err, `load balancer ${arn} in ${this.ctx.region}`, hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
+      throw translate(err, this.about((l) => said(l).loadBalancer({ arn })), hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
     }
   }
 
@@ -419,7 +430,7 @@ export class Elbv2Gateway {
         marker = page.NextMarker;
       } while (marker);
     } catch (err) {
-      throw translate(err, `load balancer ${lbArn} in ${this.ctx.region}`, hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
+      throw translate(err, this.about((l) => said(l).loadBalancer({ arn: lbArn })), hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
     }
     return out;
   }
@@ -434,7 +445,7 @@ export class Elbv2Gateway {
       const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
       return res.Listeners?.[0]?.DefaultActions ?? [];
     } catch (err) {
-      throw translate(err, `${ruleArn ? `rule ${ruleArn}` : `${this.named(listenerArn)}`} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
+      throw translate(err, this.about((l) => (ruleArn ? said(l).rule({ arn: ruleArn }) : this.named(listenerArn, l))), this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
     }
   }
 
@@ -446,7 +457,7 @@ export class Elbv2Gateway {
       return { arn: l.ListenerArn ?? listenerArn, loadBalancerArn: l.LoadBalancerArn ?? '', port: l.Port ?? 0, protocol: l.Protocol ?? '', defaultAction: toAction(l.DefaultActions) };
     } catch (err) {
       if (err instanceof AwsGatewayError) throw err;
-      throw translate(err, `${this.named(listenerArn)} in ${this.ctx.region}`, this.listenerHint(hint), ['ListenerNotFoundException']);
+      throw translate(err, this.about((l) => this.named(listenerArn, l)), this.listenerHint(hint), ['ListenerNotFoundException']);
     }
   }
 
@@ -462,7 +473,7 @@ export class Elbv2Gateway {
       const total = res.TargetHealthDescriptions?.length ?? 0;
       return { healthy: states.healthy ?? 0, unhealthy: states.unhealthy ?? 0, total, states };
     } catch (err) {
-      throw translate(err, `target group ${targetGroupArn} in ${this.ctx.region}`, hint ?? `check the target group ARNs under environments.${this.ctx.envName}`, ['TargetGroupNotFoundException']);
+      throw translate(err, this.about((l) => said(l).targetGroup({ arn: targetGroupArn })), hint ?? `check the target group ARNs under environments.${this.ctx.envName}`, ['TargetGroupNotFoundException']);
     }
   }
 
@@ -477,7 +488,7 @@ export class Elbv2Gateway {
         marker = page.NextMarker;
       } while (marker);
     } catch (err) {
-      throw translate(err, `load balancer ${lbArn} in ${this.ctx.region}`, hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
+      throw translate(err, this.about((l) => said(l).loadBalancer({ arn: lbArn })), hint ?? `check environments.${this.ctx.envName}.cutover.<name>.to.loadBalancerArn`, ['LoadBalancerNotFoundException']);
     }
     return out;
   }

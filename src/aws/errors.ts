@@ -72,21 +72,28 @@ const SERVER = new Set(['InternalFailure', 'InternalError', 'InternalServerError
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'PriorRequestNotComplete', 'RequestLimitExceeded']);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'ExpiredToken', 'InvalidClientTokenId', 'UnrecognizedClientException']);
 
-/** Maps an SDK error into a gateway error, with `hint` saying where in ops.yml to look. */
-export function translate(err: unknown, what: string, hint: string, notFoundNames: readonly string[] = []): AwsGatewayError {
+/**
+ * Maps an SDK error into a gateway error, with `hint` saying where in ops.yml to look (or, where it is not an ops.yml
+ * mistake, what to do, in a language). What the call was about is a string, or the gateway's words in a language
+ * (src/i18n/resources.ts).
+ */
+export function translate(err: unknown, about: string | Said, hint: string | Said, notFoundNames: readonly string[] = []): AwsGatewayError {
   const m = (lang: Lang) => messages(lang).errors;
-  if (err instanceof AssumeRoleFailed) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).neededFor({ error: err.say(l), what }), err);
+  const w = (l: Lang) => (typeof about === 'string' ? about : about(l));
+  const what = w('en');
+  const h = (l: Lang) => (typeof hint === 'string' ? hint : hint(l));
+  if (err instanceof AssumeRoleFailed) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).neededFor({ error: err.say(l), what: w(l) }), err);
   const name = awsErrorName(err);
   const detail = err instanceof Error ? err.message : String(err);
   // AWS's own failure (a 5xx after the SDK's retries, or a body it could not read): the request was fine, try again.
   const status = httpStatus(err);
   if (name && ((status !== undefined && status >= 500) || SERVER.has(name))) {
     const code = name === 'Unknown' || name === 'UnknownError' ? '' : ` ${name}`;
-    return gatewayError(AwsErrorCode.unavailable, (l) => m(l).awsFailed({ call: callOf(err) ?? m(l).itsCall, what, status: String(status ?? '5xx'), code }), err);
+    return gatewayError(AwsErrorCode.unavailable, (l) => m(l).awsFailed({ call: callOf(err) ?? m(l).itsCall, what: w(l), status: String(status ?? '5xx'), code }), err);
   }
-  if (name && notFoundNames.includes(name)) return gatewayError(AwsErrorCode.notFound, (l) => m(l).notFound({ what, hint }), err);
-  if (name && THROTTLED.has(name)) return gatewayError(AwsErrorCode.throttled, (l) => m(l).throttled({ what }), err);
-  if (name && DENIED.has(name)) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).denied({ what, name }), err);
-  if (name === undefined) return gatewayError(AwsErrorCode.unavailable, (l) => m(l).unreachable({ what, detail }), err);
+  if (name && notFoundNames.includes(name)) return gatewayError(AwsErrorCode.notFound, (l) => m(l).notFound({ what: w(l), hint: h(l) }), err);
+  if (name && THROTTLED.has(name)) return gatewayError(AwsErrorCode.throttled, (l) => m(l).throttled({ what: w(l) }), err);
+  if (name && DENIED.has(name)) return gatewayError(AwsErrorCode.accessDenied, (l) => m(l).denied({ what: w(l), name }), err);
+  if (name === undefined) return gatewayError(AwsErrorCode.unavailable, (l) => m(l).unreachable({ what: w(l), detail }), err);
   return new AwsGatewayError(AwsErrorCode.invalid, `${what}: ${name}: ${detail}`, { cause: err });
 }

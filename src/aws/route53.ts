@@ -9,6 +9,10 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 /** A record set with every field the operations change or must put back. */
 export interface RecordSet {
@@ -115,7 +119,7 @@ export class Route53Gateway {
             : undefined;
       }
     } catch (err) {
-      throw translate(err, `hosted zone ${zoneId}`, this.zoneHint(hint), ['NoSuchHostedZone']);
+      throw translate(err, (l) => said(l).hostedZone({ id: zoneId }), this.zoneHint(hint), ['NoSuchHostedZone']);
     }
     return out;
   }
@@ -181,7 +185,7 @@ export class Route53Gateway {
       const res = await this.client.send(new GetChangeCommand({ Id: bareId(changeId) }));
       return res.ChangeInfo?.Status === 'INSYNC' ? ChangeStatus.insync : ChangeStatus.pending;
     } catch (err) {
-      throw translate(err, `Route 53 change ${changeId}`, 'changes are kept for a limited time; read the records instead', ['NoSuchChange']);
+      throw translate(err, (l) => said(l).route53Change({ id: changeId }), (l) => said(l).hint.changesExpire, ['NoSuchChange']);
     }
   }
 
@@ -195,6 +199,6 @@ export class Route53Gateway {
     if (name === 'PriorRequestNotComplete') {
       return new AwsGatewayError(AwsErrorCode.throttled, `zone ${bareId(zoneId)} is still applying an earlier change — retry in a few seconds`, { cause: err });
     }
-    return translate(err, `hosted zone ${zoneId}`, this.zoneHint(hint), ['NoSuchHostedZone']);
+    return translate(err, (l) => said(l).hostedZone({ id: zoneId }), this.zoneHint(hint), ['NoSuchHostedZone']);
   }
 }

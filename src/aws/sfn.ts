@@ -12,6 +12,10 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
+import { messages, type Lang } from '../i18n/index.js';
+
+/** The gateway's words for what a call was about, in a language (src/i18n/resources.ts). */
+const said = (lang: Lang) => messages(lang).resources;
 
 export const ExecutionStatus = {
   running: 'RUNNING',
@@ -119,7 +123,7 @@ export class SfnGateway {
       const m = await this.client.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
       return { arn, name, definition: parseJson(m.definition), roleArn: m.roleArn ?? '' };
     } catch (err) {
-      throw translate(err, `state machine ${name}`, this.hint, ['StateMachineDoesNotExist']);
+      throw translate(err, (l) => said(l).sfn.stateMachine({ name }), this.hint, ['StateMachineDoesNotExist']);
     }
   }
 
@@ -139,13 +143,13 @@ export class SfnGateway {
     } catch (err) {
       if (awsErrorName(err) === 'InvalidDefinition') {
         // The bot compiled this definition itself, so this is a bug of ours, not a config mistake: say what AWS said.
-        throw translate(err, `state machine ${name} was refused as invalid ASL`, 'this is a bug in the compiled definition, please report it');
+        throw translate(err, (l) => said(l).sfn.invalidAsl({ name }), (l) => said(l).hint.aslBug);
       }
       if (awsErrorName(err) === 'StateMachineAlreadyExists') {
         // Created by someone else between our read and our write: read again and converge.
         return this.ensureStateMachine(name, definition, roleArn);
       }
-      throw translate(err, `state machine ${name}`, this.hint, ['StateMachineDoesNotExist']);
+      throw translate(err, (l) => said(l).sfn.stateMachine({ name }), this.hint, ['StateMachineDoesNotExist']);
     }
   }
 
@@ -159,7 +163,7 @@ export class SfnGateway {
       const out = await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: text }));
       return out.executionArn ?? '';
     } catch (err) {
-      if (awsErrorName(err) !== 'ExecutionAlreadyExists') throw translate(err, `state machine ${stateMachineArn}`, this.hint, ['StateMachineDoesNotExist']);
+      if (awsErrorName(err) !== 'ExecutionAlreadyExists') throw translate(err, (l) => said(l).sfn.stateMachine({ name: stateMachineArn }), this.hint, ['StateMachineDoesNotExist']);
       // AWS answers ExecutionAlreadyExists once the first execution has finished; the name is the run id, so it is ours.
       const arn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
       const existing = await this.execution(arn);
@@ -184,7 +188,7 @@ export class SfnGateway {
         ...(e.input !== undefined ? { input: parseJson(e.input) } : {}),
       };
     } catch (err) {
-      throw translate(err, `execution ${arn}`, this.hint, ['ExecutionDoesNotExist']);
+      throw translate(err, (l) => said(l).sfn.execution({ arn }), this.hint, ['ExecutionDoesNotExist']);
     }
   }
 
@@ -209,7 +213,7 @@ export class SfnGateway {
         }
       } while (nextToken);
     } catch (err) {
-      throw translate(err, `history of execution ${arn}`, this.hint, ['ExecutionDoesNotExist']);
+      throw translate(err, (l) => said(l).sfn.history({ arn }), this.hint, ['ExecutionDoesNotExist']);
     }
     return reverseOrder ? out.reverse() : out;
   }
@@ -219,7 +223,7 @@ export class SfnGateway {
     try {
       await this.client.send(new StopExecutionCommand({ executionArn: arn, cause: cause.slice(0, 32_768), error: 'ecs-chatops.Stopped' }));
     } catch (err) {
-      throw translate(err, `execution ${arn}`, this.hint, ['ExecutionDoesNotExist']);
+      throw translate(err, (l) => said(l).sfn.execution({ arn }), this.hint, ['ExecutionDoesNotExist']);
     }
   }
 }

@@ -29,6 +29,8 @@ export const en = {
     promotedFullInBake: (p: { by: string; step: number; steps: number }) => `⏩ Promoted to 100 % by <@${p.by}> at step ${p.step}/${p.steps}: the bake ends and the remaining steps are skipped.`,
     promotedInBake: (p: { by: string; step: number; steps: number }) => `▶️ Promoted by <@${p.by}> at step ${p.step}/${p.steps}: the bake ends and the canary moves to the next step.`,
     notTakenWaiting: (p: { by: string; why: string }) => `⛔ Promote by <@${p.by}> not taken: ${p.why}. Still waiting.`,
+    onlyApproversPromote: (p: { env: string }) => `only approvers may promote in *${p.env}*`,
+    secondPersonPromote: (p: { env: string }) => `*${p.env}* needs a second person: someone other than the requester must promote`,
     heldNote: (p: { green: string; by: string }) => `⏸ Held at green ${p.green} % by <@${p.by}>.`,
     heldReason: (p: { green: string; by: string }) => `Held at green ${p.green} % by <@${p.by}> — Promote to continue`,
     promotedFullContinues: (p: { by: string }) => `⏩ Promoted to 100 % by <@${p.by}>: the canary continues and skips the remaining steps.`,
@@ -61,6 +63,8 @@ export const en = {
     fullWithPromote: '`--full` goes with `promote` only: `/canary <env> <target> promote --full` skips every remaining step',
     runIs: (p: { runId: string; by: string; state: string; reason: string; link: string }) => `Run \`${p.runId}\` by <@${p.by}> is ${p.state}${p.reason ? ` — ${p.reason}` : ''}${p.link}`,
     noRun: 'No canary run is active.',
+    statusWeights: (p: { target: string; env: string; blue: number; green: number; blueWeight: number; greenWeight: number; ttl?: number }) =>
+      `*Canary · ${p.target} · ${p.env}* (read from AWS)\n🔵 blue ${p.blue} % · 🟢 green ${p.green} % (weights ${p.blueWeight} / ${p.greenWeight}${p.ttl !== undefined ? `, TTL ${p.ttl} s` : ''})`,
     statusFailed: (p: { target: string; env: string; why: string }) => `⚠️ *Canary · ${p.target} · ${p.env}*: ${p.why}`,
     nothingRunning: (p: { target: string; env: string; sub: string }) => `⚠️ no canary is running on *${p.target}* in *${p.env}*, so there is nothing to ${p.sub}. Start one with \`/canary ${p.env} ${p.target} start\`.`,
     noAwsCall: 'no AWS call by itself',
@@ -73,6 +77,16 @@ export const en = {
     alreadyWaiting: (p: { runId: string; reason: string }) => `⚠️ Run \`${p.runId}\` is already waiting${p.reason ? `: ${p.reason}` : ''} — nothing to pause.`,
     alreadyAsked: (p: { sub: string }) => `Already noted: *${p.sub}* was asked once.`,
     noted: (p: { what: string; runId: string; link: string }) => `👍 *${p.what}* noted on run \`${p.runId}\`${p.link}.`,
+  },
+  // --dry-run (planCanary): the calls stay as calls; the words around them follow the asker.
+  plan: {
+    step: (p: { step: number; steps: number; pct: number; call: string }) => `Step ${p.step}/${p.steps} · green ${p.pct} %: ${p.call}`,
+    thenInsync: '    then GetChange until INSYNC',
+    bake: (p: { seconds: number }) => `    bake ${p.seconds} s`,
+    gates: (p: { gates: string }) => `    gates: ${p.gates}`,
+    advance: '    advance by itself',
+    waitPromote: '    wait for Promote',
+    rollback: (p: { call: string }) => `Rollback at any moment: ${p.call}`,
   },
   title: (p: { env: string; target: string; pct?: number }) => (p.pct !== undefined ? `Canary set green ${p.pct} % · ${p.target} · ${p.env}` : `Canary · ${p.target} · ${p.env}`),
 };
@@ -105,6 +119,8 @@ export const ja: Shape<typeof en> = {
     promotedFullInBake: (p) => `⏩ <@${p.by}> がステップ ${p.step}/${p.steps} で 100 % にプロモート: ベイクを終え、残りのステップをスキップします。`,
     promotedInBake: (p) => `▶️ <@${p.by}> がステップ ${p.step}/${p.steps} でプロモート: ベイクを終え、次のステップに進みます。`,
     notTakenWaiting: (p) => `⛔ <@${p.by}> のプロモートは受け付けられませんでした: ${p.why}。引き続き待機中です。`,
+    onlyApproversPromote: (p) => `*${p.env}* でプロモートできるのは承認者だけです`,
+    secondPersonPromote: (p) => `*${p.env}* では別の担当者が必要です。依頼者以外の人がプロモートしてください`,
     heldNote: (p) => `⏸ <@${p.by}> が Green ${p.green} % で保留しました。`,
     heldReason: (p) => `<@${p.by}> が Green ${p.green} % で保留中。続行するにはプロモートしてください`,
     promotedFullContinues: (p) => `⏩ <@${p.by}> が 100 % にプロモート: カナリアを続行し、残りのステップをスキップします。`,
@@ -136,6 +152,8 @@ export const ja: Shape<typeof en> = {
     fullWithPromote: '`--full` は `promote` とだけ使えます: `/canary <env> <target> promote --full` で残りのステップをすべてスキップします',
     runIs: (p) => `<@${p.by}> の run \`${p.runId}\` は ${p.state}${p.reason ? ` — ${p.reason}` : ''}${p.link}`,
     noRun: '実行中のカナリアはありません。',
+    statusWeights: (p) =>
+      `*カナリア · ${p.target} · ${p.env}*（AWS から読み取り）\n🔵 Blue ${p.blue} % · 🟢 Green ${p.green} %（重み ${p.blueWeight} / ${p.greenWeight}${p.ttl !== undefined ? `、TTL ${p.ttl} 秒` : ''}）`,
     statusFailed: (p) => `⚠️ *カナリア · ${p.target} · ${p.env}*: ${p.why}`,
     nothingRunning: (p) => `⚠️ *${p.env}* の *${p.target}* で実行中のカナリアがないため、${p.sub} できません。\`/canary ${p.env} ${p.target} start\` で開始してください。`,
     noAwsCall: 'これ自体は AWS を呼び出しません',
@@ -148,6 +166,15 @@ export const ja: Shape<typeof en> = {
     alreadyWaiting: (p) => `⚠️ run \`${p.runId}\` はすでに待機中です${p.reason ? `: ${p.reason}` : ''}。一時停止するものはありません。`,
     alreadyAsked: (p) => `受付済みです: *${p.sub}* はすでに依頼されています。`,
     noted: (p) => `👍 run \`${p.runId}\` で *${p.what}* を受け付けました${p.link}。`,
+  },
+  plan: {
+    step: (p) => `ステップ ${p.step}/${p.steps} · Green ${p.pct} %: ${p.call}`,
+    thenInsync: '    続いて INSYNC になるまで GetChange',
+    bake: (p) => `    ベイク ${p.seconds} 秒`,
+    gates: (p) => `    ゲート: ${p.gates}`,
+    advance: '    自動で次のステップへ',
+    waitPromote: '    プロモートを待つ',
+    rollback: (p) => `ロールバックはいつでも: ${p.call}`,
   },
   title: (p) => (p.pct !== undefined ? `カナリア Green を ${p.pct} % に設定 · ${p.target} · ${p.env}` : `カナリア · ${p.target} · ${p.env}`),
 };

@@ -16,12 +16,15 @@ import * as canary from './canary.js';
 import * as errors from './errors.js';
 import * as failures from './failures.js';
 import * as gates from './gates.js';
+import * as plans from './plans.js';
+import * as stages from './stages.js';
+import * as resources from './resources.js';
 
 export { LANGS, langOfLocale, OpError, sayError, type Lang, type Shape } from './catalog.js';
 
 const CATALOGS = {
-  en: { run: run.en, maintenance: maintenance.en, replies: replies.en, help: help.en, services: services.en, cutover: cutover.en, deploy: deploy.en, schedule: schedule.en, status: status.en, history: history.en, home: home.en, canary: canary.en, errors: errors.en, failures: failures.en, gates: gates.en },
-  ja: { run: run.ja, maintenance: maintenance.ja, replies: replies.ja, help: help.ja, services: services.ja, cutover: cutover.ja, deploy: deploy.ja, schedule: schedule.ja, status: status.ja, history: history.ja, home: home.ja, canary: canary.ja, errors: errors.ja, failures: failures.ja, gates: gates.ja },
+  en: { run: run.en, maintenance: maintenance.en, replies: replies.en, help: help.en, services: services.en, cutover: cutover.en, deploy: deploy.en, schedule: schedule.en, status: status.en, history: history.en, home: home.en, canary: canary.en, errors: errors.en, failures: failures.en, gates: gates.en, plans: plans.en, stages: stages.en, resources: resources.en },
+  ja: { run: run.ja, maintenance: maintenance.ja, replies: replies.ja, help: help.ja, services: services.ja, cutover: cutover.ja, deploy: deploy.ja, schedule: schedule.ja, status: status.ja, history: history.ja, home: home.ja, canary: canary.ja, errors: errors.ja, failures: failures.ja, gates: gates.ja, plans: plans.ja, stages: stages.ja, resources: resources.ja },
 } satisfies Record<Lang, unknown>;
 
 /** Every message of one language. */

@@ -1,20 +1,39 @@
 // The canary's CloudWatch gates, kept out of canary.ts: alarms before each step, a watched bake, and a Retry that starts afresh.
 import type { CanaryConfig } from '../config/schema.js';
 import type { OpContext } from '../runs/operation.js';
-import { messages } from '../i18n/index.js';
+import { messages, type Lang } from '../i18n/index.js';
 import { COLORS, type ChartLine } from './chart.js';
 import { analysisApplies, checkAlarms, watchBake, WATCH_EVERY_MS, type BakeResult, type SideSeries, type TrafficWatch } from './gates.js';
 
-/** The gates a canary has, in words, from its config alone (for --dry-run, before any AWS read). */
-export function describeCanaryGates(cfg: CanaryConfig): string[] {
+/** The gates a canary has, in words, from its config alone (for --dry-run, before any AWS read), in the asker's language. */
+export function describeCanaryGates(cfg: CanaryConfig, lang: Lang = 'en'): string[] {
+  const m = messages(lang).gates;
   const out: string[] = [];
-  if (cfg.alarms.length) out.push(`alarms ${cfg.alarms.join(', ')} (DescribeAlarms before every step and every ${WATCH_EVERY_MS / 1000} s of a bake; ALARM rolls back)`);
+  if (cfg.alarms.length) out.push(m.planAlarms({ names: cfg.alarms.join(', '), every: WATCH_EVERY_MS / 1000 }));
   const comparable = cfg.alb !== undefined || cfg.analysis.metrics !== undefined;
   if (comparable && cfg.analysis.enabled && cfg.bakeSeconds > 0) {
     const a = cfg.analysis;
-    out.push(`analysis green vs blue from ${cfg.alb ? 'the ALB target groups' : 'the metrics named in ops.yml'} (GetMetricData; ${cfg.alb ? '5XX' : 'error'} rate +${a.maxErrorRateIncrease} points or p99 +${a.maxP99IncreasePercent} % fails; ${a.minRequests} requests a side needed)`);
+    out.push(
+      m.planAnalysis({
+        what: cfg.alb ? m.planCompareAlb : m.planCompareMetrics,
+        word: m.errorWord({ word: cfg.alb ? '5XX' : 'error' }),
+        rate: a.maxErrorRateIncrease,
+        p99: a.maxP99IncreasePercent,
+        min: a.minRequests,
+      }),
+    );
   }
   return out;
+}
+
+/** Green's target health (an ALB canary's gate after each bake): a line for the message, and the failure in words. */
+export async function targetHealthGate(greenHealth: () => Promise<{ healthy: number; unhealthy: number; total: number }>, lang: Lang): Promise<{ line: string; failed?: string }> {
+  const m = messages(lang).gates;
+  const h = await greenHealth();
+  const ok = h.total > 0 && h.unhealthy === 0 && h.healthy > 0;
+  const line = m.healthLine({ ok, healthy: h.healthy, total: h.total });
+  if (ok) return { line };
+  return { line, failed: h.total === 0 ? m.healthNoTargets : m.healthUnhealthy({ healthy: h.healthy, total: h.total }) };
 }
 
 /**
@@ -87,7 +106,7 @@ async function postCanaryChart(ctx: OpContext<unknown>, watch: TrafficWatch, fro
   const outcome = result.failure ? g.chartFailed : result.inconclusive ? g.chartInconclusive : g.chartPassed;
   const step = g.chartStep({ step: at.step, steps: at.steps.length, pct });
   await ctx.step(id, async () => {
-    await watch.postFile!(ctx.run, { png, filename: `canary-${at.target}-${from}.png`, title: `${step} — green vs blue`, comment: g.chartComment({ step, outcome }) });
+    await watch.postFile!(ctx.run, { png, filename: `canary-${at.target}-${from}.png`, title: g.chartFileTitle({ step }), comment: g.chartComment({ step, outcome }) });
     return true;
   });
 }

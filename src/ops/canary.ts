@@ -5,8 +5,8 @@ import type { Access } from '../runs/permissions.js';
 import { Interrupted, type FinalState, type Intent, type OpContext, type Operation, type ReadContext } from '../runs/operation.js';
 import { formatTime } from '../clock.js';
 import type { TrafficWatch } from './gates.js';
-import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates } from './canary-gates.js';
-import { messages, OpError } from '../i18n/index.js';
+import { alarmsBeforeStep, attemptScoped, bakeWatched, describeCanaryGates, targetHealthGate } from './canary-gates.js';
+import { messages, OpError, type Lang } from '../i18n/index.js';
 
 // ── traffic as the canary sees it (a port; src/adapters/traffic.ts provides it) ───────
 
@@ -99,29 +99,31 @@ export const greenShare = (w: Weights): number => (w.blue + w.green === 0 ? 0 : 
 
 export const weightsFor = (pct: number): Weights => ({ blue: 100 - pct, green: pct });
 
-/** The calls a run would make, for --dry-run. */
-export function planCanary(cfg: CanaryConfig, traffic: CanaryTraffic, params: CanaryParams): string[] {
+/** The calls a run would make, for --dry-run: the calls as AWS names them, the words around them in `lang`. */
+export function planCanary(cfg: CanaryConfig, traffic: CanaryTraffic, params: CanaryParams, lang: Lang = 'en'): string[] {
+  const m = messages(lang).canary.plan;
   const plan = params.action === 'set' ? [params.pct!] : (params.steps ?? cfg.steps);
   const lines: string[] = [];
   for (const [i, pct] of plan.entries()) {
-    lines.push(`Step ${i + 1}/${plan.length} · green ${pct} %: ${traffic.describeShift(weightsFor(pct))}`);
-    if (traffic.via === 'route53') lines.push('    then GetChange until INSYNC');
+    lines.push(m.step({ step: i + 1, steps: plan.length, pct, call: traffic.describeShift(weightsFor(pct)) }));
+    if (traffic.via === 'route53') lines.push(m.thenInsync);
     if (params.action === 'start') {
-      if (cfg.bakeSeconds > 0) lines.push(`    bake ${cfg.bakeSeconds} s`);
-      lines.push(`    gates: ${gateNames(cfg, traffic).join(', ')}`);
-      if (i < plan.length - 1) lines.push(cfg.auto ? '    advance by itself' : '    wait for Promote');
+      if (cfg.bakeSeconds > 0) lines.push(m.bake({ seconds: cfg.bakeSeconds }));
+      lines.push(m.gates({ gates: gateNames(cfg, traffic, lang).join(', ') }));
+      if (i < plan.length - 1) lines.push(cfg.auto ? m.advance : m.waitPromote);
     }
   }
   // Setting green to 0 is itself the rollback's one call: said once.
-  if (!(params.action === 'set' && params.pct === 0)) lines.push(`Rollback at any moment: ${traffic.describeShift(weightsFor(0))}`);
+  if (!(params.action === 'set' && params.pct === 0)) lines.push(m.rollback({ call: traffic.describeShift(weightsFor(0)) }));
   return lines;
 }
 
-function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic): string[] {
+function gateNames(cfg: CanaryConfig, traffic: CanaryTraffic, lang: Lang): string[] {
+  const g = messages(lang).gates;
   const out: string[] = [];
-  if (traffic.greenHealth) out.push('green targets healthy (DescribeTargetHealth)');
-  out.push(...describeCanaryGates(cfg));
-  if (out.length === 0) out.push('none configured');
+  if (traffic.greenHealth) out.push(g.planHealth);
+  out.push(...describeCanaryGates(cfg, lang));
+  if (out.length === 0) out.push(g.planNone);
   return out;
 }
 
@@ -132,7 +134,7 @@ async function canaryStatus(q: ReadContext<CanaryParams>, deps: CanaryDeps): Pro
   const { target } = q.params;
   const w = await deps.traffic(q.envName, target, configOf(q.env, q.envName, target)).read();
   const g = greenShare(w);
-  return `*Canary · ${target} · ${q.envName}* (read from AWS)\n🔵 blue ${100 - g} % · 🟢 green ${g} % (weights ${w.blue} / ${w.green}${w.ttl !== undefined ? `, TTL ${w.ttl} s` : ''})`;
+  return messages(q.lang).canary.command.statusWeights({ target, env: q.envName, blue: 100 - g, green: g, blueWeight: w.blue, greenWeight: w.green, ...(w.ttl !== undefined ? { ttl: w.ttl } : {}) });
 }
 
 export interface CanaryDeps {
@@ -152,7 +154,7 @@ export function canaryOperation(deps: CanaryDeps): Operation<CanaryParams, Canar
     resources: (env, p) => canaryResources(env, p.target),
     plan: async (q) => {
       const cfg = configOf(q.env, q.envName, q.params.target);
-      return planCanary(cfg, deps.traffic(q.envName, q.params.target, cfg), q.params);
+      return planCanary(cfg, deps.traffic(q.envName, q.params.target, cfg), q.params, q.lang);
     },
     status: (q) => canaryStatus(q, deps),
     lockTarget: (envName, p) => `${envName}:canary:${p.target}`,
@@ -214,11 +216,11 @@ async function drive(ctx: Ctx, deps: CanaryDeps, first: Intent | undefined): Pro
   }
 }
 
-/** Why this person may not promote here, or undefined when they may (Promote follows the environment's approval rules). */
-async function promoteRefusal(env: Environment, envName: string, requestedBy: string, deps: CanaryDeps, by: string): Promise<string | undefined> {
+/** Why this person may not promote here, in a language, or undefined when they may (Promote follows the environment's approval rules). */
+async function promoteRefusal(env: Environment, envName: string, requestedBy: string, deps: CanaryDeps, by: string): Promise<((lang: Lang) => string) | undefined> {
   const p = env.permissions;
-  if (deps.access && !(await deps.access.canApprove(by, p))) return `only approvers may promote in *${envName}*`;
-  if (p.requireApproval && by === requestedBy) return `*${envName}* needs a second person: someone other than the requester must promote`;
+  if (deps.access && !(await deps.access.canApprove(by, p))) return (l) => messages(l).canary.run.onlyApproversPromote({ env: envName });
+  if (p.requireApproval && by === requestedBy) return (l) => messages(l).canary.run.secondPersonPromote({ env: envName });
   return undefined;
 }
 
@@ -242,7 +244,7 @@ async function takePromote(ctx: Ctx, deps: CanaryDeps, intent: Intent, n: number
   const refusal = await promoteRefusal(ctx.env, ctx.envName, ctx.run.requestedBy, deps, intent.by);
   if (refusal) {
     const b = messages(ctx.lang).run.button;
-    await ctx.note(messages(ctx.lang).canary.run.notTakenBake({ press: intent.name === CanaryIntent.promoteFull ? b.promoteFull : b.promote, by: intent.by, why: refusal }));
+    await ctx.note(messages(ctx.lang).canary.run.notTakenBake({ press: intent.name === CanaryIntent.promoteFull ? b.promoteFull : b.promote, by: intent.by, why: refusal(ctx.lang) }));
     return false;
   }
   await recordPromote(ctx, intent, n);
@@ -270,7 +272,7 @@ async function decide(ctx: Ctx, deps: CanaryDeps, id: string, reason: string): P
     if (!refusal) return answer;
     if (!(await ctx.stepDone(`refused:${id}:${again}`))) {
       await ctx.step(`refused:${id}:${again}`, async () => true);
-      await ctx.note(messages(ctx.lang).canary.run.notTakenWaiting({ by: answer.by, why: refusal }));
+      await ctx.note(messages(ctx.lang).canary.run.notTakenWaiting({ by: answer.by, why: refusal(ctx.lang) }));
     }
   }
 }
@@ -324,17 +326,16 @@ async function shiftTo(ctx: Ctx, traffic: CanaryTraffic, n: number, total: numbe
   }
 }
 
-/** Gate results; the first failing one is returned as `failed`. */
-async function gates(cfg: CanaryConfig, traffic: CanaryTraffic, watched: string[] = []): Promise<{ lines: string[]; failed?: string }> {
+/** Gate results; the first failing one is returned as `failed`. Said in the run's language. */
+async function gates(traffic: CanaryTraffic, lang: Lang, watched: string[] = []): Promise<{ lines: string[]; failed?: string }> {
   const lines: string[] = [...watched];
   let failed: string | undefined;
   if (traffic.greenHealth) {
-    const h = await traffic.greenHealth();
-    const ok = h.total > 0 && h.unhealthy === 0 && h.healthy > 0;
-    lines.push(`${ok ? '✅' : '❌'} green targets healthy ${h.healthy}/${h.total}`);
-    if (!ok) failed = h.total === 0 ? 'green target group has no targets' : `green targets unhealthy: ${h.healthy}/${h.total} healthy`;
+    const h = await targetHealthGate(traffic.greenHealth.bind(traffic), lang);
+    lines.push(h.line);
+    failed = h.failed;
   }
-  if (lines.length === 0) lines.push('➖ no gates configured');
+  if (lines.length === 0) lines.push(messages(lang).gates.noGates);
   return failed ? { lines, failed } : { lines };
 }
 
@@ -386,7 +387,7 @@ async function walk(ctx: Ctx, deps: CanaryDeps, cfg: CanaryConfig, traffic: Cana
       if (answer.name === CanaryIntent.promoteFull) await recordPromote(ctx, answer, n);
     }
     await ctx.view({ phase: CanaryPhase.gating });
-    const g = await gates(cfg, traffic, watched.lines);
+    const g = await gates(traffic, ctx.lang, watched.lines);
     await ctx.view({ gates: g.lines });
     if (g.failed) return rollback(ctx, traffic, messages(ctx.lang).canary.run.gateFailedAt({ step: n, steps: plan.length, pct, why: g.failed }));
 

@@ -78,8 +78,9 @@ const POLL = { everyMs: 2000, timeoutMs: 10 * 60_000, maxEveryMs: 10_000 };
 export const captureStep = (name: string) => `capture-records:${name}`;
 export const backKey = (runId: string) => `cutover-back:${runId}`;
 
-export function describeRecord(r: DnsRecord): string {
-  const to = r.aliasTarget ? `alias → ${r.aliasTarget.dnsName} (zone ${r.aliasTarget.hostedZoneId}, evaluate health ${r.aliasTarget.evaluateTargetHealth ? 'yes' : 'no'})` : `${r.values.join(' ')} (TTL ${r.ttl ?? '?'} s)`;
+export function describeRecord(r: DnsRecord, lang: Lang = 'en'): string {
+  const m = messages(lang).plans.cutover;
+  const to = r.aliasTarget ? m.alias({ dnsName: r.aliasTarget.dnsName, zone: r.aliasTarget.hostedZoneId, evaluate: r.aliasTarget.evaluateTargetHealth }) : m.values({ values: r.values.join(' '), ttl: String(r.ttl ?? '?') });
   return `${r.type} ${r.name}${r.setIdentifier ? ` [${r.setIdentifier}]` : ''} ${to}`;
 }
 
@@ -129,9 +130,11 @@ export async function planCutover(dns: CutoverDns, cfg: CutoverConfig, envName: 
   const before = switchable(await dns.records(cfg.hostedZoneId, cfg.recordName));
   if (before.length === 0) return [...out, `❌ ${messages(lang).cutover.check.noRecord({ record: cfg.recordName, zone: cfg.hostedZoneId, env: envName })}`];
   const cname = before.find((r) => r.type === 'CNAME' && (r.ttl ?? 0) > LOW_TTL);
-  if (cname) out.push(`route53:ChangeResourceRecordSets UPSERT CNAME ${cname.name} TTL ${cname.ttl} → ${LOW_TTL}, then wait INSYNC + ${cname.ttl} s (the old TTL)`);
-  out.push(`route53:ChangeResourceRecordSets (one batch) ${switched(before, lb).map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`);
-  out.push('then GetChange until INSYNC; Switch back restores: ' + before.map(describeRecord).join('; '));
+  const m = messages(lang).plans.cutover;
+  const said = (r: DnsRecord) => describeRecord(r, lang);
+  if (cname) out.push(m.lowerTtl({ name: cname.name, ttl: cname.ttl ?? 0, low: LOW_TTL }));
+  out.push(m.batch({ changes: switched(before, lb).map((r) => `UPSERT ${said(r)}`).join('; ') }));
+  out.push(m.thenRestores({ records: before.map(said).join('; ') }));
   return out;
 }
 
@@ -169,7 +172,8 @@ export function cutoverOperation(deps: CutoverDeps): Operation<CutoverParams, Cu
       // A switch back reads only what the cutover stored: refused (thrown, for people) or the records it restores.
       const target = await switchBackTarget(q, q.params.of!, q.now());
       if (!target.ok) throw backRefused(q.params.of!, target, q.timezone);
-      return [`route53:ChangeResourceRecordSets (one batch) ${target.before.map((r) => `UPSERT ${describeRecord(r)}`).join('; ')}`, 'then GetChange until INSYNC'];
+      const m = messages(q.lang).plans.cutover;
+      return [m.batch({ changes: target.before.map((r) => `UPSERT ${describeRecord(r, q.lang)}`).join('; ') }), m.thenInsync];
     },
     lockTarget: (envName, p) => `${envName}:cutover:${p.name}`,
     title: (envName, p, lang = 'en') => (p.back ? messages(lang).run.title.switchBack({ env: envName, name: p.name }) : messages(lang).run.title.cutover({ env: envName, name: p.name })),
@@ -247,7 +251,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
   const before = await ctx.step(captureStep(name), async () => switchable(await dns.records(cfg.hostedZoneId, cfg.recordName)));
   if (before.length === 0) throw new Error(`no A, AAAA or CNAME record ${cfg.recordName} in zone ${cfg.hostedZoneId} — check environments.${ctx.envName}.cutover.${name}`);
   const after = switched(before, lb);
-  await ctx.view({ before: before.map(describeRecord), after: after.map(describeRecord) });
+  await ctx.view({ before: before.map((r) => describeRecord(r, ctx.lang)), after: after.map((r) => describeRecord(r, ctx.lang)) });
 
   if (!(await approval(ctx, 'cutover'))) return 'cancelled';
 
@@ -277,7 +281,7 @@ async function cutover(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Promise
     verify: async () => (same(await readSwitchable(dns, cfg, after), after) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, after);
-  if (!same(now, after)) throw new OpError((l) => messages(l).failures.recordsDifferAfterChange({ records: now.map(describeRecord).join('; ') }));
+  if (!same(now, after)) throw new OpError((l) => messages(l).failures.recordsDifferAfterChange({ records: now.map((r) => describeRecord(r, l)).join('; ') }));
   await ctx.view({ phase: 'syncing' });
   const at = changeId ? await waitInSync(ctx, dns, `upsert-alias:${name}`, changeId) : ctx.now();
   const ttl = Math.max(...before.map((r) => (r.aliasTarget ? ALIAS_TTL_SECONDS : r.ttl ?? ALIAS_TTL_SECONDS)));
@@ -310,7 +314,7 @@ async function autoSwitchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig, w
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, before);
-  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map(describeRecord).join('; '), name: cfg.recordName }));
+  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map((r) => describeRecord(r, l)).join('; '), name: cfg.recordName }));
   // A second Rollback while the switch back waits for INSYNC is the same wish: keep waiting.
   let at: number | undefined;
   while (at === undefined) {
@@ -385,13 +389,13 @@ async function switchBack(ctx: Ctx, deps: CutoverDeps, cfg: CutoverConfig): Prom
   if (!target.ok) throw backRefused(of, target, ctx.timezone);
   const before = target.before;
   const current = await readSwitchable(dns, cfg, before);
-  await ctx.view({ name, recordName: cfg.recordName, back: true, of, phase: 'switching', before: current.map(describeRecord), after: before.map(describeRecord) } satisfies CutoverView);
+  await ctx.view({ name, recordName: cfg.recordName, back: true, of, phase: 'switching', before: current.map((r) => describeRecord(r, ctx.lang)), after: before.map((r) => describeRecord(r, ctx.lang)) } satisfies CutoverView);
   // Switch back is the way back to safety: it never waits for approval (docs/decisions.md, Issue 17).
   const changeId = await ctx.step(`restore-records:${name}:${of}`, () => dns.upsert(cfg.hostedZoneId, before, `ecs-chatops switch back ${name} (undo ${of})`), {
     verify: async () => (same(await readSwitchable(dns, cfg, before), before) ? { done: true, result: '' } : { done: false }),
   });
   const now = await readSwitchable(dns, cfg, before);
-  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map(describeRecord).join('; '), name: cfg.recordName }));
+  if (!same(now, before)) throw new OpError((l) => messages(l).failures.recordsDifferAfterSwitchBack({ records: now.map((r) => describeRecord(r, l)).join('; '), name: cfg.recordName }));
   await ctx.view({ phase: 'syncing' });
   const at = changeId ? await waitInSync(ctx, dns, `restore-records:${name}`, changeId) : ctx.now();
   await ctx.step(`remember-back:${of}`, () => ctx.facts.remember(backKey(of), ctx.run.id));

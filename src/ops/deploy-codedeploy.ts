@@ -187,9 +187,11 @@ export function codedeployStrategy(cd: CodeDeployPort): DeployStrategy<CodeDeplo
     },
 
     async plan(q, cfg, taskDefinitionArn) {
+      const m = messages(q.lang).plans.deploy;
+      const wait = cfg.waitForReroute ? m.codedeployWaits({ minutes: cfg.rerouteWaitMinutes }) : m.codedeployNoWait;
       return [
-        `• CodeDeploy: get or create application \`${cfg.application}\` and group \`${cfg.deploymentGroup}\` (target groups ${cfg.targetGroups.join(' → ')}, ${cfg.waitForReroute ? `waits for Approve up to ${cfg.rerouteWaitMinutes} min` : 'no approval wait'}, blue kept ${cfg.terminationWaitMinutes} min)`,
-        `• CreateDeployment with config \`${q.params.config ?? cfg.config}\` and this AppSpec:`,
+        m.codedeployGroup({ application: cfg.application, group: cfg.deploymentGroup, targetGroups: cfg.targetGroups.join(' → '), wait, keepMinutes: cfg.terminationWaitMinutes }),
+        m.codedeployCreate({ config: q.params.config ?? cfg.config }),
         '```',
         cd.appSpec({ taskDefinitionArn, container: cfg.container, port: cfg.port }),
         '```',

@@ -6,7 +6,7 @@ import type { EcsNativeDeploySchema } from '../config/schema.js';
 import { formatTime } from '../clock.js';
 import type { FinalState, Intent } from '../runs/operation.js';
 import type { DeployCtx, DeployStrategy, Show } from './deploy-shape.js';
-import { messages, OpError, type Lang } from '../i18n/index.js';
+import { messages, OpError, type Lang, type Messages } from '../i18n/index.js';
 
 type NativeConfig = z.infer<typeof EcsNativeDeploySchema>;
 type Ctx = DeployCtx;
@@ -75,12 +75,12 @@ const ROLLBACK_TIMEOUT_MS = 30 * 60_000;
 const ENDED_BADLY = ['ROLLBACK_FAILED', 'STOPPED'];
 
 /** The lifecycle as people read it: ECS's stages grouped into the five things that happen. */
-const PHASES: { name: string; stages: string[] }[] = [
-  { name: 'Scale up', stages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP'] },
-  { name: 'Test traffic', stages: ['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'] },
-  { name: 'Production traffic', stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] },
-  { name: 'Bake', stages: ['BAKE_TIME'] },
-  { name: 'Clean up', stages: ['CLEAN_UP'] },
+const PHASES: { name: keyof Messages['stages']['phase']; stages: string[] }[] = [
+  { name: 'scaleUp', stages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP'] },
+  { name: 'testTraffic', stages: ['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'] },
+  { name: 'productionTraffic', stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] },
+  { name: 'bake', stages: ['BAKE_TIME'] },
+  { name: 'cleanUp', stages: ['CLEAN_UP'] },
 ];
 
 /** One sentence per stage, for the thread: what is true of blue and green at that moment. */
@@ -122,18 +122,20 @@ export function consoleUrl(region: string, cluster: string, service: string): st
   return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/deployments?region=${region}`;
 }
 
-/** The phases with their state, given the current stage and deployment status. */
-export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 'status'>): { name: string; status: string }[] {
+/** The phases with their state, given the current stage and deployment status; named in `lang` (the run's). */
+export function phases(cfg: NativeConfig, d: Pick<NativeDeployment, 'stage' | 'status'>, lang: Lang = 'en'): { name: string; status: string }[] {
+  const said = messages(lang).stages.phase;
   const at = PHASES.findIndex((p) => d.stage !== undefined && p.stages.includes(d.stage));
   const failed = ENDED_BADLY.includes(d.status);
   const rolledBack = d.status.startsWith('ROLLBACK') && !failed;
-  return PHASES.filter((p) => p.name !== 'Test traffic' || cfg.testListenerRuleArn !== undefined || p.stages.includes(d.stage ?? '')).map((p) => {
+  return PHASES.filter((p) => p.name !== 'testTraffic' || cfg.testListenerRuleArn !== undefined || p.stages.includes(d.stage ?? '')).map((p) => {
     const i = PHASES.indexOf(p);
-    if (d.status === 'SUCCESSFUL') return { name: p.name, status: 'Succeeded' };
-    if (at < 0) return { name: p.name, status: 'Pending' };
-    if (i < at) return { name: p.name, status: 'Succeeded' };
-    if (i === at) return { name: p.name, status: failed ? 'Failed' : rolledBack ? 'RolledBack' : 'InProgress' };
-    return { name: p.name, status: failed || rolledBack ? 'Skipped' : 'Pending' };
+    const name = said[p.name];
+    if (d.status === 'SUCCESSFUL') return { name, status: 'Succeeded' };
+    if (at < 0) return { name, status: 'Pending' };
+    if (i < at) return { name, status: 'Succeeded' };
+    if (i === at) return { name, status: failed ? 'Failed' : rolledBack ? 'RolledBack' : 'InProgress' };
+    return { name, status: failed || rolledBack ? 'Skipped' : 'Pending' };
   });
 }
 
@@ -169,7 +171,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
       status: d.status,
       ...(d.stage ? { stage: d.stage } : {}),
       trafficToGreen: traffic,
-      stages: phases(cfg, d),
+      stages: phases(cfg, d, ctx.lang),
       alarms: d.alarms,
       bakeEndsAt,
     });
@@ -267,7 +269,7 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
     async run(ctx, cfg, taskDefinitionArn, show) {
       const service = serviceOf(ctx, cfg);
       const { blue, green } = await colours(ctx, cfg);
-      await show({ type: cfg.type, trafficToGreen: await greenShare(ctx, cfg, green), stages: phases(cfg, { status: 'PENDING' }) });
+      await show({ type: cfg.type, trafficToGreen: await greenShare(ctx, cfg, green), stages: phases(cfg, { status: 'PENDING' }, ctx.lang) });
       const arn = await ctx.step<string>(
         startStep(ctx),
         async () => {
@@ -361,8 +363,9 @@ export function nativeStrategy(ecs: NativeDeployPort): DeployStrategy<NativeConf
 
     async plan(q, cfg, taskDefinitionArn) {
       const request = ecs.deployRequest(nativeSpec(cfg, serviceOf(q, cfg), taskDefinitionArn));
-      const pauses = cfg.pauseAt.length ? `pauses at ${cfg.pauseAt.join(', ')} for Approve (then ${cfg.pauseTimeoutAction} after ${cfg.pauseTimeoutMinutes} min)` : 'no pause';
-      return [`• ECS UpdateService (${cfg.type}, ${pauses}), exactly:`, '```', JSON.stringify(request, null, 2), '```'];
+      const m = messages(q.lang).plans.deploy;
+      const pauses = cfg.pauseAt.length ? m.ecsPauses({ stages: cfg.pauseAt.join(', '), action: cfg.pauseTimeoutAction, minutes: cfg.pauseTimeoutMinutes }) : m.ecsNoPause;
+      return [m.ecsUpdate({ type: cfg.type, pauses }), '```', JSON.stringify(request, null, 2), '```'];
     },
   };
 }

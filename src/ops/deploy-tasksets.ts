@@ -218,28 +218,31 @@ export function planTaskSets(p: {
   traffic: Pick<CanaryTraffic, 'describeShift'>;
   /** The exact CreateTaskSet request of a new task set (the port's). */
   request: (spec: NewTaskSet) => unknown;
+  /** The asker's language: the calls stay as calls, the words around them follow it. */
+  lang?: Lang;
 }): string[] {
   const { cfg } = p;
+  const m = messages(p.lang ?? 'en').plans.deploy;
   const { steps, bakeSeconds } = shiftPlan(cfg, p.canary);
   const k = namesFor((p.blue && colourOf(cfg, p.blue)) ?? 'blue');
   const describeShift = (w: Weights) => p.traffic.describeShift(k.live === 'blue' ? w : { blue: w.green, green: w.blue });
-  const blue = p.blue ? `\`${p.blue.id}\`` : '(the PRIMARY task set)';
+  const blue = p.blue ? `\`${p.blue.id}\`` : m.thePrimary;
   const registry = k.n === 'green' ? cfg.greenRegistryArn : cfg.blueRegistryArn;
   const lines = [
-    `• ecs:CreateTaskSet (${k.n}, registered in ${registry.split('/').pop()}; externalId = the run id), exactly:`,
+    m.taskSetCreate({ colour: k.n, registry: registry.split('/').pop() ?? registry }),
     '```',
     JSON.stringify(p.request(greenTaskSet(cfg, p.taskDefinitionArn, '<run id>', p.blue, k.live)), null, 2),
     '```',
-    `• ecs:DescribeTaskSets until ${k.n} is STEADY_STATE (running = desired); if its tasks fail to start: ecs:DeleteTaskSet ${k.n}, traffic never moves`,
+    m.taskSetSteady({ colour: k.n }),
   ];
-  if (p.approval) lines.push(`• wait for Approve by a second person (up to ${cfg.approvalWaitMinutes} min; then ${k.n} is deleted)`);
+  if (p.approval) lines.push(m.taskSetApproval({ colour: k.n, minutes: cfg.approvalWaitMinutes }));
   for (const [i, pct] of steps.entries()) {
-    lines.push(`• Step ${i + 1}/${steps.length} · ${k.n} ${pct} %: ${describeShift(weightsFor(pct))}, then route53:GetChange until INSYNC${pct < 100 && bakeSeconds > 0 ? `, bake ${bakeSeconds} s` : ''}`);
+    lines.push(m.taskSetStep({ step: i + 1, steps: steps.length, colour: k.n, pct, call: describeShift(weightsFor(pct)), ...(pct < 100 && bakeSeconds > 0 ? { bakeSeconds } : {}) }));
   }
   lines.push(
     `• ecs:UpdateServicePrimaryTaskSet ${k.n}`,
-    `• keep ${k.o} ${blue} ${cfg.terminationWaitMinutes} min (Finish now / Rollback), then ecs:UpdateTaskSet ${k.o} scale 0 % and ecs:DeleteTaskSet ${k.o}`,
-    `• Rollback at any moment: ${describeShift(weightsFor(0))} first, then ecs:UpdateServicePrimaryTaskSet ${k.o} (if ${k.n} was primary), ecs:DeleteTaskSet ${k.n} (force)`,
+    m.taskSetKeep({ old: k.o, id: blue, minutes: cfg.terminationWaitMinutes }),
+    m.taskSetRollback({ call: describeShift(weightsFor(0)), old: k.o, colour: k.n }),
   );
   return lines;
 }
@@ -605,8 +608,9 @@ export function taskSetStrategy({ ecs, traffic: trafficOf, watch: watchOf }: Tas
         approval: q.env.permissions.requireApproval || cfg.waitForApproval,
         traffic,
         request: (spec) => ecs.createTaskSetRequest(q.env.cluster, service, spec),
+        lang: q.lang,
       });
-      return [...lines, ...(busy ? [`⚠️ It would be refused now: ${busy}`] : [])];
+      return [...lines, ...(busy ? [messages(q.lang).plans.deploy.refusedNow({ why: busy })] : [])];
     },
   };
 }

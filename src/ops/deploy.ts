@@ -88,11 +88,12 @@ export function deployOperation(deps: {
       const current = await deps.ecs(q.envName).currentTaskDefinition(service);
       const taskdef = q.params.taskDefinition;
       const container = current.containerDefinitions.find((c) => c.name === cfg.container);
+      const m = messages(q.lang).plans.deploy;
       const change = taskdef
-        ? `task definition \`${current.arn.split('/').pop()}\` → \`${taskdef}\``
-        : `RegisterTaskDefinition: family \`${current.family}\` revision ${current.revision} → ${current.revision + 1}, container *${cfg.container}* image \`${container?.image ?? '?'}\` → \`${q.params.image!}\`; nothing else changed`;
+        ? m.taskDefinition({ from: current.arn.split('/').pop() ?? current.arn, to: taskdef })
+        : m.register({ family: current.family, from: current.revision, to: current.revision + 1, container: cfg.container, image: container?.image ?? '?', next: q.params.image! });
       const nextArn = taskdef ? `${current.arn.replace(/task-definition\/.*$/, 'task-definition/')}${taskdef}` : `${current.arn.replace(/:\d+$/, '')}:${current.revision + 1}`;
-      return ['The calls it would make:', `• ${change}`, ...(await strategyOf(q.envName, cfg).plan(q, cfg, nextArn))];
+      return [m.calls, `• ${change}`, ...(await strategyOf(q.envName, cfg).plan(q, cfg, nextArn))];
     },
 
     async run(ctx) {

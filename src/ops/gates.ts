@@ -27,7 +27,7 @@ export interface Comparison {
   blue: SideSeries;
   green: SideSeries;
   /** What the errors are called in messages: `5XX` for an ALB's target groups, `error` for metrics ops.yml names. */
-  errorWord?: string;
+  errorWord?: '5XX' | 'error';
 }
 
 /** What a run's gates read from CloudWatch (a port; src/adapters/watch.ts provides it). */
@@ -37,8 +37,8 @@ export interface TrafficWatch {
   alarms(): Promise<{ found: AlarmReading[]; missing: string[] }>;
   /** Green and blue per minute over [fromMs, toMs); absent when there is nothing to compare (no metrics named). */
   compare?(fromMs: number, toMs: number): Promise<Comparison>;
-  /** How the comparison is made, for messages and --dry-run ("ALB target groups web-blue vs web-green"). */
-  compareWhat?: string;
+  /** How the comparison is made, for messages and --dry-run ("ALB target groups web-blue vs web-green"), in a language. */
+  compareWhat?: (lang: Lang) => string;
   /** Posts a picture in the run's thread (files.uploadV2); absent where no Slack is wired (dry runs, unit tests). */
   postFile?: (run: Run, file: { png: Buffer; filename: string; title: string; comment: string }) => Promise<void>;
   /** Draws the picture postFile posts (blocks/chart.ts `chartPng`, passed in by src/registry.ts). */
@@ -99,8 +99,6 @@ export function judgeAlarms(
   return failure ? { lines, failure } : { lines };
 }
 
-const minutes = (s: number) => (s < 120 ? `${s} s` : `${Math.round(s / 60)} min`);
-
 // ── green against blue ──────────────────────────────────────────────────────
 
 export interface SideFigures {
@@ -117,6 +115,8 @@ export type AnalysisOutcome = 'pass' | 'fail' | 'wait';
 export interface AnalysisVerdict {
   outcome: AnalysisOutcome;
   line: string;
+  /** The line without its icon and label: the figures (and, when waiting, why it cannot judge yet). */
+  detail: string;
   /** For a failure: what was worse, in words. */
   why?: string;
   blue: SideFigures;
@@ -138,35 +138,49 @@ export function figures(s: SideSeries): SideFigures {
 }
 
 const pct = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} %`;
-const ms = (v: number | undefined) => (v === undefined ? 'no data' : `${Math.round(v)} ms`);
 
 /**
  * Green fails when its 5XX rate exceeds blue's by more than `maxErrorRateIncrease` points, or its p99 exceeds blue's
  * by more than `maxP99IncreasePercent` % and `minP99IncreaseMs` ms. A side below `minRequests` cannot pass: the
- * bake waits (a failure with enough green traffic still fails at once — the evidence is already there).
+ * bake waits (a failure with enough green traffic still fails at once — the evidence is already there). The line and
+ * the failure are said in `lang` (the run's).
  */
-export function judgeCanary(cmp: Comparison, a: AnalysisConfig): AnalysisVerdict {
+export function judgeCanary(cmp: Comparison, a: AnalysisConfig, lang: Lang = 'en'): AnalysisVerdict {
+  const m = messages(lang).gates;
   const blue = figures(cmp.blue);
   const green = figures(cmp.green);
-  const word = cmp.errorWord ?? '5XX';
-  const both = `green ${pct(green.errorRate)} ${word} · p99 ${ms(green.p99Ms)} (${green.requests} req) vs blue ${pct(blue.errorRate)} · p99 ${ms(blue.p99Ms)} (${blue.requests} req)`;
+  const word = m.errorWord({ word: cmp.errorWord ?? '5XX' });
+  const ms = (v: number | undefined) => (v === undefined ? m.noFigures : `${Math.round(v)} ms`);
+  const both = m.both({
+    green: m.side({ side: 'green', rate: pct(green.errorRate), word, p99: ms(green.p99Ms), requests: green.requests }),
+    blue: m.side({ side: 'blue', rate: pct(blue.errorRate), p99: ms(blue.p99Ms), requests: blue.requests }),
+  });
+  const verdict = (outcome: AnalysisOutcome, detail: string, why?: string): AnalysisVerdict => ({
+    outcome,
+    line: m.analysisLine({ icon: outcome === 'pass' ? '✅' : outcome === 'fail' ? '❌' : '⏳', detail }),
+    detail,
+    ...(why !== undefined ? { why } : {}),
+    blue,
+    green,
+  });
   if (green.requests >= a.minRequests && blue.requests >= a.minRequests) {
     const rateOver = green.errorRate - blue.errorRate;
     if (rateOver > a.maxErrorRateIncrease) {
-      const why = `green's ${word} rate ${pct(green.errorRate)} is ${rateOver.toFixed(1)} points above blue's ${pct(blue.errorRate)} (allowed ${a.maxErrorRateIncrease}) over ${green.requests} requests`;
-      return { outcome: 'fail', line: `❌ analysis: ${both}`, why, blue, green };
+      return verdict('fail', both, m.rateWorse({ word, green: pct(green.errorRate), blue: pct(blue.errorRate), points: rateOver.toFixed(1), allowed: a.maxErrorRateIncrease, requests: green.requests }));
     }
     if (green.p99Ms !== undefined && blue.p99Ms !== undefined) {
       const over = green.p99Ms - blue.p99Ms;
       if (over > a.minP99IncreaseMs && over > (blue.p99Ms * a.maxP99IncreasePercent) / 100) {
-        const why = `green's p99 ${ms(green.p99Ms)} is ${Math.round((100 * over) / Math.max(1, blue.p99Ms))} % above blue's ${ms(blue.p99Ms)} (allowed ${a.maxP99IncreasePercent} %)`;
-        return { outcome: 'fail', line: `❌ analysis: ${both}`, why, blue, green };
+        return verdict('fail', both, m.p99Worse({ green: ms(green.p99Ms), blue: ms(blue.p99Ms), percent: Math.round((100 * over) / Math.max(1, blue.p99Ms)), allowed: a.maxP99IncreasePercent }));
       }
     }
-    return { outcome: 'pass', line: `✅ analysis: ${both}`, blue, green };
+    return verdict('pass', both);
   }
-  const short = [green.requests < a.minRequests ? `green ${green.requests}` : '', blue.requests < a.minRequests ? `blue ${blue.requests}` : ''].filter(Boolean).join(', ');
-  return { outcome: 'wait', line: `⏳ analysis: too little traffic to judge (${short} of ${a.minRequests} requests needed) — ${both}`, blue, green };
+  const short = [
+    green.requests < a.minRequests ? m.shortSide({ side: 'green', requests: green.requests }) : '',
+    blue.requests < a.minRequests ? m.shortSide({ side: 'blue', requests: blue.requests }) : '',
+  ].filter(Boolean).join(', ');
+  return verdict('wait', m.tooLittle({ short, min: a.minRequests, both }));
 }
 
 /** Whether the analysis applies to this run: a bake to judge, analysis on, and something to compare. */
@@ -174,16 +188,15 @@ export function analysisApplies(watch: TrafficWatch, bakeSeconds: number, a: Ana
   return a.enabled && bakeSeconds > 0 && watch.compare !== undefined;
 }
 
-/** The gates a run has, in words, for --dry-run and the plan. */
-export function describeGates(watch: TrafficWatch | undefined, bakeSeconds: number, s: GateSettings): string[] {
+/** The gates a run has, in words, for --dry-run and the plan (in the asker's language). */
+export function describeGates(watch: TrafficWatch | undefined, bakeSeconds: number, s: GateSettings, lang: Lang = 'en'): string[] {
+  const m = messages(lang).gates;
   const out: string[] = [];
   if (!watch) return out;
-  if (watch.alarmNames.length) out.push(`alarms ${watch.alarmNames.join(', ')} (DescribeAlarms before every step and every ${WATCH_EVERY_MS / 1000} s of a bake; ALARM rolls back)`);
+  if (watch.alarmNames.length) out.push(m.planAlarms({ names: watch.alarmNames.join(', '), every: WATCH_EVERY_MS / 1000 }));
   if (analysisApplies(watch, bakeSeconds, s.analysis)) {
     const a = s.analysis;
-    out.push(
-      `analysis ${watch.compareWhat ?? 'green vs blue'} (GetMetricData; fails on 5XX rate +${a.maxErrorRateIncrease} points or p99 +${a.maxP99IncreasePercent} %, needs ${a.minRequests} requests a side)`,
-    );
+    out.push(m.planAnalysis({ what: watch.compareWhat?.(lang) ?? m.planCompareAny, word: '5XX', rate: a.maxErrorRateIncrease, p99: a.maxP99IncreasePercent, min: a.minRequests }));
   }
   return out;
 }
@@ -242,16 +255,19 @@ function blind(which: 'alarms' | 'metrics', err: unknown, lang: Lang = 'en'): Al
 export async function watchBake(ctx: WatchContext, watch: TrafficWatch, s: GateSettings, bake: { from: number; until: number; bakeSeconds: number }): Promise<BakeResult> {
   const analyse = analysisApplies(watch, bake.bakeSeconds, s.analysis);
   const giveUp = bake.until + s.analysis.inconclusiveAfterSeconds * 1000;
+  const lang = ctx.lang ?? 'en';
+  const m = messages(lang).gates;
+  const span = (secs: number) => (secs < 120 ? m.seconds({ n: secs }) : m.minutes({ n: Math.round(secs / 60) }));
   let shown = '';
   for (;;) {
     const now = ctx.now();
-    const alarms = await checkAlarms(watch, s, now, ctx.timezone, ctx.lang ?? 'en');
+    const alarms = await checkAlarms(watch, s, now, ctx.timezone, lang);
     let analysis: AnalysisVerdict | undefined;
     if (analyse && !alarms.failure) {
       try {
-        analysis = judgeCanary(await watch.compare!(Math.floor(bake.from / 60_000) * 60_000, now), s.analysis);
+        analysis = judgeCanary(await watch.compare!(Math.floor(bake.from / 60_000) * 60_000, now), s.analysis, lang);
       } catch (err) {
-        const b = blind('metrics', err);
+        const b = blind('metrics', err, lang);
         return { lines: [...alarms.lines, ...b.lines], failure: b.failure! };
       }
     }
@@ -262,10 +278,10 @@ export async function watchBake(ctx: WatchContext, watch: TrafficWatch, s: GateS
     }
     const base = { lines, ...(analysis ? { analysis } : {}) };
     if (alarms.failure) return { ...base, failure: alarms.failure };
-    if (analysis?.outcome === 'fail') return { ...base, failure: `analysis: ${analysis.why}` };
+    if (analysis?.outcome === 'fail') return { ...base, failure: m.analysisFailed({ why: analysis.why ?? '' }) };
     if (now >= bake.until) {
       if (!analysis || analysis.outcome === 'pass') return base;
-      if (now >= giveUp) return { ...base, inconclusive: `analysis inconclusive after ${minutes(Math.round((now - bake.from) / 1000))}: ${analysis.line.replace(/^⏳ analysis: /, '')}` };
+      if (now >= giveUp) return { ...base, inconclusive: m.inconclusive({ after: span(Math.round((now - bake.from) / 1000)), detail: analysis.detail }) };
     }
     const next = now < bake.until ? Math.min(WATCH_EVERY_MS, bake.until - now) : Math.min(WATCH_EVERY_MS, giveUp - now);
     await ctx.sleep(Math.max(1, next));

@@ -298,7 +298,7 @@ export async function planMaintenance(env: Environment, envName: string, alb: Ma
       else {
         for (const [k, set] of sets.entries()) {
           const c = set[0]!;
-          lines.push(`*${l.name}*: CreateRule priority ${slots[k]} ${c.field === 'path-pattern' ? 'path' : 'source-ip'} ${c.values.join(', ')} → ${describeAction(maintenanceAction(l))} (tagged ${MARK_OWNER_KEY})`);
+          lines.push(messages(lang).plans.maintenance.createRule({ name: l.name, priority: slots[k]!, field: c.field === 'path-pattern' ? 'path' : 'source-ip', values: c.values.join(', '), action: describeAction(maintenanceAction(l), lang), tag: MARK_OWNER_KEY }));
         }
         if (l.bypass) lines.push(m.bypassed({ name: l.name, ips: l.bypass.sourceIps.join(', ') }));
       }

@@ -78,13 +78,14 @@ export function scaleOperation(deps: { ecs: (envName: string) => ScaleEcs }): Op
       const now = await read(envName, env, p);
       const name = serviceNameOf(env, p.service);
       const timeout = env.services[p.service]!.timeoutSeconds;
-      if (now.desired === p.count) return [`• *${p.service}* already wants ${p.count} task${p.count === 1 ? '' : 's'} (${now.running} running): no call.`];
+      const m = messages(q.lang).plans.scale;
+      if (now.desired === p.count) return [m.already({ service: p.service, count: p.count, running: now.running })];
       const down = p.count < now.desired;
       return [
-        `• ecs:UpdateService cluster \`${env.cluster}\` service \`${name}\` desiredCount ${now.desired} → ${p.count} (nothing else changed)`,
-        `• then waits up to ${timeout} s for ${p.count} running task${p.count === 1 ? '' : 's'} (now ${now.running} running, ${now.pending} pending)`,
-        ...(down && env.permissions.requireApproval ? [`• fewer tasks on *${envName}*: it waits first for a second person to approve`] : []),
-        ...(now.deployments > 1 ? [`⚠️ It would be refused now: \`${name}\` has ${now.deployments} deployments in flight`] : []),
+        m.update({ cluster: env.cluster, name, from: now.desired, to: p.count }),
+        m.waits({ seconds: timeout, count: p.count, running: now.running, pending: now.pending }),
+        ...(down && env.permissions.requireApproval ? [m.approval({ env: envName })] : []),
+        ...(now.deployments > 1 ? [m.busy({ name, n: now.deployments })] : []),
       ];
     },
 

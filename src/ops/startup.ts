@@ -178,10 +178,9 @@ export function startupResources(env: Environment, p: StartupParams, direction: 
 }
 
 /** `--dry-run`: the waves, each service listed once all it waits for is listed before it. No AWS call. */
-export function planStartup(q: Pick<ReadContext<StartupParams>, 'env' | 'params'>, direction: 'up' | 'down'): string[] {
+export function planStartup(q: Pick<ReadContext<StartupParams>, 'env' | 'params'> & { lang?: Lang }, direction: 'up' | 'down'): string[] {
   const waves = planWaves(depsOf(q.env), chosenServices(q.env, q.params.services, direction), direction);
-  const when = direction === 'up' ? 'its dependencies are ready' : 'its dependents have stopped';
-  return [`UpdateService desiredCount per service, each as soon as ${when}:`, ...wavesText(waves).split('\n')];
+  return [messages(q.lang ?? 'en').plans.startup.header({ direction }), ...wavesText(waves).split('\n')];
 }
 
 /** The run's memory of the services it found already where they should be (attempt 0): Stop leaves them alone. */

@@ -363,10 +363,10 @@ export class RunEngine extends EventEmitter {
     // told to the presser now; the thread keeps it for the record.
     const refusal = await op.pressRefusal?.({ env, envName: run.env, run, intent: p.intent, by: p.by });
     if (refusal) {
-      await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal } });
+      await store.audit({ at: clock.now(), env: run.env, run_id: run.id, actor: p.by, action: 'refused', detail: { intent: p.intent, why: refusal('en') } });
       const channel = envLanguage(config, run.env);
-      this.emit('note', { run, text: messages(channel).replies.notTakenStillWaiting({ press: pressWord(p.intent, channel), by: p.by, why: refusal }) });
-      return { accepted: false, ...refused((l) => messages(l).replies.notTaken({ press: pressWord(p.intent, l), why: refusal })), run };
+      this.emit('note', { run, text: messages(channel).replies.notTakenStillWaiting({ press: pressWord(p.intent, channel), by: p.by, why: refusal(channel) }) });
+      return { accepted: false, ...refused((l) => messages(l).replies.notTaken({ press: pressWord(p.intent, l), why: refusal(l) })), run };
     }
     const revive = run.state === RunState.failed && (retry || anytime);
     if (revive) {

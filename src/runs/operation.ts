@@ -159,8 +159,9 @@ export interface Operation<P = unknown, V = Record<string, unknown>> {
   /**
    * Why this person's press cannot be taken, checked when they press so they are told at once and privately (a
    * canary's Promote needs an approver, and a second person where the environment requires one). Undefined: taken.
+   * The why is said in a language (the presser's answer, the channel's thread note; English for the audit).
    */
-  pressRefusal?(q: { env: Environment; envName: string; run: Run; intent: string; by: string }): Promise<string | undefined>;
+  pressRefusal?(q: { env: Environment; envName: string; run: Run; intent: string; by: string }): Promise<((lang: Lang) => string) | undefined>;
   run(ctx: OpContext<P, V>): Promise<FinalState>;
   /** Handles an interrupting intent; returns the final state (rolled_back, cancelled). */
   onInterrupt?(ctx: OpContext<P, V>, intent: Intent): Promise<FinalState>;
