@@ -1,19 +1,6 @@
 // CodeDeploy blue/green for ECS as the operations see it: ensure the application and group, start a deployment, follow it, approve, finish or roll it back.
-import {
-  ContinueDeploymentCommand,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-  GetApplicationCommand,
-  GetDeploymentCommand,
-  GetDeploymentGroupCommand,
-  GetDeploymentTargetCommand,
-  ListDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  StopDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentGroupInfo,
-} from '@aws-sdk/client-codedeploy';
+import type { CodeDeployClient, DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 
 // ── domain types ────────────────────────────────────────────────────────────────
@@ -177,7 +164,7 @@ export class CodeDeployGateway {
   async ensureApplication(name: string, configPath?: string): Promise<{ created: boolean }> {
     const what = `CodeDeploy application ${name}`;
     try {
-      const out = await this.client.send(new GetApplicationCommand({ applicationName: name }));
+      const out = await this.client.send(new sdk.codedeploy.GetApplicationCommand({ applicationName: name }));
       const platform = out.application?.computePlatform;
       if (platform && platform !== 'ECS') {
         throw new AwsGatewayError(AwsErrorCode.invalid, `${what} exists for ${platform}, not ECS — use another name in ${this.where(configPath, 'application').replace(/^check /, '')}`);
@@ -188,7 +175,7 @@ export class CodeDeployGateway {
       if (awsErrorName(err) !== 'ApplicationDoesNotExistException') throw translate(err, what, this.where(configPath, 'application'));
     }
     try {
-      await this.client.send(new CreateApplicationCommand({ applicationName: name, computePlatform: 'ECS' }));
+      await this.client.send(new sdk.codedeploy.CreateApplicationCommand({ applicationName: name, computePlatform: 'ECS' }));
       return { created: true };
     } catch (err) {
       // Another replica created it between our read and write: it exists, which is what we wanted.
@@ -201,7 +188,7 @@ export class CodeDeployGateway {
   async ensureDeploymentGroup(spec: DeploymentGroupSpec): Promise<{ created: boolean; drift: string[] }> {
     const what = `CodeDeploy deployment group ${spec.group} of ${spec.app}`;
     try {
-      const out = await this.client.send(new GetDeploymentGroupCommand({ applicationName: spec.app, deploymentGroupName: spec.group }));
+      const out = await this.client.send(new sdk.codedeploy.GetDeploymentGroupCommand({ applicationName: spec.app, deploymentGroupName: spec.group }));
       return { created: false, drift: out.deploymentGroupInfo ? groupDrift(out.deploymentGroupInfo, spec) : [] };
     } catch (err) {
       const name = awsErrorName(err);
@@ -210,7 +197,7 @@ export class CodeDeployGateway {
     }
     try {
       await this.client.send(
-        new CreateDeploymentGroupCommand({
+        new sdk.codedeploy.CreateDeploymentGroupCommand({
           applicationName: spec.app,
           deploymentGroupName: spec.group,
           serviceRoleArn: spec.serviceRoleArn,
@@ -272,7 +259,7 @@ export class CodeDeployGateway {
     const what = `a CodeDeploy deployment of ${r.group}`;
     try {
       const out = await this.client.send(
-        new CreateDeploymentCommand({
+        new sdk.codedeploy.CreateDeploymentCommand({
           applicationName: r.app,
           deploymentGroupName: r.group,
           ...(r.config ? { deploymentConfigName: r.config } : {}),
@@ -306,7 +293,7 @@ export class CodeDeployGateway {
     const hint = 'it may belong to another region or account, or be older than CodeDeploy keeps';
     let info;
     try {
-      info = (await this.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+      info = (await this.client.send(new sdk.codedeploy.GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
     } catch (err) {
       throw translate(err, what, hint, NOT_FOUND);
     }
@@ -353,13 +340,13 @@ export class CodeDeployGateway {
       const ids: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }));
+        const page = await this.client.send(new sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }));
         ids.push(...(page.targetIds ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
       const targetId = ids[0];
       if (!targetId) return { lifecycle: [], taskSets: [] };
-      const out = await this.client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId }));
+      const out = await this.client.send(new sdk.codedeploy.GetDeploymentTargetCommand({ deploymentId: id, targetId }));
       const t = out.deploymentTarget?.ecsTarget;
       return {
         lifecycle: (t?.lifecycleEvents ?? []).map((e) => ({
@@ -403,7 +390,7 @@ export class CodeDeployGateway {
     try {
       do {
         const page = await this.client.send(
-          new ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group, includeOnlyStatuses: [...ACTIVE_STATUSES], ...(nextToken ? { nextToken } : {}) }),
+          new sdk.codedeploy.ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group, includeOnlyStatuses: [...ACTIVE_STATUSES], ...(nextToken ? { nextToken } : {}) }),
         );
         ids.push(...(page.deployments ?? []));
         nextToken = page.nextToken;
@@ -426,7 +413,7 @@ export class CodeDeployGateway {
 
   private async continue(id: string, deploymentWaitType: 'READY_WAIT' | 'TERMINATION_WAIT', notReady: string): Promise<void> {
     try {
-      await this.client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType }));
+      await this.client.send(new sdk.codedeploy.ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType }));
     } catch (err) {
       const name = awsErrorName(err);
       if (name === 'DeploymentIsNotInReadyStateException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} ${notReady}`, { cause: err });
@@ -441,7 +428,7 @@ export class CodeDeployGateway {
    */
   async rollback(id: string): Promise<RollbackResult> {
     try {
-      const out = await this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+      const out = await this.client.send(new sdk.codedeploy.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
       return { status: out.status === 'Succeeded' ? 'succeeded' : 'pending', ...(out.statusMessage ? { message: out.statusMessage } : {}) };
     } catch (err) {
       if (awsErrorName(err) === 'DeploymentAlreadyCompletedException') {
