@@ -219,6 +219,11 @@ export interface FakeSlack {
   setUser(id: string, user: FakeSlackUser): void;
   /** Makes the next `times` calls of a method answer `{ ok: false, error }`. */
   failNext(method: string, error: string, times?: number): void;
+  /**
+   * Holds the next call of a method unanswered until `release()` (a slow Slack, without a sleep): `asked` settles
+   * when that call has arrived. Nothing is recorded for it until it is answered.
+   */
+  holdNext(method: string): { asked: Promise<void>; release: () => void };
   /** Resolves with the predicate's first truthy value; rejects on timeout with the latest calls listed. */
   waitFor<T>(predicate: () => T, opts?: { timeoutMs?: number; message?: string }): Promise<Waitable<T>>;
   reset(): void;
@@ -475,6 +480,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
   let responseUrls = new Map<string, { context: ResponseUrlContext; uses: number }>();
   let usedTriggers = new Set<string>();
   let failures = new Map<string, { error: string; times: number }>();
+  let holds = new Map<string, { arrived: () => void; released: Promise<void> }[]>();
   let rateWindows = new Map<string, number[]>();
   // Microseconds since the epoch of the last ts handed out; ts only ever grow.
   let lastTsMicros = BigInt(opts.startTs ?? 1_764_000_000) * 1_000_000n;
@@ -869,6 +875,11 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
       record('ratelimited', 429);
       return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     }
+    const hold = holds.get(method)?.shift();
+    if (hold) {
+      hold.arrived();
+      await hold.released;
+    }
     const failure = failures.get(method);
     if (failure) {
       failure.times -= 1;
@@ -1066,6 +1077,14 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
     failNext: (method, error, times = 1) => {
       failures.set(method, { error, times });
     },
+    holdNext: (method) => {
+      let arrived = () => undefined as void;
+      let release = () => undefined as void;
+      const asked = new Promise<void>((r) => (arrived = r));
+      const released = new Promise<void>((r) => (release = r));
+      holds.set(method, [...(holds.get(method) ?? []), { arrived, released }]);
+      return { asked, release };
+    },
     waitFor: <T>(predicate: () => T, o: { timeoutMs?: number; message?: string } = {}) => {
       const timeoutMs = o.timeoutMs ?? 5000;
       return new Promise<Waitable<T>>((resolve, reject) => {
@@ -1124,6 +1143,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<FakeSlack>
       responseUrls = new Map();
       usedTriggers = new Set();
       failures = new Map();
+      holds = new Map();
       rateWindows = new Map();
     },
     close: () =>

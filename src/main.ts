@@ -1,7 +1,8 @@
 // Builds the bot: the only place that turns the environment into clients, stores and receivers.
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type AwsLambdaReceiver } from '@slack/bolt';
+import type { App, AwsLambdaReceiver, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
 import { createAwsPorts, type AwsPorts } from './adapters/index.js';
@@ -23,6 +24,21 @@ import { scheduleReminder } from '../blocks/schedule.js';
 import { MAX_SLACK_BODY, RequestGuard } from './slack/guard.js';
 import { isStoreUnavailable } from './store/outage.js';
 import { Store } from './store/store.js';
+
+/**
+ * Bolt's App and the two receivers the bot uses, each from its own module rather than Bolt's entry, which also loads
+ * ExpressReceiver and with it Express and body-parser (~120 modules, 2–4 MB of idle RSS) for nothing (issue 23,
+ * "footprint (session 6)"). Bolt 5 has no `exports` map, so these are its published files; should a later Bolt hide
+ * them, the bot fails at start, not quietly. Types come from the entry as before.
+ */
+const boltModule = createRequire(import.meta.url);
+const bolt = {
+  App: (boltModule('@slack/bolt/dist/App.js') as { default: typeof App }).default,
+  HTTPReceiver: (boltModule('@slack/bolt/dist/receivers/HTTPReceiver.js') as { default: typeof HTTPReceiver }).default,
+  SocketModeReceiver: (boltModule('@slack/bolt/dist/receivers/SocketModeReceiver.js') as { default: typeof SocketModeReceiver }).default,
+};
+/** Bolt's LogLevel.INFO (the enum lives in Bolt's entry). */
+const INFO = 'info' as LogLevel;
 
 export interface BotOptions {
   env: BotEnv;
@@ -112,10 +128,10 @@ function socketModeReceiver(env: BotEnv, log: Log): { receiver: SocketModeReceiv
       slackLog.error(...m);
     },
   };
-  const receiver = new SocketModeReceiver({
+  const receiver = new bolt.SocketModeReceiver({
     appToken: env.SLACK_APP_TOKEN!,
     logger: watched,
-    logLevel: LogLevel.INFO,
+    logLevel: INFO,
     ...(env.SLACK_API_URL ? { installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } } : {}),
   });
   receiver.client.on('connected', () => {
@@ -153,14 +169,14 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   const mode = receiverMode(env);
   const receiver =
     mode === 'http' && !opts.lambdaReceiver
-      ? new ExpressReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logger: forSlack(log), bodyLimit: MAX_SLACK_BODY })
+      ? new bolt.HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', processBeforeResponse: false, logger: forSlack(log), bodyLimit: MAX_SLACK_BODY })
       : undefined;
   // Socket Mode, built here so its connection can be watched: health says whether it is up, the log says why not.
   const socket = mode === 'socket' && !opts.lambdaReceiver ? socketModeReceiver(env, log) : undefined;
-  const app = new App({
+  const app = new bolt.App({
     token: env.SLACK_BOT_TOKEN,
     logger: forSlack(log),
-    logLevel: LogLevel.INFO,
+    logLevel: INFO,
     // No conversation store: nothing reads context.conversation, and Bolt's in-memory one builds an Error (a stack
     // trace) on every request that has none — a fifth of a millisecond of each ack under load (docs/decisions.md, issue 23).
     convoStore: false,
@@ -296,7 +312,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
           res.writeHead(401).end();
           return;
         }
-        receiver.app(req, res);
+        try {
+          // Bolt's HTTPReceiver (not started: this server listens) answers POST /slack/events; any other path it
+          // throws for, synchronously, and it is a 404 as it was under Express.
+          receiver.requestListener(req, res);
+        } catch {
+          if (!res.headersSent) res.writeHead(404).end();
+        }
       });
       await new Promise<void>((resolve) => server!.listen(env.PORT, env.HOST, resolve));
       const port = (server.address() as AddressInfo).port;

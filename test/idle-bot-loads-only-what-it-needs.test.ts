@@ -1,7 +1,8 @@
 // Footprint (issue 23): the production entry, started with Slack variables and idle, has loaded no dev tool (sandbox,
-// playground) and none of the modules only some runs need (ECharts, zrender and resvg draw charts at the end of a
-// canary or a maintenance window). Every module the process loads is recorded, ESM through a loader hook and CommonJS
-// from the require cache at exit, so a module loaded either way is seen.
+// playground), none of the modules only some runs need (ECharts, zrender and resvg draw charts at the end of a
+// canary or a maintenance window), no AWS SDK package (an environment's first AWS call loads them) and no Express
+// (Bolt's HTTPReceiver serves the requests). Every module the process loads is recorded, ESM through a loader hook
+// and CommonJS from the require cache at exit, so a module loaded either way is seen.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ describe('the idle production bot', () => {
   });
   afterAll(async () => slack?.close());
 
-  it('has loaded no sandbox, playground, ECharts, zrender or resvg module', async () => {
+  it('has loaded no sandbox, playground, ECharts, zrender, resvg, AWS SDK nor Express module', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-modules-'));
     const rec = recorders(dir);
@@ -75,5 +76,11 @@ describe('the idle production bot', () => {
     expect(loaded.some((p) => p.includes('/node_modules/better-sqlite3/'))).toBe(true);
     expect(loaded.filter((p) => ours(p) && /^(sandbox|playground)\//.test(p.slice(ROOT.length)))).toEqual([]);
     expect(loaded.filter((p) => /\/node_modules\/(echarts|zrender|@resvg)\//.test(p))).toEqual([]);
+    // No AWS SDK at all (issue 23, session 6): the client packages, their smithy runtime and STS load with an
+    // environment's first AWS call (src/aws/sdk.ts), ~12 MB an idle bot does not hold.
+    expect(loaded.filter((p) => /\/node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//.test(p))).toEqual([]);
+    // Bolt's HTTPReceiver serves Slack's requests; Express (which Bolt's own entry loads for ExpressReceiver) is not loaded.
+    expect(loaded.filter((p) => /\/node_modules\/(express|body-parser)\//.test(p))).toEqual([]);
+    expect(loaded.some((p) => p.includes('/node_modules/@slack/bolt/dist/receivers/HTTPReceiver.js'))).toBe(true);
   }, 60_000);
 });

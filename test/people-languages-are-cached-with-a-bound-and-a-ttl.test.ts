@@ -1,11 +1,11 @@
 // Each person's language comes from Slack's users.info (include_locale), through the real WebClient against the
 // fake Slack, cached on the injected clock: an hour per person, at most N people, a failed lookup remembered a
-// minute, and never more than the ack's budget of waiting (src/slack/locale.ts).
+// minute, and never more than a reply's budget of waiting (src/slack/locale.ts).
 import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLog } from '../src/log.js';
-import { LOCALE_ACK_BUDGET_MS, LOCALE_FAILED_TTL_MS, LOCALE_TTL_MS, PeopleLanguages } from '../src/slack/locale.js';
+import { LOCALE_REPLY_BUDGET_MS, LOCALE_FAILED_TTL_MS, LOCALE_TTL_MS, PeopleLanguages } from '../src/slack/locale.js';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { TestClock } from './support/clock.js';
 
@@ -68,7 +68,7 @@ describe("a person's language", () => {
     const p = new PeopleLanguages({ lookup: () => ((asked += 1), new Promise<string>((resolve) => (answer = resolve))), clock, log });
     const first = p.langOf('U0SLOW0001', 'en');
     const second = p.langOf('U0SLOW0001', 'en');
-    clock.advance(LOCALE_ACK_BUDGET_MS);
+    clock.advance(LOCALE_REPLY_BUDGET_MS);
     expect(await first).toBe('en');
     expect(await second).toBe('en');
     expect(asked).toBe(1); // one lookup in flight per person

@@ -5,7 +5,7 @@ import { CanaryIntent, canaryView, type CanaryParams } from '../../src/ops/canar
 import { toRun, type Run } from '../../src/runs/run.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages, sayError } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { holderLink, startRun } from './start-run.js';
@@ -22,8 +22,8 @@ async function activeRun(deps: Deps, envName: string, target: string): Promise<R
 }
 
 export function register(app: App, deps: Deps): void {
-  app.command('/canary', async ({ command, ack, respond, client }) => {
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command('/canary', async ({ command, ack: ackNow, respond, client }) => {
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     const { lang } = reader;
     const c = messages(lang).canary.command;
     try {

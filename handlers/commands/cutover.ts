@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages, sayError } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
@@ -11,8 +11,8 @@ import { startRun } from './start-run.js';
 const spec = specOf('/cutover');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/cutover', async ({ command, ack, respond, client }) => {
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command('/cutover', async ({ command, ack: ackNow, respond, client }) => {
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);

@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, escapeText, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
@@ -15,8 +15,8 @@ const TASKDEF = /^taskdef=([A-Za-z0-9_-]{1,255}:[0-9]+)$/;
 const CONFIG = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function register(app: App, deps: Deps): void {
-  app.command('/deploy', async ({ command, ack, respond, client }) => {
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command('/deploy', async ({ command, ack: ackNow, respond, client }) => {
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);

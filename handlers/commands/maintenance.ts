@@ -8,16 +8,16 @@ import { scheduleList } from '../../blocks/schedule.js';
 import { replyError } from './reply.js';
 import { specOf, tomorrow } from './spec.js';
 import { startRun } from './start-run.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 import { envLanguage } from '../../src/config/schema.js';
 
 const spec = specOf('/maintenance');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/maintenance', async ({ command, ack, respond, client }) => {
-    // Answers go to the person who typed: in their Slack locale (looked up within the ack's budget), else the env's language.
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command('/maintenance', async ({ command, ack: ackNow, respond, client }) => {
+    // Answers go to the person who typed: in their Slack locale (a first lookup answers through response_url), else the env's language.
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     const { lang } = reader;
     const m = messages(lang);
     try {

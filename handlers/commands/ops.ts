@@ -9,14 +9,14 @@ import { auditSentence, runLine } from '../../blocks/history.js';
 import { envArg, noMore, oneOf, tokenize } from '../args.js';
 import { helpText, specOf } from './spec.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 
 const spec = specOf('/ops');
 
 export function register(app: App, deps: Deps): void {
-  app.command('/ops', async ({ command, ack, respond, client }) => {
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command('/ops', async ({ command, ack: ackNow, respond, client }) => {
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     const { lang } = reader;
     try {
       const { words } = tokenize(command.text, spec);

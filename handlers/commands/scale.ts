@@ -4,7 +4,7 @@ import type { Deps } from '../../src/deps.js';
 import { MAX_SCALE } from '../../src/ops/scale.js';
 import { envArg, noMore, oneOf, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 import type { CommandSpec } from './spec.js';
 import { startRun } from './start-run.js';
@@ -19,8 +19,8 @@ const spec: CommandSpec = {
 export const specs = [spec];
 
 export function register(app: App, deps: Deps): void {
-  app.command(spec.command, async ({ command, ack, respond, client }) => {
-    const reader = await readerOf(deps, command.user_id, command.text);
+  app.command(spec.command, async ({ command, ack: ackNow, respond, client }) => {
+    const { reader, ack } = await answering(deps, command, ackNow, respond);
     try {
       const { words, flags } = tokenize(command.text, spec);
       if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);

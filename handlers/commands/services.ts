@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { envArg, escapeText, tokenize, UsageError } from '../args.js';
 import { replyError } from './reply.js';
-import { readerOf } from '../lang.js';
+import { answering } from '../lang.js';
 import { messages } from '../../src/i18n/index.js';
 import { specOf } from './spec.js';
 import { startRun } from './start-run.js';
@@ -17,8 +17,8 @@ const DIRECTIONS = [
 export function register(app: App, deps: Deps): void {
   for (const d of DIRECTIONS) {
     const spec = specOf(d.command);
-    app.command(d.command, async ({ command, ack, client, respond }) => {
-      const reader = await readerOf(deps, command.user_id, command.text);
+    app.command(d.command, async ({ command, ack: ackNow, client, respond }) => {
+      const { reader, ack } = await answering(deps, command, ackNow, respond);
       try {
         const { words, flags } = tokenize(command.text, spec);
         if (words[0] === 'help' || flags.help) throw new UsageError((m) => m.replies.usage.hereIsHow, spec);

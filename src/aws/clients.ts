@@ -1,14 +1,15 @@
 // Builds the AWS SDK v3 clients of one environment: its region, an assumed role when configured, endpoints as the SDK reads them.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { SFNClient } from '@aws-sdk/client-sfn';
+// The SDK packages themselves load when a client is first built (./sdk.ts): only their types are imported here.
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { createRequire } from 'node:module';
 import type * as CredentialProviders from '@aws-sdk/credential-providers';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { sdk } from './sdk.js';
 import { quietSdkNodeWarning } from '../node-support.js';
 import { AssumeRoleFailed, CALL } from './errors.js';
 
@@ -74,16 +75,16 @@ export function createClients(env: { region: string; roleArn?: string | undefine
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(opts.retryDelayMs !== undefined
-      ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, opts.retryDelayMs) }
+      ? { retryStrategy: new sdk.retry.ConfiguredRetryStrategy(maxAttempts, opts.retryDelayMs) }
       : { maxAttempts, retryMode: 'adaptive' }),
   };
   return onFirstUse<AwsClients>({
-    ecs: () => namingCalls(new ECSClient(common)),
-    elbv2: () => namingCalls(new ElasticLoadBalancingV2Client(common)),
-    route53: () => namingCalls(new Route53Client(common)),
-    codedeploy: () => namingCalls(new CodeDeployClient(common)),
-    sfn: () => namingCalls(new SFNClient(common)),
-    cloudwatch: () => namingCalls(new CloudWatchClient(common)),
+    ecs: () => namingCalls(new sdk.ecs.ECSClient(common)),
+    elbv2: () => namingCalls(new sdk.elbv2.ElasticLoadBalancingV2Client(common)),
+    route53: () => namingCalls(new sdk.route53.Route53Client(common)),
+    codedeploy: () => namingCalls(new sdk.codedeploy.CodeDeployClient(common)),
+    sfn: () => namingCalls(new sdk.sfn.SFNClient(common)),
+    cloudwatch: () => namingCalls(new sdk.cloudwatch.CloudWatchClient(common)),
   });
 }
 

@@ -1,5 +1,6 @@
 // CloudWatch as the operations see it: the state of named alarms, and metric series read with GetMetricData.
-import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { sdk } from './sdk.js';
 import { translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -68,7 +69,7 @@ export class CloudWatchGateway {
       do {
         let out;
         try {
-          out = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) }));
+          out = await this.client.send(new sdk.cloudwatch.DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], ...(token ? { NextToken: token } : {}) }));
         } catch (err) {
           throw translate(err, (l) => said(l).inRegion({ what: said(l).alarms({ names: batch.join(', ') }), region: this.ctx.region }), hint);
         }
@@ -110,7 +111,7 @@ export class CloudWatchGateway {
         let res;
         try {
           res = await this.client.send(
-            new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: new Date(fromMs), EndTime: new Date(toMs), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}) }),
+            new sdk.cloudwatch.GetMetricDataCommand({ MetricDataQueries: batch, StartTime: new Date(fromMs), EndTime: new Date(toMs), ScanBy: 'TimestampAscending', ...(token ? { NextToken: token } : {}) }),
           );
         } catch (err) {
           throw translate(err, (l) => said(l).inRegion({ what: said(l).metrics({ names: batch.map((b) => b.MetricStat?.Metric?.MetricName).join(', ') }), region: this.ctx.region }), hint);

@@ -1,19 +1,6 @@
 // CodeDeploy blue/green for ECS as the operations see it: ensure the application and group, start a deployment, follow it, approve, finish or roll it back.
-import {
-  ContinueDeploymentCommand,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-  GetApplicationCommand,
-  GetDeploymentCommand,
-  GetDeploymentGroupCommand,
-  GetDeploymentTargetCommand,
-  ListDeploymentTargetsCommand,
-  ListDeploymentsCommand,
-  StopDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentGroupInfo,
-} from '@aws-sdk/client-codedeploy';
+import type { CodeDeployClient, DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -181,7 +168,7 @@ export class CodeDeployGateway {
   async ensureApplication(name: string, configPath?: string): Promise<{ created: boolean }> {
     const what = `CodeDeploy application ${name}`;
     try {
-      const out = await this.client.send(new GetApplicationCommand({ applicationName: name }));
+      const out = await this.client.send(new sdk.codedeploy.GetApplicationCommand({ applicationName: name }));
       const platform = out.application?.computePlatform;
       if (platform && platform !== 'ECS') {
         throw new AwsGatewayError(AwsErrorCode.invalid, `${what} exists for ${platform}, not ECS — use another name in ${this.where(configPath, 'application').replace(/^check /, '')}`);
@@ -192,7 +179,7 @@ export class CodeDeployGateway {
       if (awsErrorName(err) !== 'ApplicationDoesNotExistException') throw translate(err, (l) => said(l).codedeploy.application({ name }), this.where(configPath, 'application'));
     }
     try {
-      await this.client.send(new CreateApplicationCommand({ applicationName: name, computePlatform: 'ECS' }));
+      await this.client.send(new sdk.codedeploy.CreateApplicationCommand({ applicationName: name, computePlatform: 'ECS' }));
       return { created: true };
     } catch (err) {
       // Another replica created it between our read and write: it exists, which is what we wanted.
@@ -205,7 +192,7 @@ export class CodeDeployGateway {
   async ensureDeploymentGroup(spec: DeploymentGroupSpec): Promise<{ created: boolean; drift: string[] }> {
     const what = `CodeDeploy deployment group ${spec.group} of ${spec.app}`;
     try {
-      const out = await this.client.send(new GetDeploymentGroupCommand({ applicationName: spec.app, deploymentGroupName: spec.group }));
+      const out = await this.client.send(new sdk.codedeploy.GetDeploymentGroupCommand({ applicationName: spec.app, deploymentGroupName: spec.group }));
       return { created: false, drift: out.deploymentGroupInfo ? groupDrift(out.deploymentGroupInfo, spec) : [] };
     } catch (err) {
       const name = awsErrorName(err);
@@ -214,7 +201,7 @@ export class CodeDeployGateway {
     }
     try {
       await this.client.send(
-        new CreateDeploymentGroupCommand({
+        new sdk.codedeploy.CreateDeploymentGroupCommand({
           applicationName: spec.app,
           deploymentGroupName: spec.group,
           serviceRoleArn: spec.serviceRoleArn,
@@ -276,7 +263,7 @@ export class CodeDeployGateway {
     const what = `a CodeDeploy deployment of ${r.group}`;
     try {
       const out = await this.client.send(
-        new CreateDeploymentCommand({
+        new sdk.codedeploy.CreateDeploymentCommand({
           applicationName: r.app,
           deploymentGroupName: r.group,
           ...(r.config ? { deploymentConfigName: r.config } : {}),
@@ -310,7 +297,7 @@ export class CodeDeployGateway {
     const hint = (l: Lang) => said(l).hint.otherRegionOrOld;
     let info;
     try {
-      info = (await this.client.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+      info = (await this.client.send(new sdk.codedeploy.GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
     } catch (err) {
       throw translate(err, (l) => said(l).codedeploy.deployment({ id }), hint, NOT_FOUND);
     }
@@ -356,13 +343,13 @@ export class CodeDeployGateway {
       const ids: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await this.client.send(new ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }));
+        const page = await this.client.send(new sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId: id, ...(nextToken ? { nextToken } : {}) }));
         ids.push(...(page.targetIds ?? []));
         nextToken = page.nextToken;
       } while (nextToken);
       const targetId = ids[0];
       if (!targetId) return { lifecycle: [], taskSets: [] };
-      const out = await this.client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId }));
+      const out = await this.client.send(new sdk.codedeploy.GetDeploymentTargetCommand({ deploymentId: id, targetId }));
       const t = out.deploymentTarget?.ecsTarget;
       return {
         lifecycle: (t?.lifecycleEvents ?? []).map((e) => ({
@@ -406,7 +393,7 @@ export class CodeDeployGateway {
     try {
       do {
         const page = await this.client.send(
-          new ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group, includeOnlyStatuses: [...ACTIVE_STATUSES], ...(nextToken ? { nextToken } : {}) }),
+          new sdk.codedeploy.ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group, includeOnlyStatuses: [...ACTIVE_STATUSES], ...(nextToken ? { nextToken } : {}) }),
         );
         ids.push(...(page.deployments ?? []));
         nextToken = page.nextToken;
@@ -429,7 +416,7 @@ export class CodeDeployGateway {
 
   private async continue(id: string, deploymentWaitType: 'READY_WAIT' | 'TERMINATION_WAIT', notReady: string): Promise<void> {
     try {
-      await this.client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType }));
+      await this.client.send(new sdk.codedeploy.ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType }));
     } catch (err) {
       const name = awsErrorName(err);
       if (name === 'DeploymentIsNotInReadyStateException') throw new AwsGatewayError(AwsErrorCode.conflict, `deployment ${id} ${notReady}`, { cause: err });
@@ -444,7 +431,7 @@ export class CodeDeployGateway {
    */
   async rollback(id: string): Promise<RollbackResult> {
     try {
-      const out = await this.client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+      const out = await this.client.send(new sdk.codedeploy.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
       return { status: out.status === 'Succeeded' ? 'succeeded' : 'pending', ...(out.statusMessage ? { message: out.statusMessage } : {}) };
     } catch (err) {
       if (awsErrorName(err) === 'DeploymentAlreadyCompletedException') {

@@ -1,31 +1,6 @@
 // The bot's typed door to Amazon ECS for one environment: service status, scaling, task-definition revisions and task sets, as plain values.
-import {
-  ContinueServiceDeploymentCommand,
-  CreateTaskSetCommand,
-  DeleteTaskSetCommand,
-  DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTaskSetsCommand,
-  ListServiceDeploymentsCommand,
-  paginateListServices,
-  RegisterTaskDefinitionCommand,
-  StopServiceDeploymentCommand,
-  UpdateServiceCommand,
-  UpdateServicePrimaryTaskSetCommand,
-  UpdateTaskSetCommand,
-  type ECSClient,
-  type RegisterTaskDefinitionCommandInput,
-  type UpdateServiceCommandInput,
-  type Service,
-  type ServiceDeploymentStatus,
-  type CapacityProviderStrategyItem,
-  type CreateTaskSetCommandInput,
-  type LaunchType,
-  type NetworkConfiguration,
-  type ServiceDeployment as SdkServiceDeployment,
-  type TaskSet,
-} from '@aws-sdk/client-ecs';
+import type { ECSClient, RegisterTaskDefinitionCommandInput, UpdateServiceCommandInput, Service, ServiceDeploymentStatus, CapacityProviderStrategyItem, CreateTaskSetCommandInput, LaunchType, NetworkConfiguration, ServiceDeployment as SdkServiceDeployment, TaskSet } from '@aws-sdk/client-ecs';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -277,7 +252,7 @@ export class EcsGateway {
     for (let i = 0; i < names.length; i += DESCRIBE_BATCH) batches.push(names.slice(i, i + DESCRIBE_BATCH));
     const results = await inPool(batches, DESCRIBE_CONCURRENCY, async (batch) => {
       try {
-        return await this.client.send(new DescribeServicesCommand({ cluster: this.ctx.cluster, services: batch }));
+        return await this.client.send(new sdk.ecs.DescribeServicesCommand({ cluster: this.ctx.cluster, services: batch }));
       } catch (err) {
         throw this.fail(err, (l) => said(l).ecs.describingServices({ services: batch.join(', ') }));
       }
@@ -305,7 +280,7 @@ export class EcsGateway {
   async listServices(): Promise<string[]> {
     const names: string[] = [];
     try {
-      for await (const page of paginateListServices({ client: this.client, pageSize: 100 }, { cluster: this.ctx.cluster })) {
+      for await (const page of sdk.ecs.paginateListServices({ client: this.client, pageSize: 100 }, { cluster: this.ctx.cluster })) {
         for (const arn of page.serviceArns ?? []) names.push(arn.split('/').pop() ?? arn);
       }
     } catch (err) {
@@ -318,7 +293,7 @@ export class EcsGateway {
   async setDesiredCount(service: string, count: number, forceNewDeployment = false): Promise<void> {
     try {
       await this.client.send(
-        new UpdateServiceCommand({ cluster: this.ctx.cluster, service, desiredCount: count, ...(forceNewDeployment ? { forceNewDeployment: true } : {}) }),
+        new sdk.ecs.UpdateServiceCommand({ cluster: this.ctx.cluster, service, desiredCount: count, ...(forceNewDeployment ? { forceNewDeployment: true } : {}) }),
       );
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.scalingService({ service, count }), service);
@@ -328,7 +303,7 @@ export class EcsGateway {
   /** Rolls an ECS-controlled service onto a task definition (a new deployment). Read back with describeServices. */
   async deployTaskDefinition(service: string, taskDefinitionArn: string): Promise<void> {
     try {
-      await this.client.send(new UpdateServiceCommand({ cluster: this.ctx.cluster, service, taskDefinition: taskDefinitionArn }));
+      await this.client.send(new sdk.ecs.UpdateServiceCommand({ cluster: this.ctx.cluster, service, taskDefinition: taskDefinitionArn }));
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.deploying({ taskDefinition: taskDefinitionArn, service }), service);
     }
@@ -345,7 +320,7 @@ export class EcsGateway {
 
   async describeTaskDefinition(ref: string): Promise<TaskDefinition> {
     try {
-      const out = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }));
+      const out = await this.client.send(new sdk.ecs.DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }));
       const td = out.taskDefinition;
       if (!td?.taskDefinitionArn || !td.family) throw new AwsGatewayError(AwsErrorCode.notFound, `task definition ${ref} not found in ${this.ctx.region}`);
       return {
@@ -383,7 +358,7 @@ export class EcsGateway {
     for (const f of [...READ_ONLY_FIELDS, 'arn']) delete input[f];
     input.containerDefinitions = current.containerDefinitions.map((c) => (c.name === containerName ? { ...c, image } : c));
     try {
-      const out = await this.client.send(new RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput));
+      const out = await this.client.send(new sdk.ecs.RegisterTaskDefinitionCommand(input as unknown as RegisterTaskDefinitionCommandInput));
       const td = out.taskDefinition;
       return { arn: td?.taskDefinitionArn ?? '', revision: td?.revision ?? 0, diff: { container: containerName, from: target.image, to: image } };
     } catch (err) {
@@ -395,7 +370,7 @@ export class EcsGateway {
 
   async createTaskSet(service: string, spec: NewTaskSet): Promise<TaskSetInfo> {
     try {
-      const out = await this.client.send(new CreateTaskSetCommand(createTaskSetInput(this.ctx.cluster, service, spec)));
+      const out = await this.client.send(new sdk.ecs.CreateTaskSetCommand(createTaskSetInput(this.ctx.cluster, service, spec)));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.creatingTaskSet({ service }), service);
@@ -404,7 +379,7 @@ export class EcsGateway {
 
   async describeTaskSets(service: string, ids?: string[]): Promise<TaskSetInfo[]> {
     try {
-      const out = await this.client.send(new DescribeTaskSetsCommand({ cluster: this.ctx.cluster, service, ...(ids ? { taskSets: ids } : {}) }));
+      const out = await this.client.send(new sdk.ecs.DescribeTaskSetsCommand({ cluster: this.ctx.cluster, service, ...(ids ? { taskSets: ids } : {}) }));
       return (out.taskSets ?? []).map(toTaskSet);
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.describingTaskSets({ service }), service);
@@ -414,7 +389,7 @@ export class EcsGateway {
   /** Sets a task set's share of the service's desired count, in percent. */
   async scaleTaskSet(service: string, taskSet: string, percent: number): Promise<TaskSetInfo> {
     try {
-      const out = await this.client.send(new UpdateTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, scale: { value: percent, unit: 'PERCENT' } }));
+      const out = await this.client.send(new sdk.ecs.UpdateTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, scale: { value: percent, unit: 'PERCENT' } }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.scalingTaskSet({ taskSet, service, percent }), service);
@@ -423,7 +398,7 @@ export class EcsGateway {
 
   async makePrimary(service: string, taskSet: string): Promise<TaskSetInfo> {
     try {
-      const out = await this.client.send(new UpdateServicePrimaryTaskSetCommand({ cluster: this.ctx.cluster, service, primaryTaskSet: taskSet }));
+      const out = await this.client.send(new sdk.ecs.UpdateServicePrimaryTaskSetCommand({ cluster: this.ctx.cluster, service, primaryTaskSet: taskSet }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.makingPrimary({ taskSet, service }), service);
@@ -432,7 +407,7 @@ export class EcsGateway {
 
   async deleteTaskSet(service: string, taskSet: string, force = false): Promise<TaskSetInfo> {
     try {
-      const out = await this.client.send(new DeleteTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, ...(force ? { force: true } : {}) }));
+      const out = await this.client.send(new sdk.ecs.DeleteTaskSetCommand({ cluster: this.ctx.cluster, service, taskSet, ...(force ? { force: true } : {}) }));
       return toTaskSet(out.taskSet ?? {});
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.deletingTaskSet({ taskSet, service }), service);
@@ -476,7 +451,7 @@ export class EcsGateway {
   /** Starts the deployment (UpdateService with the strategy). Read back with activeDeployments / serviceDeployment. */
   async startNativeDeployment(spec: NativeDeploySpec, hint: string): Promise<void> {
     try {
-      await this.client.send(new UpdateServiceCommand(this.nativeDeployRequest(spec)));
+      await this.client.send(new sdk.ecs.UpdateServiceCommand(this.nativeDeployRequest(spec)));
     } catch (err) {
       if (awsErrorName(err) === 'InvalidParameterException') {
         throw new AwsGatewayError(AwsErrorCode.invalid, `ECS refused the deployment of service ${spec.service}: ${(err as Error).message} — check ${hint}`, { cause: err });
@@ -492,7 +467,7 @@ export class EcsGateway {
       let nextToken: string | undefined;
       do {
         const page = await this.client.send(
-          new ListServiceDeploymentsCommand({
+          new sdk.ecs.ListServiceDeploymentsCommand({
             cluster: this.ctx.cluster,
             service,
             ...(statuses.length ? { status: [...statuses] as ServiceDeploymentStatus[] } : {}),
@@ -510,7 +485,7 @@ export class EcsGateway {
 
   async serviceDeployment(arn: string): Promise<NativeDeployment> {
     try {
-      const out = await this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+      const out = await this.client.send(new sdk.ecs.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
       const d = out.serviceDeployments?.[0];
       if (!d) throw new AwsGatewayError(AwsErrorCode.notFound, `service deployment ${arn} not found in ${this.ctx.region} (${out.failures?.[0]?.reason ?? 'MISSING'})`);
       return toNativeDeployment(d);
@@ -523,7 +498,7 @@ export class EcsGateway {
   /** Answers a PAUSE hook: CONTINUE to the next stage, or ROLLBACK to the previous revision. */
   async continueDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void> {
     try {
-      await this.client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
+      await this.client.send(new sdk.ecs.ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.answeringPause({ action, hook: hookId, deployment: arn.split('/').pop() ?? arn }));
     }
@@ -532,7 +507,7 @@ export class EcsGateway {
   /** Stops a deployment with rollback: ECS puts production traffic back on the previous revision. */
   async stopDeployment(arn: string): Promise<void> {
     try {
-      await this.client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+      await this.client.send(new sdk.ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
     } catch (err) {
       throw this.fail(err, (l) => said(l).ecs.stoppingDeployment({ deployment: arn.split('/').pop() ?? arn }));
     }

@@ -1,20 +1,6 @@
 // The ALB as the operations see it: listener rules, weighted forwards, load balancers and target health, as plain values.
-import {
-  CreateRuleCommand,
-  DeleteRuleCommand,
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeRulesCommand,
-  DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  ModifyListenerCommand,
-  ModifyRuleCommand,
-  SetRulePrioritiesCommand,
-  type Action as SdkAction,
-  type ElasticLoadBalancingV2Client,
-  type RuleCondition as SdkCondition,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action as SdkAction, ElasticLoadBalancingV2Client, RuleCondition as SdkCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -266,7 +252,7 @@ export class Elbv2Gateway {
     try {
       let marker: string | undefined;
       do {
-        const page = await this.client.send(new DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
+        const page = await this.client.send(new sdk.elbv2.DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }));
         for (const r of page.Rules ?? []) {
           const isDefault = r.IsDefault === true || r.Priority === 'default';
           out.push({ arn: r.RuleArn ?? '', priority: isDefault ? 'default' : Number(r.Priority), isDefault, conditions: (r.Conditions ?? []).map(toCondition), action: toAction(r.Actions), actions: r.Actions ?? [] });
@@ -288,7 +274,7 @@ export class Elbv2Gateway {
     if (action.type === 'forward') checkWeights(action.targetGroups, `new rule on ${listenerArn}`);
     try {
       const res = await this.client.send(
-        new CreateRuleCommand({
+        new sdk.elbv2.CreateRuleCommand({
           ListenerArn: listenerArn,
           Priority: priority,
           Conditions: conditions.map(fromCondition),
@@ -317,7 +303,7 @@ export class Elbv2Gateway {
     for (let i = 0; i < ruleArns.length; i += 20) {
       const batch = ruleArns.slice(i, i + 20);
       try {
-        const res = await this.client.send(new DescribeTagsCommand({ ResourceArns: batch }));
+        const res = await this.client.send(new sdk.elbv2.DescribeTagsCommand({ ResourceArns: batch }));
         for (const d of res.TagDescriptions ?? []) out.set(d.ResourceArn ?? '', Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
       } catch (err) {
         throw translate(err, this.about((l) => said(l).tagsOfRules({ rules: batch.join(', ') })), hint ?? ((l) => said(l).hint.ruleDeletedMeanwhile), ['RuleNotFoundException']);
@@ -329,7 +315,7 @@ export class Elbv2Gateway {
 
   async deleteRule(ruleArn: string, hint?: string): Promise<void> {
     try {
-      await this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
+      await this.client.send(new sdk.elbv2.DeleteRuleCommand({ RuleArn: ruleArn }));
     } catch (err) {
       throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? ((l) => said(l).hint.ruleDeletedByHand({ path: `environments.${this.ctx.envName}.maintenance` })), ['RuleNotFoundException']);
     }
@@ -344,7 +330,7 @@ export class Elbv2Gateway {
       }
     }
     try {
-      await this.client.send(new SetRulePrioritiesCommand({ RulePriorities: moves.map((m) => ({ RuleArn: m.ruleArn, Priority: m.priority })) }));
+      await this.client.send(new sdk.elbv2.SetRulePrioritiesCommand({ RulePriorities: moves.map((m) => ({ RuleArn: m.ruleArn, Priority: m.priority })) }));
     } catch (err) {
       if (awsErrorName(err) === 'PriorityInUseException') {
         const list = moves.map((m) => `${m.ruleArn} → ${m.priority}`).join(', ');
@@ -364,7 +350,7 @@ export class Elbv2Gateway {
     let action: Action | undefined;
     if (ruleArn) {
       try {
-        const res = await this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+        const res = await this.client.send(new sdk.elbv2.DescribeRulesCommand({ RuleArns: [ruleArn] }));
         action = toAction(res.Rules?.[0]?.Actions);
       } catch (err) {
         throw translate(err, this.about((l) => said(l).rule({ arn: ruleArn })), hint ?? `check the ruleArn under environments.${this.ctx.envName}.canary`, ['RuleNotFoundException']);
@@ -389,8 +375,8 @@ export class Elbv2Gateway {
     const forward = actions.find((a) => a.Type === 'forward');
     checkWeights(Object.fromEntries((forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [t.TargetGroupArn ?? '', t.Weight ?? 1])), ruleArn ?? listenerArn);
     try {
-      if (ruleArn) await this.client.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: actions }));
-      else await this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: actions }));
+      if (ruleArn) await this.client.send(new sdk.elbv2.ModifyRuleCommand({ RuleArn: ruleArn, Actions: actions }));
+      else await this.client.send(new sdk.elbv2.ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: actions }));
     } catch (err) {
       throw translate(err, this.about((l) => (ruleArn ? said(l).rule({ arn: ruleArn }) : this.named(listenerArn, l))), this.listenerHint(hint), [
         'ListenerNotFoundException',
@@ -402,7 +388,7 @@ export class Elbv2Gateway {
 
   async loadBalancer(arn: string, hint?: string): Promise<LoadBalancer> {
     try {
-      const res = await this.client.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
+      const res = await this.client.send(new sdk.elbv2.DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }));
       const lb = res.LoadBalancers?.[0];
       if (!lb) throw new AwsGatewayError(AwsErrorCode.notFound, `load balancer ${arn} not found in ${this.ctx.region}`);
       return {
@@ -423,7 +409,7 @@ export class Elbv2Gateway {
     try {
       let marker: string | undefined;
       do {
-        const page = await this.client.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, ...(marker ? { Marker: marker } : {}) }));
+        const page = await this.client.send(new sdk.elbv2.DescribeListenersCommand({ LoadBalancerArn: lbArn, ...(marker ? { Marker: marker } : {}) }));
         for (const l of page.Listeners ?? []) {
           out.push({ arn: l.ListenerArn ?? '', loadBalancerArn: l.LoadBalancerArn ?? lbArn, port: l.Port ?? 0, protocol: l.Protocol ?? '', defaultAction: toAction(l.DefaultActions) });
         }
@@ -439,10 +425,10 @@ export class Elbv2Gateway {
   private async rawActions(listenerArn: string, ruleArn: string | undefined, hint?: string): Promise<SdkAction[]> {
     try {
       if (ruleArn) {
-        const res = await this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+        const res = await this.client.send(new sdk.elbv2.DescribeRulesCommand({ RuleArns: [ruleArn] }));
         return res.Rules?.[0]?.Actions ?? [];
       }
-      const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+      const res = await this.client.send(new sdk.elbv2.DescribeListenersCommand({ ListenerArns: [listenerArn] }));
       return res.Listeners?.[0]?.DefaultActions ?? [];
     } catch (err) {
       throw translate(err, this.about((l) => (ruleArn ? said(l).rule({ arn: ruleArn }) : this.named(listenerArn, l))), this.listenerHint(hint), ['ListenerNotFoundException', 'RuleNotFoundException']);
@@ -451,7 +437,7 @@ export class Elbv2Gateway {
 
   private async listener(listenerArn: string, hint?: string): Promise<Listener> {
     try {
-      const res = await this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+      const res = await this.client.send(new sdk.elbv2.DescribeListenersCommand({ ListenerArns: [listenerArn] }));
       const l = res.Listeners?.[0];
       if (!l) throw new AwsGatewayError(AwsErrorCode.notFound, `${this.named(listenerArn)} not found in ${this.ctx.region} — ${this.listenerHint(hint)}`);
       return { arn: l.ListenerArn ?? listenerArn, loadBalancerArn: l.LoadBalancerArn ?? '', port: l.Port ?? 0, protocol: l.Protocol ?? '', defaultAction: toAction(l.DefaultActions) };
@@ -464,7 +450,7 @@ export class Elbv2Gateway {
   /** Targets of a group by state; an empty group has total 0 (and makes an alias with evaluate-target-health unhealthy). */
   async targetHealth(targetGroupArn: string, hint?: string): Promise<TargetHealth> {
     try {
-      const res = await this.client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+      const res = await this.client.send(new sdk.elbv2.DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
       const states: Record<string, number> = {};
       for (const d of res.TargetHealthDescriptions ?? []) {
         const s = d.TargetHealth?.State ?? 'unknown';
@@ -483,7 +469,7 @@ export class Elbv2Gateway {
     try {
       let marker: string | undefined;
       do {
-        const page = await this.client.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn, ...(marker ? { Marker: marker } : {}) }));
+        const page = await this.client.send(new sdk.elbv2.DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn, ...(marker ? { Marker: marker } : {}) }));
         for (const tg of page.TargetGroups ?? []) if (tg.TargetGroupArn) out.push(tg.TargetGroupArn);
         marker = page.NextMarker;
       } while (marker);

@@ -1,13 +1,6 @@
 // Route 53 as the operations see it: record sets kept exactly enough to restore, weighted pairs, change batches and their sync.
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  ListResourceRecordSetsCommand,
-  type ListResourceRecordSetsCommandOutput,
-  type ResourceRecordSet,
-  type RRType,
-  type Route53Client,
-} from '@aws-sdk/client-route-53';
+import type { ListResourceRecordSetsCommandOutput, ResourceRecordSet, RRType, Route53Client } from '@aws-sdk/client-route-53';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -97,7 +90,7 @@ export class Route53Gateway {
     try {
       while (start) {
         const page: ListResourceRecordSetsCommandOutput = await this.client.send(
-          new ListResourceRecordSetsCommand({
+          new sdk.route53.ListResourceRecordSetsCommand({
             HostedZoneId: bareId(zoneId),
             StartRecordName: start.name,
             ...(start.type ? { StartRecordType: start.type as RRType } : {}),
@@ -154,7 +147,7 @@ export class Route53Gateway {
   async upsert(zoneId: string, records: RecordSet[], comment: string, hint?: string): Promise<string> {
     try {
       const res = await this.client.send(
-        new ChangeResourceRecordSetsCommand({
+        new sdk.route53.ChangeResourceRecordSetsCommand({
           HostedZoneId: bareId(zoneId),
           ChangeBatch: { Comment: comment, Changes: records.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: fromRecord(r) })) },
         }),
@@ -169,7 +162,7 @@ export class Route53Gateway {
   async delete(zoneId: string, records: RecordSet[], comment: string, hint?: string): Promise<string> {
     try {
       const res = await this.client.send(
-        new ChangeResourceRecordSetsCommand({
+        new sdk.route53.ChangeResourceRecordSetsCommand({
           HostedZoneId: bareId(zoneId),
           ChangeBatch: { Comment: comment, Changes: records.map((r) => ({ Action: 'DELETE', ResourceRecordSet: fromRecord(r) })) },
         }),
@@ -182,7 +175,7 @@ export class Route53Gateway {
 
   async changeStatus(changeId: string): Promise<ChangeStatus> {
     try {
-      const res = await this.client.send(new GetChangeCommand({ Id: bareId(changeId) }));
+      const res = await this.client.send(new sdk.route53.GetChangeCommand({ Id: bareId(changeId) }));
       return res.ChangeInfo?.Status === 'INSYNC' ? ChangeStatus.insync : ChangeStatus.pending;
     } catch (err) {
       throw translate(err, (l) => said(l).route53Change({ id: changeId }), (l) => said(l).hint.changesExpire, ['NoSuchChange']);

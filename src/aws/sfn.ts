@@ -1,16 +1,6 @@
 // Step Functions for the `stepfunctions` startup engine: keep the state machine in step with ops.yml, start and follow executions.
-import {
-  CreateStateMachineCommand,
-  DescribeExecutionCommand,
-  DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
-  ListStateMachinesCommand,
-  StartExecutionCommand,
-  StopExecutionCommand,
-  UpdateStateMachineCommand,
-  type HistoryEvent as SdkHistoryEvent,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import type { HistoryEvent as SdkHistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { sdk } from './sdk.js';
 import { AwsErrorCode, AwsGatewayError, awsErrorName, translate } from './errors.js';
 import { messages, type Lang } from '../i18n/index.js';
 
@@ -115,12 +105,12 @@ export class SfnGateway {
     let arn: string | undefined;
     try {
       do {
-        const page = await this.client.send(new ListStateMachinesCommand({ nextToken, maxResults: 1000 }));
+        const page = await this.client.send(new sdk.sfn.ListStateMachinesCommand({ nextToken, maxResults: 1000 }));
         arn = page.stateMachines?.find((m) => m.name === name)?.stateMachineArn;
         nextToken = page.nextToken;
       } while (!arn && nextToken);
       if (!arn) return undefined;
-      const m = await this.client.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+      const m = await this.client.send(new sdk.sfn.DescribeStateMachineCommand({ stateMachineArn: arn }));
       return { arn, name, definition: parseJson(m.definition), roleArn: m.roleArn ?? '' };
     } catch (err) {
       throw translate(err, (l) => said(l).sfn.stateMachine({ name }), this.hint, ['StateMachineDoesNotExist']);
@@ -133,11 +123,11 @@ export class SfnGateway {
     const text = JSON.stringify(definition);
     try {
       if (!existing) {
-        const out = await this.client.send(new CreateStateMachineCommand({ name, definition: text, roleArn, type: 'STANDARD' }));
+        const out = await this.client.send(new sdk.sfn.CreateStateMachineCommand({ name, definition: text, roleArn, type: 'STANDARD' }));
         return out.stateMachineArn ?? '';
       }
       if (canonical(existing.definition) !== canonical(definition) || existing.roleArn !== roleArn) {
-        await this.client.send(new UpdateStateMachineCommand({ stateMachineArn: existing.arn, definition: text, roleArn }));
+        await this.client.send(new sdk.sfn.UpdateStateMachineCommand({ stateMachineArn: existing.arn, definition: text, roleArn }));
       }
       return existing.arn;
     } catch (err) {
@@ -160,7 +150,7 @@ export class SfnGateway {
   async startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string> {
     const text = JSON.stringify(input ?? {});
     try {
-      const out = await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: text }));
+      const out = await this.client.send(new sdk.sfn.StartExecutionCommand({ stateMachineArn, name, input: text }));
       return out.executionArn ?? '';
     } catch (err) {
       if (awsErrorName(err) !== 'ExecutionAlreadyExists') throw translate(err, (l) => said(l).sfn.stateMachine({ name: stateMachineArn }), this.hint, ['StateMachineDoesNotExist']);
@@ -176,7 +166,7 @@ export class SfnGateway {
 
   async execution(arn: string): Promise<ExecutionInfo> {
     try {
-      const e = await this.client.send(new DescribeExecutionCommand({ executionArn: arn }));
+      const e = await this.client.send(new sdk.sfn.DescribeExecutionCommand({ executionArn: arn }));
       return {
         arn,
         status: (e.status ?? 'RUNNING') as ExecutionStatus,
@@ -202,7 +192,7 @@ export class SfnGateway {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: HISTORY_PAGE, reverseOrder, nextToken }));
+        const page = await this.client.send(new sdk.sfn.GetExecutionHistoryCommand({ executionArn: arn, maxResults: HISTORY_PAGE, reverseOrder, nextToken }));
         nextToken = page.nextToken;
         for (const e of page.events ?? []) {
           if ((e.id ?? 0) <= sinceEventId) {
@@ -221,7 +211,7 @@ export class SfnGateway {
   /** Stops a running execution (ABORTED); stopping one that already ended changes nothing. */
   async stop(arn: string, cause: string): Promise<void> {
     try {
-      await this.client.send(new StopExecutionCommand({ executionArn: arn, cause: cause.slice(0, 32_768), error: 'ecs-chatops.Stopped' }));
+      await this.client.send(new sdk.sfn.StopExecutionCommand({ executionArn: arn, cause: cause.slice(0, 32_768), error: 'ecs-chatops.Stopped' }));
     } catch (err) {
       throw translate(err, (l) => said(l).sfn.execution({ arn }), this.hint, ['ExecutionDoesNotExist']);
     }

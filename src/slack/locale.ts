@@ -1,6 +1,8 @@
 // Which language a person reads: their Slack locale (users.info with include_locale), cached with a bound and a
-// TTL on the bot's clock. A lookup never holds an ack longer than its budget: a person seen for the first time whose
-// lookup is slow reads the environment's language once, and their own from the next answer on (docs/decisions.md, issue 21).
+// TTL on the bot's clock. A lookup holds an ack at most LOCALE_ACK_GRACE_MS: a command from a person not known yet
+// whose lookup is slower is acked with nothing to show and answered through its response_url once the lookup is done
+// (handlers/lang.ts `answering`); a reply waits at most LOCALE_REPLY_BUDGET_MS for it, else it is in the
+// environment's language (docs/decisions.md, issue 21; issue 23, "footprint (session 6)").
 import type { Clock } from '../clock.js';
 import { langOfLocale, type Lang } from '../i18n/index.js';
 import type { Log } from '../log.js';
@@ -10,8 +12,14 @@ export const LOCALE_TTL_MS = 60 * 60_000;
 export const LOCALE_FAILED_TTL_MS = 60_000;
 /** At most this many people are remembered; the oldest entry is dropped first. */
 export const LOCALE_MAX_PEOPLE = 1000;
-/** How long an answer carried by the ack waits for a first lookup (Slack's ack deadline is 3 s). */
-export const LOCALE_ACK_BUDGET_MS = 400;
+/** How long a reply waits for a first lookup before it is sent in the environment's language. */
+export const LOCALE_REPLY_BUDGET_MS = 2000;
+/**
+ * How long an ack waits for a first lookup before it goes out empty (the answer then follows through response_url).
+ * Not 0 so that a lookup Slack answers at once (most, ~100 ms) still gives one answer on the ack; see
+ * docs/decisions.md, issue 23 "footprint (session 6)" for why it is not 0 yet.
+ */
+export const LOCALE_ACK_GRACE_MS = 150;
 
 interface Entry {
   lang: Lang | undefined;
@@ -35,11 +43,17 @@ export class PeopleLanguages {
     return e && e.until > this.deps.clock.now() ? e.lang : undefined;
   }
 
+  /** Whether the person's language is settled for now: looked up (even to no language the bot speaks, or a failure) and fresh. */
+  knows(userId: string): boolean {
+    const e = this.known.get(userId);
+    return e !== undefined && e.until > this.deps.clock.now();
+  }
+
   /**
    * The language to answer `userId` in: their locale's, else `fallback` (the environment's). Waits at most
    * `budgetMs` for a lookup not cached yet; the lookup goes on and fills the cache for the next answer.
    */
-  async langOf(userId: string | undefined, fallback: Lang, budgetMs = LOCALE_ACK_BUDGET_MS): Promise<Lang> {
+  async langOf(userId: string | undefined, fallback: Lang, budgetMs = LOCALE_REPLY_BUDGET_MS): Promise<Lang> {
     if (!userId) return fallback;
     const e = this.known.get(userId);
     if (e && e.until > this.deps.clock.now()) return e.lang ?? fallback;
