@@ -177,6 +177,15 @@ export class StatusPublisher {
         await this.flushNotes(id);
         return;
       }
+      // The marker is recent: the replica that left it may be alive and its post still on its way to Slack (the run
+      // changed hands mid-post). Look again shortly rather than post a second message; once the marker is older than
+      // any post takes, its writer died before posting, and this replica posts.
+      const age = this.clock.now() - attempt.at;
+      if (age < StatusPublisher.POST_IN_FLIGHT_MS) {
+        this.deps.log.info({ run: id }, 'another replica may be posting this run\'s status message; looking again shortly');
+        void this.clock.sleep(Math.min(1000, StatusPublisher.POST_IN_FLIGHT_MS - age)).then(() => this.enqueue(id, () => this.post(id)));
+        return;
+      }
     }
     const now = this.clock.now();
     await store?.setKv(marker, { at: now }, now);
@@ -205,6 +214,8 @@ export class StatusPublisher {
   /** Slack message metadata on every status message: how a run finds its message again after a crash. */
   static readonly METADATA_TYPE = 'ecs_chatops_run';
   private static readonly POSTING = 'posting:';
+  /** How long a post may be on its way (the WebClient's own retries included) before its marker is taken as a crash's. */
+  private static readonly POST_IN_FLIGHT_MS = 15_000;
 
 
   private async findPosted(channel: string, runId: string): Promise<string | undefined> {
