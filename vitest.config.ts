@@ -15,12 +15,12 @@ export default defineConfig({
     // Forks (not threads): several suites start child processes and PostgreSQL, and better-sqlite3 is a native addon.
     pool: 'forks',
     fileParallelism: true,
-    // One worker more than there are cores: most files spend most of their time waiting, not computing (bot processes
+    // Two workers more than there are cores: most files spend most of their time waiting, not computing (bot processes
     // starting and handing leases over, the playground's wall-clock analysis, the time-skipper's quiet windows;
-    // per file, CPU time is a fifth to a half of wall time), so a third worker on two cores fills the gaps. At load
-    // 8–10 from other work: 551 s → 352 s for the same files, the sum of CPU time unchanged (docs/decisions.md,
-    // issue 19, "Speed (fifth session)").
-    maxWorkers: availableParallelism() + 1,
+    // per file, CPU time is a fifth to a half of wall time), so extra workers fill the gaps. At load 8–10 from other
+    // work, 2 → 3 workers: 551 s → 352 s. On the quiet machine, 3 → 4: 165 s → 152 s wall, the cores busy 66 % → 79 %
+    // of the time (docs/decisions.md, issue 19, "Speed (fifth session)" and "(sixth session)").
+    maxWorkers: availableParallelism() + 2,
     // A worker keeps its modules from one test file to the next instead of loading the bot (Bolt, the AWS SDK, the
     // sandbox) again for each of the 76 files: half the suite's CPU time (561 → 285 CPU-seconds, with the compiled
     // bot processes of test/support/compiled.ts; docs/decisions.md, issue 19, "Speed"). Safe because no test mocks a
