@@ -309,8 +309,9 @@ describe.each(backends())('run engine on $name', (backend) => {
     await waitForRun(engine, a.run.id, () => calls.length === 2);
     await engine.stop();
     // Handed back, not left to expire: the lease is released in the store, and with the clock standing still
-    // no lease can run out, so b can only take the run because it was handed back.
-    expect((await store.getRun(a.run.id))?.owner ?? null).toBeNull();
+    // no lease can run out, so b can only take the run because it was handed back. b sweeps on its own timer and
+    // may already hold it by the time this reads (a stress run saw 'b'): never a, and b or nobody.
+    expect([null, 'b']).toContain((await store.getRun(a.run.id))?.owner ?? null);
     await until(() => clock.sleeping() > 0, { what: 'b to take the run over and sleep', on: (wake) => clock.onSleep(wake) });
     clock.advance(1500);
     await waitForRun(engine, a.run.id, (r) => r.state === 'succeeded');
