@@ -4,15 +4,11 @@
 // bench/heap-count.ts a.heapsnapshot b.heapsnapshot` then compares object counts by constructor.
 // CREEP_ENV='STATUS_UPDATE_INTERVAL_MS=0 LOG_LEVEL=silent' adds/overrides the bot's environment (parts switched off).
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFakeSlack } from '../playground/fake-slack.js';
 import { slackClient } from '../playground/slack-client.js';
-import { startSandbox } from '../test/support/sandbox.js';
-import { botEnv } from './measure.js';
+import { benchWorld, botEnv } from './measure.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -21,12 +17,7 @@ const checkpoints = new Set(process.argv.slice(3).map(Number));
 if (checkpoints.size === 0) for (const n of [0, 100, 500, 1000]) checkpoints.add(n);
 
 if (process.env.CREEP_BUILD !== '0') execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-const aws = await startSandbox();
-const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
-const signingSecret = randomBytes(16).toString('hex');
-const slack = await startFakeSlack({ botToken });
-const port = 30_000 + Math.floor(Math.random() * 10_000);
-const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-creep-'));
+const { aws, botToken, signingSecret, slack, port, dir } = await benchWorld('ecs-chatops-creep-');
 const probeFile = join(dir, 'probe.jsonl');
 const extra = Object.fromEntries((process.env.CREEP_ENV ?? '').split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
 const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);

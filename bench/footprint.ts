@@ -2,15 +2,11 @@
 // BENCH_STARTS=n (default 1) starts the bot n times for the idle figure (reported with every start's value and the
 // median: one start moves by several MB on a busy machine); BENCH_RUNS=0 measures idle only.
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFakeSlack } from '../playground/fake-slack.js';
 import { slackClient } from '../playground/slack-client.js';
-import { startSandbox } from '../test/support/sandbox.js';
-import { botEnv, deployedMallocEnv, deployedNodeFlags } from './measure.js';
+import { benchWorld, botEnv, deployedMallocEnv, deployedNodeFlags } from './measure.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -35,12 +31,7 @@ export async function run(): Promise<Record<string, unknown>> {
 /** One start of the bot: cold start, idle RSS 2 s after /healthz first answers, then `total` runs (none: idle only). */
 async function once(total: number): Promise<Record<string, unknown>> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const aws = await startSandbox();
-  const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
-  const signingSecret = randomBytes(16).toString('hex');
-  const slack = await startFakeSlack({ botToken });
-  const port = 30_000 + Math.floor(Math.random() * 10_000);
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-bench-'));
+  const { aws, botToken, signingSecret, slack, port, dir } = await benchWorld('ecs-chatops-bench-');
   const t0 = performance.now();
   // The bot runs as the Dockerfile runs it (its node flags included); BENCH_NODE_FLAGS overrides them for experiments.
   const flags = deployedNodeFlags();

@@ -1,7 +1,10 @@
 // Small statistics for the benchmarks: percentiles over samples in milliseconds.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SANDBOX_CREDENTIALS } from '../test/support/sandbox.js';
+import { startFakeSlack } from '../playground/fake-slack.js';
+import { SANDBOX_CREDENTIALS, startSandbox } from '../test/support/sandbox.js';
 
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return NaN;
@@ -67,4 +70,15 @@ export function botEnv(o: { botToken: string; signingSecret: string; slackUrl: s
     AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
   };
+}
+
+/** What a bench's bot process talks to: the sandbox, a fake Slack with fresh secrets, a port and a temp dir. */
+export async function benchWorld(dirPrefix: string) {
+  const aws = await startSandbox();
+  const botToken = `xoxb-${randomBytes(8).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const slack = await startFakeSlack({ botToken });
+  const port = 30_000 + Math.floor(Math.random() * 10_000);
+  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  return { aws, botToken, signingSecret, slack, port, dir };
 }

@@ -8,6 +8,7 @@ import { createClients } from '../src/aws/clients.js';
 import { Elbv2Gateway } from '../src/aws/elbv2.js';
 import { startBot, type TestBot } from './support/bot.js';
 import { SANDBOX_CREDENTIALS } from './support/sandbox.js';
+import { failure } from './support/wait.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-web/2222222222222222/2222222222222201';
 const ROLE = 'arn:aws:iam::111111111111:role/ecs-chatops-prod';
@@ -32,16 +33,6 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-/** The error a call failed with; a call that succeeds fails the test. */
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('the call succeeded; it was expected to fail');
-}
 
 const gateway = (clients: ReturnType<typeof createClients>) => new Elbv2Gateway(clients.elbv2, { envName: 'prod', region: 'ap-northeast-1', listenerNames: { [ARN]: 'frontend' } });
 

@@ -8,17 +8,9 @@ import { Elbv2Gateway } from '../src/aws/elbv2.js';
 import { sayError } from '../src/i18n/index.js';
 import { startSandbox, type TestSandbox } from './support/sandbox.js';
 import { englishLines } from './support/english.js';
+import { failure } from './support/wait.js';
 
 const FRONTEND = 'arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:listener/app/prod-web/2222222222222222/2222222222222201';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('the call succeeded; it was expected to fail');
-}
 
 describe("the gateways' own words in the reader's language", () => {
   let aws: TestSandbox;

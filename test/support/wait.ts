@@ -77,3 +77,13 @@ export function until<T>(
   });
   return opts.holdTime ? waiting : whileWaiting(waiting);
 }
+
+/** The error a promise rejects with; one that resolves fails the test. */
+export async function failure(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('the call succeeded; it was expected to fail');
+}
