@@ -58,7 +58,7 @@ describe("a dry run reads the asker's language around the calls", () => {
 
   it('/canary status, read from AWS, answers a ja-JP person in Japanese too', async () => {
     const ja = await ask('/canary prod web status', JA);
-    expect(ja).toBe('*カナリア · web · prod*（AWS から読み取り）\n🔵 Blue 100 % · 🟢 Green 0 %（重み 1 / 0）\n実行中のカナリアはありません。');
+    expect(ja).toBe('*カナリア · web · prod* （AWS から読み取り）\n🔵 Blue 100 % · 🟢 Green 0 %（重み 1 / 0）\n実行中のカナリアはありません。');
     expect(await ask('/canary prod web status', EN)).toBe('*Canary · web · prod* (read from AWS)\n🔵 blue 100 % · 🟢 green 0 % (weights 1 / 0)\nNo canary run is active.');
   });
 });

@@ -34,7 +34,7 @@ describe("replies meant for one person, in that person's language", () => {
     expect(runs).toMatch(/✅ \*完了\* · \*dev\* のメンテナンス開始 · 依頼者 <@U0DEV0001> · \d{4}\/\d\d\/\d\d\([日月火水木金土]\) \d\d:\d\d JST/);
     const audit = await ack('/ops audit dev', JA);
     expect(audit).toContain('*監査ログ* · dev');
-    expect(audit).toContain('<@U0DEV0001> がメンテナンス開始を依頼（*dev*）');
+    expect(audit).toContain('<@U0DEV0001> がメンテナンス開始を依頼 · *dev*');
     expect(audit).toContain('が完了しました（成功）');
     expect(await ack('/ops runs', EN)).toContain('maintenance start on *dev* · asked by <@U0DEV0001>');
   });
@@ -44,7 +44,7 @@ describe("replies meant for one person, in that person's language", () => {
     const reply = await t.slack.waitFor(() => t.slack.replies().find((r) => JSON.stringify(r.body).includes('現在の状態')), { timeoutMs: 10_000 });
     const text = textOf(reply.body.blocks ?? []);
     expect(text).toContain('📋 dev — 現在の状態');
-    expect(text).toContain('*サービス*（実行中/必要数）');
+    expect(text).toContain('*サービス* （実行中/必要数）');
     expect(text).toContain('*api*: メンテナンス中');
     expect(text).toMatch(/\d\d:\d\d JST に AWS から取得/);
   });

@@ -177,7 +177,7 @@ export const ja: Shape<typeof en> = {
   anUnknownState: '不明な状態',
   aRun: '実行',
   that: 'その操作',
-  on: (p) => `（*${p.env}*）`,
+  on: (p) => ` · *${p.env}*`,
   asked: (p) => `${p.actor} が${p.what}を依頼${p.where}${p.run}`,
   pressed: (p) => `${p.actor} が *${p.intent}* を押しました${p.where}${p.run}`,
   ownRequest: '自分の依頼は別の担当者が承認する必要があります',

@@ -77,7 +77,7 @@ export const ja: Shape<typeof en> = {
   cancelledBy: (p) => `<@${p.by}> がキャンセルしました。何も変更していません。`,
   endedByRun: (p) => `🟢 run \`${p.runId}\` でメンテナンスを終了しました`,
   redirect: (p) => `${p.url} へ ${p.status} リダイレクト`,
-  statusTitle: (p) => `*メンテナンス · ${p.env}*（AWS から取得）`,
+  statusTitle: (p) => `*メンテナンス · ${p.env}* （AWS から取得）`,
   plan: {
     refused: (p) => `*${p.name}*: 中止 — ${p.why}`,
     alreadyIn: (p) => `*${p.name}*: すでにメンテナンス中のため呼び出しなし`,

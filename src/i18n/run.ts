@@ -95,7 +95,7 @@ export const ja: Shape<typeof en> = {
     promoteFullText: '残りのステップをすべてスキップし、直ちに全トラフィックを新しいバージョンへ移します。',
   },
   approvedByContext: (p) => `承認者 <@${p.by}>`,
-  paused: (p) => `⏸ *${p.reason}*（${p.since} から）${p.deadline ? ` · 期限 ${p.deadline}` : ''}`,
+  paused: (p) => `⏸ *${p.reason}* （${p.since} から）${p.deadline ? ` · 期限 ${p.deadline}` : ''}`,
   failed: '失敗',
   footer: (p) => `${p.state} · 依頼者 <@${p.by}> · 開始 ${p.started} · 経過 ${p.took} · run \`${p.runId}\``,
   waitingForApproval: '別の担当者の承認待ち',

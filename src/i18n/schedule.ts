@@ -74,9 +74,9 @@ export const ja: Shape<typeof en> = {
   whichWindow: 'メンテナンス枠の ID を指定してください（例: `w-mi3k2a-8f2k1x`。`/maintenance schedules <env>` で確認できます）',
   noWindow: (p) => `予定されたメンテナンス枠 \`${p.id}\` はありません`,
   mayNotChange: (p) => `*${p.env}* の予定を変更する権限がありません`,
-  dryCancel: (p) => `*ドライラン: /maintenance cancel ${p.id}*（何も変更していません）。*${p.env}* のメンテナンス枠 \`${p.id}\` をキャンセルします（未実行 ${p.fires} 件）。`,
+  dryCancel: (p) => `*ドライラン: /maintenance cancel ${p.id}* （何も変更していません）。 *${p.env}* のメンテナンス枠 \`${p.id}\` をキャンセルします（未実行 ${p.fires} 件）。`,
   cancelled: (p) => `🗑 メンテナンス枠 \`${p.id}\` をキャンセルしました（未実行 ${p.fires} 件）。`,
-  drySchedule: (p) => `*ドライラン: /maintenance schedule ${p.env}*（何も登録していません）。*${p.env}* を ${p.start} → ${p.end} にメンテナンスモードにします。15分前にリマインダーを送ります。`,
+  drySchedule: (p) => `*ドライラン: /maintenance schedule ${p.env}* （何も登録していません）。 *${p.env}* を ${p.start} → ${p.end} にメンテナンスモードにします。15分前にリマインダーを送ります。`,
   scheduled: (p) =>
     `🗓 *${p.env}* のメンテナンス枠 \`${p.id}\`: ${p.start} → ${p.end}（登録者 <@${p.by}>）。15分前にスキップ・キャンセルできるリマインダーを送ります。${p.approval ? '実行時は、コマンドで実行した場合と同じく別の担当者の承認を待ちます。' : ''}キャンセルは \`/maintenance cancel ${p.id}\` で行えます。`,
 };
