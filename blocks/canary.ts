@@ -25,7 +25,9 @@ export function canaryBody(v: CanaryView, run: Run, ctx: RunViewContext): KnownB
   if (v.phase && run.state !== 'failed') lines.push(m.phase[v.phase]);
   if (v.insyncAt !== undefined) lines.push(m.insync(v.ttl !== undefined ? { at: t(v.insyncAt), effective: t(v.insyncAt + v.ttl * 1000), ttl: v.ttl } : { at: t(v.insyncAt) }));
   if (v.phase === 'baking' && v.bakeUntil !== undefined) lines.push(m.bakeEnds({ at: t(v.bakeUntil) }));
-  if (v.gates?.length) lines.push(m.gates({ gates: v.gates.join(' · ') }));
+  // A gate still waiting (⏳) when the run has ended never concluded: ⚪, as a stage that was not reached.
+  const ended = run.state !== 'running' && run.state !== 'awaiting_approval';
+  if (v.gates?.length) lines.push(m.gates({ gates: v.gates.map((g) => (ended ? g.replace(/^⏳/u, '⚪') : g)).join(' · ') }));
   out.push(section(lines.join('\n')));
   // The header carries the state's one emoji; the reason is plain.
   if (v.why) out.push(section(`*${v.why}*`));

@@ -88,4 +88,16 @@ describe('/ops status', () => {
     expect(s).toContain('`service-99` 3/3');
     expect(s).toContain('blue 90% · green 10%');
   });
+
+  it("a canary gate still waiting when the run ended reads as not concluded (⚪), not as waiting (⏳)", () => {
+    const gates = ['✅ alarm web-5xx-high OK', '⏳ analysis: too little traffic to judge'];
+    const view = { steps: [10, 50, 100], step: 1, weights: { blue: 100, green: 0 }, via: 'alb', phase: 'rolled-back', gates };
+    const canary = (state: Run['state']) =>
+      text(runStatus({ ...base, kind: 'canary', target: 'prod:canary:web', params: { action: 'start', canary: 'web' }, state, view }, { ...ctx, title: 'Canary · web · prod', body: BODIES.canary! }).blocks);
+    expect(canary('running')).toContain('⏳ analysis: too little traffic to judge');
+    const ended = canary('rolled_back');
+    expect(ended).toContain('⚪ analysis: too little traffic to judge');
+    expect(ended).not.toContain('⏳ analysis');
+    expect(ended).toContain('✅ alarm web-5xx-high OK');
+  });
 });
