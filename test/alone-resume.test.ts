@@ -3,17 +3,14 @@
 // (alive, SIGSTOP) keeps its lease.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ownerIsGone, processOwner } from '../src/runs/identity.js';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
-import { startCluster, statusMessages } from './support/replicas.js';
+import { sqliteFile, startCluster, statusMessages } from './support/replicas.js';
 
 describe('resuming at once when the holder is provably dead', () => {
   it('restarted after kill -9 on SQLite with a 30 s lease, the bot finishes the run within seconds, nothing twice', async () => {
-    const url = `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-alone-')), 'runs.db')}`;
+    const url = sqliteFile('alone');
     const c = await startCluster(url, { leaseMs: 30_000 });
     try {
       const a = await c.startReplica('a', { ECS_CHATOPS_FAILPOINTS: 'after:shift-rule:api#1' });

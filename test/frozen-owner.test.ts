@@ -1,12 +1,9 @@
 // Issue 18 item 8 with real signals: an owner frozen (SIGSTOP) in the middle of an AWS read, past its lease, whose
 // run another replica took over and finished, wakes (SIGCONT) and writes nothing: no view, no note, no new version.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
-import { startCluster, statusMessages } from './support/replicas.js';
+import { ownsRun, sqliteFile, startCluster, statusMessages } from './support/replicas.js';
 import { until as waitUntil } from './support/wait.js';
 
 /** The harness's waiter, in this file's argument order. */
@@ -14,7 +11,7 @@ const until = <T>(what: string, probe: () => Promise<T | undefined | false> | T 
 
 describe('a frozen owner that wakes up', () => {
   it('SIGSTOP mid-DescribeServices past its lease, run taken over and stopped elsewhere, SIGCONT: no stale write', async () => {
-    const url = `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-frozen-')), 'runs.db')}`;
+    const url = sqliteFile('frozen');
     const c = await startCluster(url);
     const store = await Store.open(url);
     try {
@@ -24,8 +21,7 @@ describe('a frozen owner that wakes up', () => {
       const message = await c.slack.waitFor(() => statusMessages(c.slack).find((m) => JSON.stringify(m.blocks ?? []).includes('run.stop')));
       const [first] = await store.listRuns({ kind: 'startup' });
       const runId = first!.id;
-      const ownedBy = async (r: { proc: { pid?: number } }) => ((await store.getRun(runId))?.owner ?? '').includes(`|${r.proc.pid}|`);
-      await until('a owns the run', () => ownedBy(a));
+      await until('a owns the run', () => ownsRun(store, runId, a));
       // Hold a's next DescribeServices answer, and freeze a while it waits for it.
       let inFlight = false;
       c.aws.world.faults.add({ service: 'ecs', op: 'DescribeServices', kind: 'latency', latencyMs: 1500, count: 1 });
@@ -38,7 +34,7 @@ describe('a frozen owner that wakes up', () => {
       a.proc.kill('SIGSTOP');
       try {
         // b takes the run over when a's lease runs out (1 s), and Stop pressed on b ends it.
-        await until('b owns the run', () => ownedBy(b));
+        await until('b owns the run', () => ownsRun(store, runId, b));
         await b.client.press(message, 'run.stop', { user: 'U0DEV0002' });
         const ended = await until('the run ended', async () => {
           const r = await store.getRun(runId);

@@ -3,18 +3,15 @@
 // messages): the owner had left its "posting" marker and sent chat.postMessage, its lease ran out before Slack
 // answered, and the replica that took the run over found the marker but no message yet — and posted a second one.
 // Real processes: a's post is held at the fake Slack and a is frozen (SIGSTOP) until b owns the run.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { textOf } from './support/fake-slack.js';
-import { startCluster, statusMessages } from './support/replicas.js';
+import { ownsRun, sqliteFile, startCluster, statusMessages } from './support/replicas.js';
 import { until } from './support/wait.js';
 
 describe('a run that changes hands while its status message is being posted', () => {
   it('the replica that takes it over adopts the message in flight instead of posting a second one', async () => {
-    const url = `file:${join(mkdtempSync(join(tmpdir(), 'ecs-chatops-midpost-')), 'runs.db')}`;
+    const url = sqliteFile('midpost');
     const c = await startCluster(url);
     const store = await Store.open(url);
     try {
@@ -26,8 +23,7 @@ describe('a run that changes hands while its status message is being posted', ()
       a.proc.kill('SIGSTOP');
       try {
         const [run] = await store.listRuns({ kind: 'maintenance' });
-        const ownedBy = async (r: { proc: { pid?: number } }) => ((await store.getRun(run!.id))?.owner ?? '').includes(`|${r.proc.pid}|`);
-        await until(() => ownedBy(b), { what: 'b owns the run', timeoutMs: 30_000, pollMs: 25 });
+        await until(() => ownsRun(store, run!.id, b), { what: 'b owns the run', timeoutMs: 30_000, pollMs: 25 });
         // b has the run and no message yet; a's post is in flight. Let it land (a is still frozen).
         held.release();
         await c.slack.waitFor(() => statusMessages(c.slack).some((m) => textOf(m.blocks).includes('✅ Maintenance on · dev')), { timeoutMs: 60_000 });

@@ -1,6 +1,9 @@
 // Several bot processes on one database, with the AWS sandbox and a fake Slack in this process (tests and bench/failover.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../../src/store/store.js';
 import { compiledPath } from './compiled.js';
@@ -11,6 +14,13 @@ import { slackClient } from './slack-client.js';
 import { until } from './wait.js';
 
 const DEV = 'C0DEV0001';
+
+/** A fresh SQLite file for the replicas to share, in a temp dir of its own (`file:` URL). */
+export const sqliteFile = (name: string): string => `file:${join(mkdtempSync(join(tmpdir(), `ecs-chatops-${name}-`)), 'runs.db')}`;
+
+/** Whether `replica`'s process holds the run's lease now (the owner id carries its pid). */
+export const ownsRun = async (store: Store, runId: string, replica: { proc: { pid?: number | undefined } }): Promise<boolean> =>
+  ((await store.getRun(runId))?.owner ?? '').includes(`|${replica.proc.pid}|`);
 
 export const statusMessages = (slack: FakeSlack): SlackMessage[] => slack.messages(DEV).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
 
