@@ -28,6 +28,19 @@ function child(args: string[], env: Record<string, string>): Promise<{ url: stri
   });
 }
 
+/** SIGTERM, then the exit (SIGKILL after 20 s: a bench must end). */
+function stopped(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const hard = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    proc.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   // The bot and the floor each run in their own process, as in production; this process only sends load and plays Slack.
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
@@ -106,8 +119,9 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     out['load average at end (1/5/15 min)'] = loadavg().map((l) => l.toFixed(1)).join(' / ');
   } finally {
-    bot.proc.kill('SIGTERM');
-    bare.proc.kill('SIGTERM');
+    // Wait for both to end: the bot writes its CPU profile (BENCH_BOT_FLAGS=--cpu-prof) on its way out, and its
+    // last log lines would meet a closed pipe (EPIPE) if this process went first.
+    await Promise.all([stopped(bot.proc), stopped(bare.proc)]);
     await slack.close();
     await aws.close();
   }

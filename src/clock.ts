@@ -21,6 +21,26 @@ export const systemClock: Clock = {
     }),
 };
 
+/**
+ * `setInterval` for work that talks to the database or AWS: a tick is skipped while the previous one is still
+ * running. A plain interval stacks a query a tick on a slow or locked database until the pool has no connection
+ * left for the runs' own writes (found by the store-outage test: ten intent polls held all ten). Unref'd.
+ */
+export function everyWithoutOverlap(everyMs: number, work: () => Promise<unknown>): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void work()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
+
 /** Abbreviations people use where Intl only knows "GMT+9" (en-US names the American and UTC ones itself). */
 const ZONE_ABBR: Record<string, string> = {
   'Asia/Tokyo': 'JST',

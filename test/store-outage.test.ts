@@ -114,21 +114,31 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
     // lock below is taken, however slow this machine is — a startup already finished would read nothing.
     const c = await startCluster(url, { world: { startDelaySeconds: 600 } });
     const admin = new pg.Client({ connectionString: url });
+    // Who waits is read on a connection of its own: inside the lock's transaction, pg_stat_activity is one snapshot
+    // taken at its first read, so a look that found nobody waiting would find nobody for the rest of the test.
+    const watcher = new pg.Client({ connectionString: url });
     try {
       const a = await c.startReplica('a');
       const message = await startupWaiting(c, a);
       // Make the run's next look at its intents hang on a table lock, then kill the connection it hangs on:
       // the query fails with "terminating connection due to administrator command", as in a failover.
       await admin.connect();
+      await watcher.connect();
       await admin.query('begin');
       await admin.query('lock table intents in access exclusive mode');
       // A hang guard, not a pace: the run reads its intents once per poll, and polls stretch to 12 s while service-a
       // stays unchanged (startup's back-off); under a loaded CI worker one pass took longer than 15 s.
-      await waitUntil(async () => (await lockWaiters(admin)).length > 0, 45_000);
-      for (const pid of await lockWaiters(admin)) await admin.query('select pg_terminate_backend($1)', [pid]);
+      // The replica's intent poll (once a second, for any run) hangs on the lock too, often first: killing only that
+      // one would leave the run untouched. Wait for the run's own read of its intents, then kill every waiter.
+      await waitUntil(async () => (await lockWaiters(watcher)).some((w) => RUN_READS_INTENTS.test(w.query)), 45_000, "the run's read of its intents to wait on the lock");
+      const waiting = await lockWaiters(watcher);
+      // A poll still waiting is not asked again: polls piled up a tick at a time once held all ten connections of
+      // the pool, and the run's read (and its lease renewal) never reached the database.
+      expect(waiting.filter((w) => !RUN_READS_INTENTS.test(w.query)).length).toBeLessThanOrEqual(1);
+      for (const w of waiting) await watcher.query('select pg_terminate_backend($1)', [w.pid]);
       await admin.query('rollback');
       // Assess: the run is not failed; the replica carries on driving it (a press acts), and it lives.
-      await waitUntil(() => a.output().includes('the database is back: resuming the run'), 45_000);
+      await waitUntil(() => a.output().includes('the database is back: resuming the run'), 45_000, "the replica's log to say the database is back");
       expect((await runOf(url, 'startup'))?.state).toBe('running');
       // People watching the run are told it paused and carried on, in its thread.
       const thread = await c.slack.waitFor(() => {
@@ -143,14 +153,18 @@ describe.skipIf(postgresMissing)('the store goes away', () => {
       expect(a.proc.exitCode).toBeNull();
     } finally {
       await admin.end().catch(() => undefined);
+      await watcher.end().catch(() => undefined);
       await c.close();
     }
   }, 150_000);
 });
 
-async function lockWaiters(admin: pg.Client): Promise<number[]> {
-  const res = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()");
-  return res.rows.map((r) => r.pid);
+/** A run reading its own intents (`Store.pendingIntents`, `countIntents`), as Kysely writes it; the poll reads by id. */
+const RUN_READS_INTENTS = /from "intents" where "run_id" = \$1/;
+
+async function lockWaiters(watcher: pg.Client): Promise<{ pid: number; query: string }[]> {
+  const res = await watcher.query<{ pid: number; query: string }>("select pid, query from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+  return res.rows;
 }
 
 async function backendsOf(adminUrl: string, databaseUrl: string): Promise<number> {
@@ -174,6 +188,6 @@ async function waitForRun(url: string, kind: string, ok: (r: NonNullable<Awaited
 }
 
 /** The harness's waiter, in this file's argument order: an observable fact, not a fixed sleep. */
-async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  await until(cond, { what: 'the condition', timeoutMs, pollMs: 25 });
+async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'the condition'): Promise<void> {
+  await until(cond, { what, timeoutMs, pollMs: 25 });
 }

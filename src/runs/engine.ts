@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { envLanguage, type OpsConfig } from '../config/schema.js';
 import { messages, OpError, sayError, type Lang } from '../i18n/index.js';
-import { formatTime, type Clock } from '../clock.js';
+import { everyWithoutOverlap, formatTime, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import { isStoreUnavailable } from '../store/outage.js';
 import type { RunRow, Store } from '../store/store.js';
@@ -443,22 +443,13 @@ export class RunEngine extends EventEmitter {
   /** Wakes local drivers for presses another process recorded (the fallback when the store cannot push). */
   private pollIntents(): void {
     if (this.intentPoll || this.stopped) return;
-    this.intentPoll = setInterval(
-      () => {
-        if (this.drivers.size === 0) return;
-        void this.deps.store
-          .intentsAfter(this.lastIntentSeen)
-          .then((rows) => {
-            for (const r of rows) {
-              this.lastIntentSeen = Math.max(this.lastIntentSeen, r.id);
-              this.drivers.get(r.run_id)?.wake();
-            }
-          })
-          .catch(() => undefined);
-      },
-      this.deps.store.pushes ? INTENT_POLL_MS.push : INTENT_POLL_MS.poll,
-    );
-    this.intentPoll.unref();
+    this.intentPoll = everyWithoutOverlap(this.deps.store.pushes ? INTENT_POLL_MS.push : INTENT_POLL_MS.poll, async () => {
+      if (this.drivers.size === 0) return;
+      for (const r of await this.deps.store.intentsAfter(this.lastIntentSeen)) {
+        this.lastIntentSeen = Math.max(this.lastIntentSeen, r.id);
+        this.drivers.get(r.run_id)?.wake();
+      }
+    });
   }
 
   /**
@@ -559,19 +550,15 @@ export class RunEngine extends EventEmitter {
     // Renew three times a lease. Lost to another replica → stop at the next step boundary. Unable to reach
     // the database past our own lease → stop too: someone else may own the run by now.
     let leasedUntil = clock.now() + leaseMs;
-    const renew = setInterval(() => {
+    const renew = everyWithoutOverlap(Math.max(300, Math.floor(leaseMs / 3)), async () => {
       const at = clock.now();
-      store
-        .claimRun(runId, owner, at, leaseMs)
-        .then((ok) => {
-          if (ok) leasedUntil = at + leaseMs;
-          else driver.abort.abort();
-        })
-        .catch(() => {
-          if (clock.now() >= leasedUntil) driver.abort.abort();
-        });
-    }, Math.max(300, Math.floor(leaseMs / 3)));
-    renew.unref();
+      try {
+        if (await store.claimRun(runId, owner, at, leaseMs)) leasedUntil = at + leaseMs;
+        else driver.abort.abort();
+      } catch {
+        if (clock.now() >= leasedUntil) driver.abort.abort();
+      }
+    });
 
     const run = await this.getRun(runId);
     if (!run) {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
-import { systemClock, type Clock } from '../clock.js';
+import { everyWithoutOverlap, systemClock, type Clock } from '../clock.js';
 import type { Log } from '../log.js';
 import type { RunEngine } from '../runs/engine.js';
 import { isActive, toRun, type Run } from '../runs/run.js';
@@ -256,10 +256,9 @@ export class StatusPublisher {
   private catchUpTimer: NodeJS.Timeout | undefined;
 
   startCatchUp(everyMs: number, quietMs: number): void {
-    const pass = () => void this.catchUp(quietMs).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'status catch-up failed'));
-    void this.catchUp(0).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'status catch-up failed'));
-    this.catchUpTimer ??= setInterval(pass, everyMs);
-    this.catchUpTimer.unref();
+    const warn = (err: unknown) => this.deps.log.warn({ err: String(err) }, 'status catch-up failed');
+    void this.catchUp(0).catch(warn);
+    this.catchUpTimer ??= everyWithoutOverlap(everyMs, () => this.catchUp(quietMs).catch(warn));
   }
 
   stopCatchUp(): void {
