@@ -52,8 +52,8 @@ export async function run(): Promise<Record<string, unknown>> {
   // LOG_LEVEL info: the child prints its port on the "listening" line.
   const env = { ...botEnv({ botToken, signingSecret, slackUrl: slack.url, awsUrl: aws.server.url, dir }), LOG_LEVEL: 'info' };
   // The bot with the Docker image's node flags; BENCH_BOT_FLAGS adds some (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
-  // to see its ack path). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
-  const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv() });
+  // to see its ack path, `--import ./bench/loop-delay.mjs` with LOOP_DELAY_FILE for its event loop's delay). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
+  const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv(), ...(process.env.LOOP_DELAY_FILE ? { LOOP_DELAY_FILE: process.env.LOOP_DELAY_FILE } : {}) });
   const bare = await child(['--import', 'tsx', 'bench/bare-bolt.ts'], env);
   const t = { slack };
   const botClient = slackClient({ baseUrl: bot.url, signingSecret, fakeSlack: slack });
@@ -82,7 +82,9 @@ export async function run(): Promise<Record<string, unknown>> {
   out['load average at start (1/5/15 min)'] = loadavg().map((l) => l.toFixed(1)).join(' / ');
   const kinds = { command: (c: ReturnType<typeof slackClient>) => c.command('/ops help'), press: (c: ReturnType<typeof slackClient>) => c.raw(press()) };
   try {
-    for (const concurrency of [1, 10, 100]) {
+    // BENCH_ACK_LEVELS=100 measures one level (a profile of the @100 tail, say).
+    const levels = (process.env.BENCH_ACK_LEVELS ?? '1 10 100').split(/[ ,]+/).filter(Boolean).map(Number);
+    for (const concurrency of levels) {
       const per = concurrency === 1 ? 100 : concurrency === 10 ? 300 : 500;
       // Warm both (JIT, connections, the store's statements).
       for (const c of [bareClient, botClient]) {

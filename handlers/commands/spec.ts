@@ -1,4 +1,5 @@
 // Every slash command the bot answers, with its forms and examples: the one list behind /ops help and manifest.yml.
+import { dayIn } from '../../src/clock.js';
 import { messages, type Lang, type Messages } from '../../src/i18n/index.js';
 
 /** Stands for tomorrow's date in an example (`examplesOf` fills it in), so a copied example is never in the past. */
@@ -13,12 +14,14 @@ export interface Reader {
 
 /** Tomorrow's date (YYYY-MM-DD) in `timeZone`, from `now` (the injected clock). */
 export function tomorrow(now: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now + 86_400_000);
+  return dayIn(now + 86_400_000, timeZone);
 }
 
 /** A command's examples with their dates filled in: tomorrow in the configured zone. */
 export function examplesOf(spec: CommandSpec, when: Pick<Reader, 'now' | 'timezone'>): string[] {
-  return spec.examples.map((e) => e.replaceAll(TOMORROW, tomorrow(when.now, when.timezone)));
+  if (!spec.examples.some((e) => e.includes(TOMORROW))) return spec.examples;
+  const day = tomorrow(when.now, when.timezone);
+  return spec.examples.map((e) => e.replaceAll(TOMORROW, day));
 }
 
 export interface CommandSpec {

@@ -1,9 +1,10 @@
 // Times people type ("2026-12-01 02:00", "2h", "04:30") read in the configured zone, and cron in that zone.
 import { Cron } from 'croner';
+import { dateFormat, dayIn } from '../clock.js';
 
 /** Offset of `zone` from UTC at instant `ms`, in ms (Asia/Tokyo → +9 h). */
 function zoneOffset(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms);
+  const parts = dateFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms);
   const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second')) - Math.floor(ms / 1000) * 1000;
 }
@@ -46,7 +47,7 @@ export function parseWindowEnd(text: string, start: number, zone: string): numbe
   if (!t) return undefined;
   const [h, mi] = [Number(t[1]), Number(t[2])];
   if (h > 23 || mi > 59) return undefined;
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(start).split('-').map(Number) as [number, number, number];
+  const day = dayIn(start, zone).split('-').map(Number) as [number, number, number];
   let end = zonedToUtc(day[0], day[1], day[2], h, mi, zone);
   if (end <= start) end += 86_400_000;
   return end;
