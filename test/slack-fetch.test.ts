@@ -1,0 +1,113 @@
+// The bot's fetch for Slack (src/slack/fetch.ts) answers as the global fetch does, over a real socket: what the
+// Web API client and Bolt's respond() read (status, headers, body, errors) is the same; only string bodies take the
+// fast path, everything else is the global fetch's.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebClient } from '@slack/web-api';
+import { slackFetch } from '../src/slack/fetch.js';
+
+let server: Server;
+let base = '';
+const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      if (req.url === '/api/chat.postMessage') {
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('x-oauth-scopes', 'chat:write');
+        return void res.end(JSON.stringify({ ok: true, ts: '1.2', channel: 'C1' }));
+      }
+      if (req.url === '/limited') {
+        res.writeHead(429, { 'retry-after': '7', 'content-type': 'text/plain' });
+        return void res.end('slow down');
+      }
+      if (req.url === '/moved') {
+        res.writeHead(302, { location: '/elsewhere' });
+        return void res.end();
+      }
+      if (req.url === '/empty') {
+        res.writeHead(204, { 'set-cookie': ['a=1', 'b=2'] });
+        return void res.end();
+      }
+      if (req.url === '/hang') return; // never answers: the caller's signal ends it
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such url');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const last = () => seen.at(-1)!;
+
+describe('slackFetch', () => {
+  const f = slackFetch();
+
+  it('a JSON POST (respond()): method, headers and body arrive as sent; status and body read back', async () => {
+    const res = await f(`${base}/api/chat.postMessage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"é ✅"}' });
+    expect(last()).toMatchObject({ method: 'POST', url: '/api/chat.postMessage', body: '{"text":"é ✅"}' });
+    expect(last().headers['content-type']).toBe('application/json');
+    expect(res.ok).toBe(true);
+    expect(res.headers.get('x-oauth-scopes')).toBe('chat:write');
+    expect(await res.json()).toEqual({ ok: true, ts: '1.2', channel: 'C1' });
+  });
+
+  it('an error status is a Response, not a throw: ok false, its status text and body', async () => {
+    const res = await f(`${base}/nope`, { method: 'POST', body: 'x=1' });
+    expect([res.ok, res.status, res.statusText, await res.text()]).toEqual([false, 404, 'Not Found', 'no such url']);
+    const limited = await f(`${base}/limited`, { method: 'POST', body: 'x=1' });
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+  });
+
+  it('a 204 has no body, and repeated headers are all kept', async () => {
+    const res = await f(`${base}/empty`, { method: 'POST', body: '' });
+    expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+  });
+
+  it("a redirect under redirect: 'error' (the Web API's setting) fails as fetch fails", async () => {
+    await expect(f(`${base}/moved`, { method: 'POST', body: 'x=1', redirect: 'error' })).rejects.toThrow(TypeError);
+  });
+
+  it('an abort ends the request with the signal’s reason; a refused connection is "fetch failed"', async () => {
+    const ac = new AbortController();
+    const pending = f(`${base}/hang`, { method: 'POST', body: 'x', signal: ac.signal });
+    await expect.poll(() => seen.some((s) => s.url === '/hang')).toBe(true);
+    ac.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    await expect(f(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' })).rejects.toThrow('fetch failed');
+  });
+
+  it('a FormData body (a file upload) goes through the global fetch, multipart as before', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array([1, 2, 3])]), 'chart.png');
+    const res = await f(`${base}/upload`, { method: 'POST', body: form });
+    expect(res.status).toBe(404);
+    expect(last().headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(last().body).toContain('filename="chart.png"');
+  });
+
+  it('the Web API client works through it: a call, its result and the scopes header', async () => {
+    const client = new WebClient('xoxb-test', { slackApiUrl: `${base}/api/`, fetch: slackFetch() });
+    const out = await client.chat.postMessage({ channel: 'C1', text: 'hello' });
+    expect(out).toMatchObject({ ok: true, ts: '1.2' });
+    expect(out.response_metadata?.scopes).toEqual(['chat:write']);
+    expect(last().body).toContain('text=hello');
+    expect(last().headers.authorization).toBe('Bearer xoxb-test');
+  });
+});
