@@ -3,7 +3,7 @@
 // ÷ the floor's p99 within ×1.3 (each trial measures both back to back).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
@@ -26,6 +26,28 @@ function child(args: string[], env: Record<string, string>): Promise<{ url: stri
     });
     proc.once('exit', () => reject(new Error(`child exited: ${out.slice(-500)}`)));
   });
+}
+
+/** CPU time a process has used so far, in ms (user + system, from /proc; 0 where there is none). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Resolves once the process used under 1 ms of CPU in 50 ms (its queued work done), or after 5 s. */
+async function settled(pid: number | undefined): Promise<void> {
+  const until = Date.now() + 5000;
+  let last = cpuMs(pid);
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = cpuMs(pid);
+    if (now - last < 1) return;
+    last = now;
+  }
 }
 
 /** SIGTERM, then the exit (SIGKILL after 20 s: a bench must end). */
@@ -54,7 +76,9 @@ export async function run(): Promise<Record<string, unknown>> {
   // The bot with the Docker image's node flags; BENCH_BOT_FLAGS adds some (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
   // to see its ack path, `--import ./bench/loop-delay.mjs` with LOOP_DELAY_FILE for its event loop's delay). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
   const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv(), ...(process.env.LOOP_DELAY_FILE ? { LOOP_DELAY_FILE: process.env.LOOP_DELAY_FILE } : {}) });
-  const bare = await child(['--import', 'tsx', 'bench/bare-bolt.ts'], env);
+  const bare = await child(['--import', 'tsx', 'bench/bare-bolt.ts'], { ...env, ...(process.env.BENCH_BARE_LISTENERS ? { BENCH_BARE_LISTENERS: process.env.BENCH_BARE_LISTENERS } : {}) });
+  const botProc = bot.proc;
+  const bareProc = bare.proc;
   const t = { slack };
   const botClient = slackClient({ baseUrl: bot.url, signingSecret, fakeSlack: slack });
   const bareClient = slackClient({ baseUrl: bare.url, signingSecret, fakeSlack: slack });
@@ -95,8 +119,19 @@ export async function run(): Promise<Record<string, unknown>> {
         const ratios: number[] = [];
         const bot: number[] = [];
         const floor: number[] = [];
+        // CPU each process spent per request: steadier than latency on a shared machine, and what latency becomes
+        // once the cores are saturated. The bot's includes its follow-ups (a press's lookup and reply).
+        const cpu = { bot: 0, floor: 0 };
         for (let i = 0; i < trials; i += 1) {
-          const measure = (c: ReturnType<typeof slackClient>) => timed(per, concurrency, async () => void (await send(c)));
+          const measure = async (c: ReturnType<typeof slackClient>) => {
+            const proc = c === botClient ? botProc : bareProc;
+            const before = cpuMs(proc.pid);
+            const samples = await timed(per, concurrency, async () => void (await send(c)));
+            // The bot's follow-ups of this batch finish before the CPU is read (a quiet moment, not a fixed wait).
+            if (c === botClient) await settled(botProc.pid);
+            cpu[c === botClient ? 'bot' : 'floor'] += cpuMs(proc.pid) - before;
+            return samples;
+          };
           let f: number[];
           let b: number[];
           if (i % 2 === 0) {
@@ -117,6 +152,7 @@ export async function run(): Promise<Record<string, unknown>> {
         out[`${kind}@${concurrency} p50/p99 ms (floor), all trials`] = `${c.p50}/${c.p99} (${f.p50}/${f.p99})`;
         out[`${kind}@${concurrency} p99 ratio per trial`] = sorted.map((r) => r.toFixed(2)).join(' ');
         out[`${kind}@${concurrency} p99 ratio`] = Number(median.toFixed(2));
+        out[`${kind}@${concurrency} CPU ms per request (floor)`] = `${(cpu.bot / (per * trials)).toFixed(3)} (${(cpu.floor / (per * trials)).toFixed(3)})`;
       }
     }
     out['load average at end (1/5/15 min)'] = loadavg().map((l) => l.toFixed(1)).join(' / ');
