@@ -3,6 +3,7 @@ import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { guardPayloads, UNKNOWN_ACTION, unknownAction } from './edge.js';
 import type { CommandSpec } from './commands/spec.js';
+import { routed } from './router.js';
 import * as cutoverActions from './actions/cutover.js';
 import * as runActions from './actions/run.js';
 import * as scheduleActions from './actions/schedule.js';
@@ -22,9 +23,12 @@ export const REGISTRY: readonly CommandModule[] = [ops, runActions, cutoverActio
 
 export function registerHandlers(app: App, deps: Deps, commands: readonly CommandModule[]): void {
   guardPayloads(app, deps.log, deps.commands, (user) => (user ? deps.people.cached(user) : undefined) ?? deps.config.language);
-  app.action(UNKNOWN_ACTION, unknownAction((user) => deps.people.langOf(user, deps.config.language)));
   app.use(oncePerEvent(() => deps.clock.now(), (id) => deps.log.info({ event_id: id }, 'event delivered again; already handled')));
-  for (const module of [...REGISTRY, ...commands]) module.register(app, deps);
+  // Commands and buttons reach their handlers through one dispatching listener each (handlers/router.ts).
+  const routes = routed(app);
+  routes.app.action(UNKNOWN_ACTION, unknownAction((user) => deps.people.langOf(user, deps.config.language)));
+  for (const module of [...REGISTRY, ...commands]) module.register(routes.app, deps);
+  routes.mount();
 }
 
 /**
