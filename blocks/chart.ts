@@ -1,6 +1,6 @@
 // Small PNG line charts rendered on the server with no browser: Apache ECharts' server-side SVG, rasterised by resvg.
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import type * as Resvg from '@resvg/resvg-js';
 import type * as ECharts from 'echarts';
 import { formatTime } from '../src/clock.js';
@@ -81,57 +81,71 @@ export function chartSvg(spec: ChartSpec): string {
   return svg;
 }
 
-/** The chart as PNG bytes, drawn here, in this thread (what the worker of `chartPng` runs). */
+/** The chart as PNG bytes, drawn here, in this thread (what the drawing process of `chartPng` runs). */
 export function drawPng(spec: ChartSpec): Buffer {
   const png = new (resvg().Resvg)(chartSvg(spec), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
   return Buffer.from(png);
 }
 
-/** A chart that takes longer than this is given up (the worker is stopped): the caller says there is no chart. */
+/** A chart that takes longer than this is given up (its process is killed): the caller says there is no chart. */
 const CHART_TIMEOUT_MS = 30_000;
-// Dynamic imports only: the worker's code is read as CommonJS or as an ES module depending on the process's flags.
-const WORKER = `
-import('node:worker_threads').then(({ parentPort, workerData }) =>
-  import(workerData.module).then((m) => parentPort.postMessage(m.drawPng(workerData.spec))));
+// The drawing process: the spec as JSON on stdin, the PNG on stdout. Dynamic import: read as an ES module (`-e` with
+// --input-type=module), the chart module's URL as its last argument.
+const DRAWER = `
+const chunks = [];
+process.stdin.on('data', (c) => chunks.push(c));
+process.stdin.on('end', async () => {
+  const m = await import(process.argv.at(-1));
+  process.stdout.write(m.drawPng(JSON.parse(Buffer.concat(chunks).toString())));
+});
 `;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * The chart as PNG bytes, ready for files.uploadV2. Fonts: the system's (the Docker image installs DejaVu).
  *
- * Compiled (the product), each chart is drawn in a worker thread that ends with it, one chart at a time: resvg's
- * picture (~1 MB of native memory per chart) is freed only when V8 collects its small JS handle, which a bot whose
- * heap barely grows does rarely, so drawn in the bot's own thread every chart stayed in its RSS (+1 MB per maintenance
- * end, docs/decisions.md, issue 23 "Fifth session"); a worker's memory goes with the worker, ECharts included, and
- * the drawing's CPU is off the thread that acks Slack. From TypeScript source (tests run by vitest, which a worker
- * could not load), it is drawn in this thread.
+ * Compiled (the product), each chart is drawn in a short-lived process of its own, one chart at a time. In the bot's
+ * thread, resvg's picture (~1 MB of native memory per chart) stayed until V8 collected its small JS handle, which a
+ * bot whose heap barely grows does rarely (+1 MB per maintenance end, docs/decisions.md, issue 23 "Fifth session");
+ * in a worker thread, the worker's heap and ECharts went with it but the process's allocator kept most of what the
+ * worker had touched: 200 maintenance runs took the bot from 103 to 188–196 MB with charts and to 122 MB without
+ * (seventh session). A process gives everything back when it exits, and the drawing's CPU is off the thread that
+ * acks Slack. From TypeScript source (tests run by vitest), it is drawn in this thread.
  */
 export function chartPng(spec: ChartSpec): Promise<Buffer> {
   if (!import.meta.url.endsWith('.js')) return Promise.resolve().then(() => drawPng(spec));
-  const drawn = queue.then(() => inWorker(spec));
+  const drawn = queue.then(() => inProcess(spec));
   queue = drawn.catch(() => undefined);
   return drawn;
 }
 
-function inWorker(spec: ChartSpec): Promise<Buffer> {
+/** What the drawing process may see of the bot's environment: where to find fonts, nothing else (no token). */
+function drawerEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'XDG_DATA_DIRS', 'FONTCONFIG_PATH', 'FONTCONFIG_FILE'];
+  return Object.fromEntries(keep.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+}
+
+function inProcess(spec: ChartSpec): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { module: import.meta.url, spec }, stdout: false, stderr: false });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', DRAWER, import.meta.url], { env: drawerEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
     const timer = setTimeout(() => {
       reject(new Error(`the chart was not drawn within ${CHART_TIMEOUT_MS / 1000} s`));
-      void worker.terminate();
+      child.kill('SIGKILL');
     }, CHART_TIMEOUT_MS);
-    worker.once('message', (png: Uint8Array) => {
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
+    child.once('error', (e) => {
       clearTimeout(timer);
-      resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
-      void worker.terminate();
+      reject(e);
     });
-    worker.once('error', (err) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
-      reject(err);
+      const png = Buffer.concat(out);
+      if (code === 0 && png.length > 0) resolve(png);
+      else reject(new Error(`the chart process stopped (${signal ?? `exit code ${code}`}) before drawing${err ? `: ${err.trim().split('\n').at(-1)}` : ''}`));
     });
-    worker.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the chart worker stopped (exit code ${code}) before drawing`));
-    });
+    child.stdin.end(JSON.stringify(spec));
   });
 }

@@ -24,7 +24,7 @@ async function chartLibraryLoaded(module: string): Promise<{ atStart: boolean; a
 }
 
 describe('a cold start', () => {
-  it('the Lambda handler loads without ECharts; the first chart draws a PNG in a worker thread, so ECharts never loads in its own', async () => {
+  it('the Lambda handler loads without ECharts; the first chart draws a PNG in a process of its own, so ECharts never loads in the bot', async () => {
     expect(await chartLibraryLoaded(await compiledPath('src/lambda.ts'))).toEqual({ atStart: false, afterChart: false, png: true });
   }, 60_000);
 
