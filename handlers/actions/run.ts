@@ -5,7 +5,7 @@ import { ActionId, parseEndMaintenance, parseRunButton } from '../../blocks/acti
 import { cutoverView } from '../../src/ops/cutover.js';
 import { maintenanceView } from '../../src/ops/maintenance.js';
 import { isActive, toRun, type Run } from '../../src/runs/run.js';
-import { afterAcks } from '../../src/slack/after-ack.js';
+import { afterAcks, replyInTurn } from '../../src/slack/after-ack.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
 import { tellPresser, type Tell } from './presser.js';
 import { messages, type Lang } from '../../src/i18n/index.js';
@@ -36,25 +36,26 @@ export function register(app: App, deps: Deps): void {
     await ack();
     // A press on the App Home comes without a response_url (Bolt then gives no respond): answer in the presser's DM.
     const tell = tellPresser(app, deps.log, body.user.id, viaUrl);
-    await afterAcks(async () => {
-      // The answer is the presser's alone: in their Slack locale (looked up after the ack), else the channel's language.
-      const channelEnv = Object.values(deps.config.environments).find((e) => e.channel === body.channel?.id);
-      const langOf = () => deps.people.langOf(body.user.id, channelEnv?.language ?? deps.config.language, 2000);
-      const intent = action.action_id.slice('run.'.length);
-      const button = parseRunButton(action.value);
-      if (!button) return void (await tell(messages(await langOf()).replies.buttonUnreadable));
-      // The press is recorded before the presser's language is looked up: a Rollback never waits on users.info.
-      let answer;
-      try {
-        answer = await deps.engine.press({ runId: button.r, intent, nonce: button.n, by: body.user.id });
-      } catch (err) {
-        // Acked already: the presser must hear at once that nothing was recorded, or they will wait for nothing.
-        await notRecorded(deps, app, tell, { intent, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang: await langOf() });
-        return;
-      }
-      if (!answer.accepted) await tell(`⛔ ${answer.say?.(await langOf()) ?? answer.reason}`);
-      else if (answer.duplicate) await tell(messages(await langOf()).replies.alreadyNoted({ intent }));
-    });
+    await afterAcks();
+    // The answer is the presser's alone: in their Slack locale (looked up after the ack), else the channel's language.
+    const channelEnv = Object.values(deps.config.environments).find((e) => e.channel === body.channel?.id);
+    const langOf = () => deps.people.langOf(body.user.id, channelEnv?.language ?? deps.config.language, 2000);
+    // The reply waits for a place among the replies in flight (src/slack/after-ack.ts); the press itself never does.
+    const reply = (say: (lang: Lang) => string) => replyInTurn(async () => tell(say(await langOf())));
+    const intent = action.action_id.slice('run.'.length);
+    const button = parseRunButton(action.value);
+    if (!button) return void (await reply((l) => messages(l).replies.buttonUnreadable));
+    // Recorded first, before the presser's language is looked up and before any reply: a Rollback waits on nothing.
+    let answer;
+    try {
+      answer = await deps.engine.press({ runId: button.r, intent, nonce: button.n, by: body.user.id });
+    } catch (err) {
+      // Acked already: the presser must hear at once that nothing was recorded, or they will wait for nothing.
+      await notRecorded(deps, app, tell, { intent, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang: await langOf() });
+      return;
+    }
+    if (!answer.accepted) await reply((l) => `⛔ ${answer.say?.(l) ?? answer.reason}`);
+    else if (answer.duplicate) await reply((l) => messages(l).replies.alreadyNoted({ intent }));
   });
 
   // "End maintenance" on a maintenance message: a new run, as if /maintenance end <env> was typed — once per rendering.

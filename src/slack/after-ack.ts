@@ -1,21 +1,25 @@
-// Work a handler does after its ack (the press's store lookup, respond()) waits here: one turn of the event loop, so
-// requests already waiting on the socket are read and acked first, then a place among at most FOLLOW_UPS follow-ups
-// in flight, so a burst of presses does not crowd out the acks of the next ones (issue 23: at 100 presses at once,
-// each ack queued behind the previous presses' follow-ups). Nothing is dropped or reordered: places are handed on
-// in arrival order.
+// After its ack, a handler's work waits one turn of the event loop (`afterAcks`), so requests already waiting on the
+// socket are read and acked first. Its replies to the person (respond() over HTTP, the costliest part of a press's
+// follow-up) then wait for a place among at most REPLIES_IN_FLIGHT (`replyInTurn`), so a burst of presses does not
+// crowd out the acks of the next ones (issue 23: at 100 presses at once, acks queued behind the previous presses'
+// replies). What a press *does* — recording the intent — never waits for a place: a Rollback is recorded at once even
+// when Slack is slow to take replies. Places are handed on in arrival order; nothing is dropped.
 
-/** Follow-ups in flight at once. A press's follow-up waits at most ~2 s (the locale lookup's budget). */
-export const FOLLOW_UPS = 16;
+/** Replies in flight at once. */
+export const REPLIES_IN_FLIGHT = 16;
+
+export function afterAcks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 let active = 0;
 const waiting: (() => void)[] = [];
 
-export async function afterAcks<T>(work: () => Promise<T>): Promise<T> {
-  await new Promise((resolve) => setImmediate(resolve));
-  if (active < FOLLOW_UPS) active += 1;
+export async function replyInTurn<T>(reply: () => Promise<T>): Promise<T> {
+  if (active < REPLIES_IN_FLIGHT) active += 1;
   else await new Promise<void>((resolve) => waiting.push(resolve)); // the place is handed over, already counted
   try {
-    return await work();
+    return await reply();
   } finally {
     const next = waiting.shift();
     if (next) next();
