@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
+import { exampleConfigWithoutSchedules } from './support/sandbox.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -47,7 +48,7 @@ describe('the idle production bot', () => {
       SLACK_API_URL: slack.url,
       PORT: '0',
       HOST: '127.0.0.1',
-      OPS_CONFIG: join(ROOT, 'ops.example.yml'),
+      OPS_CONFIG: exampleConfigWithoutSchedules(), // no reminder or startup due while it idles
       DATABASE_URL: `file:${join(dir, 'db.sqlite')}`,
       DRAIN_NOTICE_MS: '0',
       AWS_REGION: 'ap-northeast-1',

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.js';
 import { compiledPath } from './support/compiled.js';
 import { slackClient } from './support/slack-client.js';
-import { SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './support/sandbox.js';
+import { exampleConfigWithoutSchedules, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './support/sandbox.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -47,7 +47,7 @@ describe('the built bot on SQLite, no roleArn', () => {
       SLACK_API_URL: slack.url,
       PORT: '0',
       HOST: '127.0.0.1',
-      OPS_CONFIG: join(ROOT, 'ops.example.yml'),
+      OPS_CONFIG: exampleConfigWithoutSchedules(), // no reminder or startup due while it idles
       DATABASE_URL: `file:${join(dir, 'db.sqlite')}`,
       DRAIN_NOTICE_MS: '0',
       AWS_ENDPOINT_URL: aws.server.url,

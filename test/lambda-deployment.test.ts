@@ -12,7 +12,7 @@ import { compiledPath } from './support/compiled.js';
 import { startFakeSlack, textOf, type FakeSlack } from './support/fake-slack.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
 import { statusMessages } from './support/replicas.js';
-import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './support/sandbox.js';
+import { EXAMPLE_CONFIG, exampleConfigWithoutSchedules, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './support/sandbox.js';
 import { slackClient } from './support/slack-client.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -91,7 +91,7 @@ describe.skipIf(postgresMissing)('AWS Lambda deployment on PostgreSQL', () => {
       SLACK_BOT_TOKEN: botToken,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.url,
-      OPS_CONFIG: EXAMPLE_CONFIG,
+      OPS_CONFIG: exampleConfigWithoutSchedules(),
       DATABASE_URL: await server.freshDatabase(),
       STATUS_UPDATE_INTERVAL_MS: '10',
       RUN_LEASE_MS: '5000',

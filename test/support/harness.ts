@@ -17,7 +17,7 @@ import { SimClock } from '../../sandbox/clock.js';
 import { SharedClock, simulatedStart } from './clock.js';
 import { startFakeSlack, textOf, type FakeSlack, type SlackMessage } from '../../playground/fake-slack.js';
 import { timeSkipper, type TimeSkipper } from './time-skipping.js';
-import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
+import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, withoutTheExampleSchedules, type TestSandbox } from './sandbox.js';
 import { slackClient } from './slack-client.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -183,12 +183,14 @@ export async function startBot(opts: BotOptions = {}): Promise<TestBot> {
   });
   const logs: string[] = [];
   const log = createLog({ level, secrets: [botToken, signingSecret], destination: new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) }) });
+  // ops.example.yml's own cron schedules stay out of tests that did not ask for them (see withoutTheExampleSchedules).
+  const botConfig = withoutTheExampleSchedules(aws.config);
   let n = 0;
   const boot = async () => {
     n += 1;
     const bot = await createBot({
       env,
-      config: aws.config,
+      config: botConfig,
       log,
       clock: botClock,
       owner: `bot-${n}`,

@@ -9,7 +9,7 @@ import { Store } from '../../src/store/store.js';
 import { compiledPath } from './compiled.js';
 import { databaseOf } from '../../src/store/testing.js';
 import { startFakeSlack, type FakeSlack, type SlackMessage } from './fake-slack.js';
-import { EXAMPLE_CONFIG, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
+import { exampleConfigWithoutSchedules, SANDBOX_CREDENTIALS, startSandbox, type TestSandbox } from './sandbox.js';
 import { slackClient } from './slack-client.js';
 import { until } from './wait.js';
 
@@ -58,7 +58,7 @@ export async function startCluster(databaseUrl: string, opts: { leaseMs?: number
     SLACK_API_URL: slack.url,
     PORT: '0',
     HOST: '127.0.0.1',
-    OPS_CONFIG: EXAMPLE_CONFIG,
+    OPS_CONFIG: exampleConfigWithoutSchedules(),
     DATABASE_URL: databaseUrl,
     STATUS_UPDATE_INTERVAL_MS: '10',
     RUN_LEASE_MS: String(opts.leaseMs ?? 1000),
