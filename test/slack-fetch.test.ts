@@ -110,4 +110,40 @@ describe('slackFetch', () => {
     expect(last().body).toContain('text=hello');
     expect(last().headers.authorization).toBe('Bearer xoxb-test');
   });
+
+  // What the fast path hands back is not built by `new Response` (src/slack/fetch.ts: ReadResponse), so it is held
+  // to what the global fetch's Response answers, member by member, on the same answers of the same server.
+  it('answers as the global fetch’s Response does: status, headers, one read of the body, the stream, a clone', async () => {
+    const both = async (path: string) => [await fetch(`${base}${path}`, { method: 'POST', body: 'x' }), await f(`${base}${path}`, { method: 'POST', body: 'x' })] as const;
+    const shape = (r: Response) => ({ status: r.status, ok: r.ok, statusText: r.statusText, headers: [...r.headers].filter(([k]) => k !== 'date'), redirected: r.redirected, type: r.type, used: r.bodyUsed, url: r.url });
+    for (const path of ['/api/chat.postMessage', '/nope', '/limited', '/empty']) {
+      const [real, ours] = await both(path);
+      expect(shape(ours), path).toEqual(shape(real));
+      expect(await ours.text(), path).toBe(await real.text());
+      expect(shape(ours).used, path).toBe(real.bodyUsed);
+      if (path !== '/empty') await expect(ours.text(), path).rejects.toThrow(TypeError);
+      else expect(await ours.text()).toBe(''); // a null body reads as empty, again and again
+    }
+    const [realJson, oursJson] = await both('/api/chat.postMessage');
+    expect(new Uint8Array(await oursJson.arrayBuffer())).toEqual(new Uint8Array(await realJson.arrayBuffer()));
+    const [realBlob, oursBlob] = await both('/api/chat.postMessage');
+    const [a, b] = [await realBlob.blob(), await oursBlob.blob()];
+    expect([b.type, b.size, await b.text()]).toEqual([a.type, a.size, await a.text()]);
+    // The stream itself, and a clone: a real Response from the same bytes answers from then on.
+    const [, streamed] = await both('/api/chat.postMessage');
+    const reader = streamed.body!.getReader();
+    const chunks: Uint8Array[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+    expect(Buffer.concat(chunks).toString()).toBe('{"ok":true,"ts":"1.2","channel":"C1"}');
+    expect(streamed.bodyUsed).toBe(true);
+    await expect(streamed.text()).rejects.toThrow(TypeError);
+    const [, cloned] = await both('/api/chat.postMessage');
+    const copy = cloned.clone();
+    expect([await copy.json(), await cloned.json()]).toEqual([{ ok: true, ts: '1.2', channel: 'C1' }, { ok: true, ts: '1.2', channel: 'C1' }]);
+    // Read first, then asked for its stream: it stays read.
+    const [, read] = await both('/nope');
+    await read.text();
+    expect(read.body === null || read.bodyUsed).toBe(true);
+    await expect(read.text()).rejects.toThrow(TypeError);
+  });
 });

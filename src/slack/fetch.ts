@@ -4,6 +4,10 @@
 // Under 100 presses at once each press's reply paid it beside the next presses' acks (issue 23). Requests whose body
 // is a string — every Web API method and every respond() — take undici.request and come back as a standard
 // `Response`; anything else (a FormData upload, a stream) goes to the global fetch unchanged.
+// The answer is read whole (Slack's answers are a few hundred bytes) and handed back as a `ReadResponse`: what
+// respond() and the Web API client read of a Response (status, ok, headers, text, json, arrayBuffer) without the
+// WHATWG stream a `new Response` builds around the bytes — that stream was as costly as the request itself
+// (issue 23, eighth session's profile). Anything that asks for the stream itself gets a real Response, built then.
 import { STATUS_CODES } from 'node:http';
 import { request } from 'undici';
 
@@ -19,6 +23,107 @@ function headerRecord(h: RequestInit['headers']): Record<string, string> {
 
 /** Statuses whose `Response` must have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A Response whose body is already in memory. It answers the Response interface the same way (a second read of
+ * the body is refused with fetch's TypeError, a null body reads as empty); `body`, `formData()` and `clone()`
+ * hand over to a real Response made from the same bytes, which then answers everything.
+ */
+export class ReadResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly redirected = false;
+  readonly type = 'basic' as const;
+  #raw: RawHeaders;
+  #headers: Headers | undefined;
+  #bytes: ArrayBuffer | null;
+  #used = false;
+  #real: Response | undefined;
+
+  constructor(bytes: ArrayBuffer | null, init: { status: number; url: string; headers: RawHeaders }) {
+    this.#bytes = bytes;
+    this.status = init.status;
+    this.statusText = STATUS_CODES[init.status] ?? '';
+    this.url = init.url;
+    this.#raw = init.headers;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  /** Built on first read: most callers look at one header or none. */
+  get headers(): Headers {
+    if (!this.#headers) {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(this.#raw)) {
+        if (Array.isArray(v)) for (const one of v) h.append(k, one);
+        else if (v !== undefined) h.append(k, v);
+      }
+      this.#headers = h;
+    }
+    return this.#headers;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#real ? this.#real.bodyUsed : this.#used;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#asReal().body;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return this.#real.arrayBuffer();
+    return this.#take(); // read once: the caller may keep it
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  async text(): Promise<string> {
+    if (this.#real) return this.#real.text();
+    return Buffer.from(this.#take()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  async blob(): Promise<Blob> {
+    if (this.#real) return this.#real.blob();
+    return new Blob([this.#take()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  async formData(): Promise<FormData> {
+    return this.#asReal().formData();
+  }
+
+  clone(): Response {
+    return this.#asReal().clone();
+  }
+
+  /** The bytes, once: a body is read at most once, as fetch's. */
+  #take(): ArrayBuffer {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    if (this.#bytes === null) return new ArrayBuffer(0); // a null body reads as empty and stays unused
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  #asReal(): Response {
+    if (!this.#real) {
+      // Already read: the real one is made used too (only a status with a body can have been read).
+      this.#real = new Response(this.#used ? '' : this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+      if (this.#used) void this.#real.text().catch(() => undefined);
+    }
+    return this.#real;
+  }
+}
 
 export function slackFetch(fallback: Fetch = globalThis.fetch): Fetch {
   return async (input, init) => {
@@ -40,12 +145,7 @@ export function slackFetch(fallback: Fetch = globalThis.fetch): Fetch {
       if (init?.redirect === 'error') throw new TypeError('fetch failed', { cause: new Error(`unexpected redirect to ${String(res.headers.location)}`) });
       return fallback(input, init);
     }
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) {
-      if (Array.isArray(v)) for (const one of v) headers.append(k, one);
-      else if (v !== undefined) headers.append(k, v);
-    }
-    const bytes = NULL_BODY.has(res.statusCode) ? (await res.body.dump(), null) : Buffer.from(await res.body.arrayBuffer());
-    return new Response(bytes, { status: res.statusCode, statusText: STATUS_CODES[res.statusCode] ?? '', headers });
+    const bytes = NULL_BODY.has(res.statusCode) ? (await res.body.dump(), null) : await res.body.arrayBuffer();
+    return new ReadResponse(bytes, { status: res.statusCode, url: String(input), headers: res.headers }) as unknown as Response;
   };
 }
