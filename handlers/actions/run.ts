@@ -59,17 +59,21 @@ export function register(app: App, deps: Deps): void {
   });
 
   // "End maintenance" on a maintenance message: a new run, as if /maintenance end <env> was typed — once per rendering.
+  // Taken before the presser's language is known (up to 2 s of users.info): ending maintenance waits on nothing.
   app.action<BlockButtonAction>(ActionId.endMaintenance, async ({ ack, body, action, respond: viaUrl }) => {
     await ack();
     const say = tellPresser(app, deps.log, body.user.id, viaUrl);
     const button = parseEndMaintenance(action.value);
-    const lang = await personLang(deps, body.user.id, { envName: button && deps.config.environments[button.env] ? button.env : undefined }, 2000);
-    if (!button || !deps.config.environments[button.env]) return void (await say(messages(lang).replies.buttonUnreadable));
+    const known = button && deps.config.environments[button.env] ? button : undefined;
+    const lang = personLang(deps, body.user.id, { envName: known?.env }, 2000);
+    const tell = async (text: (lang: Lang) => string) => say(text(await lang));
+    if (!known) return void (await tell((l) => messages(l).replies.buttonUnreadable));
     try {
-      await endMaintenance(deps, button, body.user.id, say, lang);
+      await endMaintenance(deps, known, body.user.id, tell);
     } catch (err) {
       // The store could not record the press: say so at once, as for every other button.
-      await notRecorded(deps, app, say, { intent: messages(lang).run.button.endMaintenance, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang });
+      const l = await lang;
+      await notRecorded(deps, app, say, { intent: messages(l).run.button.endMaintenance, user: body.user.id, channel: body.channel?.id, ts: body.message?.ts, err, lang: l });
     }
   });
 
@@ -90,20 +94,19 @@ export function register(app: App, deps: Deps): void {
 }
 
 /** End maintenance from a button: a new `/maintenance end` run, taken once per rendered button. */
-async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, say: (text: string) => Promise<unknown>, lang: Lang): Promise<void> {
-  const m = messages(lang).replies;
+async function endMaintenance(deps: Deps, button: NonNullable<ReturnType<typeof parseEndMaintenance>>, by: string, tell: (text: (lang: Lang) => string) => Promise<unknown>): Promise<void> {
   if (button.of) {
     const of = await deps.engine.getRun(button.of);
     const endedBy = of ? endedByOf(of) : undefined;
-    if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await say(m.notThisEnvironment));
-    if (endedBy) return void (await say(m.alreadyEnded({ env: of.env, runId: endedBy })));
+    if (!of || of.kind !== 'maintenance' || of.env !== button.env) return void (await tell((l) => messages(l).replies.notThisEnvironment));
+    if (endedBy) return void (await tell((l) => messages(l).replies.alreadyEnded({ env: of.env, runId: endedBy })));
     // One press per rendered button, however close together and on whichever replica: the first claims it.
     if (!(await deps.store.claimFire(`press:${ActionId.endMaintenance}:${of.id}`, deps.clock.now()))) {
-      return void (await say(m.endAlreadyNoted));
+      return void (await tell((l) => messages(l).replies.endAlreadyNoted));
     }
   }
   const answer = await deps.engine.request({ kind: 'maintenance', envName: button.env, params: { action: 'end' }, by });
-  if (!answer.accepted) return void (await say(`⛔ ${answer.say?.(lang) ?? answer.reason}`));
+  if (!answer.accepted) return void (await tell((l) => `⛔ ${answer.say?.(l) ?? answer.reason}`));
   deps.engine.start(answer.run.id);
 }
 
