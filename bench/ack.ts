@@ -63,6 +63,13 @@ function stopped(proc: ChildProcess): Promise<void> {
   });
 }
 
+/** Requests per trial at a concurrency (see the loop below), or as BENCH_ACK_SAMPLES says for 1, 10 and 100. */
+function samplesAt(concurrency: number): number {
+  const given = (process.env.BENCH_ACK_SAMPLES ?? '').split(/[ ,]+/).filter(Boolean).map(Number);
+  const i = concurrency === 1 ? 0 : concurrency === 10 ? 1 : 2;
+  return given[i] ?? (concurrency === 1 ? 500 : 1000);
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   // The bot and the floor each run in their own process, as in production; this process only sends load and plays Slack.
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
@@ -76,7 +83,9 @@ export async function run(): Promise<Record<string, unknown>> {
   // The bot with the Docker image's node flags; BENCH_BOT_FLAGS adds some (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
   // to see its ack path, `--import ./bench/loop-delay.mjs` with LOOP_DELAY_FILE for its event loop's delay). The floor runs with Node's defaults, so the flags' cost shows in the ratio.
   const bot = await child([...deployedNodeFlags(), ...(process.env.BENCH_BOT_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/cli.js'], { ...env, ...deployedMallocEnv(), ...(process.env.LOOP_DELAY_FILE ? { LOOP_DELAY_FILE: process.env.LOOP_DELAY_FILE } : {}) });
-  const bare = await child(['--import', 'tsx', 'bench/bare-bolt.ts'], { ...env, ...(process.env.BENCH_BARE_LISTENERS ? { BENCH_BARE_LISTENERS: process.env.BENCH_BARE_LISTENERS } : {}) });
+  // BENCH_BARE_FLAGS: node flags for the floor too (the bot's GC settings on the floor, say), in experiments.
+  const bareFlags = (process.env.BENCH_BARE_FLAGS ?? '').split(' ').filter(Boolean);
+  const bare = await child([...bareFlags, '--import', 'tsx', 'bench/bare-bolt.ts'], { ...env, ...(process.env.BENCH_BARE_LISTENERS ? { BENCH_BARE_LISTENERS: process.env.BENCH_BARE_LISTENERS } : {}), ...(process.env.LOOP_DELAY_FILE ? { LOOP_DELAY_FILE: process.env.LOOP_DELAY_FILE } : {}) });
   const botProc = bot.proc;
   const bareProc = bare.proc;
   const t = { slack };
@@ -103,19 +112,25 @@ export async function run(): Promise<Record<string, unknown>> {
   // within seconds, so a ratio of two pooled p99s measured minutes apart said more about the neighbours than the bot.
   const trials = Number(process.env.BENCH_ACK_TRIALS ?? 7);
   out.trials = trials;
+  out['requests per trial at 1 / 10 / 100'] = [1, 10, 100].map(samplesAt).join(' / ');
   out['load average at start (1/5/15 min)'] = loadavg().map((l) => l.toFixed(1)).join(' / ');
   const kinds = { command: (c: ReturnType<typeof slackClient>) => c.command('/ops help'), press: (c: ReturnType<typeof slackClient>) => c.raw(press()) };
   try {
     // BENCH_ACK_LEVELS=100 measures one level (a profile of the @100 tail, say).
     const levels = (process.env.BENCH_ACK_LEVELS ?? '1 10 100').split(/[ ,]+/).filter(Boolean).map(Number);
     for (const concurrency of levels) {
-      const per = concurrency === 1 ? 100 : concurrency === 10 ? 300 : 500;
+      // Requests per trial: 500 at 1 concurrent, 1,000 at 10 and 100. The p99 of a trial is then its 5th (10th)
+      // slowest request; with 100 / 300 / 500 (until the eighth session) it was the 2nd / 4th / 5th, and the trials'
+      // ratios spread from ×0.6 to ×3.3 for one build. BENCH_ACK_SAMPLES="100 300 500" measures as before.
+      const per = samplesAt(concurrency);
       // Warm both (JIT, connections, the store's statements).
       for (const c of [bareClient, botClient]) {
         await timed(50, 5, async () => void (await kinds.command(c)));
         await timed(50, 5, async () => void (await kinds.press(c)));
       }
-      for (const [kind, send] of Object.entries(kinds)) {
+      // BENCH_ACK_KINDS=press measures one kind.
+      const only = (process.env.BENCH_ACK_KINDS ?? 'command press').split(/[ ,]+/);
+      for (const [kind, send] of Object.entries(kinds).filter(([k]) => only.includes(k))) {
         const ratios: number[] = [];
         const bot: number[] = [];
         const floor: number[] = [];
