@@ -2,8 +2,8 @@
 // Node's global fetch spends ~0.5 ms of CPU a request building WHATWG streams around a few hundred bytes of JSON:
 // 4× what undici's own `request` (the engine under that same fetch, same connection pool) spends for the same POST.
 // Under 100 presses at once each press's reply paid it beside the next presses' acks (issue 23). Requests whose body
-// is a string — every Web API method and every respond() — take undici.request and come back as a standard
-// `Response`; anything else (a FormData upload, a stream) goes to the global fetch unchanged.
+// is a string — every Web API method and every respond() — take undici.request and come back as a `ReadResponse`
+// (below); anything else (a FormData upload, a stream) goes to the global fetch unchanged.
 // The answer is read whole (Slack's answers are a few hundred bytes) and handed back as a `ReadResponse`: what
 // respond() and the Web API client read of a Response (status, ok, headers, text, json, arrayBuffer) without the
 // WHATWG stream a `new Response` builds around the bytes — that stream was as costly as the request itself
