@@ -1,7 +1,7 @@
 // A button that changes something is taken at once, however slow Slack is to say who pressed it (issue 23): End
 // maintenance and Switch back start their run while users.info for a first-time presser is still unanswered (held
 // by the fake Slack, and the bot's clock does not move meanwhile), and what the presser is then told is in their
-// language. Before, both waited up to 2 s of users.info before doing anything. Signed HTTP to the bot, no sleeps.
+// language. Skip once likewise: a skip pressed just before its window fires must be taken before it. Before, each waited up to 2 s of users.info before doing anything. Signed HTTP to the bot, no sleeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../src/i18n/index.js';
 import { textOf } from './support/fake-slack.js';
@@ -18,6 +18,9 @@ const CONFIG = devConfig((c) => {
 });
 const JA_END = 'U0JAEND001';
 const JA_BACK = 'U0JABACK01';
+const JA_SKIP = 'U0JASKIP01';
+/** "2026-12-02 10:05" in Asia/Tokyo (the example's zone). */
+const tokyo = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 describe('a press by someone whose language is not known yet', () => {
   let t: TestBot;
@@ -25,6 +28,7 @@ describe('a press by someone whose language is not known yet', () => {
     t = await startBot({ config: CONFIG, userGroups: { S0SRE0001: ['U0SRE0001', 'U0LEAD001', JA_BACK], S0LEADS01: ['U0LEAD001'] }, world: { route53SyncSeconds: 0 } });
     t.slack.setUser(JA_END, { locale: 'ja-JP' });
     t.slack.setUser(JA_BACK, { locale: 'ja-JP' });
+    t.slack.setUser(JA_SKIP, { locale: 'ja-JP' });
   });
   afterAll(async () => t.close());
 
@@ -69,5 +73,22 @@ describe('a press by someone whose language is not known yet', () => {
     held.release();
     await pressed;
     await inChannel(PROD, '✅ Switch back · www · prod');
+  });
+
+  it('Skip once: the skip is taken while users.info is unanswered, and the answer is in Japanese', async () => {
+    const start = Math.ceil((t.clock.now() + 5 * 60_000) / 60_000) * 60_000;
+    await t.client.command(`/maintenance schedule dev ${tokyo(start)} ${tokyo(start + 10 * 60_000).slice(11)}`, { user: 'U0DEV0001' });
+    const reminder = await inChannel(DEV, 'maintenance start at');
+    const skipped = async () => (await t.bot.deps.scheduler.list()).some((s) => s.env === 'dev' && s.skipAt !== null);
+    expect(await skipped()).toBe(false);
+    const held = t.slack.holdNext('users.info');
+    const pressed = t.client.press(reminder, 'schedule.skip', { user: JA_SKIP });
+    await held.asked;
+    await until(skipped, { what: 'the skip, while users.info is unanswered' });
+    expect(askedFor(JA_SKIP)).toEqual([]);
+    held.release();
+    await pressed;
+    const told = await t.slack.waitFor(() => t.slack.ephemerals(JA_SKIP).at(-1), { timeoutMs: 5000, message: 'no answer to the skip' });
+    expect(told.text).toBe(messages('ja').schedule.skipped({ by: JA_SKIP }));
   });
 });

@@ -4,19 +4,16 @@ import { z } from 'zod';
 import type { Deps } from '../../src/deps.js';
 import { CutoverActionId } from '../../blocks/cutover.js';
 import { CutoverParamsSchema, type CutoverParams } from '../../src/ops/cutover.js';
-import { tellPresser } from './presser.js';
-import { messages, sayError, type Lang } from '../../src/i18n/index.js';
-import { personLang } from '../lang.js';
+import { presserAnswers } from './presser.js';
+import { messages, sayError } from '../../src/i18n/index.js';
 
 const RunIdSchema = z.string().regex(/^r-[0-9a-z]+-[0-9a-z]+$/);
 
 export function register(app: App, deps: Deps): void {
   app.action<BlockButtonAction>(CutoverActionId.back, async ({ ack, body, action, respond }) => {
     await ack();
-    const say = tellPresser(app, deps.log, body.user.id, respond);
     // The way back is taken before the presser's language is known (up to 2 s of users.info): it waits on nothing.
-    const lang = personLang(deps, body.user.id, { text: '' }, 2000);
-    const tell = async (text: (lang: Lang) => string) => say(text(await lang));
+    const { tell } = presserAnswers(app, deps, body.user.id, respond);
     const id = RunIdSchema.safeParse(action.value);
     if (!id.success) return void (await tell((l) => messages(l).replies.buttonUnreadable));
     const of = await deps.engine.getRun(id.data);

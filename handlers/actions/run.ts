@@ -7,9 +7,8 @@ import { maintenanceView } from '../../src/ops/maintenance.js';
 import { isActive, toRun, type Run } from '../../src/runs/run.js';
 import { afterAcks, replyInTurn } from '../../src/slack/after-ack.js';
 import { isStoreUnavailable, STORE_DOWN_TEXT } from '../../src/store/outage.js';
-import { tellPresser, type Tell } from './presser.js';
+import { presserAnswers, tellPresser, type Tell } from './presser.js';
 import { messages, type Lang } from '../../src/i18n/index.js';
-import { personLang } from '../lang.js';
 
 /**
  * A press that cannot be recorded (the store is down) is answered at once: "not recorded — press again". A
@@ -62,11 +61,9 @@ export function register(app: App, deps: Deps): void {
   // Taken before the presser's language is known (up to 2 s of users.info): ending maintenance waits on nothing.
   app.action<BlockButtonAction>(ActionId.endMaintenance, async ({ ack, body, action, respond: viaUrl }) => {
     await ack();
-    const say = tellPresser(app, deps.log, body.user.id, viaUrl);
     const button = parseEndMaintenance(action.value);
     const known = button && deps.config.environments[button.env] ? button : undefined;
-    const lang = personLang(deps, body.user.id, { envName: known?.env }, 2000);
-    const tell = async (text: (lang: Lang) => string) => say(text(await lang));
+    const { say, lang, tell } = presserAnswers(app, deps, body.user.id, viaUrl, { envName: known?.env });
     if (!known) return void (await tell((l) => messages(l).replies.buttonUnreadable));
     try {
       await endMaintenance(deps, known, body.user.id, tell);

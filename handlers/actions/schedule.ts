@@ -1,30 +1,20 @@
 // Skip once / Cancel on a schedule reminder.
-import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Deps } from '../../src/deps.js';
 import { ActionId } from '../../blocks/actions.js';
 import { section } from '../../blocks/kit.js';
 import { isWindowEnd, parseScheduleButton } from '../../blocks/schedule.js';
 import { formatTime } from '../../src/clock.js';
-import { tellPresser } from './presser.js';
-import { messages, type Lang } from '../../src/i18n/index.js';
+import { presserAnswers } from './presser.js';
+import { messages } from '../../src/i18n/index.js';
 import { envLanguage } from '../../src/config/schema.js';
-import { personLang } from '../lang.js';
 
 export function register(app: App, deps: Deps): void {
-  /**
-   * What to tell the presser, in their language: the lookup (up to 2 s of users.info) starts at the press and is
-   * awaited only by the answer, so a Skip pressed a moment before its window fires is taken before the window, not after.
-   */
-  const presser = (respond: RespondFn | undefined, user: string) => {
-    const lang = personLang(deps, user, { text: '' }, 2000);
-    const say = tellPresser(app, deps.log, user, respond);
-    return { tell: async (text: (lang: Lang) => string) => say(text(await lang)) };
-  };
-
   app.action<BlockButtonAction>(ActionId.scheduleSkip, async ({ ack, body, action, respond }) => {
     await ack();
     // Answers to the presser in their language; what replaces the reminder in the channel, in the environment's.
-    const { tell } = presser(respond, body.user.id);
+    // Taken before that language is known: a Skip pressed a moment before its window fires is taken before it.
+    const { tell } = presserAnswers(app, deps, body.user.id, respond);
     const b = parseScheduleButton(action.value);
     if (!b) return void (await tell((l) => messages(l).replies.buttonUnreadable));
     const s = (await deps.scheduler.list()).find((x) => x.id === b.s);
@@ -44,7 +34,7 @@ export function register(app: App, deps: Deps): void {
 
   app.action<BlockButtonAction>(ActionId.scheduleCancel, async ({ ack, body, action, respond }) => {
     await ack();
-    const { tell } = presser(respond, body.user.id);
+    const { tell } = presserAnswers(app, deps, body.user.id, respond);
     const b = parseScheduleButton(action.value);
     if (!b) return void (await tell((l) => messages(l).replies.buttonUnreadable));
     const s = (await deps.scheduler.list()).find((x) => x.id === b.s || x.id.startsWith(`${b.s}:`));
