@@ -37,14 +37,15 @@ let unscheduled: string | undefined;
  * cron, another reminder) is kept.
  */
 export function withoutTheExampleSchedules(config: OpsConfig): OpsConfig {
-  const example = loadConfig(EXAMPLE_CONFIG);
+  exampleSchedules ??= new Map(Object.entries(loadConfig(EXAMPLE_CONFIG).environments).map(([name, env]) => [name, JSON.stringify(env.startup?.schedule ?? null)]));
   const copy = structuredClone(config);
   for (const [name, env] of Object.entries(copy.environments)) {
-    const theirs = example.environments[name]?.startup?.schedule;
-    if (env.startup?.schedule && theirs && JSON.stringify(env.startup.schedule) === JSON.stringify(theirs)) delete env.startup.schedule;
+    if (env.startup?.schedule && JSON.stringify(env.startup.schedule) === exampleSchedules.get(name)) delete env.startup.schedule;
   }
   return copy;
 }
+/** Each example environment's startup schedule as JSON, read once. */
+let exampleSchedules: Map<string, string> | undefined;
 
 export { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/start.js';
