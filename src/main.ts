@@ -182,7 +182,7 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     // trace) on every request that has none — a fifth of a millisecond of each ack under load (docs/decisions.md, issue 23).
     convoStore: false,
     ...(opts.lambdaReceiver ? { receiver: opts.lambdaReceiver } : receiver ? { receiver } : { receiver: socket!.receiver }),
-    // Web API calls and respond() through undici.request rather than the global fetch: a quarter of the CPU per call.
+    // Web API calls and respond() through node:http rather than the global fetch: a quarter of the CPU per call.
     clientOptions: { fetch: slackFetch(), ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) },
   });
 

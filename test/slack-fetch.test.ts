@@ -9,10 +9,12 @@ import { slackFetch } from '../src/slack/fetch.js';
 
 let server: Server;
 let base = '';
+const connections = new Set<unknown>();
 const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    connections.add(req.socket);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -35,6 +37,12 @@ beforeAll(async () => {
         return void res.end();
       }
       if (req.url === '/hang') return; // never answers: the caller's signal ends it
+      if (req.url === '/cut') {
+        // Promises 100 bytes, sends 10, and drops the connection.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"ok":true');
+        return void setImmediate(() => res.socket?.destroy());
+      }
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('no such url');
     });
@@ -91,6 +99,19 @@ describe('slackFetch', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     await expect(f(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x' })).rejects.toThrow('fetch failed');
+  });
+
+  it('an answer cut short fails as fetch fails, not as a short body', async () => {
+    const global = fetch(`${base}/cut`, { method: 'POST', body: 'x' }).then((r) => r.text());
+    await expect(global).rejects.toThrow(TypeError);
+    await expect(f(`${base}/cut`, { method: 'POST', body: 'x' }).then((r) => r.text())).rejects.toThrow('fetch failed');
+  });
+
+  it('calls one after another share one kept-alive connection', async () => {
+    await f(`${base}/nope`, { method: 'POST', body: 'x' }); // a connection of its own, free again once answered
+    const before = connections.size;
+    for (let i = 0; i < 5; i += 1) expect((await f(`${base}/api/chat.postMessage`, { method: 'POST', body: `n=${i}` })).status).toBe(200);
+    expect(connections.size).toBe(before);
   });
 
   it('a FormData body (a file upload) goes through the global fetch, multipart as before', async () => {

@@ -1,15 +1,19 @@
 // The `fetch` the bot gives Bolt (respond() to a response_url) and the Web API client (chat.update, postMessage …).
 // Node's global fetch spends ~0.5 ms of CPU a request building WHATWG streams around a few hundred bytes of JSON:
-// 4× what undici's own `request` (the engine under that same fetch, same connection pool) spends for the same POST.
-// Under 100 presses at once each press's reply paid it beside the next presses' acks (issue 23). Requests whose body
-// is a string — every Web API method and every respond() — take undici.request and come back as a `ReadResponse`
+// 4× what a plain `node:http` request spends for the same POST. Under 100 presses at once each press's reply paid it
+// beside the next presses' acks (issue 23). Requests whose body is a string — every Web API method and every
+// respond() — go out through `node:http`/`node:https` on a keep-alive agent and come back as a `ReadResponse`
 // (below); anything else (a FormData upload, a stream) goes to the global fetch unchanged.
+// Why node:http and not undici's `request` (which it used until the tenth session): both cost about the same CPU,
+// but undici parses HTTP with llhttp compiled to WebAssembly, and on Node 20 V8 tiers that parser up to TurboFan
+// within a second of the first calls — a 30 MB burst of compiler memory that left ~8 MB of the bot's idle RSS behind
+// (issue 23, docs/decisions.md). node:http's parser is the same llhttp, native.
 // The answer is read whole (Slack's answers are a few hundred bytes) and handed back as a `ReadResponse`: what
 // respond() and the Web API client read of a Response (status, ok, headers, text, json, arrayBuffer) without the
 // WHATWG stream a `new Response` builds around the bytes — that stream was as costly as the request itself
 // (issue 23, eighth session's profile). Anything that asks for the stream itself gets a real Response, built then.
-import { STATUS_CODES } from 'node:http';
-import { request } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -24,7 +28,7 @@ function headerRecord(h: RequestInit['headers']): Record<string, string> {
 /** Statuses whose `Response` must have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-type RawHeaders = Record<string, string | string[] | undefined>;
+type RawHeaders = IncomingHttpHeaders;
 
 /**
  * A Response whose body is already in memory. It answers the Response interface the same way (a second read of
@@ -125,27 +129,50 @@ export class ReadResponse {
   }
 }
 
+/** One keep-alive pool per scheme for the whole process, as undici's global dispatcher was. */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+type Answer = { status: number; headers: IncomingHttpHeaders; bytes: Buffer };
+
+/** One request with a string body (or none), its answer read whole. Rejects as the socket fails or the signal aborts. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') return reject(new Error(`unsupported protocol ${url.protocol}`));
+    const sized = body === undefined || Object.keys(headers).some((k) => k.toLowerCase() === 'content-length') ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = (secure ? httpsRequest : httpRequest)(url, { method, headers: sized, agent: secure ? agents.https : agents.http, ...(signal ? { signal } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+      res.on('error', reject);
+      res.on('close', () => { if (!res.complete) reject(new Error('the connection closed before the whole answer came')); });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export function slackFetch(fallback: Fetch = globalThis.fetch): Fetch {
   return async (input, init) => {
     const body = init?.body;
     const simple = (typeof input === 'string' || input instanceof URL) && (body === undefined || body === null || typeof body === 'string');
     if (!simple) return fallback(input, init);
     const signal = init?.signal ?? undefined;
-    let res;
+    let res: Answer;
     try {
-      res = await request(input, { method: (init?.method ?? 'GET') as 'GET', headers: headerRecord(init?.headers), body: body ?? undefined, signal });
+      res = await send(new URL(input), init?.method ?? 'GET', headerRecord(init?.headers), body ?? undefined, signal);
     } catch (err) {
       // As fetch says it: an abort is the signal's reason, anything else "fetch failed" with the cause.
       if (signal?.aborted) throw signal.reason;
       throw new TypeError('fetch failed', { cause: err });
     }
-    if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location !== undefined && init?.redirect !== 'manual') {
-      await res.body.dump();
+    if (res.status >= 300 && res.status < 400 && res.headers.location !== undefined && init?.redirect !== 'manual') {
       // Slack does not redirect these; if something does, fetch's own rules (follow or refuse) apply.
       if (init?.redirect === 'error') throw new TypeError('fetch failed', { cause: new Error(`unexpected redirect to ${String(res.headers.location)}`) });
       return fallback(input, init);
     }
-    const bytes = NULL_BODY.has(res.statusCode) ? (await res.body.dump(), null) : await res.body.arrayBuffer();
-    return new ReadResponse(bytes, { status: res.statusCode, url: String(input), headers: res.headers }) as unknown as Response;
+    // The bytes copied out of the socket's buffer: the ArrayBuffer handed on is the answer's alone.
+    const bytes = NULL_BODY.has(res.status) ? null : res.bytes.buffer.slice(res.bytes.byteOffset, res.bytes.byteOffset + res.bytes.byteLength);
+    return new ReadResponse(bytes as ArrayBuffer | null, { status: res.status, url: String(input), headers: res.headers }) as unknown as Response;
   };
 }
