@@ -1,14 +1,14 @@
 // Builds the bot: the only place that turns the environment into clients, stores and receivers.
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { App, AwsLambdaReceiver, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { App, AwsLambdaReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { registerHandlers } from '../handlers/index.js';
 import { runStatus } from '../blocks/run.js';
 import { createAwsPorts, type AwsPorts } from './adapters/index.js';
 import type { ClientOptions } from './aws/clients.js';
 import { envLanguage, type OpsConfig } from './config/schema.js';
 import { PeopleLanguages } from './slack/locale.js';
+import { bolt } from './slack/bolt.js';
 import { slackFetch } from './slack/fetch.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Deps } from './deps.js';
@@ -26,18 +26,6 @@ import { MAX_SLACK_BODY, RequestGuard } from './slack/guard.js';
 import { isStoreUnavailable } from './store/outage.js';
 import { Store } from './store/store.js';
 
-/**
- * Bolt's App and the two receivers the bot uses, each from its own module rather than Bolt's entry, which also loads
- * ExpressReceiver and with it Express and body-parser (~120 modules, 2–4 MB of idle RSS) for nothing (issue 23,
- * "footprint (session 6)"). Bolt 5 has no `exports` map, so these are its published files; should a later Bolt hide
- * them, the bot fails at start, not quietly. Types come from the entry as before.
- */
-const boltModule = createRequire(import.meta.url);
-const bolt = {
-  App: (boltModule('@slack/bolt/dist/App.js') as { default: typeof App }).default,
-  HTTPReceiver: (boltModule('@slack/bolt/dist/receivers/HTTPReceiver.js') as { default: typeof HTTPReceiver }).default,
-  SocketModeReceiver: (boltModule('@slack/bolt/dist/receivers/SocketModeReceiver.js') as { default: typeof SocketModeReceiver }).default,
-};
 /** Bolt's LogLevel.INFO (the enum lives in Bolt's entry). */
 const INFO = 'info' as LogLevel;
 

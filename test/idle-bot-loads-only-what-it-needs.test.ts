@@ -1,7 +1,7 @@
 // Footprint (issue 23): the production entry, started with Slack variables and idle, has loaded no dev tool (sandbox,
 // playground), none of the modules only some runs need (ECharts, zrender and resvg draw charts at the end of a
 // canary or a maintenance window), no AWS SDK package (an environment's first AWS call loads them) and no Express
-// (Bolt's HTTPReceiver serves the requests). Every module the process loads is recorded, ESM through a loader hook
+// (Bolt's HTTPReceiver serves the requests), nor Socket Mode's client and undici, nor the OAuth installer. Every module the process loads is recorded, ESM through a loader hook
 // and CommonJS from the require cache at exit, so a module loaded either way is seen.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +37,7 @@ describe('the idle production bot', () => {
   });
   afterAll(async () => slack?.close());
 
-  it('has loaded no sandbox, playground, ECharts, zrender, resvg, AWS SDK nor Express module', async () => {
+  it('has loaded no sandbox, playground, ECharts, zrender, resvg, AWS SDK, Express, Socket Mode nor OAuth module', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'ecs-chatops-modules-'));
     const rec = recorders(dir);
@@ -83,5 +83,10 @@ describe('the idle production bot', () => {
     // Bolt's HTTPReceiver serves Slack's requests; Express (which Bolt's own entry loads for ExpressReceiver) is not loaded.
     expect(loaded.filter((p) => /\/node_modules\/(express|body-parser)\//.test(p))).toEqual([]);
     expect(loaded.some((p) => p.includes('/node_modules/@slack/bolt/dist/receivers/HTTPReceiver.js'))).toBe(true);
+    // Nor Socket Mode's client and undici, nor the OAuth installer (issue 23, tenth session): Bolt requires them as it
+    // loads; in HTTP mode their modules are stand-ins that load the real ones only if read (src/slack/bolt.ts).
+    expect(loaded.filter((p) => /\/node_modules\/(@slack\/socket-mode|undici|ws)\//.test(p))).toEqual([]);
+    expect(loaded.filter((p) => /\/node_modules\/@slack\/oauth\/dist\/(?!index\.js$)/.test(p))).toEqual([]);
+    expect(loaded.some((p) => p.includes('/node_modules/@slack/bolt/dist/App.js'))).toBe(true);
   }, 60_000);
 });
