@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { Store } from '../src/store/store.js';
 import { startPostgres } from '../test/support/postgres.js';
-import { pressLatencies, startCluster, statusMessages } from '../test/support/replicas.js';
+import { ownsRun, pressLatencies, startCluster, statusMessages } from '../test/support/replicas.js';
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -36,14 +36,27 @@ export async function run(): Promise<Record<string, unknown>> {
         await a!.client.command('/startup dev', { user: 'U0DEV0001' });
         await c.slack.waitFor(() => statusMessages(c.slack).find((m) => JSON.stringify(m.blocks).includes('run.stop')), { timeoutMs: 10_000 });
         const [row] = await store.listRuns({ kind: 'startup' });
-        const first = `bot-${a!.proc.pid}`;
-        while ((await store.getRun(row!.id))?.owner !== first) await new Promise((r) => setTimeout(r, 20));
+        // The owner id carries the holder's pid (`…|<pid>|…`, src/runs/identity.ts); each wait has a deadline, so a bench
+        // that cannot see what it waits for stops with the reason instead of spinning.
+        const deadline = (what: string, ms: number) => {
+          const until = performance.now() + ms;
+          return () => {
+            if (performance.now() > until) throw new Error(`failover bench: ${what} not seen within ${ms / 1000} s`);
+          };
+        };
+        const firstHeld = deadline('the run held by the replica that took the command', 30_000);
+        while (!(await ownsRun(store, row!.id, a!))) {
+          firstHeld();
+          await new Promise((r) => setTimeout(r, 20));
+        }
         a!.proc.kill('SIGKILL');
         const killedAt = performance.now();
         await a!.exited;
+        const takenOver = deadline('another replica holding the run', 4 * leaseMs + 30_000);
         for (;;) {
           const owner = (await store.getRun(row!.id))?.owner;
-          if (owner && owner !== first) break;
+          if (owner && !owner.includes(`|${a!.proc.pid}|`)) break;
+          takenOver();
           await new Promise((r) => setTimeout(r, 20));
         }
         failovers.push(performance.now() - killedAt);
