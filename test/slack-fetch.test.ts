@@ -2,7 +2,7 @@
 // Web API client and Bolt's respond() read (status, headers, body, errors) is the same; only string bodies take the
 // fast path, everything else is the global fetch's.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebClient } from '@slack/web-api';
 import { slackFetch } from '../src/slack/fetch.js';
@@ -37,6 +37,7 @@ beforeAll(async () => {
         return void res.end();
       }
       if (req.url === '/hang') return; // never answers: the caller's signal ends it
+      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 400); // longer than a short idle timeout
       if (req.url === '/cut') {
         // Promises 100 bytes, sends 10, and drops the connection.
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
@@ -112,6 +113,21 @@ describe('slackFetch', () => {
     const before = connections.size;
     for (let i = 0; i < 5; i += 1) expect((await f(`${base}/api/chat.postMessage`, { method: 'POST', body: `n=${i}` })).status).toBe(200);
     expect(connections.size).toBe(before);
+  });
+
+  // Slack's servers drop idle connections; a socket kept for ever would fail the first call after the drop
+  // (ECONNRESET). Node's agent closes an idle socket only when given a timeout (src/slack/fetch.ts).
+  it('an idle kept-alive connection is closed after the idle timeout, and an answer may take longer than that', async () => {
+    const short = slackFetch(globalThis.fetch, { idleMs: 150 });
+    const before = connections.size;
+    expect(await (await short(`${base}/slow`, { method: 'POST', body: 'x' })).text()).toBe('late');
+    const socket = [...connections].at(-1) as Socket;
+    expect(connections.size).toBe(before + 1);
+    // The server sees the bot close it (event-driven: the close itself, bounded by the poll's own timeout).
+    await expect.poll(() => socket.destroyed, { timeout: 5_000 }).toBe(true);
+    // The next call opens a new connection and is answered.
+    expect((await short(`${base}/api/chat.postMessage`, { method: 'POST', body: 'x' })).status).toBe(200);
+    expect(connections.size).toBe(before + 2);
   });
 
   it('a FormData body (a file upload) goes through the global fetch, multipart as before', async () => {

@@ -129,13 +129,24 @@ export class ReadResponse {
   }
 }
 
+/**
+ * How long a kept-alive connection may sit idle before the bot closes it: undici's default, which the bot had until
+ * the tenth session. Node's agent shortens it to the server's `Keep-Alive: timeout=N` hint less a second, but only
+ * when a timeout is set — without one it keeps an idle socket for ever, and the first call after the server has
+ * dropped it fails with ECONNRESET. The timeout applies to idle sockets only: an answer may take longer.
+ */
+export const SLACK_IDLE_SOCKET_MS = 4_000;
+
+type Agents = { http: HttpAgent; https: HttpsAgent };
+const keepAlive = (idleMs: number): Agents => ({ http: new HttpAgent({ keepAlive: true, timeout: idleMs }), https: new HttpsAgent({ keepAlive: true, timeout: idleMs }) });
+
 /** One keep-alive pool per scheme for the whole process, as undici's global dispatcher was. */
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const shared = keepAlive(SLACK_IDLE_SOCKET_MS);
 
 type Answer = { status: number; headers: IncomingHttpHeaders; bytes: Buffer };
 
 /** One request with a string body (or none), its answer read whole. Rejects as the socket fails or the signal aborts. */
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
+function send(agents: Agents, url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return reject(new Error(`unsupported protocol ${url.protocol}`));
@@ -152,7 +163,9 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
   });
 }
 
-export function slackFetch(fallback: Fetch = globalThis.fetch): Fetch {
+/** `idleMs` (tests): a pool of its own whose idle sockets close after that long. */
+export function slackFetch(fallback: Fetch = globalThis.fetch, opts: { idleMs?: number } = {}): Fetch {
+  const agents = opts.idleMs === undefined ? shared : keepAlive(opts.idleMs);
   return async (input, init) => {
     const body = init?.body;
     const simple = (typeof input === 'string' || input instanceof URL) && (body === undefined || body === null || typeof body === 'string');
@@ -160,7 +173,7 @@ export function slackFetch(fallback: Fetch = globalThis.fetch): Fetch {
     const signal = init?.signal ?? undefined;
     let res: Answer;
     try {
-      res = await send(new URL(input), init?.method ?? 'GET', headerRecord(init?.headers), body ?? undefined, signal);
+      res = await send(agents, new URL(input), init?.method ?? 'GET', headerRecord(init?.headers), body ?? undefined, signal);
     } catch (err) {
       // As fetch says it: an abort is the signal's reason, anything else "fetch failed" with the cause.
       if (signal?.aborted) throw signal.reason;
