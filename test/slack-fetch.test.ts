@@ -1,6 +1,7 @@
 // The bot's fetch for Slack (src/slack/fetch.ts) answers as the global fetch does, over a real socket: what the
 // Web API client and Bolt's respond() read (status, headers, body, errors) is the same; only string bodies take the
 // fast path, everything else is the global fetch's.
+import diagnostics from 'node:diagnostics_channel';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { slackFetch } from '../src/slack/fetch.js';
 let server: Server;
 let base = '';
 const connections = new Set<unknown>();
+/** Answers of `/slow` the server holds until the test releases them. */
+const held: (() => void)[] = [];
 const seen: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
 
 beforeAll(async () => {
@@ -37,7 +40,7 @@ beforeAll(async () => {
         return void res.end();
       }
       if (req.url === '/hang') return; // never answers: the caller's signal ends it
-      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 400); // longer than a short idle timeout
+      if (req.url === '/slow') return void held.push(() => res.end('late')); // answered when the test says
       if (req.url === '/cut') {
         // Promises 100 bytes, sends 10, and drops the connection.
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
@@ -120,7 +123,25 @@ describe('slackFetch', () => {
   it('an idle kept-alive connection is closed after the idle timeout, and an answer may take longer than that', async () => {
     const short = slackFetch(globalThis.fetch, { idleMs: 150 });
     const before = connections.size;
-    expect(await (await short(`${base}/slow`, { method: 'POST', body: 'x' })).text()).toBe('late');
+    // The bot's own sockets as Node reports each new one, each with whether its idle timer has fired.
+    const seen: { socket: Socket; timedOut: boolean }[] = [];
+    const seeSocket = (m: unknown) => {
+      const entry = { socket: (m as { socket: Socket }).socket, timedOut: false };
+      entry.socket.once('timeout', () => (entry.timedOut = true));
+      seen.push(entry);
+    };
+    diagnostics.subscribe('net.client.socket', seeSocket);
+    const answer = short(`${base}/slow`, { method: 'POST', body: 'x' });
+    const port = Number(new URL(base).port);
+    const ours = () => seen.find((e) => e.socket.remotePort === port);
+    try {
+      // A barrier, not a wait: the answer is released only once the socket's idle timer has fired with it in flight.
+      await expect.poll(() => held.length === 1 && ours()?.timedOut === true, { timeout: 5_000 }).toBe(true);
+    } finally {
+      diagnostics.unsubscribe('net.client.socket', seeSocket);
+    }
+    held.shift()!();
+    expect(await (await answer).text()).toBe('late');
     const socket = [...connections].at(-1) as Socket;
     expect(connections.size).toBe(before + 1);
     // The server sees the bot close it (event-driven: the close itself, bounded by the poll's own timeout).
